@@ -1,0 +1,93 @@
+# rs — small, fast Unix filters for shop data.   make help  lists the targets.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+
+CC ?= cc
+# -O2, not -Ofast: fast-math breaks NaN handling and reproducibility.
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := -lcsv -lm
+
+# OpenBLAS through pkg-config, for the binaries that do linear algebra.
+BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+
+ifeq ($(SAN),1)
+  ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMDS := rs-clean
+BINS := $(CMDS:%=$(BUILD)/bin/%)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MAN1 := $(CMDS:%=man/%.1)
+MAN7 := man/rs.7
+
+.PHONY: all deps test unit sanitize demo bench install uninstall clean help
+.DELETE_ON_ERROR:
+
+all: $(BINS)
+
+help:
+	@echo "make            build $(BUILD)/bin/rs-*"
+	@echo "make demo       clean the bundled Online Retail sample (installs dependencies)"
+	@echo "make test       unit tests + Bats suite, ends with 'N passed, N failed'"
+	@echo "make sanitize   the whole suite under ASan+UBSan"
+	@echo "make bench      benchmarks into BENCHMARKS.md"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/librs.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a $(wildcard lib/*.h) | $(BUILD)/bin
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib $< $(BUILD)/librs.a $(LDLIBS) -o $@
+
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
+	mkdir -p $@
+
+unit: $(UNIT_BINS)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(BUILD) scripts/run-tests
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 all unit
+	@BUILD=build/san ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/run-tests
+
+demo: deps all
+	@BUILD=$(BUILD) scripts/demo
+
+bench: all
+	@BUILD=$(BUILD) scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7/
+
+uninstall:
+	rm -f $(CMDS:%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(PREFIX)/share/man/man1/%)
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/rs.7
+
+clean:
+	rm -rf build

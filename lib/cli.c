@@ -1,0 +1,154 @@
+#include "cli.h"
+
+#include "num.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+const char rs_common_help[] =
+    "Common options:\n"
+    "  -i, --input FILE      read FILE (CSV or rsf, detected); default or '-': stdin\n"
+    "  -o, --output FILE     write FILE (atomically: temp file, then rename);\n"
+    "                        default or '-': stdout\n"
+    "      --format FMT      output format: csv (default) or rsf\n"
+    "  -d, --delimiter D     input delimiter: one byte, '\\t' or '::' (default ',')\n"
+    "      --no-header       input has no header row; columns are named c1..cN\n"
+    "      --max-field N     longest field accepted, in bytes (default 1048576)\n"
+    "  -j, --threads N       worker threads (default: all cores)\n"
+    "      --seed N          random seed (default 1)\n"
+    "  -q, --quiet           no warnings or summaries on stderr\n"
+    "  -v, --verbose         more detail on stderr\n"
+    "      --progress        progress on stderr even when it is not a terminal\n"
+    "  -h, --help            show this help and exit\n"
+    "      --version         show the version and exit\n";
+
+static const char *warn_prog;
+
+static void warn_to_stderr(const char *file, long line, const char *msg)
+{
+    if (file && *file && line > 0)
+        fprintf(stderr, "%s: %s:%ld: %s\n", warn_prog, file, line, msg);
+    else if (file && *file)
+        fprintf(stderr, "%s: %s: %s\n", warn_prog, file, msg);
+    else
+        fprintf(stderr, "%s: %s\n", warn_prog, msg);
+}
+
+void rs_common_init(rs_common *c, const char *prog)
+{
+    memset(c, 0, sizeof *c);
+    c->prog = prog;
+    c->seed = 1;
+    c->format = RS_FORMAT_CSV;
+    strcpy(c->table.csv.delim, ",");
+    c->table.csv.max_field = RS_CSV_DEFAULT_MAX_FIELD;
+    signal(SIGPIPE, SIG_IGN);
+    setlocale(LC_ALL, "C");
+}
+
+int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err)
+{
+    long v;
+    switch (opt) {
+    case 'i':
+        c->input = arg;
+        return 1;
+    case 'o':
+        c->output = arg;
+        return 1;
+    case 'h':
+        c->help = 1;
+        return 1;
+    case RS_OPT_VERSION:
+        c->version = 1;
+        return 1;
+    case 'q':
+        c->quiet = 1;
+        return 1;
+    case 'v':
+        c->verbose++;
+        return 1;
+    case RS_OPT_PROGRESS:
+        c->progress = 1;
+        return 1;
+    case RS_OPT_SEED:
+        if (rs_parse_long_arg(arg, 0, 0x7fffffffffffffffL, &v) < 0) {
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --seed '%s' (expected an integer >= 0)", arg);
+            return -1;
+        }
+        c->seed = (unsigned long)v;
+        return 1;
+    case 'j':
+        if (rs_parse_long_arg(arg, 1, 1024, &v) < 0) {
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --threads '%s' (expected 1..1024)", arg);
+            return -1;
+        }
+        c->threads = (int)v;
+        return 1;
+    case RS_OPT_FORMAT:
+        return rs_format_parse(arg, &c->format, err) ? -1 : 1;
+    case 'd':
+        return rs_csv_parse_delim(arg, c->table.csv.delim, err) ? -1 : 1;
+    case RS_OPT_NO_HEADER:
+        c->table.no_header = 1;
+        return 1;
+    case RS_OPT_MAX_FIELD:
+        if (rs_parse_long_arg(arg, 1, 1L << 40, &v) < 0) {
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --max-field '%s' (expected bytes >= 1)", arg);
+            return -1;
+        }
+        c->table.csv.max_field = (size_t)v;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void rs_cli_install_warnings(const rs_common *c)
+{
+    warn_prog = c->prog;
+    rs_set_warn_hook(c->quiet ? NULL : warn_to_stderr);
+}
+
+int rs_cli_usage_error(const char *prog, const rs_error *err)
+{
+    if (err && err->msg[0])
+        rs_error_print(prog, err);
+    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+    return RS_EXIT_USAGE;
+}
+
+int rs_cli_finish(const char *prog, rs_status st, const rs_error *err)
+{
+    if (st == RS_EUSAGE)
+        return rs_cli_usage_error(prog, err);
+    if (st != RS_OK)
+        rs_error_print(prog, err);
+    return rs_exit_code(st);
+}
+
+static int flush_stdout(const char *prog)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return RS_EXIT_OK;
+    fprintf(stderr, "%s: stdout: write error\n", prog);
+    return RS_EXIT_FAILURE;
+}
+
+int rs_cli_print_help(const char *prog, const char *usage)
+{
+    fputs(usage, stdout);
+    fputs("\n", stdout);
+    fputs(rs_common_help, stdout);
+    printf("\nExit status: 0 success, 1 data or I/O error, 2 usage error.\n"
+           "Full documentation: man %s; formats and conventions: man 7 rs.\n", prog);
+    return flush_stdout(prog);
+}
+
+int rs_cli_print_version(const char *prog)
+{
+    printf("%s (rs) %s\n", prog, RS_VERSION);
+    return flush_stdout(prog);
+}

@@ -1,0 +1,73 @@
+/* cli.h — what every rs binary shares on the command line: the common
+ * options, their help block, version, usage errors and the stderr hook.
+ * Used by cmd/ only; the rest of librs never prints. */
+#ifndef RS_CLI_H
+#define RS_CLI_H
+
+#include "error.h"
+#include "table.h"
+
+#include <getopt.h>
+
+#define RS_VERSION "0.1.0"
+
+enum {
+    RS_OPT_VERSION = 0x1000,
+    RS_OPT_SEED,
+    RS_OPT_FORMAT,
+    RS_OPT_NO_HEADER,
+    RS_OPT_MAX_FIELD,
+    RS_OPT_PROGRESS,
+    RS_OPT_FIRST_OWN   /* commands number their own long-only options from here */
+};
+
+#define RS_COMMON_SHORT "i:o:hqvj:d:"
+#define RS_COMMON_LONG_OPTIONS                                                   \
+    {"input", required_argument, NULL, 'i'},                                     \
+    {"output", required_argument, NULL, 'o'},                                    \
+    {"help", no_argument, NULL, 'h'},                                            \
+    {"version", no_argument, NULL, RS_OPT_VERSION},                              \
+    {"quiet", no_argument, NULL, 'q'},                                           \
+    {"verbose", no_argument, NULL, 'v'},                                         \
+    {"seed", required_argument, NULL, RS_OPT_SEED},                              \
+    {"threads", required_argument, NULL, 'j'},                                   \
+    {"format", required_argument, NULL, RS_OPT_FORMAT},                          \
+    {"delimiter", required_argument, NULL, 'd'},                                 \
+    {"no-header", no_argument, NULL, RS_OPT_NO_HEADER},                          \
+    {"max-field", required_argument, NULL, RS_OPT_MAX_FIELD},                    \
+    {"progress", no_argument, NULL, RS_OPT_PROGRESS}
+
+/* The identical "Common options" block of every --help. */
+extern const char rs_common_help[];
+
+typedef struct {
+    const char *prog;
+    const char *input;     /* NULL: stdin */
+    const char *output;    /* NULL: stdout */
+    int quiet, verbose, progress;
+    unsigned long seed;
+    int threads;           /* 0: all cores */
+    rs_format format;
+    rs_table_options table;
+    int help, version;
+} rs_common;
+
+/* Defaults; also ignores SIGPIPE (a closed pipe becomes a quiet RS_EPIPE)
+ * and sets the C locale so numbers always use '.'. */
+void rs_common_init(rs_common *c, const char *prog);
+
+/* 1: opt was a common option; 0: it is not; -1: bad argument (err set). */
+int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err);
+
+/* Route library warnings to stderr as "prog: file:line: msg" unless quiet. */
+void rs_cli_install_warnings(const rs_common *c);
+
+/* "prog: message" and "Try 'prog --help'..." on stderr; returns 2. */
+int rs_cli_usage_error(const char *prog, const rs_error *err);
+/* Print err (if any) and return its exit code. */
+int rs_cli_finish(const char *prog, rs_status st, const rs_error *err);
+/* --help and --version: to stdout, checked (a full disk is exit 1). */
+int rs_cli_print_help(const char *prog, const char *usage);
+int rs_cli_print_version(const char *prog);
+
+#endif

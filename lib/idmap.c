@@ -1,0 +1,157 @@
+#include "idmap.h"
+
+#include "hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Open addressing with linear probing.  slots[] holds index+1 (0 = empty);
+ * keys live back to back in one byte arena addressed by key_offset[]. */
+struct rs_idmap {
+    uint32_t *slots;        /* (n_slots) */
+    size_t n_slots;         /* power of two */
+    uint64_t *key_hash;     /* (n_keys) */
+    size_t *key_offset;     /* (n_keys + 1) offsets into arena */
+    int32_t n_keys;
+    size_t keys_cap;
+    char *arena;
+    size_t arena_len, arena_cap;
+};
+
+rs_idmap *rs_idmap_new(void)
+{
+    rs_idmap *map = calloc(1, sizeof *map);
+    if (!map)
+        return NULL;
+    map->n_slots = 64;
+    map->slots = calloc(map->n_slots, sizeof *map->slots);
+    map->keys_cap = 32;
+    map->key_hash = malloc(map->keys_cap * sizeof *map->key_hash);
+    map->key_offset = malloc((map->keys_cap + 1) * sizeof *map->key_offset);
+    if (!map->slots || !map->key_hash || !map->key_offset) {
+        rs_idmap_free(map);
+        return NULL;
+    }
+    map->key_offset[0] = 0;
+    return map;
+}
+
+void rs_idmap_free(rs_idmap *map)
+{
+    if (!map)
+        return;
+    free(map->slots);
+    free(map->key_hash);
+    free(map->key_offset);
+    free(map->arena);
+    free(map);
+}
+
+static int key_equal(const rs_idmap *map, int32_t idx, const char *key, size_t len)
+{
+    size_t off = map->key_offset[idx];
+    return map->key_offset[idx + 1] - off == len && memcmp(map->arena + off, key, len) == 0;
+}
+
+static int32_t probe(const rs_idmap *map, uint64_t h, const char *key, size_t len, size_t *slot)
+{
+    size_t mask = map->n_slots - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint32_t s = map->slots[i];
+        if (s == 0) {
+            *slot = i;
+            return -1;
+        }
+        if (map->key_hash[s - 1] == h && key_equal(map, (int32_t)(s - 1), key, len))
+            return (int32_t)(s - 1);
+    }
+}
+
+static int grow_slots(rs_idmap *map)
+{
+    size_t n_slots = map->n_slots * 2;
+    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (int32_t k = 0; k < map->n_keys; k++) {
+        size_t i = map->key_hash[k] & (n_slots - 1);
+        while (slots[i])
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = (uint32_t)k + 1;
+    }
+    free(map->slots);
+    map->slots = slots;
+    map->n_slots = n_slots;
+    return 0;
+}
+
+static int reserve_key(rs_idmap *map, size_t len)
+{
+    if ((size_t)map->n_keys == map->keys_cap) {
+        size_t cap = map->keys_cap * 2;
+        uint64_t *h = realloc(map->key_hash, cap * sizeof *h);
+        if (!h)
+            return -1;
+        map->key_hash = h;
+        size_t *off = realloc(map->key_offset, (cap + 1) * sizeof *off);
+        if (!off)
+            return -1;
+        map->key_offset = off;
+        map->keys_cap = cap;
+    }
+    if (map->arena_len + len > map->arena_cap) {
+        size_t cap = map->arena_cap ? map->arena_cap : 1024;
+        while (cap < map->arena_len + len)
+            cap *= 2;
+        char *a = realloc(map->arena, cap);
+        if (!a)
+            return -1;
+        map->arena = a;
+        map->arena_cap = cap;
+    }
+    return 0;
+}
+
+int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added)
+{
+    uint64_t h = rs_hash64(key, len, 0);
+    size_t slot;
+    int32_t idx = probe(map, h, key, len, &slot);
+    if (added)
+        *added = idx < 0;
+    if (idx >= 0)
+        return idx;
+    if (map->n_keys == INT32_MAX || reserve_key(map, len) < 0)
+        return -1;
+    /* keep the load factor under 1/2 so probes stay short */
+    if ((size_t)(map->n_keys + 1) * 2 > map->n_slots) {
+        if (grow_slots(map) < 0)
+            return -1;
+        probe(map, h, key, len, &slot);
+    }
+    idx = map->n_keys++;
+    if (len)
+        memcpy(map->arena + map->arena_len, key, len);
+    map->arena_len += len;
+    map->key_hash[idx] = h;
+    map->key_offset[idx + 1] = map->arena_len;
+    map->slots[slot] = (uint32_t)idx + 1;
+    return idx;
+}
+
+int32_t rs_idmap_find(const rs_idmap *map, const char *key, size_t len)
+{
+    size_t slot;
+    return probe(map, rs_hash64(key, len, 0), key, len, &slot);
+}
+
+const char *rs_idmap_key(const rs_idmap *map, int32_t idx, size_t *len)
+{
+    *len = map->key_offset[idx + 1] - map->key_offset[idx];
+    return map->arena ? map->arena + map->key_offset[idx] : "";
+}
+
+int32_t rs_idmap_size(const rs_idmap *map)
+{
+    return map->n_keys;
+}

@@ -1,0 +1,30 @@
+/* idmap.h — string ids to dense indices 0..n-1, in order of first sight.
+ *
+ * Users and items arrive as arbitrary strings ("17850", "85123A",
+ * "device:9f2c"); models want dense integer indices.  An rs_idmap owns a copy
+ * of every key.  Lookups never allocate. */
+#ifndef RS_IDMAP_H
+#define RS_IDMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rs_idmap rs_idmap;
+
+rs_idmap *rs_idmap_new(void);
+void rs_idmap_free(rs_idmap *map);
+
+/* Index of key, adding it when new (*added = 1).  -1 when out of memory or
+ * when the map already holds INT32_MAX keys. */
+int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added);
+
+/* Index of key, or -1 when absent. */
+int32_t rs_idmap_find(const rs_idmap *map, const char *key, size_t len);
+
+/* The key of index idx (0 <= idx < size); not NUL-terminated. The pointer is
+ * valid until the next intern. */
+const char *rs_idmap_key(const rs_idmap *map, int32_t idx, size_t *len);
+
+int32_t rs_idmap_size(const rs_idmap *map);
+
+#endif

@@ -1,0 +1,56 @@
+/* table.h — a named-column table read from CSV or rsf, and written to
+ * either.
+ *
+ * rs_table_open sniffs the first bytes: the rsf magic selects the binary
+ * reader, anything else is CSV.  Every tool reads through this, so every
+ * tool accepts both formats on input without being told. */
+#ifndef RS_TABLE_H
+#define RS_TABLE_H
+
+#include "csv.h"
+#include "frame.h"
+
+typedef enum { RS_FORMAT_CSV, RS_FORMAT_RSF } rs_format;
+
+typedef struct {
+    rs_csv_options csv;
+    int no_header;      /* CSV only: columns are named c1..cN */
+    int rewindable;     /* the caller will rewind (multi-pass) */
+} rs_table_options;
+
+typedef struct rs_table rs_table;
+
+rs_table *rs_table_open(const char *path, const rs_table_options *opt, rs_error *err);
+void rs_table_free(rs_table *t);
+
+size_t rs_table_n_cols(const rs_table *t);
+const char *rs_table_col_name(const rs_table *t, size_t col);
+/* RS_COL_STR for every CSV column; the stored type for rsf. */
+rs_col_type rs_table_col_type(const rs_table *t, size_t col);
+rs_format rs_table_format(const rs_table *t);
+const char *rs_table_name(const rs_table *t);   /* "-" for stdin */
+
+/* Column index, or RS_EUSAGE naming the option and listing the columns that
+ * exist (or saying the name is ambiguous). */
+rs_status rs_table_find_col(const rs_table *t, const char *name, const char *option,
+                            size_t *col, rs_error *err);
+
+/* 1 record, 0 end, -1 error.  The record is valid until the next call. */
+int rs_table_next(rs_table *t, rs_record *rec, rs_error *err);
+rs_status rs_table_rewind(rs_table *t, rs_error *err);
+long rs_table_blank_lines(const rs_table *t);
+
+/* Parse a --format argument. */
+rs_status rs_format_parse(const char *arg, rs_format *fmt, rs_error *err);
+
+typedef struct rs_table_writer rs_table_writer;
+
+/* Writes the header now.  The writer borrows out. */
+rs_table_writer *rs_table_writer_new(rs_out *out, rs_format fmt, size_t n_cols,
+                                     const char *const *names, const rs_col_type *types,
+                                     rs_error *err);
+rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, rs_error *err);
+rs_status rs_table_writer_finish(rs_table_writer *w, rs_error *err);
+void rs_table_writer_free(rs_table_writer *w);
+
+#endif

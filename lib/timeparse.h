@@ -1,0 +1,26 @@
+/* timeparse.h — timestamps as UTC epoch seconds.
+ *
+ * Accepted without a format: epoch seconds ("978300760", "978300760.5" is
+ * floored), and ISO 8601 dates and date-times: "2010-12-01",
+ * "2010-12-01 08:26", "2010-12-01T08:26:00", with optional fraction of a
+ * second (dropped), and "Z" or a "+01:00"/"+0100"/"+01" offset.  A time with
+ * no offset is taken as UTC.  With a strptime(3) format, that format must
+ * consume the whole text. */
+#ifndef RS_TIMEPARSE_H
+#define RS_TIMEPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 0, or -1 when the text is not a valid time. strptime_format may be NULL. */
+int rs_time_parse(const char *s, size_t len, const char *strptime_format, int64_t *epoch);
+
+/* "YYYY-MM-DDTHH:MM:SSZ"; buf holds at least RS_TIME_BUF bytes.  Returns
+ * the length. */
+enum { RS_TIME_BUF = 48 };
+size_t rs_time_format_iso(int64_t epoch, char *buf);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
+int64_t rs_days_from_civil(int64_t year, unsigned month, unsigned day);
+
+#endif
