@@ -275,9 +275,10 @@ static int process_row(cleaner *c, const rs_record *rec, int pass, int *nomem)
             *nomem = 1;
         return r;
     }
-    if (rec->has_nul)
+    if (rec->flags & RS_REC_NUL)
         return c->reason_nul;
-    check_utf8(c, rec, pass);
+    if (rec->flags & RS_REC_NON_ASCII)
+        check_utf8(c, rec, pass);
     if (reserve_row(c, rec) < 0) {
         *nomem = 1;
         return KEEP;
@@ -366,7 +367,8 @@ static rs_status run_pass(cleaner *c, int pass, rs_error *err)
                     return err->code;
             } else {
                 c->report->rows_out++;
-                if (rs_table_writer_write(c->writer, c->out_fields, err)) {
+                int plain = !(rec.flags & RS_REC_SPECIAL) && !c->inserts_special;
+                if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
                     char msg[sizeof err->msg];
                     memcpy(msg, err->msg, sizeof msg);
                     return rs_error_set(err, err->code, c->input_name, rec.line, "%s", msg);

@@ -99,6 +99,7 @@ typedef struct {
     char *scratch;              /* regex NUL-termination and dedupe keys */
     size_t scratch_cap;
     size_t max_extra;           /* longest fill value / canonical id */
+    int inserts_special;        /* a fill value or canonical id needs CSV quoting */
     size_t fault_col;           /* column of a type/require fault, for messages */
 
     rs_out *out, *rejects_out;
@@ -109,6 +110,7 @@ typedef struct {
 } cleaner;
 
 /* clean_setup.c */
+int clean_text_needs_quoting(const char *s, size_t len);
 rs_status clean_setup(cleaner *c, rs_error *err);
 void clean_teardown(cleaner *c);
 int clean_reason(cleaner *c, const char *text, int fault);

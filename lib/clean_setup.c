@@ -35,6 +35,14 @@ int clean_reason(cleaner *c, const char *text, int fault)
     return idx;
 }
 
+int clean_text_needs_quoting(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            return 1;
+    return 0;
+}
+
 static rs_type type_of_column(rs_col_type stored)
 {
     return stored == RS_COL_I64 ? RS_TYPE_INT
@@ -158,6 +166,7 @@ static rs_status setup_fills(cleaner *c, rs_error *err)
         memcpy(f->text, canon.ptr, canon.len);
         f->text_len = canon.len;
         f->ready = 1;
+        c->inserts_special |= clean_text_needs_quoting(f->text, f->text_len);
     }
     return RS_OK;
 }
@@ -386,6 +395,7 @@ static rs_status load_id_map(cleaner *c, rs_error *err)
             goto done;
         }
         c->alias_target[a] = target;
+        c->inserts_special |= clean_text_needs_quoting(id->ptr, id->len);
         if (id->len > c->max_extra)
             c->max_extra = id->len;
     }
@@ -525,6 +535,7 @@ static rs_status fill_value_from_stats(cleaner *c, fill_rule *f, rs_error *err)
     memcpy(f->text, text, len);
     f->text_len = len;
     f->ready = 1;
+    c->inserts_special |= clean_text_needs_quoting(text, len);
     if (len > c->max_extra)
         c->max_extra = len;
     return RS_OK;

@@ -17,7 +17,7 @@ enum { CHUNK = 1 << 16, UNIT_SEP = 0x1f, RECORD_SEP = 0x1e };
 typedef struct {
     size_t first_field, n_fields;
     long line;
-    int has_nul;
+    unsigned flags;   /* RS_REC_* */
 } queued_record;
 
 struct rs_csv_reader {
@@ -44,7 +44,7 @@ struct rs_csv_reader {
     size_t cur_first_field;
     long cur_line;            /* line of the next unconsumed byte */
     long cur_record_line;
-    int cur_has_nul;
+    unsigned char byte_class[256];   /* RS_REC_* bits each byte sets */
     long blank_lines;
     int prev_cr;              /* the last terminator was a CR (CRLF pending) */
     int failed;               /* 1: out of memory, 2: field too long */
@@ -117,6 +117,12 @@ rs_csv_reader *rs_csv_reader_new(rs_in *in, const rs_csv_options *opt, const voi
     r->prefix_len = prefix_len;
     r->at_start = 1;
     r->cur_line = 1;
+    r->byte_class[0] = RS_REC_NUL;
+    r->byte_class['\n'] = RS_REC_NEWLINE | RS_REC_SPECIAL;
+    r->byte_class['\r'] = RS_REC_NEWLINE | RS_REC_SPECIAL;
+    r->byte_class['"'] = r->byte_class[','] = RS_REC_SPECIAL;
+    for (int b = 0x80; b < 0x100; b++)
+        r->byte_class[b] = RS_REC_NON_ASCII;
     return r;
 nomem:
     rs_csv_reader_free(r);
@@ -177,14 +183,8 @@ static void on_field(void *s, size_t len, void *ctx)
         r->failed = 1;
         return;
     }
-    if (len) {
+    if (len)
         memcpy(r->data + r->data_len, s, len);
-        /* quoted newlines: count them so later records keep exact lines */
-        for (const char *p = memchr(s, '\n', len); p; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - (const char *)s)))
-            r->cur_line++;
-        if (memchr(s, '\0', len))
-            r->cur_has_nul = 1;
-    }
     r->field_off[r->n_fields] = r->data_len;
     r->field_len[r->n_fields] = len;
     r->n_fields++;
@@ -202,10 +202,17 @@ static void on_record_end(int terminator, void *ctx)
             r->failed = 1;
             return;
         }
-        r->queue[r->queue_len++] = (queued_record){r->cur_first_field, n, r->cur_record_line,
-                                                   r->cur_has_nul};
+        /* one pass over the record's bytes (contiguous in data) */
+        const unsigned char *p = (const unsigned char *)r->data + r->field_off[r->cur_first_field];
+        const unsigned char *end = (const unsigned char *)r->data + r->data_len;
+        unsigned flags = 0;
+        for (const unsigned char *q = p; q < end; q++)
+            flags |= r->byte_class[*q];
+        if (flags & RS_REC_NEWLINE)   /* quoted newlines: later lines stay exact */
+            for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+                r->cur_line++;
+        r->queue[r->queue_len++] = (queued_record){r->cur_first_field, n, r->cur_record_line, flags};
         r->cur_first_field = r->n_fields;
-        r->cur_has_nul = 0;
     } else if (!(terminator == '\n' && r->prev_cr) && terminator != -1) {
         r->blank_lines++;
     }
@@ -270,6 +277,11 @@ static rs_status feed(rs_csv_reader *r, unsigned char *buf, size_t len, rs_error
                                 "control byte 0x1E/0x1F is not supported in '::' files");
         len = (size_t)n;
     }
+    /* libcsv grows a field's buffer by blk_size bytes at a time (128 by
+     * default): growing by the current size instead keeps a long field
+     * linear rather than quadratic */
+    size_t blk = r->parser.entry_size > CHUNK ? r->parser.entry_size : CHUNK;
+    csv_set_blk_size(&r->parser, blk);
     csv_parse(&r->parser, buf, len, on_field, on_record_end, r);
     if (r->failed == 1 || csv_error(&r->parser) == CSV_ENOMEM)
         return rs_error_nomem(err);
@@ -368,7 +380,7 @@ int rs_csv_reader_next(rs_csv_reader *r, rs_record *rec, rs_error *err)
     rec->fields = r->out_fields;
     rec->n_fields = q->n_fields;
     rec->line = q->line;
-    rec->has_nul = q->has_nul;
+    rec->flags = q->flags;
     return 1;
 }
 
@@ -398,7 +410,6 @@ rs_status rs_csv_reader_rewind(rs_csv_reader *r, rs_error *err)
     r->data_len = r->n_fields = r->cur_first_field = 0;
     r->queue_len = r->queue_pos = 0;
     r->cur_line = 1;
-    r->cur_has_nul = 0;
     r->blank_lines = 0;
     return RS_OK;
 }
@@ -426,6 +437,16 @@ void rs_csv_write_field(rs_out *out, const char *s, size_t len)
         start = end;
     }
     rs_out_putc(out, '"');
+}
+
+void rs_csv_write_plain_record(rs_out *out, const rs_field *fields, size_t n_fields)
+{
+    for (size_t i = 0; i < n_fields; i++) {
+        if (i)
+            rs_out_putc(out, ',');
+        rs_out_write(out, fields[i].ptr, fields[i].len);
+    }
+    rs_out_putc(out, '\n');
 }
 
 void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields)

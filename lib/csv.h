@@ -43,5 +43,7 @@ rs_status rs_csv_reader_rewind(rs_csv_reader *r, rs_error *err);
 void rs_csv_write_field(rs_out *out, const char *s, size_t len);
 /* Write a record: fields joined by ',' and ended by '\n'. */
 void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields);
+/* The same for fields known to need no quoting (no , " CR LF). */
+void rs_csv_write_plain_record(rs_out *out, const rs_field *fields, size_t n_fields);
 
 #endif

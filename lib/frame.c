@@ -569,7 +569,7 @@ int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
     rec->fields = r->fields;
     rec->n_fields = r->n_cols;
     rec->line = (long)r->rows_read + 1;
-    rec->has_nul = 0;
+    rec->flags = RS_REC_NON_ASCII | RS_REC_SPECIAL;   /* not scanned */
     return 1;
 }
 

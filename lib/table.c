@@ -51,7 +51,7 @@ static rs_status open_csv(rs_table *t, const rs_table_options *opt, const unsign
                                 "empty input (expected a header line)");
         return set_names_from_record(t, &(rs_record){0}, 1, err);
     }
-    if (first.has_nul && !opt->no_header)
+    if ((first.flags & RS_REC_NUL) && !opt->no_header)
         return rs_error_set(err, RS_EDATA, rs_in_name(t->in), first.line,
                             "NUL byte in the header line (binary file?)");
     rs_status st = set_names_from_record(t, &first, opt->no_header, err);
@@ -230,11 +230,15 @@ rs_table_writer *rs_table_writer_new(rs_out *out, rs_format fmt, size_t n_cols,
     return w;
 }
 
-rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, rs_error *err)
+rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, int plain,
+                                rs_error *err)
 {
     if (w->frame)
         return rs_frame_writer_add_text(w->frame, fields, err);
-    rs_csv_write_record(w->out, fields, w->n_cols);
+    if (plain)
+        rs_csv_write_plain_record(w->out, fields, w->n_cols);
+    else
+        rs_csv_write_record(w->out, fields, w->n_cols);
     return RS_OK;
 }
 

@@ -49,7 +49,9 @@ typedef struct rs_table_writer rs_table_writer;
 rs_table_writer *rs_table_writer_new(rs_out *out, rs_format fmt, size_t n_cols,
                                      const char *const *names, const rs_col_type *types,
                                      rs_error *err);
-rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, rs_error *err);
+/* plain: the caller knows no field needs CSV quoting (see RS_REC_SPECIAL). */
+rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, int plain,
+                                rs_error *err);
 rs_status rs_table_writer_finish(rs_table_writer *w, rs_error *err);
 void rs_table_writer_free(rs_table_writer *w);
 

@@ -139,6 +139,15 @@ setup() {
     assert_output $'c\nb\na\na'
 }
 
+@test "fill values and canonical ids that need quoting are quoted on output" {
+    printf 'u,c\nx,\n' > t.csv
+    run --separate-stderr rs-clean -i t.csv --fill 'c=a "b", c'
+    assert_output $'u,c\nx,"a ""b"", c"'
+    printf 'alias,id\nx,"1,2"\n' > ids.csv
+    run --separate-stderr rs-clean -i t.csv --id-map ids.csv --id-col u
+    assert_output $'u,c\n"1,2",'
+}
+
 @test "--fill errors: bad value for the type, mean of a text column, bad syntax" {
     printf 'x,s\n1,a\n' > t.csv
     run --separate-stderr rs-clean -i t.csv --schema x:int --fill x=abc
