@@ -98,7 +98,20 @@ int rs_parse_i64(const char *s, size_t len, int64_t *out)
 
 size_t rs_format_i64(int64_t x, char *buf)
 {
-    return (size_t)snprintf(buf, RS_NUM_BUF, "%lld", (long long)x);
+    /* digits backwards into a scratch, then copied: no printf on hot paths */
+    char tmp[24];
+    size_t n = 0, len = 0;
+    uint64_t mag = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+    do {
+        tmp[n++] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (x < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
 }
 
 /* Lay out `ndig` significant digits with decimal exponent `point` (value =

@@ -173,6 +173,23 @@ size_t rs_time_format_iso(int64_t epoch, char *buf)
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    return (size_t)snprintf(buf, RS_TIME_BUF, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
-                            (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    if (y < 0 || y > 9999)
+        return (size_t)snprintf(buf, RS_TIME_BUF, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y,
+                                m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    /* the common case without printf: it runs once per timestamp written */
+    unsigned parts[6] = {(unsigned)y, m, d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
+                         (unsigned)(secs % 60)};
+    static const char seps[] = "--T::Z";
+    size_t n = 0;
+    for (int i = 0; i < 6; i++) {
+        if (i == 0) {
+            buf[n++] = (char)('0' + parts[0] / 1000);
+            buf[n++] = (char)('0' + parts[0] / 100 % 10);
+        }
+        buf[n++] = (char)('0' + parts[i] / 10 % 10);
+        buf[n++] = (char)('0' + parts[i] % 10);
+        buf[n++] = seps[i];
+    }
+    buf[n] = '\0';
+    return n;
 }
