@@ -24,6 +24,8 @@ struct rs_csv_reader {
     rs_in *in;
     struct csv_parser parser;
     int double_colon;         /* "::" mode: "::" is rewritten to UNIT_SEP */
+    int libcsv_only;          /* no fast path (for the differential tests) */
+    unsigned char delim, quote;
     int pending_colon;        /* a ':' ended the previous chunk in "::" mode */
     size_t max_field;
     unsigned char *chunk;     /* (CHUNK + 1) */
@@ -96,6 +98,9 @@ rs_csv_reader *rs_csv_reader_new(rs_in *in, const rs_csv_options *opt, const voi
         goto nomem;
     r->in = in;
     r->double_colon = strcmp(opt->delim, "::") == 0;
+    r->libcsv_only = opt->libcsv_only;
+    r->delim = r->double_colon ? UNIT_SEP : (unsigned char)opt->delim[0];
+    r->quote = r->double_colon ? RECORD_SEP : '"';
     r->max_field = opt->max_field ? opt->max_field : RS_CSV_DEFAULT_MAX_FIELD;
     r->chunk = malloc(CHUNK + 1);
     r->prefix_copy = malloc(prefix_len + 1);
@@ -243,6 +248,63 @@ static long open_record_line(const rs_csv_reader *r)
     return r->n_fields > r->cur_first_field ? r->cur_record_line : r->cur_line;
 }
 
+/* libcsv is between records: no field begun, nothing of a record kept. */
+static int at_record_start(const rs_csv_reader *r)
+{
+    return r->parser.pstate == 0 && r->parser.entry_pos == 0 && r->n_fields == r->cur_first_field;
+}
+
+/* Split one complete line that holds no quote and no CR except a final one
+ * (the line excludes its '\n').  It goes through the same callbacks libcsv
+ * calls, in the same order, so the two paths cannot drift apart in what
+ * they count. */
+static void split_plain_line(rs_csv_reader *r, const unsigned char *line, size_t len)
+{
+    int crlf = len && line[len - 1] == '\r';
+    len -= (size_t)crlf;
+    if (len > 0) {
+        const unsigned char *p = line, *end = line + len;
+        for (;;) {
+            const unsigned char *d = memchr(p, r->delim, (size_t)(end - p));
+            if (!d) {
+                on_field((void *)p, (size_t)(end - p), r);
+                break;
+            }
+            on_field((void *)p, (size_t)(d - p), r);
+            p = d + 1;
+        }
+    }
+    if (crlf)
+        on_record_end('\r', r);
+    on_record_end('\n', r);
+}
+
+/* Lines without a quote character, whole in this buffer and starting at a
+ * record boundary, are split directly (memchr); libcsv parses everything
+ * else: quoted fields, lone CRs, and the partial line at the buffer's end. */
+static void parse_mixed(rs_csv_reader *r, const unsigned char *buf, size_t len)
+{
+    size_t pos = 0;
+    const unsigned char *next_quote = memchr(buf, r->quote, len);
+    while (pos < len && !r->failed) {
+        const unsigned char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t line_end = nl ? (size_t)(nl - buf) : len;   /* index of '\n' or len */
+        if (next_quote && (size_t)(next_quote - buf) < pos)
+            next_quote = memchr(buf + pos, r->quote, len - pos);
+        int plain = nl && at_record_start(r) &&
+                    !(next_quote && (size_t)(next_quote - buf) < line_end);
+        if (plain) {
+            const unsigned char *cr = memchr(buf + pos, '\r', line_end - pos);
+            plain = !cr || (size_t)(cr - buf) == line_end - 1;
+        }
+        if (plain)
+            split_plain_line(r, buf + pos, line_end - pos);
+        else
+            csv_parse(&r->parser, buf + pos, line_end - pos + (nl != NULL), on_field, on_record_end, r);
+        pos = line_end + 1;
+    }
+}
+
 /* "::" becomes UNIT_SEP in place; a trailing ':' waits for the next chunk.
  * Returns the new length, or -1 when the data holds UNIT_SEP itself. */
 static long rewrite_double_colon(rs_csv_reader *r, unsigned char *buf, size_t len)
@@ -282,7 +344,10 @@ static rs_status feed(rs_csv_reader *r, unsigned char *buf, size_t len, rs_error
      * linear rather than quadratic */
     size_t blk = r->parser.entry_size > CHUNK ? r->parser.entry_size : CHUNK;
     csv_set_blk_size(&r->parser, blk);
-    csv_parse(&r->parser, buf, len, on_field, on_record_end, r);
+    if (r->libcsv_only)
+        csv_parse(&r->parser, buf, len, on_field, on_record_end, r);
+    else
+        parse_mixed(r, buf, len);
     if (r->failed == 1 || csv_error(&r->parser) == CSV_ENOMEM)
         return rs_error_nomem(err);
     if (r->failed == 2 || r->parser.entry_pos > r->max_field)

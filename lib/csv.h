@@ -16,6 +16,7 @@
 typedef struct {
     char delim[3];       /* "," "\t" ";" "|" "::" ... NUL-terminated */
     size_t max_field;    /* bytes; 0 means the default */
+    int libcsv_only;     /* tests: parse every line with libcsv (the reference) */
 } rs_csv_options;
 
 enum { RS_CSV_DEFAULT_MAX_FIELD = 1 << 20 };
