@@ -9,6 +9,11 @@
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Powers of ten that doubles hold exactly (10^22 is the last). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* Shape check: [+-]?digits[.digits][(e|E)[+-]?digits], at least one digit in
  * the mantissa.  strtod alone would accept hex, inf, nan and leading space. */
 static int decimal_shape(const char *s, size_t len)
@@ -43,16 +48,28 @@ int rs_parse_f64(const char *s, size_t len, double *out)
     char buf[128];
     if (len == 0 || len >= sizeof buf || !decimal_shape(s, len))
         return -1;
-    /* Fast exact path for short plain integers: every integer below 2^53
-     * converts exactly, and most shop fields are such. */
-    if (len <= 15) {
-        size_t i = (s[0] == '-' || s[0] == '+');
+    /* Clinger's fast path: at most 15 significant digits and at most 22
+     * decimals make an exact integer and an exact power of ten, so one
+     * correctly rounded division gives exactly what strtod gives.  Prices,
+     * quantities and ratings all take it. */
+    if (len <= 16) {
+        size_t i = (s[0] == '-' || s[0] == '+'), digits = 0, decimals = 0;
         int64_t v = 0;
-        size_t j = i;
-        while (j < len && is_digit(s[j]))
-            v = v * 10 + (s[j++] - '0');
-        if (j == len && j > i) {
-            *out = (double)(s[0] == '-' ? -v : v);
+        int seen_point = 0;
+        for (; i < len; i++) {
+            if (is_digit(s[i])) {
+                v = v * 10 + (s[i] - '0');
+                digits++;
+                decimals += (size_t)seen_point;
+            } else if (s[i] == '.' && !seen_point) {
+                seen_point = 1;
+            } else {
+                break;
+            }
+        }
+        if (i == len && digits > 0 && digits <= 15) {
+            double x = (double)v / pow10_exact[decimals];
+            *out = s[0] == '-' ? -x : x;
             return 0;
         }
     }
@@ -182,8 +199,47 @@ static size_t format_shortest(double x, int min_prec, int max_prec, int is_float
     return layout_digits(neg, digits, ndig, exp10 + 1, buf);
 }
 
+/* The common case without printf: x = r / 10^d exactly as strtod would read
+ * it, for the fewest decimals d <= 6 and |r| < 2^53.  (r / 10^d is one
+ * correctly rounded division of exact operands, the same rounding strtod
+ * applies to the text.)  Returns 0 when x is not such a number. */
+static size_t format_few_decimals(double x, char *buf)
+{
+    for (int d = 0; d <= 6; d++) {
+        double scaled = x * pow10_exact[d];
+        if (!(fabs(scaled) < 9007199254740992.0))
+            return 0;
+        double r = nearbyint(scaled);
+        if (r / pow10_exact[d] != x)
+            continue;
+        char digits[24];
+        size_t n = rs_format_i64((int64_t)fabs(r), digits), len = 0;
+        if (x < 0)
+            buf[len++] = '-';
+        if (n <= (size_t)d) {   /* 0.000ddd */
+            buf[len++] = '0';
+            buf[len++] = '.';
+            for (size_t k = n; k < (size_t)d; k++)
+                buf[len++] = '0';
+            memcpy(buf + len, digits, n), len += n;
+        } else {
+            memcpy(buf + len, digits, n - (size_t)d), len += n - (size_t)d;
+            if (d) {
+                buf[len++] = '.';
+                memcpy(buf + len, digits + n - (size_t)d, (size_t)d), len += (size_t)d;
+            }
+        }
+        buf[len] = '\0';
+        return len;
+    }
+    return 0;
+}
+
 size_t rs_format_f64(double x, char *buf)
 {
+    size_t n = x != 0 && isfinite(x) ? format_few_decimals(x, buf) : 0;
+    if (n)
+        return n;
     /* 17 significant digits always read back exactly for IEEE doubles */
     return format_shortest(x, 15, 17, 0, buf);
 }

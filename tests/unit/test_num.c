@@ -109,6 +109,51 @@ int main(void)
         }
     }
     CHECK(canonical_ok, "rs_f64_text_is_canonical agrees with the formatter (200000 random decimals)");
+    /* the fast paths against references: strtod for parsing, the smallest
+     * %.{p}g that reads back for the digit count of formatting */
+    int parse_same = 1, digits_minimal = 1;
+    for (int i = 0; i < 300000; i++) {
+        char s[40];
+        int int_digits = 1 + (int)(next_u64() % 9), frac_digits = (int)(next_u64() % 7);
+        long long whole = (long long)(next_u64() % 1000000000ull) % (long long)pow(10, int_digits);
+        long long frac = frac_digits ? (long long)(next_u64() % (unsigned long long)pow(10, frac_digits)) : 0;
+        int n = frac_digits ? snprintf(s, sizeof s, "%s%lld.%0*lld", next_u64() % 2 ? "-" : "", whole, frac_digits, frac)
+                            : snprintf(s, sizeof s, "%lld", whole);
+        double fast, ref = strtod(s, NULL);
+        if (rs_parse_f64(s, (size_t)n, &fast) < 0 || fast != ref) {
+            printf("# parse '%s': %.17g, strtod %.17g\n", s, fast, ref);
+            parse_same = 0;
+        }
+        int p = 1;
+        char g[40];
+        for (; p < 17; p++) {
+            snprintf(g, sizeof g, "%.*g", p, ref);
+            if (strtod(g, NULL) == ref)
+                break;
+        }
+        size_t m = rs_format_f64(ref, buf);
+        int sig = 0, leading = 1;
+        for (size_t k = 0; k < m; k++) {
+            if (buf[k] < '0' || buf[k] > '9')
+                continue;
+            if (leading && buf[k] == '0')
+                continue;
+            leading = 0;
+            sig++;
+        }
+        /* trailing zeros of an integer are layout, not precision */
+        for (size_t k = m; k > 0 && !strchr(buf, '.') && buf[k - 1] == '0'; k--)
+            sig--;
+        if (ref != 0 && sig != p) {
+            printf("# format %.17g: '%s' has %d digits, shortest has %d\n", ref, buf, sig, p);
+            digits_minimal = 0;
+        }
+        if (!parse_same || !digits_minimal)
+            break;
+    }
+    CHECK(parse_same, "the fast decimal parser equals strtod (300000 random short decimals)");
+    CHECK(digits_minimal, "formatting uses the fewest significant digits that read back");
+
     CHECK(rs_i64_text_is_canonical("17850", 5) && !rs_i64_text_is_canonical("017850", 6) &&
               !rs_i64_text_is_canonical("17850.0", 7) && !rs_i64_text_is_canonical("-0", 2) &&
               rs_i64_text_is_canonical("0", 1),
