@@ -30,3 +30,28 @@ setup() {
     run grep -c "rs-clean -i ../shared/data/online-retail/online_retail.csv" "$root/README.md"
     [ "$output" -ge 1 ]
 }
+
+@test "make install puts binaries and man pages under DESTDIR/PREFIX; uninstall removes them" {
+    run make -C "$root" --no-print-directory install DESTDIR="$BATS_TEST_TMPDIR/stage" PREFIX=/opt/rs BUILD="$RS_BUILD"
+    assert_success
+    [ -x "$BATS_TEST_TMPDIR/stage/opt/rs/bin/rs-clean" ]
+    [ -f "$BATS_TEST_TMPDIR/stage/opt/rs/share/man/man1/rs-clean.1" ]
+    [ -f "$BATS_TEST_TMPDIR/stage/opt/rs/share/man/man7/rs.7" ]
+    run "$BATS_TEST_TMPDIR/stage/opt/rs/bin/rs-clean" --version
+    assert_output --partial 'rs-clean (rs)'
+    run make -C "$root" --no-print-directory uninstall DESTDIR="$BATS_TEST_TMPDIR/stage" PREFIX=/opt/rs
+    assert_success
+    [ ! -e "$BATS_TEST_TMPDIR/stage/opt/rs/bin/rs-clean" ]
+    [ ! -e "$BATS_TEST_TMPDIR/stage/opt/rs/share/man/man7/rs.7" ]
+}
+
+@test "the demo cleans the bundled sample and prints counts that add up" {
+    cp -r "$root/data" "$root/scripts" .
+    mkdir -p build && ln -s "$RS_BIN" build/bin
+    run --separate-stderr env BUILD=build scripts/demo
+    assert_success
+    assert_output --partial 'rows in 6253 = rows out 4741 + rejected 1512'
+    assert_output --partial '1350  require CustomerID'
+    assert_output --partial 'customers in the clean data: 54'
+    [ -s demo-out/clean.csv ] && [ -s demo-out/rejects.csv ] && [ -s demo-out/report.json ]
+}
