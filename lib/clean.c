@@ -3,6 +3,7 @@
 #include "clean_impl.h"
 
 #include "json.h"
+#include "mem.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -13,21 +14,6 @@
 
 enum { KEEP = -1, MAX_WARNINGS = 10 };
 
-static int grow_buffer(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 4096;
-    while (c < need)
-        c *= 2;
-    char *b = realloc(*buf, c);
-    if (!b)
-        return -1;
-    *buf = b;
-    *cap = c;
-    return 0;
-}
-
 /* Room in the arena for anything this row can write, reserved up front so
  * fields that point into it stay valid for the whole row. */
 static int reserve_row(cleaner *c, const rs_record *rec)
@@ -37,8 +23,8 @@ static int reserve_row(cleaner *c, const rs_record *rec)
         bytes += rec->fields[i].len;
     c->arena_len = 0;
     size_t need = bytes + c->n_cols * (RS_VALUE_BUF + c->max_extra) + 64;
-    return grow_buffer(&c->arena, &c->arena_cap, need) ||
-           grow_buffer(&c->scratch, &c->scratch_cap, bytes + 8 * c->n_cols + 64);
+    return rs_grow((void **)&c->arena, &c->arena_cap, need, 1) ||
+           rs_grow((void **)&c->scratch, &c->scratch_cap, bytes + 8 * c->n_cols + 64, 1);
 }
 
 static char *arena_take(cleaner *c, size_t n)
@@ -207,31 +193,20 @@ static void sample_add(column_sample *s, double v, const rs_field *text, int *no
             *nomem = 1;
             return;
         }
-        if ((size_t)idx >= s->counts_cap) {
-            size_t cap = s->counts_cap ? s->counts_cap * 2 : 256;
-            long *counts = realloc(s->counts, cap * sizeof *counts);
-            if (!counts) {
-                *nomem = 1;
-                return;
-            }
-            memset(counts + s->counts_cap, 0, (cap - s->counts_cap) * sizeof *counts);
-            s->counts = counts;
-            s->counts_cap = cap;
+        size_t old_cap = s->counts_cap;
+        if (rs_grow((void **)&s->counts, &s->counts_cap, (size_t)idx + 1, sizeof *s->counts) < 0) {
+            *nomem = 1;
+            return;
         }
+        memset(s->counts + old_cap, 0, (s->counts_cap - old_cap) * sizeof *s->counts);
         s->counts[idx]++;
         return;
     }
     if (isnan(v))
         return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        double *values = realloc(s->values, cap * sizeof *values);
-        if (!values) {
-            *nomem = 1;
-            return;
-        }
-        s->values = values;
-        s->cap = cap;
+    if (rs_grow((void **)&s->values, &s->cap, s->n + 1, sizeof *s->values) < 0) {
+        *nomem = 1;
+        return;
     }
     s->values[s->n++] = v;
 }

@@ -50,6 +50,19 @@ static rs_type type_of_column(rs_col_type stored)
                                   : RS_TYPE_NUM;
 }
 
+/* "COL<sep>REST": COL into name, a pointer to REST; the separator is the
+ * first (or, from_right, the last) one.  -1 when missing or COL is empty. */
+static int split_item(const char *item, char sep, int from_right, char *name, size_t cap,
+                      const char **rest)
+{
+    const char *at = from_right ? strrchr(item, sep) : strchr(item, sep);
+    if (!at || at == item)
+        return -1;
+    snprintf(name, cap, "%.*s", (int)(at - item), item);
+    *rest = at + 1;
+    return 0;
+}
+
 static rs_status find_col(cleaner *c, const char *name, const char *option, size_t *col,
                           rs_error *err)
 {
@@ -64,16 +77,14 @@ static void *alloc_zero(size_t n, size_t size)
 static rs_status setup_schema(cleaner *c, rs_error *err)
 {
     for (size_t i = 0; i < c->spec->schema.n; i++) {
-        const char *item = c->spec->schema.items[i];
-        const char *colon = strrchr(item, ':');
-        if (!colon || colon == item)
+        const char *item = c->spec->schema.items[i], *type_name;
+        char name[1024];
+        if (split_item(item, ':', 1, name, sizeof name, &type_name) < 0)
             return rs_error_set(err, RS_EUSAGE, NULL, 0,
                                 "invalid --schema item '%s' (expected COL:TYPE)", item);
-        char name[1024];
-        snprintf(name, sizeof name, "%.*s", (int)(colon - item), item);
         size_t col;
         rs_type type;
-        if (find_col(c, name, "--schema", &col, err) || rs_type_parse(colon + 1, &type, err))
+        if (find_col(c, name, "--schema", &col, err) || rs_type_parse(type_name, &type, err))
             return err->code;
         c->col_type[col] = type;
         c->any_typed |= type != RS_TYPE_STR;
@@ -131,16 +142,13 @@ static rs_status setup_fills(cleaner *c, rs_error *err)
         return rs_error_nomem(err);
     for (size_t i = 0; i < c->n_fills; i++) {
         fill_rule *f = &c->fills[i];
-        const char *item = c->spec->fill.items[i];
-        const char *eq = strchr(item, '=');
-        if (!eq || eq == item)
+        const char *item = c->spec->fill.items[i], *how;
+        char name[1024];
+        if (split_item(item, '=', 0, name, sizeof name, &how) < 0)
             return rs_error_set(err, RS_EUSAGE, NULL, 0,
                                 "invalid --fill '%s' (expected COL=VALUE|mean|median|mode)", item);
-        char name[1024];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
         if (find_col(c, name, "--fill", &f->col, err))
             return err->code;
-        const char *how = eq + 1;
         f->kind = strcmp(how, "mean") == 0     ? FILL_MEAN
                   : strcmp(how, "median") == 0 ? FILL_MEDIAN
                   : strcmp(how, "mode") == 0   ? FILL_MODE
@@ -288,29 +296,23 @@ static rs_status setup_output(cleaner *c, rs_error *err)
                               : rs_type_col_type(c->col_type[col], &c->spec->values);
     }
     for (size_t i = 0; i < c->spec->rename.n; i++) {
-        char *item = c->spec->rename.items[i];
-        char *eq = strchr(item, '=');
-        if (!eq || eq == item || eq[1] == '\0')
+        const char *item = c->spec->rename.items[i], *new_name;
+        char old_name[1024];
+        if (split_item(item, '=', 0, old_name, sizeof old_name, &new_name) < 0 || !*new_name)
             return rs_error_set(err, RS_EUSAGE, NULL, 0,
                                 "invalid --rename '%s' (expected OLD=NEW)", item);
-        *eq = '\0';   /* the spec's copy: split in place once */
-        size_t col;
-        rs_status st = find_col(c, item, "--rename", &col, err);
-        if (st == RS_OK) {
-            size_t k = 0;
-            while (k < c->n_out && c->out_cols[k] != col)
-                k++;
-            if (k == c->n_out)
-                st = rs_error_set(err, RS_EUSAGE, NULL, 0,
-                                  "--rename %s=%s: column '%s' is not in the output (see --select)",
-                                  item, eq + 1, item);
-            for (; k < c->n_out; k++)
-                if (c->out_cols[k] == col)
-                    c->out_names[k] = eq + 1;
-        }
-        *eq = '=';
-        if (st)
-            return st;
+        size_t col, k;
+        if (find_col(c, old_name, "--rename", &col, err))
+            return err->code;
+        for (k = 0; k < c->n_out && c->out_cols[k] != col; k++)
+            ;
+        if (k == c->n_out)
+            return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                                "--rename %s: column '%s' is not in the output (see --select)", item,
+                                old_name);
+        for (; k < c->n_out; k++)
+            if (c->out_cols[k] == col)
+                c->out_names[k] = (char *)new_name;
     }
     return RS_OK;
 }

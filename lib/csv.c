@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include "mem.h"
+
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,21 +157,6 @@ long rs_csv_reader_blank_lines(const rs_csv_reader *r)
     return r->blank_lines;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap * 2;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static void on_field(void *s, size_t len, void *ctx)
 {
     rs_csv_reader *r = ctx;
@@ -182,9 +169,9 @@ static void on_field(void *s, size_t len, void *ctx)
         return;
     }
     size_t cap = r->fields_cap;
-    if (grow((void **)&r->data, &r->data_cap, r->data_len + len, 1) < 0 ||
-        grow((void **)&r->field_off, &cap, r->n_fields + 1, sizeof(size_t)) < 0 ||
-        grow((void **)&r->field_len, &r->fields_cap, r->n_fields + 1, sizeof(size_t)) < 0) {
+    if (rs_grow((void **)&r->data, &r->data_cap, r->data_len + len, 1) < 0 ||
+        rs_grow((void **)&r->field_off, &cap, r->n_fields + 1, sizeof(size_t)) < 0 ||
+        rs_grow((void **)&r->field_len, &r->fields_cap, r->n_fields + 1, sizeof(size_t)) < 0) {
         r->failed = 1;
         return;
     }
@@ -203,7 +190,7 @@ static void on_record_end(int terminator, void *ctx)
         return;
     size_t n = r->n_fields - r->cur_first_field;
     if (n > 0) {
-        if (grow((void **)&r->queue, &r->queue_cap, r->queue_len + 1, sizeof *r->queue) < 0) {
+        if (rs_grow((void **)&r->queue, &r->queue_cap, r->queue_len + 1, sizeof *r->queue) < 0) {
             r->failed = 1;
             return;
         }
@@ -504,22 +491,15 @@ void rs_csv_write_field(rs_out *out, const char *s, size_t len)
     rs_out_putc(out, '"');
 }
 
-void rs_csv_write_plain_record(rs_out *out, const rs_field *fields, size_t n_fields)
+void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields, int plain)
 {
     for (size_t i = 0; i < n_fields; i++) {
         if (i)
             rs_out_putc(out, ',');
-        rs_out_write(out, fields[i].ptr, fields[i].len);
-    }
-    rs_out_putc(out, '\n');
-}
-
-void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields)
-{
-    for (size_t i = 0; i < n_fields; i++) {
-        if (i)
-            rs_out_putc(out, ',');
-        rs_csv_write_field(out, fields[i].ptr, fields[i].len);
+        if (plain)
+            rs_out_write(out, fields[i].ptr, fields[i].len);
+        else
+            rs_csv_write_field(out, fields[i].ptr, fields[i].len);
     }
     rs_out_putc(out, '\n');
 }

@@ -42,9 +42,8 @@ rs_status rs_csv_reader_rewind(rs_csv_reader *r, rs_error *err);
 
 /* Write one field, quoted when it holds the delimiter, a quote, CR or LF. */
 void rs_csv_write_field(rs_out *out, const char *s, size_t len);
-/* Write a record: fields joined by ',' and ended by '\n'. */
-void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields);
-/* The same for fields known to need no quoting (no , " CR LF). */
-void rs_csv_write_plain_record(rs_out *out, const rs_field *fields, size_t n_fields);
+/* Write a record: fields joined by ',' and ended by '\n'.  plain: the
+ * caller knows no field needs quoting (no , " CR LF), so none is scanned. */
+void rs_csv_write_record(rs_out *out, const rs_field *fields, size_t n_fields, int plain);
 
 #endif

@@ -235,10 +235,7 @@ rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, int 
 {
     if (w->frame)
         return rs_frame_writer_add_text(w->frame, fields, err);
-    if (plain)
-        rs_csv_write_plain_record(w->out, fields, w->n_cols);
-    else
-        rs_csv_write_record(w->out, fields, w->n_cols);
+    rs_csv_write_record(w->out, fields, w->n_cols, plain);
     return RS_OK;
 }
 
