@@ -3,7 +3,10 @@ _common_setup() {
     bats_require_minimum_version 1.5.0
     bats_load_library bats-support
     bats_load_library bats-assert
-    PATH="${RS_BIN:-$BATS_TEST_DIRNAME/../build/bin}:$PATH"
+    RS_BIN=${RS_BIN:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/build/bin}
+    RS_BUILD=${RS_BUILD:-${RS_BIN%/bin}}
+    export RS_BIN RS_BUILD
+    PATH="$RS_BIN:$PATH"
     cd "$BATS_TEST_TMPDIR" || return 1
 }
 
