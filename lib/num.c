@@ -246,6 +246,12 @@ size_t rs_format_f64(double x, char *buf)
 
 size_t rs_format_f32(float x, char *buf)
 {
+    if (x == 0) {
+        memcpy(buf, "0", 2);
+        return 1;
+    }
+    if (fabsf(x) < 16777216.0f && x == (float)(int32_t)x)   /* counts: no printf */
+        return rs_format_i64((int64_t)x, buf);
     return format_shortest((double)x, 6, 9, 1, buf);
 }
 

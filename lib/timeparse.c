@@ -4,6 +4,7 @@
 #include "num.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -192,4 +193,25 @@ size_t rs_time_format_iso(int64_t epoch, char *buf)
     }
     buf[n] = '\0';
     return n;
+}
+
+int rs_duration_parse(const char *s, int64_t *seconds)
+{
+    size_t len = strlen(s);
+    if (len == 0)
+        return -1;
+    int64_t unit = 1;
+    switch (s[len - 1]) {
+    case 'w': unit = 7 * 86400; break;
+    case 'd': unit = 86400; break;
+    case 'h': unit = 3600; break;
+    case 'm': unit = 60; break;
+    case 's': unit = 1; break;
+    default: unit = 0;
+    }
+    int64_t n;
+    if (rs_parse_i64(s, unit ? len - 1 : len, &n) < 0 || n <= 0 || n > INT64_MAX / 86400 / 7)
+        return -1;
+    *seconds = n * (unit ? unit : 1);
+    return 0;
 }

@@ -20,6 +20,9 @@ int rs_time_parse(const char *s, size_t len, const char *strptime_format, int64_
 enum { RS_TIME_BUF = 48 };
 size_t rs_time_format_iso(int64_t epoch, char *buf);
 
+/* "90d", "12h", "30m", "45s", "2w" (or plain seconds) to seconds > 0; 0 or -1. */
+int rs_duration_parse(const char *s, int64_t *seconds);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 int64_t rs_days_from_civil(int64_t year, unsigned month, unsigned day);
 

@@ -1,0 +1,28 @@
+/* features_out.h — writing a feature table: an id column, then float32
+ * columns, to CSV or rsf.  Private to the features modules. */
+#ifndef RS_FEATURES_OUT_H
+#define RS_FEATURES_OUT_H
+
+#include "strlist.h"
+#include "table.h"
+
+typedef struct {
+    rs_strlist names;       /* id first, then features */
+    rs_out *out;
+    rs_table_writer *writer;
+    rs_field *fields;       /* (names.n) */
+    char *text;             /* (names.n x 40) */
+    float *row;             /* (names.n - 1) the feature values of the current row */
+} feature_table;
+
+/* Column names: the id's is pushed to names as it is; feature names come
+ * from parts,  lower-cased with anything but [a-z0-9_] as '_'. */
+int feature_name_add(feature_table *t, const char *prefix, const char *middle, size_t middle_len,
+                     const char *suffix);
+rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, rs_error *err);
+/* Writes id and t->row; NaN is written as an empty field. */
+rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err);
+rs_status feature_table_commit(feature_table *t, rs_error *err);
+void feature_table_free(feature_table *t);
+
+#endif
