@@ -53,5 +53,7 @@ setup() {
     assert_output --partial 'rows in 6253 = rows out 4741 + rejected 1512'
     assert_output --partial '1350  require CustomerID'
     assert_output --partial 'customers in the clean data: 54'
+    assert_output --partial '41 customers, 25 buy again within 90 days (base rate 0.610)'
+    assert_output --partial 'rs-split 70/30 stratified: 41 rows: train 29, test 12'
     [ -s demo-out/clean.csv ] && [ -s demo-out/rejects.csv ] && [ -s demo-out/report.json ]
 }
