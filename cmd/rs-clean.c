@@ -109,8 +109,9 @@ static rs_status push(rs_strlist *list, const char *arg, int split, rs_error *er
     return RS_OK;
 }
 
-static rs_status own_option(rs_clean_spec *spec, int opt, const char *arg, rs_error *err)
+static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
+    rs_clean_spec *spec = ctx;
     switch (opt) {
     case OPT_SCHEMA: return push(&spec->schema, arg, 1, err);
     case OPT_TIME_FORMAT: spec->values.time_format = arg; return RS_OK;
@@ -191,32 +192,14 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-clean");
     rs_clean_spec spec = {0};
     rs_error err = {0};
-    int opt;
-    while ((opt = getopt_long(argc, argv, RS_COMMON_SHORT, long_options, NULL)) != -1) {
-        if (opt == '?') {
-            rs_clean_spec_free(&spec);
-            return rs_cli_usage_error(common.prog, NULL);
-        }
-        int handled = rs_common_option(&common, opt, optarg, &err);
-        if (handled == 0 && own_option(&spec, opt, optarg, &err) != RS_OK)
-            handled = -1;
-        if (handled < 0) {
-            rs_clean_spec_free(&spec);
-            return rs_cli_finish(common.prog, err.code, &err);
-        }
+    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &spec, usage_text);
+    if (code >= 0) {
+        rs_clean_spec_free(&spec);
+        return code;
     }
-    int code;
-    if (common.help) {
-        code = rs_cli_print_help(common.prog, usage_text);
-    } else if (common.version) {
-        code = rs_cli_print_version(common.prog);
-    } else if (optind < argc) {
-        rs_error_set(&err, RS_EUSAGE, NULL, 0, "unexpected argument '%s' (use -i FILE)", argv[optind]);
-        code = rs_cli_finish(common.prog, err.code, &err);
-    } else if (check_spec(&spec, &err) != RS_OK) {
+    if (check_spec(&spec, &err) != RS_OK) {
         code = rs_cli_finish(common.prog, err.code, &err);
     } else {
-        rs_cli_install_warnings(&common);
         spec.input = common.input;
         spec.output = common.output;
         spec.table = common.table;

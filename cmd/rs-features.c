@@ -121,8 +121,9 @@ static rs_status push(rs_strlist *list, const char *arg, rs_error *err)
     return rs_strlist_push_split(list, arg) < 0 ? rs_error_nomem(err) : RS_OK;
 }
 
-static rs_status own_option(args *a, int opt, const char *arg, rs_error *err)
+static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
+    args *a = ctx;
     const char **cols = a->features.log.names;
     switch (opt) {
     case OPT_ASOF: a->asof = arg; return RS_OK;
@@ -237,6 +238,15 @@ static void free_args(args *a)
     rs_encode_spec_free(&a->encode);
 }
 
+static int is_subcommand(const char *cmd)
+{
+    static const char *const names[] = {"users", "items", "label", "encode", "join"};
+    for (size_t i = 0; cmd && i < sizeof names / sizeof *names; i++)
+        if (!strcmp(cmd, names[i]))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     rs_common common;
@@ -244,36 +254,14 @@ int main(int argc, char **argv)
     args a = {0};
     rs_error err = {0};
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
-    int opt;
-    optind = cmd ? 2 : 1;
-    while ((opt = getopt_long(argc, argv, RS_COMMON_SHORT, long_options, NULL)) != -1) {
-        if (opt == '?') {
-            free_args(&a);
-            return rs_cli_usage_error(common.prog, NULL);
-        }
-        int handled = rs_common_option(&common, opt, optarg, &err);
-        if (handled == 0 && own_option(&a, opt, optarg, &err) != RS_OK)
-            handled = -1;
-        if (handled < 0) {
-            free_args(&a);
-            return rs_cli_finish(common.prog, err.code, &err);
-        }
-    }
-    int code;
-    if (common.help) {
-        code = rs_cli_print_help(common.prog, usage_text);
-    } else if (common.version) {
-        code = rs_cli_print_version(common.prog);
-    } else if (!cmd || (strcmp(cmd, "users") && strcmp(cmd, "items") && strcmp(cmd, "label") &&
-                        strcmp(cmd, "encode") && strcmp(cmd, "join"))) {
-        rs_error_set(&err, RS_EUSAGE, NULL, 0, cmd ? "unknown subcommand '%s' (expected users, items, label, encode or join)"
-                                                   : "%sa subcommand is required: users, items, label, encode or join", cmd ? cmd : "");
+    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, long_options, own_option, &a, usage_text);
+    if (code < 0 && !is_subcommand(cmd)) {
+        if (cmd)
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected users, items, label, encode or join)", cmd);
+        else
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: users, items, label, encode or join");
         code = rs_cli_finish(common.prog, err.code, &err);
-    } else if (optind < argc) {
-        rs_error_set(&err, RS_EUSAGE, NULL, 0, "unexpected argument '%s' (use -i FILE)", argv[optind]);
-        code = rs_cli_finish(common.prog, err.code, &err);
-    } else {
-        rs_cli_install_warnings(&common);
+    } else if (code < 0) {
         code = rs_cli_finish(common.prog, run(&a, cmd, &common, &err), &err);
     }
     free_args(&a);

@@ -74,8 +74,15 @@ static rs_status bad(rs_error *err, const char *fmt, const char *arg)
     return rs_error_set(err, RS_EUSAGE, NULL, 0, fmt, arg);
 }
 
-static rs_status own_option(rs_split_spec *spec, raw_args *raw, int opt, const char *arg, rs_error *err)
+typedef struct {
+    rs_split_spec spec;
+    raw_args raw;
+} args;
+
+static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
+    rs_split_spec *spec = &((args *)ctx)->spec;
+    raw_args *raw = &((args *)ctx)->raw;
     switch (opt) {
     case OPT_BY: raw->by = arg; return RS_OK;
     case OPT_RATIO:
@@ -160,37 +167,21 @@ int main(int argc, char **argv)
 {
     rs_common common;
     rs_common_init(&common, "rs-split");
-    rs_split_spec spec = {.ratio = 0};
-    raw_args raw = {0};
+    args a = {0};
     rs_error err = {0};
-    int opt;
-    while ((opt = getopt_long(argc, argv, RS_COMMON_SHORT, long_options, NULL)) != -1) {
-        if (opt == '?')
-            return rs_cli_usage_error(common.prog, NULL);
-        int handled = rs_common_option(&common, opt, optarg, &err);
-        if (handled == 0 && own_option(&spec, &raw, opt, optarg, &err) != RS_OK)
-            handled = -1;
-        if (handled < 0)
-            return rs_cli_finish(common.prog, err.code, &err);
-    }
-    if (common.help)
-        return rs_cli_print_help(common.prog, usage_text);
-    if (common.version)
-        return rs_cli_print_version(common.prog);
-    if (optind < argc) {
-        rs_error_set(&err, RS_EUSAGE, NULL, 0, "unexpected argument '%s' (use -i FILE)", argv[optind]);
+    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    if (code >= 0)
+        return code;
+    rs_split_spec *spec = &a.spec;
+    spec->train_path = common.output;
+    if (choose_mode(spec, &a.raw, &err) != RS_OK)
         return rs_cli_finish(common.prog, err.code, &err);
-    }
-    spec.train_path = common.output;
-    if (choose_mode(&spec, &raw, &err) != RS_OK)
-        return rs_cli_finish(common.prog, err.code, &err);
-    rs_cli_install_warnings(&common);
-    spec.input = common.input;
-    spec.table = common.table;
-    spec.out_format = common.format;
-    spec.seed = common.seed;
+    spec->input = common.input;
+    spec->table = common.table;
+    spec->out_format = common.format;
+    spec->seed = common.seed;
     rs_split_report report;
-    rs_status st = rs_split_run(&spec, &report, &err);
+    rs_status st = rs_split_run(spec, &report, &err);
     if (st == RS_OK && common.verbose && !common.quiet) {
         fprintf(stderr, "rs-split: %s: %ld rows: train %ld, test %ld", common.input ? common.input : "-",
                 report.rows_in, report.rows_train, report.rows_test);

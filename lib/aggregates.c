@@ -229,8 +229,12 @@ static rs_status user_columns(user_agg *a, feature_table *t, rs_error *err)
     return bad ? rs_error_nomem(err) : RS_OK;
 }
 
-static void user_row(user_agg *a, int32_t user, float *row)
+/* The features of one user; 0 for a user seen only after --asof. */
+static int user_row(void *ctx, int32_t user, float *row)
 {
+    user_agg *a = ctx;
+    if ((size_t)user >= a->users_cap || !a->users[user].seen)
+        return 0;
     const user_acc *u = &a->users[user];
     rs_eventlog *log = a->log;
     int64_t asof = a->spec->asof;
@@ -279,6 +283,7 @@ static void user_row(user_agg *a, int32_t user, float *row)
         row[k++] = (float)(u->hour[h] / u->events);
     for (int d = 0; d < 7; d++)
         row[k++] = (float)(u->weekday[d] / u->events);
+    return 1;
 }
 
 /* Read the whole log, keeping what is at or before --asof. */
@@ -348,18 +353,7 @@ rs_status rs_features_users(const rs_features_spec *spec, rs_features_report *re
     if ((st = read_log(a.log, spec, &a, users_add, NULL, report, err)) || (st = user_columns(&a, &t, err)) ||
         (st = feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    rs_idmap *users = rs_eventlog_users(a.log);
-    for (int32_t u = 0; u < rs_idmap_size(users); u++) {
-        if ((size_t)u >= a.users_cap || !a.users[u].seen)
-            continue;   /* seen only after --asof */
-        user_row(&a, u, t.row);
-        size_t len;
-        const char *id = rs_idmap_key(users, u, &len);
-        if ((st = feature_table_write(&t, id, len, err)))
-            goto done;
-        report->rows_out++;
-    }
-    st = feature_table_commit(&t, err);
+    st = feature_table_write_all(&t, rs_eventlog_users(a.log), user_row, &a, &report->rows_out, err);
 done:
     feature_table_free(&t);
     rs_keyset_free(a.orders), rs_keyset_free(a.days), rs_keyset_free(a.items);
@@ -490,8 +484,11 @@ static rs_status item_columns(item_agg *a, feature_table *t, rs_error *err)
     return bad ? rs_error_nomem(err) : RS_OK;
 }
 
-static void item_row(const item_agg *a, int32_t item, float *row)
+static int item_row(void *ctx, int32_t item, float *row)
 {
+    const item_agg *a = ctx;
+    if ((size_t)item >= a->items_cap || !a->items[item].seen)
+        return 0;
     const item_acc *it = &a->items[item];
     int64_t asof = a->spec->asof;
     size_t k = 0;
@@ -521,6 +518,7 @@ static void item_row(const item_agg *a, int32_t item, float *row)
         row[k++] = (float)win[1];
         row[k++] = (float)win[2];
     }
+    return 1;
 }
 
 rs_status rs_features_items(const rs_features_spec *spec, rs_features_report *report, rs_error *err)
@@ -543,18 +541,7 @@ rs_status rs_features_items(const rs_features_spec *spec, rs_features_report *re
     if ((st = read_log(a.log, spec, &a, items_add, NULL, report, err)) || (st = item_columns(&a, &t, err)) ||
         (st = feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    rs_idmap *items = rs_eventlog_items(a.log);
-    for (int32_t i = 0; i < rs_idmap_size(items); i++) {
-        if ((size_t)i >= a.items_cap || !a.items[i].seen)
-            continue;
-        item_row(&a, i, t.row);
-        size_t len;
-        const char *id = rs_idmap_key(items, i, &len);
-        if ((st = feature_table_write(&t, id, len, err)))
-            goto done;
-        report->rows_out++;
-    }
-    st = feature_table_commit(&t, err);
+    st = feature_table_write_all(&t, rs_eventlog_items(a.log), item_row, &a, &report->rows_out, err);
 done:
     feature_table_free(&t);
     rs_keyset_free(a.orders), rs_keyset_free(a.buyer_orders), rs_keyset_free(a.buyers);
@@ -617,6 +604,17 @@ static rs_status label_after(void *agg, const rs_event *ev, rs_error *err)
     return RS_OK;
 }
 
+static int label_row(void *ctx, int32_t user, float *row)
+{
+    const label_agg *a = ctx;
+    if ((size_t)user >= a->cap || !a->seen[user])
+        return 0;
+    row[0] = a->spec->label == RS_LABEL_BUYS    ? a->bought[user]
+             : a->spec->label == RS_LABEL_SPEND ? (float)a->spend[user]
+                                                : !a->active[user];
+    return 1;
+}
+
 rs_status rs_features_label(const rs_features_spec *spec, rs_features_report *report, rs_error *err)
 {
     memset(report, 0, sizeof *report);
@@ -642,20 +640,7 @@ rs_status rs_features_label(const rs_features_spec *spec, rs_features_report *re
     }
     if ((st = feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    rs_idmap *users = rs_eventlog_users(log);
-    for (int32_t u = 0; u < rs_idmap_size(users); u++) {
-        if ((size_t)u >= a.cap || !a.seen[u])
-            continue;
-        t.row[0] = spec->label == RS_LABEL_BUYS    ? a.bought[u]
-                   : spec->label == RS_LABEL_SPEND ? (float)a.spend[u]
-                                                   : !a.active[u];
-        size_t len;
-        const char *key = rs_idmap_key(users, u, &len);
-        if ((st = feature_table_write(&t, key, len, err)))
-            goto done;
-        report->rows_out++;
-    }
-    st = feature_table_commit(&t, err);
+    st = feature_table_write_all(&t, rs_eventlog_users(log), label_row, &a, &report->rows_out, err);
 done:
     feature_table_free(&t);
     free(a.seen), free(a.active), free(a.bought), free(a.spend);

@@ -152,3 +152,30 @@ int rs_cli_print_version(const char *prog)
     printf("%s (rs) %s\n", prog, RS_VERSION);
     return flush_stdout(prog);
 }
+
+int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const struct option *long_options,
+                 rs_own_option_fn own, void *ctx, const char *usage)
+{
+    rs_error err = {0};
+    int opt;
+    optind = first;
+    while ((opt = getopt_long(argc, argv, RS_COMMON_SHORT, long_options, NULL)) != -1) {
+        if (opt == '?')
+            return rs_cli_usage_error(c->prog, NULL);
+        int handled = rs_common_option(c, opt, optarg, &err);
+        if (handled == 0 && own(ctx, opt, optarg, &err) != RS_OK)
+            handled = -1;
+        if (handled < 0)
+            return rs_cli_finish(c->prog, err.code, &err);
+    }
+    if (c->help)
+        return rs_cli_print_help(c->prog, usage);
+    if (c->version)
+        return rs_cli_print_version(c->prog);
+    if (optind < argc) {
+        rs_error_set(&err, RS_EUSAGE, NULL, 0, "unexpected argument '%s' (use -i FILE)", argv[optind]);
+        return rs_cli_finish(c->prog, err.code, &err);
+    }
+    rs_cli_install_warnings(c);
+    return -1;
+}

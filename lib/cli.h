@@ -59,6 +59,15 @@ void rs_common_init(rs_common *c, const char *prog);
 /* 1: opt was a common option; 0: it is not; -1: bad argument (err set). */
 int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err);
 
+/* A command's own options: RS_OK, or an error (usage errors are RS_EUSAGE). */
+typedef rs_status (*rs_own_option_fn)(void *ctx, int opt, const char *arg, rs_error *err);
+
+/* Parse argv[first..] with the common options and own(); print --help
+ * (usage, then the common block) or --version, or a usage error.  Returns
+ * -1 when the command should run, else the exit code to return. */
+int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const struct option *long_options,
+                 rs_own_option_fn own, void *ctx, const char *usage);
+
 /* Route library warnings to stderr as "prog: file:line: msg" unless quiet. */
 void rs_cli_install_warnings(const rs_common *c);
 

@@ -636,8 +636,7 @@ static rs_status transform(encoder *e, rs_error *err)
 {
     rs_strlist names = {0};
     rs_col_type *types = NULL;
-    rs_out *out = NULL;
-    rs_table_writer *w = NULL;
+    rs_table_sink sink = {0};
     rs_field *fields = NULL;
     char *text = NULL;
     rs_status st = output_columns(e, &names, &types, err);
@@ -649,11 +648,9 @@ static rs_status transform(encoder *e, rs_error *err)
         st = rs_error_nomem(err);
         goto done;
     }
-    if (!(out = rs_out_open(e->spec->output, err)) ||
-        !(w = rs_table_writer_new(out, e->spec->out_format, names.n, (const char *const *)names.items, types, err))) {
-        st = err->code;
+    if ((st = rs_table_sink_open(&sink, e->spec->output, e->spec->out_format, names.n,
+                                 (const char *const *)names.items, types, err)))
         goto done;
-    }
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
@@ -665,18 +662,12 @@ static rs_status transform(encoder *e, rs_error *err)
             goto done;
         }
         if ((st = check_width(e, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
-            (st = rs_table_writer_write(w, fields, 0, err)))
+            (st = rs_table_writer_write(sink.writer, fields, 0, err)))
             goto done;
     }
-    if (got < 0 || rs_table_writer_finish(w, err)) {
-        st = err->code;
-        goto done;
-    }
-    st = rs_out_commit(out, err);
-    out = NULL;
+    st = got < 0 ? err->code : rs_table_sink_commit(&sink, err);
 done:
-    rs_table_writer_free(w);
-    rs_out_abort(out);
+    rs_table_sink_close(&sink);
     rs_strlist_free(&names);
     free(types), free(fields), free(text);
     return st;

@@ -34,10 +34,9 @@ rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, 
     types[0] = RS_COL_STR;
     for (size_t i = 1; i < n; i++)
         types[i] = RS_COL_F32;
-    if ((t->out = rs_out_open(path, err)))
-        t->writer = rs_table_writer_new(t->out, fmt, n, (const char *const *)t->names.items, types, err);
+    rs_status st = rs_table_sink_open(&t->sink, path, fmt, n, (const char *const *)t->names.items, types, err);
     free(types);
-    return t->writer ? RS_OK : err->code;
+    return st;
 }
 
 rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err)
@@ -49,23 +48,32 @@ rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, r
         t->fields[i].ptr = buf;
         t->fields[i].len = rs_format_f32(t->row[i - 1], buf);
     }
-    return rs_table_writer_write(t->writer, t->fields, 0, err);
+    return rs_table_writer_write(t->sink.writer, t->fields, 0, err);
 }
 
 rs_status feature_table_commit(feature_table *t, rs_error *err)
 {
-    rs_status st = rs_table_writer_finish(t->writer, err);
-    if (st == RS_OK) {
-        st = rs_out_commit(t->out, err);
-        t->out = NULL;
+    return rs_table_sink_commit(&t->sink, err);
+}
+
+rs_status feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
+                                  long *rows_out, rs_error *err)
+{
+    for (int32_t i = 0; i < rs_idmap_size(ids); i++) {
+        if (!fill(ctx, i, t->row))
+            continue;
+        size_t len;
+        const char *id = rs_idmap_key(ids, i, &len);
+        if (feature_table_write(t, id, len, err))
+            return err->code;
+        ++*rows_out;
     }
-    return st;
+    return feature_table_commit(t, err);
 }
 
 void feature_table_free(feature_table *t)
 {
-    rs_table_writer_free(t->writer);
-    rs_out_abort(t->out);
+    rs_table_sink_close(&t->sink);
     rs_strlist_free(&t->names);
     free(t->fields);
     free(t->text);

@@ -3,13 +3,13 @@
 #ifndef RS_FEATURES_OUT_H
 #define RS_FEATURES_OUT_H
 
+#include "idmap.h"
 #include "strlist.h"
 #include "table.h"
 
 typedef struct {
     rs_strlist names;       /* id first, then features */
-    rs_out *out;
-    rs_table_writer *writer;
+    rs_table_sink sink;
     rs_field *fields;       /* (names.n) */
     char *text;             /* (names.n x 40) */
     float *row;             /* (names.n - 1) the feature values of the current row */
@@ -23,6 +23,11 @@ rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, 
 /* Writes id and t->row; NaN is written as an empty field. */
 rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err);
 rs_status feature_table_commit(feature_table *t, rs_error *err);
+/* For each index of ids that fill() gives a row for (it returns 1), write the
+ * id and the row; *rows_out counts them. */
+typedef int (*feature_row_fn)(void *ctx, int32_t idx, float *row);
+rs_status feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
+                                  long *rows_out, rs_error *err);
 void feature_table_free(feature_table *t);
 
 #endif

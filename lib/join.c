@@ -60,8 +60,7 @@ rs_status rs_join_run(const rs_join_spec *spec, rs_error *err)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "rs-features join needs --right FILE and --on COL");
     right_side r = {0};
     rs_table *left = NULL;
-    rs_out *out = NULL;
-    rs_table_writer *w = NULL;
+    rs_table_sink sink = {0};
     const char **names = NULL;
     rs_col_type *types = NULL;
     rs_field *fields = NULL;
@@ -88,11 +87,8 @@ rs_status rs_join_run(const rs_join_spec *spec, rs_error *err)
     for (size_t i = 0, k = n_left; i < r.n_right; i++)
         if (i != r.right_key)
             names[k] = rs_table_col_name(r.right, i), types[k++] = rs_table_col_type(r.right, i);
-    if (!(out = rs_out_open(spec->output, err)) ||
-        !(w = rs_table_writer_new(out, spec->out_format, n_out, names, types, err))) {
-        st = err->code;
+    if ((st = rs_table_sink_open(&sink, spec->output, spec->out_format, n_out, names, types, err)))
         goto done;
-    }
     rs_record rec;
     int got;
     while ((got = rs_table_next(left, &rec, err)) > 0) {
@@ -111,18 +107,12 @@ rs_status rs_join_run(const rs_join_spec *spec, rs_error *err)
             fields[j].ptr = row < 0 ? "" : r.bytes + r.offsets[base + i];
             fields[j++].len = row < 0 ? 0 : r.offsets[base + i + 1] - r.offsets[base + i];
         }
-        if ((st = rs_table_writer_write(w, fields, 0, err)))
+        if ((st = rs_table_writer_write(sink.writer, fields, 0, err)))
             goto done;
     }
-    if (got < 0 || rs_table_writer_finish(w, err)) {
-        st = err->code;
-        goto done;
-    }
-    st = rs_out_commit(out, err);
-    out = NULL;
+    st = got < 0 ? err->code : rs_table_sink_commit(&sink, err);
 done:
-    rs_table_writer_free(w);
-    rs_out_abort(out);
+    rs_table_sink_close(&sink);
     free(names), free(types), free(fields);
     rs_table_free(left);
     rs_table_free(r.right);

@@ -249,23 +249,23 @@ static rs_status write_rows(splitter *s, rs_table_writer *train, rs_table_writer
     return got < 0 ? err->code : RS_OK;
 }
 
-static rs_table_writer *open_writer(splitter *s, rs_out *out, rs_error *err)
+static rs_status open_sink(splitter *s, rs_table_sink *sink, const char *path, rs_error *err)
 {
     const char **names = malloc((s->n_cols ? s->n_cols : 1) * sizeof *names);
     rs_col_type *types = malloc((s->n_cols ? s->n_cols : 1) * sizeof *types);
-    rs_table_writer *w = NULL;
+    rs_status st;
     if (names && types) {
         for (size_t i = 0; i < s->n_cols; i++) {
             names[i] = rs_table_col_name(s->table, i);
             types[i] = rs_table_col_type(s->table, i);
         }
-        w = rs_table_writer_new(out, s->spec->out_format, s->n_cols, names, types, err);
+        st = rs_table_sink_open(sink, path, s->spec->out_format, s->n_cols, names, types, err);
     } else {
-        rs_error_nomem(err);
+        st = rs_error_nomem(err);
     }
     free(names);
     free(types);
-    return w;
+    return st;
 }
 
 rs_status rs_split_run(const rs_split_spec *spec, rs_split_report *report, rs_error *err)
@@ -274,8 +274,7 @@ rs_status rs_split_run(const rs_split_spec *spec, rs_split_report *report, rs_er
     splitter s = {.spec = spec};
     rs_table_options topt = spec->table;
     topt.rewindable = !streams(spec);
-    rs_out *train_out = NULL, *test_out = NULL;
-    rs_table_writer *train = NULL, *test = NULL;
+    rs_table_sink train = {0}, test = {0};
     rs_status st = RS_OK;
     if (!(s.table = rs_table_open(spec->input, &topt, err)))
         return err->code;
@@ -286,28 +285,15 @@ rs_status rs_split_run(const rs_split_spec *spec, rs_split_report *report, rs_er
         goto done;
     report->users = s.groups && (spec->mode == RS_SPLIT_USER || spec->mode == RS_SPLIT_LAST)
                         ? rs_idmap_size(s.groups) : 0;
-    if (!(train_out = rs_out_open(spec->train_path, err)) || !(train = open_writer(&s, train_out, err)) ||
-        (spec->test_path && (!(test_out = rs_out_open(spec->test_path, err)) ||
-                             !(test = open_writer(&s, test_out, err))))) {
-        st = err->code;
+    if ((st = open_sink(&s, &train, spec->train_path, err)) ||
+        (spec->test_path && (st = open_sink(&s, &test, spec->test_path, err))) ||
+        (st = write_rows(&s, train.writer, test.writer, report, err)) ||
+        (test.writer && (st = rs_table_sink_commit(&test, err))))
         goto done;
-    }
-    if ((st = write_rows(&s, train, test, report, err)) || (st = rs_table_writer_finish(train, err)) ||
-        (test && (st = rs_table_writer_finish(test, err))))
-        goto done;
-    if (test_out) {
-        st = rs_out_commit(test_out, err);
-        test_out = NULL;
-        if (st)
-            goto done;
-    }
-    st = rs_out_commit(train_out, err);
-    train_out = NULL;
+    st = rs_table_sink_commit(&train, err);
 done:
-    rs_table_writer_free(train);
-    rs_table_writer_free(test);
-    rs_out_abort(train_out);
-    rs_out_abort(test_out);
+    rs_table_sink_close(&train);
+    rs_table_sink_close(&test);
     rs_table_free(s.table);
     rs_idmap_free(s.groups);
     free(s.group);

@@ -253,3 +253,31 @@ void rs_table_writer_free(rs_table_writer *w)
     rs_frame_writer_free(w->frame);
     free(w);
 }
+
+rs_status rs_table_sink_open(rs_table_sink *sink, const char *path, rs_format fmt, size_t n_cols,
+                             const char *const *names, const rs_col_type *types, rs_error *err)
+{
+    sink->writer = NULL;
+    if (!(sink->out = rs_out_open(path, err)))
+        return err->code;
+    sink->writer = rs_table_writer_new(sink->out, fmt, n_cols, names, types, err);
+    return sink->writer ? RS_OK : err->code;
+}
+
+rs_status rs_table_sink_commit(rs_table_sink *sink, rs_error *err)
+{
+    rs_status st = rs_table_writer_finish(sink->writer, err);
+    if (st == RS_OK) {
+        st = rs_out_commit(sink->out, err);
+        sink->out = NULL;
+    }
+    return st;
+}
+
+void rs_table_sink_close(rs_table_sink *sink)
+{
+    rs_table_writer_free(sink->writer);
+    rs_out_abort(sink->out);
+    sink->writer = NULL;
+    sink->out = NULL;
+}

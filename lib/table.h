@@ -55,4 +55,17 @@ rs_status rs_table_writer_write(rs_table_writer *w, const rs_field *fields, int 
 rs_status rs_table_writer_finish(rs_table_writer *w, rs_error *err);
 void rs_table_writer_free(rs_table_writer *w);
 
+/* An output table: the file (atomic) and its writer together. */
+typedef struct {
+    rs_out *out;
+    rs_table_writer *writer;
+} rs_table_sink;
+
+rs_status rs_table_sink_open(rs_table_sink *sink, const char *path, rs_format fmt, size_t n_cols,
+                             const char *const *names, const rs_col_type *types, rs_error *err);
+/* Finish the table and rename the file into place. */
+rs_status rs_table_sink_commit(rs_table_sink *sink, rs_error *err);
+/* Free; an uncommitted file is removed.  Safe on a zeroed sink. */
+void rs_table_sink_close(rs_table_sink *sink);
+
 #endif
