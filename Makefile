@@ -22,7 +22,7 @@ endif
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMDS := rs-clean rs-split rs-features
+CMDS := rs-clean rs-split rs-features rs-eval
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -1,0 +1,170 @@
+/* rs-eval — metrics of predictions: classification, regression, ranking and
+ * A/B tests, per segment, as text, JSON or CSV, with SVG plots. */
+#include "../lib/cli.h"
+#include "../lib/eval.h"
+#include "../lib/num.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "Usage: rs-eval class|reg [OPTION]...\n"
+    "Compute metrics of predictions against the truth, overall and per segment.\n"
+    "With no -i, or when it is -, read standard input.  Reads all rows into memory\n"
+    "(16 bytes a row).  The formulas are in man rs-eval.\n"
+    "\n"
+    "  class   --truth COL (0/1) --score COL [--threshold T]: accuracy, precision,\n"
+    "          recall, F1 (at score >= T, default 0.5), ROC AUC (ties count half),\n"
+    "          PR AUC (average precision), log loss, Brier, confusion matrix, the\n"
+    "          threshold with the best F1, base rate\n"
+    "  reg     --truth COL --pred COL: MSE, RMSE, MAE, R2, MAPE (zero truths skipped\n"
+    "          and counted)\n"
+    "\n"
+    "Options:\n"
+    "      --truth COL             the truth column (class: 0/1, TRUE/FALSE, yes/no)\n"
+    "      --score COL             class: the score (a probability or any real)\n"
+    "      --pred COL              reg: the prediction\n"
+    "      --threshold T           class: predicted positive when score >= T (0.5)\n"
+    "      --by COL                the same metrics per value of COL, by name\n"
+    "      --json                  JSON: {\"all\": {metric: value}, segment: {...}}\n"
+    "      --csv                   CSV: group,metric,value\n"
+    "      --plot FILE.svg         class: ROC, precision-recall, calibration and\n"
+    "                              cumulative gain charts; reg: binned predicted vs\n"
+    "                              truth (at most 8 series: all and the first segments)\n";
+
+enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
+       OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
+       OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT };
+
+static const struct option long_options[] = {
+    RS_COMMON_LONG_OPTIONS,
+    {"truth", required_argument, NULL, OPT_TRUTH},
+    {"score", required_argument, NULL, OPT_SCORE},
+    {"pred", required_argument, NULL, OPT_PRED},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"by", required_argument, NULL, OPT_BY},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"csv", no_argument, NULL, OPT_CSV},
+    {"plot", required_argument, NULL, OPT_PLOT},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    rs_eval_spec spec;
+    const char *ks;
+    int have_threshold;
+} args;
+
+static rs_status bad(rs_error *err, const char *fmt, const char *arg)
+{
+    return rs_error_set(err, RS_EUSAGE, NULL, 0, fmt, arg);
+}
+
+static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
+{
+    args *a = ctx;
+    rs_eval_spec *s = &a->spec;
+    switch (opt) {
+    case OPT_TRUTH: s->truth_col = s->truth_path = arg; return RS_OK;
+    case OPT_SCORE: s->score_col = arg; return RS_OK;
+    case OPT_PRED: s->pred_col = arg; return RS_OK;
+    case OPT_THRESHOLD:
+        a->have_threshold = 1;
+        return rs_parse_double_arg(arg, &s->threshold) < 0 ? bad(err, "invalid --threshold '%s' (expected a number)", arg) : RS_OK;
+    case 'k': a->ks = arg; return RS_OK;
+    case OPT_RECS: s->recs_path = arg; return RS_OK;
+    case OPT_TRAIN: s->train_path = arg; return RS_OK;
+    case OPT_GRADED: s->graded = 1; return RS_OK;
+    case OPT_USER_COL: s->user_col = arg; return RS_OK;
+    case OPT_ITEM_COL: s->item_col = arg; return RS_OK;
+    case OPT_RANK_COL: s->rank_col = arg; return RS_OK;
+    case OPT_VALUE_COL: s->value_col = arg; return RS_OK;
+    case OPT_GROUP: s->group_col = arg; return RS_OK;
+    case OPT_OUTCOME: s->outcome_col = arg; return RS_OK;
+    case OPT_VALUE: s->ab_value_col = arg; return RS_OK;
+    case OPT_CONTROL: s->control = arg; return RS_OK;
+    case OPT_BOOTSTRAP:
+        return rs_parse_long_arg(arg, 10, 1000000, &s->bootstrap) < 0 ? bad(err, "invalid --bootstrap '%s' (expected 10..1000000)", arg) : RS_OK;
+    case OPT_BY: s->by = arg; return RS_OK;
+    case OPT_JSON: s->format = RS_EVAL_JSON; return RS_OK;
+    case OPT_CSV: s->format = RS_EVAL_CSV; return RS_OK;
+    case OPT_PLOT: s->plot = arg; return RS_OK;
+    default: return bad(err, "%s", "");
+    }
+}
+
+static rs_status parse_ks(args *a, rs_error *err)
+{
+    const char *text = a->ks ? a->ks : "10";
+    rs_eval_spec *s = &a->spec;
+    s->ks = calloc(strlen(text) + 1, sizeof *s->ks);
+    if (!s->ks)
+        return rs_error_nomem(err);
+    char buf[32];
+    for (const char *p = text;; ) {
+        size_t len = strcspn(p, ",");
+        snprintf(buf, sizeof buf, "%.*s", (int)(len < 31 ? len : 31), p);
+        long k;
+        if (rs_parse_long_arg(buf, 1, 100000, &k) < 0 || (s->n_ks && k <= s->ks[s->n_ks - 1]))
+            return bad(err, "invalid -k '%s' (expected increasing cut-offs, e.g. 5,10,20)", text);
+        s->ks[s->n_ks++] = k;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    return RS_OK;
+}
+
+static rs_status check(const char *cmd, args *a, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    if (!strcmp(cmd, "class") && (!s->truth_col || !s->score_col))
+        return bad(err, "%s", "rs-eval class needs --truth COL and --score COL");
+    if (!strcmp(cmd, "reg") && (!s->truth_col || !s->pred_col))
+        return bad(err, "%s", "rs-eval reg needs --truth COL and --pred COL");
+    if (!strcmp(cmd, "rank") && (!s->truth_path || !s->recs_path))
+        return bad(err, "%s", "rs-eval rank needs --truth TEST and --recs RECS");
+    if (!strcmp(cmd, "ab") && (!s->group_col || !s->outcome_col))
+        return bad(err, "%s", "rs-eval ab needs --group COL and --outcome COL");
+    if (a->have_threshold && strcmp(cmd, "class"))
+        return bad(err, "%s", "--threshold is for rs-eval class");
+    return strcmp(cmd, "rank") ? RS_OK : parse_ks(a, err);
+}
+
+static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    s->input = common->input;
+    s->output = common->output;
+    s->table = common->table;
+    s->seed = common->seed;
+    if (!s->bootstrap)
+        s->bootstrap = 1000;
+    rs_status st = check(cmd, a, err);
+    if (st)
+        return st;
+    return !strcmp(cmd, "class") ? rs_eval_class(s, err) : rs_eval_reg(s, err);
+}
+
+int main(int argc, char **argv)
+{
+    rs_common common;
+    rs_common_init(&common, "rs-eval");
+    args a = {.spec = {.threshold = 0.5}};
+    rs_error err = {0};
+    const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, long_options, own_option, &a, usage_text);
+    int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg"));
+    if (code < 0 && !known) {
+        if (cmd)
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class or reg)", cmd);
+        else
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class or reg");
+        code = rs_cli_finish(common.prog, err.code, &err);
+    } else if (code < 0) {
+        code = rs_cli_finish(common.prog, run(cmd, &a, &common, &err), &err);
+    }
+    free(a.spec.ks);
+    return code;
+}

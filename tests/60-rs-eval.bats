@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# rs-eval: agreement with independent references (and scikit-learn when it
+# is installed), hand-computed cases, plots, outputs and errors.
+
+setup() {
+    load test_helper/common-setup
+    _common_setup
+    helpers=$BATS_TEST_DIRNAME/helpers
+}
+
+# 300 cases: sizes 1..40, scores on a coarse grid (ties) or continuous;
+# every 10th case is all one class, every 7th has a constant score.
+make_cases() {
+    awk 'BEGIN { srand(42); print "case,y,s";
+        for (c = 1; c <= 300; c++) { n = 1 + int(rand() * 40); levels = 1 + int(rand() * 8)
+            for (i = 0; i < n; i++) {
+                y = c % 10 == 0 ? (c % 20 == 0) : rand() < 0.35
+                s = c % 7 == 0 ? 0.5 : (c % 2 ? int(rand() * levels) / levels : rand())
+                printf "c%d,%d,%.6f\n", c, y, s } } }' > cases.csv
+}
+
+# compare rs-eval's group,metric,value with reference case,metric,value
+compare() { # rs.csv ref.csv
+    awk -F, 'NR == FNR { if (FNR > 1) v[$1 "," $2] = $3; next }
+             { key = $1 "," $2; r = v[key]
+               if ($3 == "" || r == "") { if ($3 != r) { print "undefined differs:", key, r, $3; bad++ } }
+               else { d = r - $3; if (d < 0) d = -d; if (d > 1e-6) { print "differs:", key, r, $3; bad++ } }
+               checked++ }
+             END { print checked " values checked"; exit bad > 0 }' "$1" "$2"
+}
+
+@test "class metrics agree with the definitions on 300 random cases (ties, one class, constant scores)" {
+    make_cases
+    run --separate-stderr rs-eval class -i cases.csv --truth y --score s --by case --csv -o rs.csv
+    assert_success
+    tail -n +2 cases.csv | awk -f "$helpers/class_reference.awk" > ref.csv
+    run compare rs.csv ref.csv
+    assert_success
+    assert_output '2400 values checked'
+}
+
+@test "class metrics agree with scikit-learn (when python3-sklearn is installed)" {
+    /usr/bin/python3 -c 'import sklearn' 2>/dev/null || skip "python3-sklearn is not installed"
+    make_cases
+    rs-eval class -i cases.csv --truth y --score s --by case --csv -o rs.csv
+    tail -n +2 cases.csv > body.csv
+    /usr/bin/python3 "$helpers/sklearn_reference.py" body.csv > sk.csv
+    run compare rs.csv sk.csv
+    assert_success
+    assert_output '2400 values checked'
+}
+
+@test "class: a hand-computed case in text, JSON and CSV" {
+    # y 1 0 1 0, s .9 .8 .4 .4 at threshold .5: tp 1 fp 1 fn 1 tn 1;
+    # AUC: (.9>.8) (.9>.4) (.4<.8) (.4=.4 half) = 2.5/4; AP .5 + .5 x .5 = .75
+    printf 'y,s\n1,0.9\n0,0.8\n1,0.4\n0,0.4\n' > t.csv
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s --json
+    assert_success
+    assert_output --partial '"all": {"n": 4, "positives": 2, "base_rate": 0.5, "roc_auc": 0.625, "pr_auc": 0.75,'
+    assert_output --partial '"tp": 1, "fp": 1, "tn": 1, "fn": 1, "best_f1": 0.6666666666666666, "best_f1_threshold": 0.9}'
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s --csv
+    assert_line 'all,roc_auc,0.625'
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s
+    assert_line --regexp '^roc_auc +0\.625$'
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s --threshold 0.3 --csv
+    assert_line 'all,recall,1'
+}
+
+@test "class edge cases: one class gives null AUC; TRUE/FALSE labels; --by segments sorted by name" {
+    printf 'y,s,seg\n1,0.2,b\n1,0.7,b\nFALSE,0.1,a\nTRUE,0.9,a\n' > t.csv
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s --by seg --json
+    assert_success
+    assert_line --index 1 --partial '"all": {"n": 4'
+    assert_line --index 2 --partial '"a": {"n": 2, "positives": 1, "base_rate": 0.5, "roc_auc": 1,'
+    assert_line --index 3 --partial '"b": {"n": 2, "positives": 2, "base_rate": 1, "roc_auc": null, "pr_auc": 1,'
+}
+
+@test "reg: MSE, RMSE, MAE, R2, MAPE by hand; constant truth" {
+    # errors .5 -.5 0 -1: MSE .375, MAE .5; mean truth 2.875, SS_tot 29.1875
+    printf 't,p\n3,2.5\n-0.5,0\n2,2\n7,8\n' > r.csv
+    run --separate-stderr rs-eval reg -i r.csv --truth t --pred p --csv
+    assert_success
+    assert_line 'all,mse,0.375'
+    assert_line 'all,mae,0.5'
+    assert_line 'all,rmse,0.6123724356957945'
+    assert_line "all,r2,$(awk 'BEGIN { printf "%.16g", 1 - 1.5 / 29.1875 }')"
+    printf 't,p\n0,1\n2,3\n' > z.csv
+    run --separate-stderr rs-eval reg -i z.csv --truth t --pred p --csv
+    assert_line 'all,mape,0.5'
+    assert_line 'all,mape_skipped,1'
+}
+
+@test "reg agrees with the definitions on random cases" {
+    awk 'BEGIN { srand(7); print "case,t,p"; for (c = 1; c <= 200; c++) { n = 1 + int(rand() * 30)
+         for (i = 0; i < n; i++) { t = c % 9 == 0 ? 3 : int(rand() * 100) / 10; printf "c%d,%s,%.4f\n", c, t, t + rand() - 0.5 } } }' > reg.csv
+    rs-eval reg -i reg.csv --truth t --pred p --by case --csv -o rs.csv
+    awk -F, 'BEGIN { OFMT = CONVFMT = "%.17g" } NR > 1 { n[$1]++; t[$1, n[$1]] = $2; p[$1, n[$1]] = $3 }
+        END { for (c in n) { st = 0; for (i = 1; i <= n[c]; i++) st += t[c, i]; m = st / n[c]; sr = ss = sa = 0
+              for (i = 1; i <= n[c]; i++) { e = t[c, i] - p[c, i]; sr += e * e; ss += (t[c, i] - m) ^ 2; sa += e < 0 ? -e : e }
+              print c ",mse," sr / n[c]; print c ",mae," sa / n[c]
+              print c ",r2," (ss > 0 ? 1 - sr / ss : (sr == 0 ? 1 : 0)) } }' reg.csv > ref.csv
+    run compare rs.csv ref.csv
+    assert_success
+    assert_output '600 values checked'
+}
+
+@test "--plot writes valid SVG that renders to a non-empty PNG" {
+    printf 'y,s,seg\n1,0.9,a\n0,0.8,a\n1,0.4,b\n0,0.3,b\n1,0.75,a\n0,0.1,b\n' > t.csv
+    run --separate-stderr rs-eval class -i t.csv --truth y --score s --by seg --plot roc.svg
+    assert_success
+    run xmllint --noout roc.svg
+    assert_success
+    command -v rsvg-convert >/dev/null || skip "rsvg-convert (librsvg2-bin) is not installed"
+    rsvg-convert roc.svg -o roc.png
+    [ "$(head -c 8 roc.png | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
+    [ "$(stat -c %s roc.png)" -gt 5000 ]
+    printf 't,p\n1,1.1\n2,1.8\n3,3.3\n' > r.csv
+    rs-eval reg -i r.csv --truth t --pred p --plot reg.svg
+    run xmllint --noout reg.svg
+    assert_success
+}
+
+@test "errors: missing columns, non-numeric scores with their line, empty input, bad options" {
+    printf 'y,s\n1,0.5\n0,high\n' > bad.csv
+    run --separate-stderr rs-eval class -i bad.csv --truth y --score s
+    assert_failure 1
+    assert_stderr "rs-eval: bad.csv:3: column s: 'high' is not a number"
+    printf 'y,s\n2,0.5\n' > lab.csv
+    run --separate-stderr rs-eval class -i lab.csv --truth y --score s
+    assert_failure 1
+    assert_stderr "rs-eval: lab.csv:2: column y: '2' is not a 0/1 label"
+    run --separate-stderr rs-eval class -i bad.csv --truth label --score s
+    assert_failure 2
+    assert_stderr --partial "unknown column 'label' in --truth (columns: y, s)"
+    printf 'y,s\n' > empty.csv
+    run --separate-stderr rs-eval class -i empty.csv --truth y --score s
+    assert_failure 1
+    assert_stderr 'rs-eval: empty.csv: no rows to evaluate'
+    run --separate-stderr rs-eval class -i bad.csv --truth y
+    assert_failure 2
+    assert_stderr --partial 'rs-eval class needs --truth COL and --score COL'
+    run --separate-stderr rs-eval reg -i bad.csv --truth y --pred s --threshold 2
+    assert_failure 2
+    run --separate-stderr rs-eval forecast
+    assert_failure 2
+    assert_stderr --partial "unknown subcommand 'forecast'"
+}
