@@ -9,10 +9,10 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "Usage: rs-eval class|reg [OPTION]...\n"
+    "Usage: rs-eval class|reg|rank|ab [OPTION]...\n"
     "Compute metrics of predictions against the truth, overall and per segment.\n"
     "With no -i, or when it is -, read standard input.  Reads all rows into memory\n"
-    "(16 bytes a row).  The formulas are in man rs-eval.\n"
+    "(16 bytes a row for class and reg).  The formulas are in man rs-eval.\n"
     "\n"
     "  class   --truth COL (0/1) --score COL [--threshold T]: accuracy, precision,\n"
     "          recall, F1 (at score >= T, default 0.5), ROC AUC (ties count half),\n"
@@ -20,18 +20,41 @@ static const char usage_text[] =
     "          threshold with the best F1, base rate\n"
     "  reg     --truth COL --pred COL: MSE, RMSE, MAE, R2, MAPE (zero truths skipped\n"
     "          and counted)\n"
+    "  rank    -k K[,K...] --truth TEST --recs RECS [--train TRAIN] [--graded]:\n"
+    "          Precision, Recall, NDCG, MAP, HitRate, coverage and novelty at each K,\n"
+    "          and MRR; TEST holds user,item[,value], RECS user,item[,rank]; test\n"
+    "          users without recommendations count as zeros\n"
+    "  ab      --group COL --outcome COL [--value COL] [--control NAME]: conversion\n"
+    "          and value per arm, the difference from the control with a 95 %\n"
+    "          interval and a two-proportion z-test, a bootstrap interval for value\n"
     "\n"
     "Options:\n"
-    "      --truth COL             the truth column (class: 0/1, TRUE/FALSE, yes/no)\n"
+    "      --truth COL|FILE        class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
+    "                              yes/no); rank: the test interactions\n"
     "      --score COL             class: the score (a probability or any real)\n"
     "      --pred COL              reg: the prediction\n"
     "      --threshold T           class: predicted positive when score >= T (0.5)\n"
-    "      --by COL                the same metrics per value of COL, by name\n"
+    "  -k, --k LIST                rank: increasing cut-offs, e.g. 5,10,20 (default 10)\n"
+    "      --recs FILE             rank: the recommendations\n"
+    "      --train FILE            rank: training interactions, for novelty (and the\n"
+    "                              items of the catalogue for coverage)\n"
+    "      --graded                rank: NDCG gain 2^value - 1 from TEST's value column\n"
+    "      --user-col, --item-col, --rank-col, --value-col COL\n"
+    "                              rank: column names (default user item rank value;\n"
+    "                              without a rank column the order of RECS is used)\n"
+    "      --group COL             ab: the arm\n"
+    "      --outcome COL           ab: 0/1 conversion\n"
+    "      --value COL             ab: value per row (revenue), optional\n"
+    "      --control NAME          ab: the control arm (default: the first by name)\n"
+    "      --bootstrap N           ab: resamples for the value interval (1000; --seed)\n"
+    "      --by COL                the same metrics per value of COL, by name (rank:\n"
+    "                              a column of TEST)\n"
     "      --json                  JSON: {\"all\": {metric: value}, segment: {...}}\n"
     "      --csv                   CSV: group,metric,value\n"
     "      --plot FILE.svg         class: ROC, precision-recall, calibration and\n"
     "                              cumulative gain charts; reg: binned predicted vs\n"
-    "                              truth (at most 8 series: all and the first segments)\n";
+    "                              truth; rank: NDCG, precision and recall against K\n"
+    "                              (at most 8 series: all and the first segments)\n";
 
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
@@ -47,6 +70,19 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"csv", no_argument, NULL, OPT_CSV},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"k", required_argument, NULL, 'k'},
+    {"recs", required_argument, NULL, OPT_RECS},
+    {"train", required_argument, NULL, OPT_TRAIN},
+    {"graded", no_argument, NULL, OPT_GRADED},
+    {"user-col", required_argument, NULL, OPT_USER_COL},
+    {"item-col", required_argument, NULL, OPT_ITEM_COL},
+    {"rank-col", required_argument, NULL, OPT_RANK_COL},
+    {"value-col", required_argument, NULL, OPT_VALUE_COL},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"outcome", required_argument, NULL, OPT_OUTCOME},
+    {"value", required_argument, NULL, OPT_VALUE},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {NULL, 0, NULL, 0},
 };
 
@@ -144,7 +180,10 @@ static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error
     rs_status st = check(cmd, a, err);
     if (st)
         return st;
-    return !strcmp(cmd, "class") ? rs_eval_class(s, err) : rs_eval_reg(s, err);
+    return !strcmp(cmd, "class") ? rs_eval_class(s, err)
+           : !strcmp(cmd, "reg") ? rs_eval_reg(s, err)
+           : !strcmp(cmd, "rank") ? rs_eval_rank(s, err)
+                                  : rs_eval_ab(s, err);
 }
 
 int main(int argc, char **argv)
@@ -155,12 +194,12 @@ int main(int argc, char **argv)
     rs_error err = {0};
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, long_options, own_option, &a, usage_text);
-    int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg"));
+    int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab"));
     if (code < 0 && !known) {
         if (cmd)
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class or reg)", cmd);
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class, reg, rank or ab)", cmd);
         else
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class or reg");
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank or ab");
         code = rs_cli_finish(common.prog, err.code, &err);
     } else if (code < 0) {
         code = rs_cli_finish(common.prog, run(cmd, &a, &common, &err), &err);

@@ -153,7 +153,7 @@ static const char *series_name(const eval_rows *rows, size_t k, size_t *len)
     return rs_idmap_key(rows->groups, rows->order[k - 1], len);
 }
 
-static rs_status write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err)
+rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err)
 {
     rs_out *out = rs_out_open(spec->output, err);
     if (!out)
@@ -322,7 +322,7 @@ rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err)
             goto done;
         }
     }
-    if ((st = write_report(spec, &report, err)))
+    if ((st = rs_eval_write_report(spec, &report, err)))
         goto done;
     if (spec->plot)
         st = plot_class(spec, &rows, series, plotted, err);
@@ -432,7 +432,7 @@ rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err)
             goto done;
         }
     }
-    if ((st = write_report(spec, &report, err)) == RS_OK && spec->plot)
+    if ((st = rs_eval_write_report(spec, &report, err)) == RS_OK && spec->plot)
         st = plot_reg(spec, &rows, err);
 done:
     free(t), free(p);

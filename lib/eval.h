@@ -30,5 +30,9 @@ typedef struct {
 
 rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);
+/* Write a report to spec->output in spec->format (for the eval modules). */
+rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err);
 
 #endif

@@ -145,3 +145,109 @@ compare() { # rs.csv ref.csv
     assert_failure 2
     assert_stderr --partial "unknown subcommand 'forecast'"
 }
+
+@test "rank: hand-computed toy case with fewer than K relevant items and a user without recommendations" {
+    # u1 relevant {a,b,c}, recs a x b; u2 relevant {d}, recs y z; u3 relevant {e}, no recs.
+    # K=2: u1 1 hit: P .5, R 1/3, DCG 1, IDCG 1 + 1/log2 3 = 1.6309298 -> NDCG .6131472,
+    #      AP (1/min(2,3)) x 1 = .5; u2 and u3 0.  Means over 3 users.
+    # K=3: u1 2 hits: P 2/3, R 2/3, DCG 1 + 1/2, IDCG 1.6309298 + .5 -> .7039180; AP (1 + 2/3)/3
+    # MRR (1 + 0 + 0)/3.  Coverage: top-2 {a,x,y,z}, top-3 adds b: 4/8, 5/8 of the 8 items seen.
+    printf 'user,item\nu1,a\nu1,b\nu1,c\nu2,d\nu3,e\n' > test.csv
+    printf 'user,item,rank\nu1,b,3\nu1,a,1\nu1,x,2\nu2,y,1\nu2,z,2\n' > recs.csv
+    run --separate-stderr rs-eval rank -k 2,3 --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_line 'all,users,3'
+    assert_line 'all,users_without_recs,1'
+    assert_line 'all,precision@2,0.16666666666666666'
+    assert_line 'all,recall@2,0.1111111111111111'
+    assert_line --regexp '^all,ndcg@2,0\.20438239'
+    assert_line 'all,map@2,0.16666666666666666'
+    assert_line 'all,hitrate@2,0.3333333333333333'
+    assert_line 'all,precision@3,0.2222222222222222'
+    assert_line --regexp '^all,ndcg@3,0\.23463936'
+    assert_line --regexp '^all,map@3,0\.1851851851'
+    assert_line 'all,coverage@2,0.5'
+    assert_line 'all,coverage@3,0.625'
+    assert_line 'all,mrr,0.3333333333333333'
+    assert_line 'all,novelty@2,'
+}
+
+@test "rank: --train gives novelty (mean self-information), --graded uses 2^value - 1, --by segments" {
+    printf 'user,item,value,seg\nu1,a,3,x\nu1,b,1,x\nu2,c,1,y\n' > test.csv
+    printf 'user,item,rank\nu1,b,1\nu1,a,2\nu2,c,1\n' > recs.csv
+    # train: 4 users; a bought by 1, b by 2, c by 4 -> -log2 of 1/4, 2/4, 4/4 = 2, 1, 0
+    printf 'user,item\nt1,a\nt1,b\nt2,b\nt1,c\nt2,c\nt3,c\nt4,c\n' > train.csv
+    run --separate-stderr rs-eval rank -k 1,2 --truth test.csv --recs recs.csv --train train.csv --csv
+    # top-1: b (1 bit) and c (0) -> .5; top-2: b a c -> (1 + 2 + 0)/3
+    assert_line 'all,novelty@1,0.5'
+    assert_line 'all,novelty@2,1'
+    # graded u1: gains a 7, b 1; recs b a: DCG 1 + 7/log2 3, IDCG 7 + 1/log2 3
+    run --separate-stderr rs-eval rank -k 2 --truth test.csv --recs recs.csv --graded --by seg --csv
+    x=$(grep '^x,ndcg@2,' <<< "$output" | cut -d, -f3)
+    awk -v x="$x" 'BEGIN { l = log(3) / log(2); d = x - (1 + 7 / l) / (7 + 1 / l); exit !(d < 1e-12 && d > -1e-12) }'
+    assert_line 'y,ndcg@2,1'
+}
+
+@test "rank errors: ids of different forms, missing columns, bad -k" {
+    printf 'user,item\n17850,a\n' > test.csv
+    printf 'user,item,rank\n17850.0,a,1\n' > recs.csv
+    run --separate-stderr rs-eval rank --truth test.csv --recs recs.csv
+    assert_failure 1
+    assert_stderr "rs-eval: recs.csv: no user of the recommendations is in the test set: the ids differ in form (e.g. '17850.0' here, '17850' in test.csv)"
+    printf 'customer,item\n1,a\n' > other.csv
+    run --separate-stderr rs-eval rank --truth other.csv --recs recs.csv
+    assert_failure 2
+    assert_stderr --partial "unknown column 'user' in --user-col (columns: customer, item)"
+    run --separate-stderr rs-eval rank -k 10,5 --truth test.csv --recs recs.csv
+    assert_failure 2
+    assert_stderr --partial "invalid -k '10,5' (expected increasing cut-offs"
+    : > empty.csv
+    run --separate-stderr rs-eval rank --truth empty.csv --recs recs.csv
+    assert_failure 1
+    assert_stderr 'rs-eval: empty.csv: empty input (expected a header line)'
+}
+
+@test "rank --plot: metrics against K as valid SVG" {
+    printf 'user,item\nu1,a\nu2,b\n' > test.csv
+    printf 'user,item,rank\nu1,a,1\nu1,c,2\nu2,c,1\nu2,b,2\n' > recs.csv
+    rs-eval rank -k 1,2 --truth test.csv --recs recs.csv --plot k.svg
+    run xmllint --noout k.svg
+    assert_success
+}
+
+@test "ab: rates, Wald interval, z-test and a seeded bootstrap interval" {
+    awk 'BEGIN { print "arm,converted,revenue"; for (i = 0; i < 1000; i++) print "A," (i < 100) "," (i < 100 ? 20 : 0);
+                 for (i = 0; i < 1000; i++) print "B," (i < 130) "," (i < 130 ? 20 : 0) }' > ab.csv
+    run --separate-stderr rs-eval ab -i ab.csv --group arm --outcome converted --value revenue --csv
+    assert_success
+    # .13 - .10 +- 1.96 sqrt(.13 x .87/1000 + .1 x .9/1000); pooled .115: z = .03 / sqrt(.115 x .885 x 2/1000)
+    assert_line 'B,rate_diff_low,0.0020679344393763656'
+    assert_line 'B,rate_diff_high,0.057932065560623636'
+    assert_line 'B,z,2.102740605622114'
+    assert_line 'B,p_value,0.03548845046647473'
+    assert_line 'B,value_diff,0.6000000000000001'
+    assert_line 'A,rate_diff,'
+    low=$(grep 'B,value_diff_low' <<< "$output" | cut -d, -f3)
+    awk -v l="$low" 'BEGIN { exit !(l > -0.5 && l < 0.6) }'
+    run --separate-stderr rs-eval ab -i ab.csv --group arm --outcome converted --value revenue --csv --seed 3
+    first=$output
+    run --separate-stderr rs-eval ab -i ab.csv --group arm --outcome converted --value revenue --csv --seed 3
+    [ "$output" = "$first" ]
+    run --separate-stderr rs-eval ab -i ab.csv --group arm --outcome converted --control B --csv
+    assert_line 'A,rate_diff,-0.03'
+}
+
+@test "ab errors: one group, a non 0/1 outcome, unknown control" {
+    printf 'arm,c\nA,1\nA,0\n' > one.csv
+    run --separate-stderr rs-eval ab -i one.csv --group arm --outcome c
+    assert_failure 1
+    assert_stderr 'rs-eval: one.csv: an A/B test needs two groups or more in arm (found 1)'
+    printf 'arm,c\nA,1\nB,maybe\n' > bad.csv
+    run --separate-stderr rs-eval ab -i bad.csv --group arm --outcome c
+    assert_failure 1
+    assert_stderr "rs-eval: bad.csv:3: column c: 'maybe' is not a 0/1 outcome"
+    printf 'arm,c\nA,1\nB,0\n' > ok.csv
+    run --separate-stderr rs-eval ab -i ok.csv --group arm --outcome c --control Z
+    assert_failure 2
+    assert_stderr --partial "--control 'Z' is not a value of arm"
+}
