@@ -289,20 +289,28 @@ rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err)
     rs_status st = read_rows(spec, spec->score_col, "--score", 1, &rows, err);
     if (st)
         goto done;
-    y = malloc(rows.n * sizeof *y), s = malloc(rows.n * sizeof *s), labels = malloc(rows.n);
-    if (!y || !s || !labels) {
+    labels = malloc(rows.n);
+    if (spec->by)
+        y = malloc(rows.n * sizeof *y), s = malloc(rows.n * sizeof *s);
+    if (!labels || (spec->by && (!y || !s))) {
         st = rs_error_nomem(err);
         goto done;
     }
     size_t ns = n_series(&rows, spec);
     for (size_t k = 0; k < ns; k++) {
-        size_t n = select_group(&rows, series_group(&rows, k), y, s);
+        /* all rows are used in place; a segment's are gathered first */
+        const double *yk = rows.a, *sk = rows.b;
+        size_t n = rows.n;
+        if (series_group(&rows, k) >= 0) {
+            n = select_group(&rows, series_group(&rows, k), y, s);
+            yk = y, sk = s;
+        }
         for (size_t i = 0; i < n; i++)
-            labels[i] = y[i] != 0;
+            labels[i] = yk[i] != 0;
         rs_class_metrics m;
         int plot_it = spec->plot && k < MAX_PLOT_SERIES;
         class_series *cs = &series[plotted];
-        if ((st = rs_class_metrics_compute(labels, s, n, spec->threshold, &m, plot_it ? &cs->curve : NULL, err)))
+        if ((st = rs_class_metrics_compute(labels, sk, n, spec->threshold, &m, plot_it ? &cs->curve : NULL, err)))
             goto done;
         if (plot_it) {
             cs->cal_x = malloc(CALIBRATION_BINS * sizeof(double));
@@ -312,7 +320,7 @@ rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err)
                 st = rs_error_nomem(err);
                 goto done;
             }
-            calibration(y, s, n, cs);
+            calibration(yk, sk, n, cs);
             cs->n = (long)n;
         }
         size_t len;

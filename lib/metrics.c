@@ -6,29 +6,33 @@
 #include <string.h>
 
 typedef struct {
-    uint64_t key;     /* bits ordered like the score, inverted: ascending key = descending score */
-    double score;
+    uint64_t key;     /* the score's bits, ordered so ascending key = descending score */
     unsigned char label;
-} scored;
+} scored;             /* 16 bytes: the score itself is recovered from the key */
 
 static uint64_t descending_key(double x)
 {
+    if (x == 0)
+        x = 0.0;   /* -0 and +0 are one score: one key, so they tie */
     uint64_t u;
     memcpy(&u, &x, 8);
     u = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* ascending order of x */
     return ~u;
 }
 
-rs_status rs_sort_scores_desc(double *score, unsigned char *label, size_t n, rs_error *err)
+static double score_of(uint64_t key)
 {
-    scored *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
-    size_t *count = malloc(65536 * sizeof *count);
-    if (!a || !b || !count) {
-        free(a), free(b), free(count);
-        return rs_error_nomem(err);
-    }
-    for (size_t i = 0; i < n; i++)
-        a[i] = (scored){descending_key(score[i]), score[i], label[i]};
+    uint64_t u = ~key;
+    u = (u >> 63) ? u & 0x7fffffffffffffffull : ~u;
+    double x;
+    memcpy(&x, &u, 8);
+    return x;
+}
+
+/* LSD radix sort of a (n) by key, 16 bits a pass; b is scratch.  Returns
+ * the array holding the result (a after an even number of passes). */
+static scored *radix_sort(scored *a, scored *b, size_t n, size_t *count)
+{
     for (int pass = 0; pass < 4; pass++) {
         int shift = 16 * pass;
         memset(count, 0, 65536 * sizeof *count);
@@ -46,11 +50,36 @@ rs_status rs_sort_scores_desc(double *score, unsigned char *label, size_t n, rs_
         a = b;
         b = t;
     }
-    for (size_t i = 0; i < n; i++) {
-        score[i] = a[i].score;
-        label[i] = a[i].label;
+    return a;
+}
+
+static scored *sorted_new(const double *score, const unsigned char *label, size_t n, rs_error *err)
+{
+    scored *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
+    size_t *count = malloc(65536 * sizeof *count);
+    if (!a || !b || !count) {
+        free(a), free(b), free(count);
+        rs_error_nomem(err);
+        return NULL;
     }
-    free(a), free(b), free(count);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (scored){descending_key(score[i]), label[i]};
+    scored *sorted = radix_sort(a, b, n, count);
+    free(sorted == a ? b : a);
+    free(count);
+    return sorted;
+}
+
+rs_status rs_sort_scores_desc(double *score, unsigned char *label, size_t n, rs_error *err)
+{
+    scored *sorted = sorted_new(score, label, n, err);
+    if (!sorted)
+        return err->code;
+    for (size_t i = 0; i < n; i++) {
+        score[i] = score_of(sorted[i].key);
+        label[i] = sorted[i].label;
+    }
+    free(sorted);
     return RS_OK;
 }
 
@@ -90,8 +119,7 @@ static void probability_metrics(const unsigned char *y, const double *s, size_t 
 
 /* AUC, AP, best F1 and the curve from scores sorted descending: one walk
  * over groups of equal scores. */
-static rs_status ranking_metrics(const unsigned char *y, const double *s, size_t n, rs_class_metrics *m,
-                                 rs_curve *curve, rs_error *err)
+static rs_status ranking_metrics(const scored *r, size_t n, rs_class_metrics *m, rs_curve *curve, rs_error *err)
 {
     long P = m->positives, N = (long)n - P, tp = 0, fp = 0;
     double pairs = 0, ap = 0, prev_recall = 0;
@@ -101,8 +129,9 @@ static rs_status ranking_metrics(const unsigned char *y, const double *s, size_t
     for (size_t i = 0; i < n;) {
         size_t j = i;
         long p = 0, q = 0;
-        for (; j < n && s[j] == s[i]; j++)
-            p += y[j], q += !y[j];
+        for (; j < n && r[j].key == r[i].key; j++)
+            p += r[j].label, q += !r[j].label;
+        double s_i = score_of(r[i].key);
         /* each positive here beats the negatives scored lower and ties these */
         pairs += (double)p * (double)(N - fp - q) + 0.5 * (double)p * (double)q;
         tp += p, fp += q;
@@ -113,7 +142,7 @@ static rs_status ranking_metrics(const unsigned char *y, const double *s, size_t
         }
         double f1 = 2.0 * (double)tp / (double)(2 * tp + fp + (P - tp));
         if (f1 > m->best_f1)
-            m->best_f1 = f1, m->best_f1_threshold = s[i];
+            m->best_f1 = f1, m->best_f1_threshold = s_i;
         if (curve) {
             if (curve->n_points == cap) {
                 cap = cap ? cap * 2 : 256;
@@ -122,7 +151,7 @@ static rs_status ranking_metrics(const unsigned char *y, const double *s, size_t
                     return rs_error_nomem(err);
                 curve->points = pts;
             }
-            curve->points[curve->n_points++] = (rs_curve_point){s[i], tp, fp};
+            curve->points[curve->n_points++] = (rs_curve_point){s_i, tp, fp};
         }
         i = j;
     }
@@ -145,18 +174,11 @@ rs_status rs_class_metrics_compute(const unsigned char *y, const double *score, 
     m->base_rate = n ? (double)m->positives / (double)n : NAN;
     threshold_metrics(y, score, n, threshold, m);
     probability_metrics(y, score, n, m);
-    double *s = malloc((n ? n : 1) * sizeof *s);
-    unsigned char *l = malloc(n ? n : 1);
-    if (!s || !l) {
-        free(s), free(l);
-        return rs_error_nomem(err);
-    }
-    memcpy(s, score, n * sizeof *s);
-    memcpy(l, y, n);
-    rs_status st = rs_sort_scores_desc(s, l, n, err);
-    if (st == RS_OK)
-        st = ranking_metrics(l, s, n, m, curve, err);
-    free(s), free(l);
+    scored *sorted = sorted_new(score, y, n, err);
+    if (!sorted)
+        return err->code;
+    rs_status st = ranking_metrics(sorted, n, m, curve, err);
+    free(sorted);
     return st;
 }
 

@@ -103,6 +103,10 @@ int main(void)
     }
     CHECK(agree, "AUC and AP equal the naive pairwise/threshold definitions on 300 random cases with ties");
 
+    unsigned char signs[] = {1, 0};
+    double zeros[] = {0.0, -0.0};
+    rs_class_metrics_compute(signs, zeros, 2, 0.5, &m, NULL, &err);
+    CHECK(near(m.roc_auc, 0.5), "+0 and -0 are the same score: a tie");
     double sorted[] = {0.5, -0.0, 0.0, -3, 1e300, -1e-300, 7};
     unsigned char lab[] = {0, 1, 2, 3, 4, 5, 6};
     rs_sort_scores_desc(sorted, lab, 7, &err);
