@@ -49,8 +49,11 @@ struct rs_csv_reader {
     long cur_line;            /* line of the next unconsumed byte */
     long cur_record_line;
     unsigned char byte_class[256];   /* RS_REC_* bits each byte sets */
+    unsigned char line_class[256];   /* the same, but the delimiter sets none */
     long blank_lines;
     int prev_cr;              /* the last terminator was a CR (CRLF pending) */
+    int flags_known;          /* the fast path already classified this record's bytes */
+    unsigned known_flags;
     int failed;               /* 1: out of memory, 2: field too long */
     rs_error deferred;        /* an error met after records still queued */
 
@@ -130,6 +133,8 @@ rs_csv_reader *rs_csv_reader_new(rs_in *in, const rs_csv_options *opt, const voi
     r->byte_class['"'] = r->byte_class[','] = RS_REC_SPECIAL;
     for (int b = 0x80; b < 0x100; b++)
         r->byte_class[b] = RS_REC_NON_ASCII;
+    memcpy(r->line_class, r->byte_class, sizeof r->line_class);
+    r->line_class[r->delim] = 0;
     return r;
 nomem:
     rs_csv_reader_free(r);
@@ -168,12 +173,14 @@ static void on_field(void *s, size_t len, void *ctx)
         r->failed = 2;
         return;
     }
-    size_t cap = r->fields_cap;
-    if (rs_grow((void **)&r->data, &r->data_cap, r->data_len + len, 1) < 0 ||
-        rs_grow((void **)&r->field_off, &cap, r->n_fields + 1, sizeof(size_t)) < 0 ||
-        rs_grow((void **)&r->field_len, &r->fields_cap, r->n_fields + 1, sizeof(size_t)) < 0) {
-        r->failed = 1;
-        return;
+    if (r->data_len + len > r->data_cap || r->n_fields + 1 > r->fields_cap) {   /* rarely */
+        size_t cap = r->fields_cap;
+        if (rs_grow((void **)&r->data, &r->data_cap, r->data_len + len, 1) < 0 ||
+            rs_grow((void **)&r->field_off, &cap, r->n_fields + 1, sizeof(size_t)) < 0 ||
+            rs_grow((void **)&r->field_len, &r->fields_cap, r->n_fields + 1, sizeof(size_t)) < 0) {
+            r->failed = 1;
+            return;
+        }
     }
     if (len)
         memcpy(r->data + r->data_len, s, len);
@@ -194,12 +201,16 @@ static void on_record_end(int terminator, void *ctx)
             r->failed = 1;
             return;
         }
-        /* one pass over the record's bytes (contiguous in data) */
+        /* one pass over the record's bytes (contiguous in data), unless the
+         * fast path classified them while splitting */
         const unsigned char *p = (const unsigned char *)r->data + r->field_off[r->cur_first_field];
         const unsigned char *end = (const unsigned char *)r->data + r->data_len;
-        unsigned flags = 0;
-        for (const unsigned char *q = p; q < end; q++)
-            flags |= r->byte_class[*q];
+        unsigned flags = r->known_flags;
+        if (!r->flags_known)
+            for (const unsigned char *q = p; q < end; q++)
+                flags |= r->byte_class[*q];
+        r->flags_known = 0;
+        r->known_flags = 0;
         if (flags & RS_REC_NEWLINE)   /* quoted newlines: later lines stay exact */
             for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(end - q))); q++)
                 r->cur_line++;
@@ -241,14 +252,20 @@ static int at_record_start(const rs_csv_reader *r)
     return r->parser.pstate == 0 && r->parser.entry_pos == 0 && r->n_fields == r->cur_first_field;
 }
 
-/* Split one complete line that holds no quote and no CR except a final one
- * (the line excludes its '\n').  It goes through the same callbacks libcsv
- * calls, in the same order, so the two paths cannot drift apart in what
- * they count. */
-static void split_plain_line(rs_csv_reader *r, const unsigned char *line, size_t len)
+/* Split one complete line that holds no quote (the line excludes its '\n'):
+ * one loop finds the delimiters and classifies the bytes.  Fields go through
+ * the same callbacks libcsv calls, in the same order, so the two paths
+ * cannot drift apart in what they count.  Returns 0 without consuming
+ * anything when a CR stands inside the line (libcsv's business). */
+static int split_plain_line(rs_csv_reader *r, const unsigned char *line, size_t len)
 {
     int crlf = len && line[len - 1] == '\r';
     len -= (size_t)crlf;
+    unsigned flags = 0;
+    for (size_t i = 0; i < len; i++)
+        flags |= r->line_class[line[i]];
+    if (flags & RS_REC_NEWLINE)
+        return 0;
     if (len > 0) {
         const unsigned char *p = line, *end = line + len;
         for (;;) {
@@ -260,10 +277,13 @@ static void split_plain_line(rs_csv_reader *r, const unsigned char *line, size_t
             on_field((void *)p, (size_t)(d - p), r);
             p = d + 1;
         }
+        r->flags_known = 1;
+        r->known_flags = flags;
     }
     if (crlf)
         on_record_end('\r', r);
     on_record_end('\n', r);
+    return 1;
 }
 
 /* Lines without a quote character, whole in this buffer and starting at a
@@ -280,13 +300,7 @@ static void parse_mixed(rs_csv_reader *r, const unsigned char *buf, size_t len)
             next_quote = memchr(buf + pos, r->quote, len - pos);
         int plain = nl && at_record_start(r) &&
                     !(next_quote && (size_t)(next_quote - buf) < line_end);
-        if (plain) {
-            const unsigned char *cr = memchr(buf + pos, '\r', line_end - pos);
-            plain = !cr || (size_t)(cr - buf) == line_end - 1;
-        }
-        if (plain)
-            split_plain_line(r, buf + pos, line_end - pos);
-        else
+        if (!plain || !split_plain_line(r, buf + pos, line_end - pos))
             csv_parse(&r->parser, buf + pos, line_end - pos + (nl != NULL), on_field, on_record_end, r);
         pos = line_end + 1;
     }
