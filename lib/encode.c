@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,23 +164,12 @@ static void write_escaped(rs_out *out, const char *s, size_t len)
     }
 }
 
-static void write_line(rs_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void write_line(rs_out *out, const char *fmt, ...)
-{
-    char buf[1400];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    rs_out_write(out, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
-}
-
 static rs_status save_params(const encoder *e, rs_error *err)
 {
     rs_out *out = rs_out_open(e->spec->fit_out, err);
     if (!out)
         return err->code;
-    write_line(out, "%s\t%d\n", PARAMS_MAGIC, PARAMS_VERSION);
+    rs_out_printf(out, "%s\t%d\n", PARAMS_MAGIC, PARAMS_VERSION);
     for (size_t i = 0; i < e->n_rules; i++) {
         const enc_rule *r = &e->rules[i];
         const char *kind = kind_names[r->kind];
@@ -189,7 +177,7 @@ static rs_status save_params(const encoder *e, rs_error *err)
         rs_out_putc(out, '\t');
         write_escaped(out, r->column, strlen(r->column));
         if (r->kind == ENC_ONEHOT) {
-            write_line(out, "\t%d\n", r->n_kept);
+            rs_out_printf(out, "\t%d\n", r->n_kept);
             for (int32_t k = 0; k < r->n_kept; k++) {
                 size_t len;
                 const char *v = rs_idmap_key(r->values, r->kept[k], &len);
@@ -198,15 +186,15 @@ static rs_status save_params(const encoder *e, rs_error *err)
                 rs_out_putc(out, '\n');
             }
         } else if (r->kind == ENC_HASH) {
-            write_line(out, "\t%d\n", r->bits);
+            rs_out_printf(out, "\t%d\n", r->bits);
         } else if (r->kind == ENC_NUMERIC) {
-            write_line(out, "\t%d\t%s\t%.17g\t%.17g\n", r->log1p, scale_names[r->scale], r->a, r->b);
+            rs_out_printf(out, "\t%d\t%s\t%.17g\t%.17g\n", r->log1p, scale_names[r->scale], r->a, r->b);
         } else if (r->kind == ENC_BOOL) {
             rs_out_putc(out, '\n');
         } else {
-            write_line(out, "\t%d\t%.17g\n", r->bits, r->n_docs);
+            rs_out_printf(out, "\t%d\t%.17g\n", r->bits, r->n_docs);
             for (size_t b = 0; b < (size_t)1 << r->bits; b++)
-                write_line(out, "idf\t%zu\t%.17g\n", b, r->idf[b]);
+                rs_out_printf(out, "idf\t%zu\t%.17g\n", b, r->idf[b]);
         }
     }
     rs_out_write(out, "end\n", 4);

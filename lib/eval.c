@@ -46,18 +46,6 @@ static int parse_label(const rs_field *f, double *v)
     return f->len ? rs_value_normalize(RS_TYPE_BOOL, &none, f->ptr, f->len, &canon, buf, v) : -1;
 }
 
-static int cmp_names_ctx_fn(const void *x, const void *y);
-static const rs_idmap *cmp_names_ctx;
-
-static int cmp_names_ctx_fn(const void *x, const void *y)
-{
-    size_t la, lb;
-    const char *a = rs_idmap_key(cmp_names_ctx, *(const int32_t *)x, &la);
-    const char *b = rs_idmap_key(cmp_names_ctx, *(const int32_t *)y, &lb);
-    int c = memcmp(a, b, la < lb ? la : lb);
-    return c ? c : (la > lb) - (la < lb);
-}
-
 /* Read truth (a label when labels) and the second column as numbers. */
 static rs_status read_rows(const rs_eval_spec *spec, const char *second, const char *second_opt, int labels,
                            eval_rows *rows, rs_error *err)
@@ -113,13 +101,8 @@ static rs_status read_rows(const rs_eval_spec *spec, const char *second, const c
     rs_table_free(t);
     if (st)
         return st;
-    int32_t n_groups = rs_idmap_size(rows->groups);
-    if (!(rows->order = malloc((size_t)n_groups * sizeof *rows->order)))
+    if (!(rows->order = rs_idmap_sorted_new(rows->groups)))
         return rs_error_nomem(err);
-    for (int32_t g = 0; g < n_groups; g++)
-        rows->order[g] = g;
-    cmp_names_ctx = rows->groups;
-    qsort(rows->order, (size_t)n_groups, sizeof *rows->order, cmp_names_ctx_fn);
     return RS_OK;
 }
 

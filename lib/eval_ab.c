@@ -121,16 +121,6 @@ static rs_status read_arms(const rs_eval_spec *spec, rs_idmap *names, arm **arms
     return st;
 }
 
-static const rs_idmap *arm_names;
-static int by_arm_name(const void *a, const void *b)
-{
-    size_t la, lb;
-    const char *x = rs_idmap_key(arm_names, *(const int32_t *)a, &la);
-    const char *y = rs_idmap_key(arm_names, *(const int32_t *)b, &lb);
-    int c = memcmp(x, y, la < lb ? la : lb);
-    return c ? c : (la > lb) - (la < lb);
-}
-
 rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err)
 {
     rs_idmap *names = rs_idmap_new();
@@ -140,14 +130,10 @@ rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err)
     rs_eval_report report = {0};
     rs_status st = names ? read_arms(spec, names, &arms, &cap, err) : rs_error_nomem(err);
     int32_t n = names ? rs_idmap_size(names) : 0, control = 0;
-    if (st == RS_OK && !(order = malloc((size_t)n * sizeof *order)))
+    if (st == RS_OK && !(order = rs_idmap_sorted_new(names)))
         st = rs_error_nomem(err);
     if (st)
         goto done;
-    for (int32_t g = 0; g < n; g++)
-        order[g] = g;
-    arm_names = names;
-    qsort(order, (size_t)n, sizeof *order, by_arm_name);
     control = order[0];
     if (spec->control && (control = rs_idmap_find(names, spec->control, strlen(spec->control))) < 0) {
         st = rs_error_set(err, RS_EUSAGE, NULL, 0, "--control '%s' is not a value of %s", spec->control, spec->group_col);

@@ -427,16 +427,6 @@ static rs_status plot_rank(const rs_eval_spec *spec, const rank_sums *sums, size
     return rs_out_commit(out, err);
 }
 
-static const rs_idmap *segment_names;
-static int by_segment_name(const void *a, const void *b)
-{
-    size_t la, lb;
-    const char *x = rs_idmap_key(segment_names, *(const int32_t *)a, &la);
-    const char *y = rs_idmap_key(segment_names, *(const int32_t *)b, &lb);
-    int c = memcmp(x, y, la < lb ? la : lb);
-    return c ? c : (la > lb) - (la < lb);
-}
-
 rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
 {
     rank_data d = {0};
@@ -458,14 +448,10 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
     /* series 0: all users; then segments by name (the first 7 are plotted,
      * all are reported) */
     int32_t n_segments = spec->by ? rs_idmap_size(d.segments) : 0;
-    if (!(order = malloc(((size_t)n_segments + 1) * sizeof *order))) {
+    if (!(order = rs_idmap_sorted_new(d.segments))) {
         st = rs_error_nomem(err);
         goto done;
     }
-    for (int32_t g = 0; g < n_segments; g++)
-        order[g] = g;
-    segment_names = d.segments;
-    qsort(order, (size_t)n_segments, sizeof *order, by_segment_name);
     double catalogue = pop ? (double)rs_idmap_size(d.items) : (double)rs_idmap_size(d.items);
     for (int32_t series = -1; series < n_segments; series++) {
         rank_sums all;

@@ -50,7 +50,8 @@ void rs_idmap_free(rs_idmap *map)
 static int key_equal(const rs_idmap *map, int32_t idx, const char *key, size_t len)
 {
     size_t off = map->key_offset[idx];
-    return map->key_offset[idx + 1] - off == len && memcmp(map->arena + off, key, len) == 0;
+    /* no memcmp for empty keys: the arena may not exist yet (NULL) */
+    return map->key_offset[idx + 1] - off == len && (len == 0 || memcmp(map->arena + off, key, len) == 0);
 }
 
 static int32_t probe(const rs_idmap *map, uint64_t h, const char *key, size_t len, size_t *slot)
@@ -154,4 +155,37 @@ const char *rs_idmap_key(const rs_idmap *map, int32_t idx, size_t *len)
 int32_t rs_idmap_size(const rs_idmap *map)
 {
     return map->n_keys;
+}
+
+typedef struct {
+    const char *key;
+    size_t len;
+    int32_t idx;
+} key_view;
+
+static int by_key_bytes(const void *pa, const void *pb)
+{
+    const key_view *a = pa, *b = pb;
+    int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+int32_t *rs_idmap_sorted_new(const rs_idmap *map)
+{
+    size_t n = (size_t)map->n_keys;
+    key_view *views = malloc((n ? n : 1) * sizeof *views);
+    int32_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!views || !order) {
+        free(views), free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        views[i].key = rs_idmap_key(map, (int32_t)i, &views[i].len);
+        views[i].idx = (int32_t)i;
+    }
+    qsort(views, n, sizeof *views, by_key_bytes);
+    for (size_t i = 0; i < n; i++)
+        order[i] = views[i].idx;
+    free(views);
+    return order;
 }

@@ -27,4 +27,9 @@ const char *rs_idmap_key(const rs_idmap *map, int32_t idx, size_t *len);
 
 int32_t rs_idmap_size(const rs_idmap *map);
 
+/* Every index of map ordered by its key's bytes (shorter first on a common
+ * prefix): a new array of rs_idmap_size entries, or NULL when out of memory.
+ * The caller frees it. */
+int32_t *rs_idmap_sorted_new(const rs_idmap *map);
+
 #endif

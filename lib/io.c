@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,17 @@ void rs_out_write(rs_out *out, const void *data, size_t len)
     }
     memcpy(out->buf + out->len, data, len);
     out->len += len;
+}
+
+void rs_out_printf(rs_out *out, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        rs_out_write(out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 rs_status rs_out_status(const rs_out *out, rs_error *err)

@@ -4,19 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put(rs_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-#include <stdarg.h>
-static void put(rs_out *out, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    rs_out_write(out, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
 static void put_text(rs_out *out, const char *s)
 {
     for (; *s; s++) {
@@ -41,12 +28,12 @@ const char *rs_svg_color(size_t i)
 
 void rs_svg_begin(rs_out *out, int width, int height, const char *title)
 {
-    put(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    rs_out_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
              "font-family=\"sans-serif\" font-size=\"12\">\n<title>",
         width, height, width, height);
     put_text(out, title);
-    put(out, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
+    rs_out_printf(out, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
 }
 
 void rs_svg_end(rs_out *out)
@@ -66,22 +53,22 @@ static double py(const rs_svg_panel *p, double y)
 
 void rs_svg_axes(rs_out *out, const rs_svg_panel *p, const char *title, const char *xlabel, const char *ylabel)
 {
-    put(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n", p->x,
+    rs_out_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n", p->x,
         p->y, p->w, p->h);
     for (int i = 0; i <= 4; i++) {
         double fx = p->xmin + (p->xmax - p->xmin) * i / 4, fy = p->ymin + (p->ymax - p->ymin) * i / 4;
         double x = px(p, fx), y = py(p, fy);
-        put(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", x, p->y, x, p->y + p->h);
-        put(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", p->x, y, p->x + p->w, y);
-        put(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\">%.3g</text>\n", x,
+        rs_out_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", x, p->y, x, p->y + p->h);
+        rs_out_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", p->x, y, p->x + p->w, y);
+        rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\">%.3g</text>\n", x,
             p->y + p->h + 15, fx);
-        put(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%.3g</text>\n", p->x - 5, y + 4, fy);
+        rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%.3g</text>\n", p->x - 5, y + 4, fy);
     }
-    put(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-weight=\"bold\">", p->x + p->w / 2, p->y - 10);
+    rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-weight=\"bold\">", p->x + p->w / 2, p->y - 10);
     put_text(out, title);
-    put(out, "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", p->x + p->w / 2, p->y + p->h + 32);
+    rs_out_printf(out, "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", p->x + p->w / 2, p->y + p->h + 32);
     put_text(out, xlabel);
-    put(out, "</text>\n<text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"middle\">",
+    rs_out_printf(out, "</text>\n<text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"middle\">",
         p->x - 38, p->y + p->h / 2);
     put_text(out, ylabel);
     rs_out_write(out, "</text>\n", 8);
@@ -90,11 +77,11 @@ void rs_svg_axes(rs_out *out, const rs_svg_panel *p, const char *title, const ch
 void rs_svg_line(rs_out *out, const rs_svg_panel *p, const double *x, const double *y, size_t n,
                  const char *color, int dashed)
 {
-    put(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"", color, dashed ? "1" : "2",
+    rs_out_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"", color, dashed ? "1" : "2",
         dashed ? " stroke-dasharray=\"4 4\"" : "");
     for (size_t i = 0; i < n; i++)
         if (isfinite(x[i]) && isfinite(y[i]))
-            put(out, "%s%.1f,%.1f", i ? " " : "", px(p, x[i]), py(p, y[i]));
+            rs_out_printf(out, "%s%.1f,%.1f", i ? " " : "", px(p, x[i]), py(p, y[i]));
     rs_out_write(out, "\"/>\n", 4);
 }
 
@@ -102,15 +89,15 @@ void rs_svg_dots(rs_out *out, const rs_svg_panel *p, const double *x, const doub
 {
     for (size_t i = 0; i < n; i++)
         if (isfinite(x[i]) && isfinite(y[i]))
-            put(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(p, x[i]), py(p, y[i]), color);
+            rs_out_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(p, x[i]), py(p, y[i]), color);
 }
 
 void rs_svg_legend(rs_out *out, double x, double y, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        put(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", x, y + 16.0 * i - 4,
+        rs_out_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", x, y + 16.0 * i - 4,
             rs_svg_color(i));
-        put(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 20, y + 16.0 * i + 2);
+        rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 20, y + 16.0 * i + 2);
         put_text(out, names[i]);
         rs_out_write(out, "</text>\n", 8);
     }
@@ -118,7 +105,7 @@ void rs_svg_legend(rs_out *out, double x, double y, const char *const *names, si
 
 void rs_svg_note(rs_out *out, const rs_svg_panel *p, const char *text)
 {
-    put(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">", p->x + p->w / 2, p->y + p->h / 2);
+    rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">", p->x + p->w / 2, p->y + p->h / 2);
     put_text(out, text);
     rs_out_write(out, "</text>\n", 8);
 }

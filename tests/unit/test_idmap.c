@@ -8,6 +8,13 @@
 
 int main(void)
 {
+    rs_idmap *empty_first = rs_idmap_new();
+    int fresh;
+    CHECK(rs_idmap_intern(empty_first, "", 0, &fresh) == 0 && fresh && rs_idmap_intern(empty_first, "", 0, &fresh) == 0 &&
+              !fresh && rs_idmap_find(empty_first, "x", 1) == -1,
+          "the empty key as the very first key (no arena yet)");
+    rs_idmap_free(empty_first);
+
     rs_idmap *map = rs_idmap_new();
     char key[32];
     int dense_ok = 1, find_ok = 1, keys_ok = 1;
