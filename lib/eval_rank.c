@@ -22,10 +22,16 @@ typedef struct {
 } rec_row;
 
 typedef struct {
+    int32_t user, item;
+    double gain;
+    long order;       /* input order: the first of repeated pairs wins */
+} relevance;
+
+typedef struct {
     rs_idmap *users, *items, *segments;
-    rs_keyset *relevant;      /* (user, item) -> gain bits */
-    long *n_relevant;         /* (users) */
-    double **gains;           /* (users) test gains sorted descending (graded) */
+    relevance *rel;           /* (n_rel) test pairs, grouped by user after read_truth */
+    size_t n_rel, rel_cap;
+    size_t *rel_ptr;          /* (users + 1) CSR offsets into rel, sorted by item per user */
     int32_t *segment;         /* (users) */
     size_t users_cap;
     rec_row *recs;
@@ -61,18 +67,57 @@ static rs_status bad_row(rs_table *t, const rs_record *rec, rs_error *err)
 
 static rs_status grow_users(rank_data *d, int32_t user, rs_error *err)
 {
-    size_t old = d->users_cap, cap = old, cap2 = old, cap3 = old;
+    size_t old = d->users_cap;
     if ((size_t)user < old)
         return RS_OK;
-    if (rs_grow((void **)&d->n_relevant, &cap, (size_t)user + 1, sizeof *d->n_relevant) < 0 ||
-        rs_grow((void **)&d->gains, &cap2, (size_t)user + 1, sizeof *d->gains) < 0 ||
-        rs_grow((void **)&d->segment, &cap3, (size_t)user + 1, sizeof *d->segment) < 0)
+    if (rs_grow((void **)&d->segment, &d->users_cap, (size_t)user + 1, sizeof *d->segment) < 0)
         return rs_error_nomem(err);
-    d->users_cap = cap;
-    memset(d->n_relevant + old, 0, (cap - old) * sizeof *d->n_relevant);
-    memset(d->gains + old, 0, (cap - old) * sizeof *d->gains);
-    memset(d->segment + old, 0, (cap - old) * sizeof *d->segment);
+    memset(d->segment + old, 0, (d->users_cap - old) * sizeof *d->segment);
     return RS_OK;
+}
+
+static int by_user_item_order(const void *a, const void *b)
+{
+    const relevance *x = a, *y = b;
+    if (x->user != y->user)
+        return x->user < y->user ? -1 : 1;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Group the test pairs by user, items ascending, repeated pairs dropped
+ * (the first one stays): CSR rows that a binary search can probe. */
+static rs_status index_relevance(rank_data *d, rs_error *err)
+{
+    size_t n_users = (size_t)rs_idmap_size(d->users);
+    qsort(d->rel, d->n_rel, sizeof *d->rel, by_user_item_order);
+    size_t w = 0;
+    for (size_t i = 0; i < d->n_rel; i++)
+        if (w == 0 || d->rel[i].user != d->rel[w - 1].user || d->rel[i].item != d->rel[w - 1].item)
+            d->rel[w++] = d->rel[i];
+    d->n_rel = w;
+    if (!(d->rel_ptr = calloc(n_users + 1, sizeof *d->rel_ptr)))
+        return rs_error_nomem(err);
+    for (size_t i = 0; i < d->n_rel; i++)
+        d->rel_ptr[d->rel[i].user + 1]++;
+    for (size_t u = 0; u < n_users; u++)
+        d->rel_ptr[u + 1] += d->rel_ptr[u];
+    return RS_OK;
+}
+
+/* The gain of item for user, or -1 when the item is not relevant. */
+static double gain_of(const rank_data *d, int32_t user, int32_t item)
+{
+    size_t lo = d->rel_ptr[user], hi = d->rel_ptr[user + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->rel[mid].item < item)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->rel_ptr[user + 1] && d->rel[lo].item == item ? d->rel[lo].gain : -1;
 }
 
 static rs_status read_truth(const rs_eval_spec *spec, rank_data *d, rs_error *err)
@@ -115,29 +160,19 @@ static rs_status read_truth(const rs_eval_spec *spec, rank_data *d, rs_error *er
                 break;
             }
         }
-        int32_t key[2] = {user, item};
-        int added;
-        int64_t *stored = rs_keyset_upsert(d->relevant, key, sizeof key, 0, &added);
-        if (!stored) {
+        if (rs_grow((void **)&d->rel, &d->rel_cap, d->n_rel + 1, sizeof *d->rel) < 0) {
             st = rs_error_nomem(err);
             break;
         }
-        if (!added)
-            continue;   /* a repeated test interaction counts once */
-        memcpy(stored, &gain, sizeof gain);
-        long n = ++d->n_relevant[user];
-        double *g = realloc(d->gains[user], (size_t)n * sizeof *g);
-        if (!g) {
-            st = rs_error_nomem(err);
-            break;
-        }
-        g[n - 1] = gain;
-        d->gains[user] = g;
+        d->rel[d->n_rel] = (relevance){user, item, gain, (long)d->n_rel};
+        d->n_rel++;
     }
     if (st == RS_OK && got < 0)
         st = err->code;
     if (st == RS_OK && rs_idmap_size(d->users) == 0)
         st = rs_error_set(err, RS_EDATA, spec->truth_path, 0, "no test interactions");
+    if (st == RS_OK)
+        st = index_relevance(d, err);
     rs_table_free(t);
     return st;
 }
@@ -229,7 +264,8 @@ typedef struct {
     double mrr;
     long users, users_without_recs, novelty_n;
     long *novelty_count;     /* (n_ks) recommended items counted in novelty */
-    rs_keyset **covered;     /* (n_ks) distinct items in the top K */
+    unsigned char **covered; /* (n_ks) x (n_items): item seen in some top K */
+    long *n_covered;         /* (n_ks) */
 } rank_sums;
 
 static rs_status load_popularity(const rs_eval_spec *spec, rank_data *d, double **pop, double *n_users,
@@ -284,10 +320,12 @@ static rs_status load_popularity(const rs_eval_spec *spec, rank_data *d, double 
 }
 
 static void user_metrics(const rs_eval_spec *spec, const rank_data *d, int32_t user, const rec_row *recs,
-                         size_t n, const double *pop, double n_train_users, rank_sums *s, int *nomem)
+                         size_t n, const double *pop, double n_train_users, rank_sums *s, double *ideal)
 {
-    long rel = d->n_relevant[user];
-    double *ideal = d->gains[user];
+    size_t first = d->rel_ptr[user];
+    long rel = (long)(d->rel_ptr[user + 1] - first);
+    for (long i = 0; i < rel; i++)
+        ideal[i] = d->rel[first + (size_t)i].gain;
     qsort(ideal, (size_t)rel, sizeof *ideal, desc_double);
     s->users++;
     s->users_without_recs += n == 0;
@@ -296,22 +334,19 @@ static void user_metrics(const rs_eval_spec *spec, const rank_data *d, int32_t u
     size_t pos, k = 0, max_k = (size_t)spec->ks[spec->n_ks - 1];
     for (pos = 0; pos < max_k; pos++) {
         if (pos < n) {
-            int32_t key[2] = {user, recs[pos].item};
-            int64_t *g = rs_keyset_find(d->relevant, key, sizeof key);
-            double gain = 0;
-            if (g)
-                memcpy(&gain, g, sizeof gain);
-            hits += g != NULL;
-            dcg += gain / log2((double)pos + 2);
-            if (g)
+            double gain = gain_of(d, user, recs[pos].item);
+            int relevant = gain >= 0;
+            hits += relevant;
+            dcg += (relevant ? gain : 0) / log2((double)pos + 2);
+            if (relevant)
                 ap += (double)hits / (double)(pos + 1);
-            if (g && rr == 0)
+            if (relevant && rr == 0)
                 rr = 1.0 / (double)(pos + 1);
             /* this position is inside every cut-off from the current one on */
             for (size_t j = k; j < spec->n_ks; j++) {
-                int added;
-                if (!rs_keyset_upsert(s->covered[j], &recs[pos].item, sizeof recs[pos].item, 0, &added))
-                    *nomem = 1;
+                unsigned char *seen = &s->covered[j][recs[pos].item];
+                s->n_covered[j] += !*seen;
+                *seen = 1;
                 if (pop) {
                     double p = (pop[recs[pos].item] > 0 ? pop[recs[pos].item] : 1) / n_train_users;
                     s->novelty[j] += -log2(p);
@@ -333,25 +368,24 @@ static void user_metrics(const rs_eval_spec *spec, const rank_data *d, int32_t u
         }
     }
     /* MRR over every recommendation given, not only the top K */
-    for (size_t i = pos; rr == 0 && i < n; i++) {
-        int32_t key[2] = {user, recs[i].item};
-        if (rs_keyset_find(d->relevant, key, sizeof key))
+    for (size_t i = pos; rr == 0 && i < n; i++)
+        if (gain_of(d, user, recs[i].item) >= 0)
             rr = 1.0 / (double)(i + 1);
-    }
     s->mrr += rr;
 }
 
-static rs_status sums_init(rank_sums *s, size_t n_ks, rs_error *err)
+static rs_status sums_init(rank_sums *s, size_t n_ks, size_t n_items, rs_error *err)
 {
     memset(s, 0, sizeof *s);
     double **arrays[] = {&s->precision, &s->recall, &s->ndcg, &s->map, &s->hit, &s->novelty};
     for (size_t i = 0; i < 6; i++)
         if (!(*arrays[i] = calloc(n_ks, sizeof **arrays[i])))
             return rs_error_nomem(err);
-    if (!(s->novelty_count = calloc(n_ks, sizeof *s->novelty_count)) || !(s->covered = calloc(n_ks, sizeof *s->covered)))
+    if (!(s->novelty_count = calloc(n_ks, sizeof *s->novelty_count)) ||
+        !(s->n_covered = calloc(n_ks, sizeof *s->n_covered)) || !(s->covered = calloc(n_ks, sizeof *s->covered)))
         return rs_error_nomem(err);
     for (size_t k = 0; k < n_ks; k++)
-        if (!(s->covered[k] = rs_keyset_new()))
+        if (!(s->covered[k] = calloc(n_items ? n_items : 1, 1)))
             return rs_error_nomem(err);
     return RS_OK;
 }
@@ -359,9 +393,9 @@ static rs_status sums_init(rank_sums *s, size_t n_ks, rs_error *err)
 static void sums_free(rank_sums *s, size_t n_ks)
 {
     free(s->precision), free(s->recall), free(s->ndcg), free(s->map), free(s->hit), free(s->novelty);
-    free(s->novelty_count);
+    free(s->novelty_count), free(s->n_covered);
     for (size_t k = 0; s->covered && k < n_ks; k++)
-        rs_keyset_free(s->covered[k]);
+        free(s->covered[k]);
     free(s->covered);
 }
 
@@ -381,7 +415,7 @@ static int report_sums(const rs_eval_spec *spec, const rank_sums *s, double cata
             bad |= rs_eval_report_set(r, name, v[m][k] / u, 0);
         }
         snprintf(name, sizeof name, "coverage@%ld", spec->ks[k]);
-        bad |= rs_eval_report_set(r, name, (double)rs_keyset_size(s->covered[k]) / catalogue, 0);
+        bad |= rs_eval_report_set(r, name, (double)s->n_covered[k] / catalogue, 0);
         snprintf(name, sizeof name, "novelty@%ld", spec->ks[k]);
         bad |= rs_eval_report_set(r, name, has_train && s->novelty_count[k] ? s->novelty[k] / (double)s->novelty_count[k] : NAN, 0);
     }
@@ -436,8 +470,8 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
     double *pop = NULL, n_train_users = 0;
     int32_t *order = NULL;
     rs_status st = RS_OK;
-    if (!(d.users = rs_idmap_new()) || !(d.items = rs_idmap_new()) || !(d.segments = rs_idmap_new()) ||
-        !(d.relevant = rs_keyset_new())) {
+    double *ideal = NULL;
+    if (!(d.users = rs_idmap_new()) || !(d.items = rs_idmap_new()) || !(d.segments = rs_idmap_new())) {
         st = rs_error_nomem(err);
         goto done;
     }
@@ -452,12 +486,21 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
         st = rs_error_nomem(err);
         goto done;
     }
-    double catalogue = pop ? (double)rs_idmap_size(d.items) : (double)rs_idmap_size(d.items);
+    double catalogue = (double)rs_idmap_size(d.items);
+    size_t most = 1;
+    for (int32_t u = 0; u < rs_idmap_size(d.users); u++)
+        if (d.rel_ptr[u + 1] - d.rel_ptr[u] > most)
+            most = d.rel_ptr[u + 1] - d.rel_ptr[u];
+    if (!(ideal = malloc(most * sizeof *ideal))) {
+        st = rs_error_nomem(err);
+        goto done;
+    }
     for (int32_t series = -1; series < n_segments; series++) {
         rank_sums all;
-        if ((st = sums_init(&all, spec->n_ks, err)))
+        if ((st = sums_init(&all, spec->n_ks, (size_t)rs_idmap_size(d.items), err))) {
+            sums_free(&all, spec->n_ks);
             goto done;
-        int nomem = 0;
+        }
         size_t r = 0;
         for (int32_t u = 0; u < rs_idmap_size(d.users); u++) {
             while (r < d.n_recs && d.recs[r].user < u)
@@ -467,13 +510,13 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
                 r++;
             if (series >= 0 && d.segment[u] != order[series])
                 continue;
-            user_metrics(spec, &d, u, d.recs + start, r - start, pop, n_train_users, &all, &nomem);
+            user_metrics(spec, &d, u, d.recs + start, r - start, pop, n_train_users, &all, ideal);
         }
         size_t len;
         const char *name = series < 0 ? "all" : rs_idmap_key(d.segments, order[series], &len);
         if (series < 0)
             len = 3;
-        if (nomem || rs_eval_report_group(&report, name, len) ||
+        if (rs_eval_report_group(&report, name, len) ||
             report_sums(spec, &all, catalogue, spec->train_path != NULL, &report, series < 0 ? d.recs_users_not_in_truth : 0)) {
             sums_free(&all, spec->n_ks);
             st = rs_error_nomem(err);
@@ -495,11 +538,8 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
 done:
     for (size_t g = 0; g < n_series; g++)
         sums_free(&sums[g], spec->n_ks);
-    for (size_t u = 0; u < d.users_cap; u++)
-        free(d.gains[u]);
-    free(d.gains), free(d.n_relevant), free(d.segment), free(d.recs), free(pop), free(order);
+    free(d.rel), free(d.rel_ptr), free(d.segment), free(d.recs), free(pop), free(order), free(ideal);
     rs_idmap_free(d.users), rs_idmap_free(d.items), rs_idmap_free(d.segments);
-    rs_keyset_free(d.relevant);
     rs_eval_report_free(&report);
     return st;
 }
