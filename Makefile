@@ -69,7 +69,7 @@ test: deps
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 all unit
-	@BUILD=build/san ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@BUILD=build/san SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/run-tests
 
 demo: deps all

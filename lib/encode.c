@@ -612,6 +612,15 @@ static rs_status resolve(encoder *e, rs_error *err)
     return RS_OK;
 }
 
+/* Room in e->scratch for the tokens of any field of rec. */
+static rs_status reserve_scratch(encoder *e, const rs_record *rec, rs_error *err)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        need += rec->fields[i].len;
+    return rs_grow((void **)&e->scratch, &e->scratch_cap, need + 1, 1) < 0 ? rs_error_nomem(err) : RS_OK;
+}
+
 static rs_status check_width(const encoder *e, const rs_record *rec, rs_error *err)
 {
     if (rec->n_fields == e->n_cols)
@@ -642,14 +651,7 @@ static rs_status transform(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        size_t need = 0;
-        for (size_t i = 0; i < rec.n_fields; i++)
-            need += rec.fields[i].len;
-        if (rs_grow((void **)&e->scratch, &e->scratch_cap, need + 1, 1) < 0) {
-            st = rs_error_nomem(err);
-            goto done;
-        }
-        if ((st = check_width(e, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
+        if ((st = reserve_scratch(e, &rec, err)) || (st = check_width(e, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
             (st = rs_table_writer_write(sink.writer, fields, 0, err)))
             goto done;
     }
@@ -666,12 +668,7 @@ static rs_status fit(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        size_t need = 0;
-        for (size_t i = 0; i < rec.n_fields; i++)
-            need += rec.fields[i].len;
-        if (rs_grow((void **)&e->scratch, &e->scratch_cap, need + 1, 1) < 0)
-            return rs_error_nomem(err);
-        if (check_width(e, &rec, err) || fit_row(e, &rec, err))
+        if (reserve_scratch(e, &rec, err) || check_width(e, &rec, err) || fit_row(e, &rec, err))
             return err->code;
     }
     if (got < 0 || finish_fit(e, err))
