@@ -301,11 +301,11 @@ static rs_status setup_output(cleaner *c, rs_error *err)
         if (split_item(item, '=', 0, old_name, sizeof old_name, &new_name) < 0 || !*new_name)
             return rs_error_set(err, RS_EUSAGE, NULL, 0,
                                 "invalid --rename '%s' (expected OLD=NEW)", item);
-        size_t col, k;
+        size_t col, k = 0;
         if (find_col(c, old_name, "--rename", &col, err))
             return err->code;
-        for (k = 0; k < c->n_out && c->out_cols[k] != col; k++)
-            ;
+        while (k < c->n_out && c->out_cols[k] != col)
+            k++;
         if (k == c->n_out)
             return rs_error_set(err, RS_EUSAGE, NULL, 0,
                                 "--rename %s: column '%s' is not in the output (see --select)", item,
@@ -362,11 +362,8 @@ static rs_status load_id_map(cleaner *c, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(map, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(map)) {
-            st = rs_error_set(err, RS_EDATA, spec->id_map_path, rec.line,
-                              "expected %zu fields, got %zu", rs_table_n_cols(map), rec.n_fields);
+        if ((st = rs_table_check_width(map, &rec, err)))
             goto done;
-        }
         const rs_field *alias = &rec.fields[0], *id = &rec.fields[1];
         if (alias->len == 0 || id->len == 0) {
             st = rs_error_set(err, RS_EDATA, spec->id_map_path, rec.line, "empty alias or id");

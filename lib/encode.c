@@ -357,9 +357,7 @@ static int numeric_input(const enc_rule *r, const rs_field *f, double *x)
 
 static rs_status bad_value(const encoder *e, const rs_record *rec, const enc_rule *r, const char *what, rs_error *err)
 {
-    const rs_field *f = &rec->fields[r->col];
-    return rs_error_set(err, RS_EDATA, rs_table_name(e->table), rec->line, "column %s: '%.*s' is not %s",
-                        r->column, (int)(f->len > 40 ? 40 : f->len), f->ptr, what);
+    return rs_table_bad_field(e->table, rec, r->col, what, err);
 }
 
 /* Tokens: runs of ASCII letters and digits (lower-cased) and non-ASCII
@@ -477,7 +475,6 @@ static rs_status output_columns(encoder *e, rs_strlist *names, rs_col_type **typ
     int bad = 0;
     for (size_t c = 0; c < e->n_cols; c++) {
         int ri = e->rule_of_col[c];
-        size_t before = names->n;
         if (ri < 0) {
             if (!e->pass[c])
                 continue;
@@ -505,7 +502,6 @@ static rs_status output_columns(encoder *e, rs_strlist *names, rs_col_type **typ
             return rs_error_nomem(err);
         for (; n < names->n; n++)
             (*types)[n] = ri < 0 ? rs_table_col_type(e->table, c) : RS_COL_F32;
-        (void)before;
     }
     return bad ? rs_error_nomem(err) : RS_OK;
 }
@@ -621,14 +617,6 @@ static rs_status reserve_scratch(encoder *e, const rs_record *rec, rs_error *err
     return rs_grow((void **)&e->scratch, &e->scratch_cap, need + 1, 1) < 0 ? rs_error_nomem(err) : RS_OK;
 }
 
-static rs_status check_width(const encoder *e, const rs_record *rec, rs_error *err)
-{
-    if (rec->n_fields == e->n_cols)
-        return RS_OK;
-    return rs_error_set(err, RS_EDATA, rs_table_name(e->table), rec->line, "expected %zu fields, got %zu",
-                        e->n_cols, rec->n_fields);
-}
-
 static rs_status transform(encoder *e, rs_error *err)
 {
     rs_strlist names = {0};
@@ -651,7 +639,7 @@ static rs_status transform(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        if ((st = reserve_scratch(e, &rec, err)) || (st = check_width(e, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
+        if ((st = reserve_scratch(e, &rec, err)) || (st = rs_table_check_width(e->table, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
             (st = rs_table_writer_write(sink.writer, fields, 0, err)))
             goto done;
     }
@@ -668,7 +656,7 @@ static rs_status fit(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        if (reserve_scratch(e, &rec, err) || check_width(e, &rec, err) || fit_row(e, &rec, err))
+        if (reserve_scratch(e, &rec, err) || rs_table_check_width(e->table, &rec, err) || fit_row(e, &rec, err))
             return err->code;
     }
     if (got < 0 || finish_fit(e, err))

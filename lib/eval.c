@@ -31,19 +31,30 @@ static void rows_free(eval_rows *r)
     rs_idmap_free(r->groups);
 }
 
-static rs_status bad_cell(rs_table *t, const rs_record *rec, size_t col, const char *what, rs_error *err)
-{
-    const rs_field *f = &rec->fields[col];
-    return rs_error_set(err, RS_EDATA, rs_table_name(t), rec->line, "column %s: '%.*s' is not %s",
-                        rs_table_col_name(t, col), (int)(f->len > 40 ? 40 : f->len), f->ptr, what);
-}
-
 static int parse_label(const rs_field *f, double *v)
 {
     rs_value_options none = {0};
     rs_field canon;
     char buf[RS_VALUE_BUF];
     return f->len ? rs_value_normalize(RS_TYPE_BOOL, &none, f->ptr, f->len, &canon, buf, v) : -1;
+}
+
+/* Room for twice as many rows in all three arrays. */
+static int grow_rows(eval_rows *rows)
+{
+    size_t cap = rows->cap ? rows->cap * 2 : 4096;
+    double *a = realloc(rows->a, cap * sizeof *a);
+    if (a)
+        rows->a = a;
+    double *b = a ? realloc(rows->b, cap * sizeof *b) : NULL;
+    if (b)
+        rows->b = b;
+    int32_t *g = b ? realloc(rows->group, cap * sizeof *g) : NULL;
+    if (!g)
+        return -1;
+    rows->group = g;
+    rows->cap = cap;
+    return 0;
 }
 
 /* Read truth (a label when labels) and the second column as numbers. */
@@ -64,27 +75,20 @@ static rs_status read_rows(const rs_eval_spec *spec, const char *second, const c
     rs_record rec;
     int got;
     while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(t)) {
-            st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "expected %zu fields, got %zu",
-                              rs_table_n_cols(t), rec.n_fields);
+        if ((st = rs_table_check_width(t, &rec, err)))
             break;
-        }
-        size_t cap = rows->cap, cap2 = rows->cap, cap3 = rows->cap;
-        if (rs_grow((void **)&rows->a, &cap, rows->n + 1, sizeof *rows->a) < 0 ||
-            rs_grow((void **)&rows->b, &cap2, rows->n + 1, sizeof *rows->b) < 0 ||
-            rs_grow((void **)&rows->group, &cap3, rows->n + 1, sizeof *rows->group) < 0) {
+        if (rows->n == rows->cap && grow_rows(rows) < 0) {
             st = rs_error_nomem(err);
             break;
         }
-        rows->cap = cap;
         double *a = &rows->a[rows->n], *b = &rows->b[rows->n];
         const rs_field *fa = &rec.fields[ca], *fb = &rec.fields[cb];
         if (labels ? parse_label(fa, a) < 0 : rs_parse_f64(fa->ptr, fa->len, a) < 0) {
-            st = bad_cell(t, &rec, ca, labels ? "a 0/1 label" : "a number", err);
+            st = rs_table_bad_field(t, &rec, ca, labels ? "a 0/1 label" : "a number", err);
             break;
         }
         if (rs_parse_f64(fb->ptr, fb->len, b) < 0) {
-            st = bad_cell(t, &rec, cb, "a number", err);
+            st = rs_table_bad_field(t, &rec, cb, "a number", err);
             break;
         }
         const rs_field *fg = spec->by ? &rec.fields[cg] : &(rs_field){"", 0};

@@ -74,11 +74,8 @@ static rs_status read_arms(const rs_eval_spec *spec, rs_idmap *names, arm **arms
     int got;
     rs_value_options none = {0};
     while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(t)) {
-            st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "expected %zu fields, got %zu",
-                              rs_table_n_cols(t), rec.n_fields);
+        if ((st = rs_table_check_width(t, &rec, err)))
             break;
-        }
         const rs_field *g = &rec.fields[cg], *o = &rec.fields[co];
         int32_t idx = rs_idmap_intern(names, g->ptr, g->len, NULL);
         size_t old = *cap;
@@ -92,15 +89,13 @@ static rs_status read_arms(const rs_eval_spec *spec, rs_idmap *names, arm **arms
         rs_field canon;
         char buf[RS_VALUE_BUF];
         if (!o->len || rs_value_normalize(RS_TYPE_BOOL, &none, o->ptr, o->len, &canon, buf, &converted) < 0) {
-            st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "column %s: '%.*s' is not a 0/1 outcome",
-                              rs_table_col_name(t, co), (int)(o->len > 40 ? 40 : o->len), o->ptr);
+            st = rs_table_bad_field(t, &rec, co, "a 0/1 outcome", err);
             break;
         }
         if (spec->ab_value_col) {
             const rs_field *v = &rec.fields[cv];
             if (v->len && rs_parse_f64(v->ptr, v->len, &value) < 0) {
-                st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "column %s: '%.*s' is not a number",
-                                  rs_table_col_name(t, cv), (int)(v->len > 40 ? 40 : v->len), v->ptr);
+                st = rs_table_bad_field(t, &rec, cv, "a number", err);
                 break;
             }
         }

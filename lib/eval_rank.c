@@ -59,12 +59,6 @@ static rs_status open_cols(const char *path, const rs_table_options *opt, const 
     return RS_OK;
 }
 
-static rs_status bad_row(rs_table *t, const rs_record *rec, rs_error *err)
-{
-    return rs_error_set(err, RS_EDATA, rs_table_name(t), rec->line, "expected %zu fields, got %zu",
-                        rs_table_n_cols(t), rec->n_fields);
-}
-
 static rs_status grow_users(rank_data *d, int32_t user, rs_error *err)
 {
     size_t old = d->users_cap;
@@ -132,10 +126,8 @@ static rs_status read_truth(const rs_eval_spec *spec, rank_data *d, rs_error *er
     rs_record rec;
     int got = 0;
     while (st == RS_OK && (got = rs_table_next(t, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(t)) {
-            st = bad_row(t, &rec, err);
+        if ((st = rs_table_check_width(t, &rec, err)))
             break;
-        }
         const rs_field *u = &rec.fields[col[0]], *i = &rec.fields[col[1]];
         int32_t user = rs_idmap_intern(d->users, u->ptr, u->len, NULL);
         int32_t item = rs_idmap_intern(d->items, i->ptr, i->len, NULL);
@@ -147,8 +139,7 @@ static rs_status read_truth(const rs_eval_spec *spec, rank_data *d, rs_error *er
         if (spec->graded) {
             const rs_field *v = &rec.fields[col[2]];
             if (rs_parse_f64(v->ptr, v->len, &gain) < 0) {
-                st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "column %s: '%.*s' is not a number",
-                                  rs_table_col_name(t, col[2]), (int)(v->len > 40 ? 40 : v->len), v->ptr);
+                st = rs_table_bad_field(t, &rec, col[2], "a number", err);
                 break;
             }
             gain = pow(2, gain) - 1;
@@ -194,10 +185,8 @@ static rs_status read_recs(const rs_eval_spec *spec, rank_data *d, rs_error *err
     if (!rec_users && st == RS_OK)
         st = rs_error_nomem(err);
     while (st == RS_OK && (got = rs_table_next(t, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(t)) {
-            st = bad_row(t, &rec, err);
+        if ((st = rs_table_check_width(t, &rec, err)))
             break;
-        }
         const rs_field *u = &rec.fields[col[0]], *i = &rec.fields[col[1]];
         int added;
         if (rs_idmap_intern(rec_users, u->ptr, u->len, &added) < 0) {
@@ -214,9 +203,7 @@ static rs_status read_recs(const rs_eval_spec *spec, rank_data *d, rs_error *err
         seen_users += added;
         double rank = (double)d->n_recs;
         if (has[2] && rs_parse_f64(rec.fields[col[2]].ptr, rec.fields[col[2]].len, &rank) < 0) {
-            const rs_field *r = &rec.fields[col[2]];
-            st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "column %s: '%.*s' is not a number",
-                              rs_table_col_name(t, col[2]), (int)(r->len > 40 ? 40 : r->len), r->ptr);
+            st = rs_table_bad_field(t, &rec, col[2], "a number", err);
             break;
         }
         int32_t item = rs_idmap_intern(d->items, i->ptr, i->len, NULL);
@@ -262,7 +249,7 @@ static int desc_double(const void *a, const void *b)
 typedef struct {
     double *precision, *recall, *ndcg, *map, *hit, *novelty;   /* (n_ks) */
     double mrr;
-    long users, users_without_recs, novelty_n;
+    long users, users_without_recs;
     long *novelty_count;     /* (n_ks) recommended items counted in novelty */
     unsigned char **covered; /* (n_ks) x (n_items): item seen in some top K */
     long *n_covered;         /* (n_ks) */
@@ -289,10 +276,8 @@ static rs_status load_popularity(const rs_eval_spec *spec, rank_data *d, double 
     rs_record rec;
     int got;
     while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if (rec.n_fields != rs_table_n_cols(t)) {
-            st = bad_row(t, &rec, err);
+        if ((st = rs_table_check_width(t, &rec, err)))
             break;
-        }
         const rs_field *u = &rec.fields[col[0]], *i = &rec.fields[col[1]];
         int32_t user = rs_idmap_intern(users, u->ptr, u->len, NULL), item = rs_idmap_intern(d->items, i->ptr, i->len, NULL);
         int32_t key[2] = {user, item};

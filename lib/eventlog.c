@@ -81,10 +81,7 @@ void rs_eventlog_free(rs_eventlog *log)
 
 static rs_status bad_field(rs_eventlog *log, const rs_record *rec, int c, const char *what, rs_error *err)
 {
-    const rs_field *f = &rec->fields[log->col[c]];
-    return rs_error_set(err, RS_EDATA, rs_table_name(log->table), rec->line,
-                        "column %s: '%.*s' is not %s", rs_table_col_name(log->table, log->col[c]),
-                        (int)(f->len > 40 ? 40 : f->len), f->ptr, what);
+    return rs_table_bad_field(log->table, rec, log->col[c], what, err);
 }
 
 static int32_t intern(rs_idmap *map, const rs_field *f, rs_error *err)
@@ -106,12 +103,8 @@ int rs_eventlog_next(rs_eventlog *log, rs_event *ev, rs_error *err)
     int got = rs_table_next(log->table, &rec, err);
     if (got <= 0)
         return got;
-    if (rec.n_fields != rs_table_n_cols(log->table)) {
-        rs_error_set(err, RS_EDATA, rs_table_name(log->table), rec.line,
-                     "expected %zu fields, got %zu (clean the log with rs-clean first)",
-                     rs_table_n_cols(log->table), rec.n_fields);
+    if (rs_table_check_width(log->table, &rec, err))
         return -1;
-    }
     const rs_field *f = rec.fields;
     memset(ev, 0, sizeof *ev);
     ev->line = rec.line;

@@ -27,9 +27,8 @@ static rs_status load_right(const rs_join_spec *spec, right_side *r, rs_error *e
     rs_record rec;
     int got;
     while ((got = rs_table_next(r->right, &rec, err)) > 0) {
-        if (rec.n_fields != r->n_right)
-            return rs_error_set(err, RS_EDATA, spec->right, rec.line, "expected %zu fields, got %zu",
-                                r->n_right, rec.n_fields);
+        if (rs_table_check_width(r->right, &rec, err))
+            return err->code;
         const rs_field *k = &rec.fields[r->right_key];
         int added;
         int32_t row = rs_idmap_intern(r->keys, k->ptr, k->len, &added);
@@ -92,11 +91,8 @@ rs_status rs_join_run(const rs_join_spec *spec, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(left, &rec, err)) > 0) {
-        if (rec.n_fields != n_left) {
-            st = rs_error_set(err, RS_EDATA, rs_table_name(left), rec.line, "expected %zu fields, got %zu",
-                              n_left, rec.n_fields);
+        if ((st = rs_table_check_width(left, &rec, err)))
             goto done;
-        }
         memcpy(fields, rec.fields, n_left * sizeof *fields);
         const rs_field *k = &rec.fields[left_key];
         int32_t row = rs_idmap_find(r.keys, k->ptr, k->len);

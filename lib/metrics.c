@@ -94,7 +94,7 @@ static void threshold_metrics(const unsigned char *y, const double *s, size_t n,
         m->tn += !pred && !y[i];
     }
     m->accuracy = n ? (double)(m->tp + m->tn) / (double)n : NAN;
-    m->precision = m->tp + m->fp ? (double)m->tp / (double)(m->tp + m->fp) : 0;
+    m->precision = (m->tp + m->fp) ? (double)m->tp / (double)(m->tp + m->fp) : 0;
     m->recall = m->positives ? (double)m->tp / (double)m->positives : 0;
     long denom = 2 * m->tp + m->fp + m->fn;
     m->f1 = denom ? 2.0 * (double)m->tp / (double)denom : 0;

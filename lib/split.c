@@ -31,24 +31,15 @@ long rs_split_shard_of(const char *key, size_t len, long n)
     return (long)(rs_hash64(key, len, 0) % (uint64_t)n);
 }
 
-static rs_status check_width(const splitter *s, const rs_record *rec, rs_error *err)
-{
-    if (rec->n_fields == s->n_cols)
-        return RS_OK;
-    return rs_error_set(err, RS_EDATA, rs_table_name(s->table), rec->line,
-                        "expected %zu fields, got %zu (clean the table with rs-clean first)",
-                        s->n_cols, rec->n_fields);
-}
-
 static rs_status parse_time(const splitter *s, const rs_record *rec, int64_t *t, rs_error *err)
 {
     const rs_field *f = &rec->fields[s->time_col];
     if (rs_time_parse(f->ptr, f->len, s->spec->time_format, t) == 0)
         return RS_OK;
-    return rs_error_set(err, RS_EDATA, rs_table_name(s->table), rec->line,
-                        "column %s: '%.*s' is not a time (epoch seconds or ISO 8601%s)",
-                        rs_table_col_name(s->table, s->time_col), (int)(f->len > 40 ? 40 : f->len),
-                        f->ptr, s->spec->time_format ? ", or --time-format" : "");
+    return rs_table_bad_field(s->table, rec, s->time_col,
+                              s->spec->time_format ? "a time (epoch seconds or ISO 8601, or --time-format)"
+                                                   : "a time (epoch seconds or ISO 8601)",
+                              err);
 }
 
 /* Pass 1: remember each row's group and time. */
@@ -57,7 +48,7 @@ static rs_status learn_rows(splitter *s, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(s->table, &rec, err)) > 0) {
-        if (check_width(s, &rec, err))
+        if (rs_table_check_width(s->table, &rec, err))
             return err->code;
         size_t i = (size_t)s->n_rows;
         if (s->has_group) {
@@ -222,7 +213,7 @@ static rs_status write_rows(splitter *s, rs_table_writer *train, rs_table_writer
     int got;
     long i = 0;
     while ((got = rs_table_next(s->table, &rec, err)) > 0) {
-        if (check_width(s, &rec, err))
+        if (rs_table_check_width(s->table, &rec, err))
             return err->code;
         int to_test;
         if (spec->mode == RS_SPLIT_TIME) {

@@ -184,6 +184,23 @@ rs_status rs_table_rewind(rs_table *t, rs_error *err)
     return rs_csv_reader_next(t->csv, &header, err) < 0 ? err->code : RS_OK;
 }
 
+rs_status rs_table_check_width(const rs_table *t, const rs_record *rec, rs_error *err)
+{
+    if (rec->n_fields == t->n_cols)
+        return RS_OK;
+    return rs_error_set(err, RS_EDATA, rs_table_name(t), rec->line,
+                        "expected %zu fields, got %zu (clean the table with rs-clean first)", t->n_cols,
+                        rec->n_fields);
+}
+
+rs_status rs_table_bad_field(const rs_table *t, const rs_record *rec, size_t col, const char *what,
+                             rs_error *err)
+{
+    const rs_field *f = &rec->fields[col];
+    return rs_error_set(err, RS_EDATA, rs_table_name(t), rec->line, "column %s: '%.*s' is not %s",
+                        t->names[col], (int)(f->len > 40 ? 40 : f->len), f->ptr, what);
+}
+
 rs_status rs_format_parse(const char *arg, rs_format *fmt, rs_error *err)
 {
     if (strcmp(arg, "csv") == 0)

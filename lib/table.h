@@ -40,6 +40,13 @@ int rs_table_next(rs_table *t, rs_record *rec, rs_error *err);
 rs_status rs_table_rewind(rs_table *t, rs_error *err);
 long rs_table_blank_lines(const rs_table *t);
 
+/* RS_OK when rec is as wide as the header, else RS_EDATA
+ * "FILE:LINE: expected N fields, got M (clean the table with rs-clean first)". */
+rs_status rs_table_check_width(const rs_table *t, const rs_record *rec, rs_error *err);
+/* RS_EDATA "FILE:LINE: column NAME: 'VALUE' is not WHAT" (VALUE cut at 40 bytes). */
+rs_status rs_table_bad_field(const rs_table *t, const rs_record *rec, size_t col, const char *what,
+                             rs_error *err);
+
 /* Parse a --format argument. */
 rs_status rs_format_parse(const char *arg, rs_format *fmt, rs_error *err);
 
