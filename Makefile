@@ -20,16 +20,16 @@ ifeq ($(SAN),1)
   LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*.c lib/models/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMDS := rs-clean rs-split rs-features rs-eval
+CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-eval
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN1 := $(CMDS:%=man/%.1)
 MAN7 := man/rs.7
 
-.PHONY: all deps test unit sanitize demo bench install uninstall clean help
+.PHONY: all deps test unit sanitize fuzz demo bench install uninstall clean help
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -40,25 +40,26 @@ help:
 	@echo "make test       unit tests + Bats suite, ends with 'N passed, N failed'"
 	@echo "make sanitize   the whole suite under ASan+UBSan"
 	@echo "make bench      benchmarks into BENCHMARKS.md"
+	@echo "make fuzz       libFuzzer on the model loader and the table reader (FUZZ_SECONDS=60 each)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 deps:
 	@scripts/install-deps
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/lib/models
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -c $< -o $@
 
 $(BUILD)/librs.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a $(wildcard lib/*.h) | $(BUILD)/bin
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) -o $@
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/bin
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib $< $(BUILD)/librs.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -Ilib $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
+$(BUILD)/lib/models $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -71,6 +72,25 @@ sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 all unit
 	@BUILD=build/san SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/run-tests
+
+# libFuzzer (clang) with ASan+UBSan over the whole library; crashes land in
+# build/fuzz/ as crash-* files.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZERS := fuzz_model fuzz_csv
+fuzz: all
+	@mkdir -p build/fuzz/lib/models build/fuzz/corpus/fuzz_model
+	@printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n0,1,1\n' > build/fuzz/seed.csv
+	@$(BUILD)/bin/rs-train --model logreg --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/seed.rsm -q
+	@$(BUILD)/bin/rs-train --model mlp --hidden 2 --epochs 1 --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/mlp.rsm -q
+	@for f in $(LIB_SRC); do \
+	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	    $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
+	@for z in $(FUZZERS); do \
+	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined $(BLAS_CFLAGS) -Ilib \
+	    tests/fuzz/$$z.c $(LIB_SRC:%.c=build/fuzz/%.o) $(LDLIBS) $(BLAS_LIBS) -lpthread -o build/fuzz/$$z || exit 1; \
+	  mkdir -p build/fuzz/corpus/$$z; \
+	  (cd build/fuzz && ./$$z -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus/$$z) || exit 1; done
 
 demo: deps all
 	@BUILD=$(BUILD) scripts/demo

@@ -21,7 +21,7 @@ enum {
     RS_OPT_FIRST_OWN   /* commands number their own long-only options from here */
 };
 
-#define RS_COMMON_SHORT "i:o:hqvj:d:k:"  /* -k is rs-eval's, ignored elsewhere */
+#define RS_COMMON_SHORT "i:o:hqvj:d:k:m:"  /* -k (rs-eval, rs-recommend) and -m (model) are the commands' own */
 #define RS_COMMON_LONG_OPTIONS                                                   \
     {"input", required_argument, NULL, 'i'},                                     \
     {"output", required_argument, NULL, 'o'},                                    \

@@ -1,5 +1,7 @@
 #include "model.h"
 
+#include "num.h"
+
 #include "hash.h"
 #include "mem.h"
 
@@ -22,6 +24,8 @@ typedef struct {
     size_t offset, bytes;     /* in the file */
     const float *data;        /* saving: borrowed */
     const rs_idmap *ids;      /* saving: borrowed */
+    float *owned_data;        /* adopted: freed with the model */
+    rs_idmap *owned_ids;
 } section;
 
 struct rs_model {
@@ -77,8 +81,8 @@ rs_status rs_model_set(rs_model *m, const char *key, const char *value, rs_error
 
 rs_status rs_model_set_f64(rs_model *m, const char *key, double value, rs_error *err)
 {
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", value);
+    char buf[RS_NUM_BUF];
+    rs_format_f64(value, buf);   /* shortest text that reads back exactly */
     return rs_model_set(m, key, buf, err);
 }
 
@@ -133,6 +137,27 @@ rs_status rs_model_add_ids(rs_model *m, const char *name, const rs_idmap *ids, r
         rs_idmap_key(ids, i, &len);
         s->bytes += len;
     }
+    return RS_OK;
+}
+
+rs_status rs_model_adopt_tensor(rs_model *m, const char *name, float *data, size_t rows, size_t cols,
+                                rs_error *err)
+{
+    if (rs_model_add_tensor(m, name, data, rows, cols, err) != RS_OK) {
+        free(data);
+        return err->code;
+    }
+    m->sections[m->n_sections - 1].owned_data = data;
+    return RS_OK;
+}
+
+rs_status rs_model_adopt_ids(rs_model *m, const char *name, rs_idmap *ids, rs_error *err)
+{
+    if (rs_model_add_ids(m, name, ids, err) != RS_OK) {
+        rs_idmap_free(ids);
+        return err->code;
+    }
+    m->sections[m->n_sections - 1].owned_ids = ids;
     return RS_OK;
 }
 
@@ -454,8 +479,11 @@ void rs_model_free(rs_model *m)
         return;
     for (size_t i = 0; i < m->n_pairs; i++)
         free(m->keys[i]), free(m->values[i]);
-    for (size_t i = 0; i < m->n_sections; i++)
+    for (size_t i = 0; i < m->n_sections; i++) {
         free(m->sections[i].name);
+        free(m->sections[i].owned_data);
+        rs_idmap_free(m->sections[i].owned_ids);
+    }
     free(m->keys), free(m->values), free(m->sections), free(m->kind), free(m->path);
     if (m->map)
         munmap((void *)m->map, m->map_len);

@@ -34,6 +34,10 @@ rs_status rs_model_set_i64(rs_model *m, const char *key, int64_t value, rs_error
 rs_status rs_model_add_tensor(rs_model *m, const char *name, const float *data, size_t rows, size_t cols,
                               rs_error *err);
 rs_status rs_model_add_ids(rs_model *m, const char *name, const rs_idmap *ids, rs_error *err);
+/* The same, but the model takes ownership (freed with it, also on error). */
+rs_status rs_model_adopt_tensor(rs_model *m, const char *name, float *data, size_t rows, size_t cols,
+                                rs_error *err);
+rs_status rs_model_adopt_ids(rs_model *m, const char *name, rs_idmap *ids, rs_error *err);
 rs_status rs_model_save(const rs_model *m, const char *path, rs_error *err);
 
 /* A loaded (mmapped) model. */

@@ -17,9 +17,11 @@ setup() {
     done
 }
 
-@test "every long option in rs-clean --help is documented in rs-clean.1" {
-    for opt in $(rs-clean --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
-        grep -q -- "${opt//-/\\\\-}" "$root/man/rs-clean.1" || { echo "missing in man page: $opt"; false; }
+@test "every long option in each tool's --help is documented in its man page" {
+    for tool in rs-clean rs-train rs-predict; do
+        for opt in $($tool --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+            grep -q -- "${opt//-/\\\\-}" "$root/man/$tool.1" || { echo "missing in $tool.1: $opt"; false; }
+        done
     done
 }
 

@@ -1,0 +1,522 @@
+/* linear.c — linreg (closed form) and logreg (Newton or OWL-QN).
+ *
+ * linreg centres the features and the label, accumulates X'X with dsyrk
+ * block by block (double: the normal equations square the condition
+ * number) and solves by Cholesky; a pivot that vanishes relative to its
+ * column's variance is rank deficiency, reported by column name.
+ *
+ * logreg minimises  sum_i c_i log(1 + exp(-s_i (w.x_i + b))) + l2/2 |w|^2
+ * + l1 |w|_1, s_i = +-1, c_i the class weight, as LIBLINEAR and
+ * scikit-learn (C = 1 / l2, bias not penalised).  With l1 = 0 and up to
+ * NEWTON_MAX features: Newton steps on the exact Hessian (X' D X via ssyrk,
+ * one pass per step, a handful of steps) with a backtracking line search;
+ * otherwise OWL-QN (L-BFGS for the orthant-wise L1 problem). */
+#include "../supervised.h"
+
+#include "../blas.h"
+#include "../threads.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BLOCK_ROWS = 1024, NEWTON_MAX = 1024, LBFGS_M = 10 };
+
+typedef struct {
+    const rs_dataset *d;
+    const size_t *act;     /* active (non-constant) feature columns */
+    size_t k;              /* their count; parameters are k + 1 (bias last) */
+    int n_threads;
+} problem;
+
+/* ---- linreg ---------------------------------------------------------- */
+
+typedef struct {
+    const problem *pb;
+    const double *mean;    /* (k) */
+    double y_mean;
+    double *gram, *xty;    /* per thread: (k x k), (k) */
+    double *scratch;       /* per thread: (BLOCK_ROWS x k) + (BLOCK_ROWS) */
+} normal_job;
+
+static void normal_thread(void *ctx, int t, int n_threads)
+{
+    normal_job *job = ctx;
+    const problem *pb = job->pb;
+    size_t k = pb->k, d = pb->d->n_features, begin, end;
+    double *gram = job->gram + (size_t)t * k * k, *xty = job->xty + (size_t)t * k;
+    double *block = job->scratch + (size_t)t * BLOCK_ROWS * (k + 1), *yc = block + BLOCK_ROWS * k;
+    rs_thread_range(pb->d->n_rows, t, n_threads, &begin, &end);
+    for (size_t r0 = begin; r0 < end; r0 += BLOCK_ROWS) {
+        size_t rows = end - r0 < BLOCK_ROWS ? end - r0 : BLOCK_ROWS;
+        for (size_t i = 0; i < rows; i++) {
+            const float *x = pb->d->x + (r0 + i) * d;
+            for (size_t j = 0; j < k; j++)
+                block[i * k + j] = (double)x[pb->act[j]] - job->mean[j];
+            yc[i] = pb->d->y[r0 + i] - job->y_mean;
+        }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)k, (int)rows, 1.0, block, (int)k, 1.0, gram,
+                    (int)k);
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)rows, (int)k, 1.0, block, (int)k, yc, 1, 1.0, xty, 1);
+    }
+}
+
+static rs_status linreg_fit(const problem *pb, const rs_sup_params *p, double *w, double *bias, rs_error *err)
+{
+    const rs_dataset *d = pb->d;
+    size_t k = pb->k, T = (size_t)pb->n_threads;
+    double *mean = calloc(k + 1, sizeof *mean), y_mean = 0;
+    normal_job job = {pb, mean, 0, calloc(T * k * k + 1, sizeof(double)), calloc(T * k + 1, sizeof(double)),
+                      malloc(T * BLOCK_ROWS * (k + 1) * sizeof(double))};
+    double *diag = malloc((k + 1) * sizeof *diag);
+    rs_status st = RS_OK;
+    if (!mean || !job.gram || !job.xty || !job.scratch || !diag) {
+        st = rs_error_nomem(err);
+        goto done;
+    }
+    for (size_t i = 0; i < d->n_rows; i++) {
+        for (size_t j = 0; j < k; j++)
+            mean[j] += d->x[i * d->n_features + pb->act[j]];
+        y_mean += d->y[i];
+    }
+    for (size_t j = 0; j < k; j++)
+        mean[j] /= (double)d->n_rows;
+    job.y_mean = y_mean /= (double)d->n_rows;
+    rs_parallel(pb->n_threads, normal_thread, &job);
+    for (size_t t = 1; t < T; t++) {
+        for (size_t j = 0; j < k * k; j++)
+            job.gram[j] += job.gram[t * k * k + j];
+        for (size_t j = 0; j < k; j++)
+            job.xty[j] += job.xty[t * k + j];
+    }
+    for (size_t j = 0; j < k; j++) {
+        job.gram[j * k + j] += p->l2;
+        diag[j] = job.gram[j * k + j];
+    }
+    /* Row-major upper is column-major lower for LAPACK. */
+    int n = (int)k, one = 1, info = 0;
+    if (k)
+        dpotrf_("L", &n, job.gram, &n, &info);
+    for (size_t j = 0; j < k && st == RS_OK; j++) {
+        double pivot = job.gram[j * k + j];
+        if ((info > 0 && (size_t)info - 1 == j) || pivot * pivot < 1e-10 * diag[j])
+            st = rs_error_set(err, RS_EDATA, NULL, 0,
+                              "the features are linearly dependent: '%s' is (nearly) a combination of the "
+                              "columns before it (drop it, or add --l2)",
+                              d->names.items[pb->act[j]]);
+        if (info > 0 && (size_t)info - 1 == j)
+            break;
+    }
+    if (st == RS_OK && k)
+        dpotrs_("L", &n, &one, job.gram, &n, job.xty, &n, &info);
+    if (st == RS_OK) {
+        *bias = y_mean;
+        for (size_t j = 0; j < k; j++) {
+            w[pb->act[j]] = job.xty[j];
+            *bias -= job.xty[j] * mean[j];
+        }
+    }
+done:
+    free(mean), free(job.gram), free(job.xty), free(job.scratch), free(diag);
+    return st;
+}
+
+/* ---- logreg: loss, gradient and Hessian in one pass -------------------- */
+
+typedef struct {
+    const problem *pb;
+    const double *class_weight;
+    const float *w;        /* (n_features), 0 on constant columns */
+    float bias;
+    int want_hess;
+    double *loss, *grad, *hess;   /* per thread: 1, (k + 1), (k + 1)^2 */
+    float *scratch;               /* per thread */
+} logistic_job;
+
+static size_t scratch_floats(size_t k, size_t d)
+{
+    return BLOCK_ROWS * (k + 1) + (k + 1) * (k + 1) + 2 * BLOCK_ROWS + d;
+}
+
+static void logistic_thread(void *ctx, int t, int n_threads)
+{
+    logistic_job *job = ctx;
+    const problem *pb = job->pb;
+    size_t k = pb->k, d = pb->d->n_features, kb = k + 1, begin, end;
+    float *block = job->scratch + (size_t)t * scratch_floats(k, d), *h = block + BLOCK_ROWS * kb;
+    float *z = h + kb * kb, *r = z + BLOCK_ROWS, *gx = r + BLOCK_ROWS;
+    double *grad = job->grad + (size_t)t * kb, *hess = job->hess + (size_t)t * kb * kb, loss = 0;
+    rs_thread_range(pb->d->n_rows, t, n_threads, &begin, &end);
+    for (size_t r0 = begin; r0 < end; r0 += BLOCK_ROWS) {
+        size_t rows = end - r0 < BLOCK_ROWS ? end - r0 : BLOCK_ROWS;
+        const float *x = pb->d->x + r0 * d;
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)d, 1.0f, x, (int)d, job->w, 1, 0.0f, z, 1);
+        double rsum = 0;
+        for (size_t i = 0; i < rows; i++) {
+            double y = pb->d->y[r0 + i], c = job->class_weight[y > 0.5], m = z[i] + job->bias;
+            double sm = y > 0.5 ? m : -m;   /* margin s_i z_i */
+            loss += c * (sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm)));
+            double prob = 1 / (1 + exp(-m));
+            r[i] = (float)(c * (prob - y));
+            rsum += r[i];
+            if (job->want_hess) {
+                float s = (float)sqrt(c * prob * (1 - prob));
+                for (size_t j = 0; j < k; j++)
+                    block[i * kb + j] = s * x[i * d + pb->act[j]];
+                block[i * kb + k] = s;
+            }
+        }
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)rows, (int)d, 1.0f, x, (int)d, r, 1, 0.0f, gx, 1);
+        for (size_t j = 0; j < k; j++)
+            grad[j] += gx[pb->act[j]];
+        grad[k] += rsum;
+        if (job->want_hess) {
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)kb, (int)rows, 1.0f, block, (int)kb, 0.0f,
+                        h, (int)kb);
+            for (size_t a = 0; a < kb; a++)
+                for (size_t b = a; b < kb; b++)
+                    hess[a * kb + b] += h[a * kb + b];
+        }
+    }
+    job->loss[t] = loss;
+}
+
+typedef struct {
+    problem pb;
+    const rs_sup_params *p;
+    double class_weight[2];
+    float *w;                          /* (n_features) */
+    double *loss, *grad_t, *hess_t;    /* per-thread partials */
+    float *scratch;
+    double *grad, *hess;               /* reduced: (k + 1), (k + 1)^2 */
+} logistic;
+
+/* f (smooth part, with l2), its gradient and optionally its Hessian at theta. */
+static double logistic_eval(logistic *lg, const double *theta, int want_hess)
+{
+    size_t k = lg->pb.k, kb = k + 1, T = (size_t)lg->pb.n_threads;
+    for (size_t j = 0; j < k; j++)
+        lg->w[lg->pb.act[j]] = (float)theta[j];
+    memset(lg->grad_t, 0, T * kb * sizeof(double));
+    if (want_hess)
+        memset(lg->hess_t, 0, T * kb * kb * sizeof(double));
+    logistic_job job = {&lg->pb, lg->class_weight, lg->w, (float)theta[k], want_hess, lg->loss, lg->grad_t,
+                        lg->hess_t, lg->scratch};
+    rs_parallel(lg->pb.n_threads, logistic_thread, &job);
+    double f = 0;
+    memset(lg->grad, 0, kb * sizeof(double));
+    for (size_t t = 0; t < T; t++) {
+        f += lg->loss[t];
+        for (size_t j = 0; j < kb; j++)
+            lg->grad[j] += lg->grad_t[t * kb + j];
+    }
+    for (size_t j = 0; j < k; j++) {
+        f += 0.5 * lg->p->l2 * theta[j] * theta[j];
+        lg->grad[j] += lg->p->l2 * theta[j];
+    }
+    if (want_hess) {
+        memset(lg->hess, 0, kb * kb * sizeof(double));
+        for (size_t t = 0; t < T; t++)
+            for (size_t j = 0; j < kb * kb; j++)
+                lg->hess[j] += lg->hess_t[t * kb * kb + j];
+        for (size_t j = 0; j < k; j++)
+            lg->hess[j * kb + j] += lg->p->l2;
+    }
+    return f;
+}
+
+static double norm2(const double *v, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return sqrt(s);
+}
+
+typedef struct {
+    long iterations;
+    int converged;
+    double objective, grad_ratio;
+    const char *solver;
+} solve_report;
+
+/* Newton: H delta = -g by Cholesky (damped if H is singular, l2 = 0),
+ * then backtracking until the Armijo condition holds. */
+static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error *err)
+{
+    size_t kb = lg->pb.k + 1;
+    double *delta = malloc(kb * sizeof *delta), *trial = malloc(kb * sizeof *trial);
+    double *chol = malloc(kb * kb * sizeof *chol);
+    if (!delta || !trial || !chol) {
+        free(delta), free(trial), free(chol);
+        return rs_error_nomem(err);
+    }
+    double f = logistic_eval(lg, theta, 1), g0 = norm2(lg->grad, kb), gn = g0;
+    rep->solver = "newton";
+    for (rep->iterations = 0; rep->iterations < lg->p->max_iter; rep->iterations++) {
+        if (gn <= lg->p->tol * g0 || gn == 0) {
+            rep->converged = 1;
+            break;
+        }
+        int n = (int)kb, one = 1, info = 1;
+        for (double damp = 0; info != 0 && damp < 1e6; damp = damp ? damp * 100 : 1e-8 * (1 + lg->hess[0])) {
+            memcpy(chol, lg->hess, kb * kb * sizeof *chol);
+            for (size_t j = 0; j < kb; j++)
+                chol[j * kb + j] += damp;
+            dpotrf_("L", &n, chol, &n, &info);
+        }
+        for (size_t j = 0; j < kb; j++)
+            delta[j] = -lg->grad[j];
+        dpotrs_("L", &n, &one, chol, &n, delta, &n, &info);
+        double slope = 0, step = 1, f_new = f;
+        for (size_t j = 0; j < kb; j++)
+            slope += lg->grad[j] * delta[j];
+        for (int tries = 0; tries < 40; tries++, step *= 0.5) {
+            for (size_t j = 0; j < kb; j++)
+                trial[j] = theta[j] + step * delta[j];
+            f_new = logistic_eval(lg, trial, 1);
+            if (f_new <= f + 1e-4 * step * slope)
+                break;
+        }
+        memcpy(theta, trial, kb * sizeof *theta);
+        double change = f - f_new;
+        f = f_new;
+        gn = norm2(lg->grad, kb);
+        rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g step %g", rep->iterations + 1, f, gn,
+                    step);
+        if (change <= 1e-14 * fabs(f)) {   /* no progress left in double precision */
+            rep->iterations++;
+            rep->converged = gn <= lg->p->tol * g0 * 1e3;
+            break;
+        }
+    }
+    rep->objective = f;
+    rep->grad_ratio = g0 > 0 ? gn / g0 : 0;
+    free(delta), free(trial), free(chol);
+    return RS_OK;
+}
+
+/* The OWL-QN pseudo-gradient of f + l1 |w|_1 (bias unpenalised). */
+static void pseudo_gradient(const double *theta, const double *g, size_t k, double l1, double *pg)
+{
+    for (size_t j = 0; j < k; j++) {
+        if (theta[j] > 0)
+            pg[j] = g[j] + l1;
+        else if (theta[j] < 0)
+            pg[j] = g[j] - l1;
+        else if (g[j] + l1 < 0)
+            pg[j] = g[j] + l1;
+        else if (g[j] - l1 > 0)
+            pg[j] = g[j] - l1;
+        else
+            pg[j] = 0;
+    }
+    pg[k] = g[k];
+}
+
+static double l1_norm(const double *theta, size_t k)
+{
+    double s = 0;
+    for (size_t j = 0; j < k; j++)
+        s += fabs(theta[j]);
+    return s;
+}
+
+/* Two-loop recursion: dir = -H pg from the last m (s, y) pairs. */
+static void lbfgs_direction(const double *pg, size_t kb, const double *s, const double *y, const double *rho,
+                            int used, int newest, double *alpha, double *dir)
+{
+    for (size_t j = 0; j < kb; j++)
+        dir[j] = -pg[j];
+    for (int c = 0, i = newest; c < used; c++, i = (i + LBFGS_M - 1) % LBFGS_M) {
+        alpha[i] = rho[i] * cblas_ddot((int)kb, s + (size_t)i * kb, 1, dir, 1);
+        cblas_daxpy((int)kb, -alpha[i], y + (size_t)i * kb, 1, dir, 1);
+    }
+    if (used) {
+        const double *yn = y + (size_t)newest * kb;
+        double gamma = 1 / (rho[newest] * cblas_ddot((int)kb, yn, 1, yn, 1));
+        cblas_dscal((int)kb, gamma, dir, 1);
+    }
+    for (int c = 0, i = (newest + LBFGS_M - used + 1) % LBFGS_M; c < used; c++, i = (i + 1) % LBFGS_M) {
+        double beta = rho[i] * cblas_ddot((int)kb, y + (size_t)i * kb, 1, dir, 1);
+        cblas_daxpy((int)kb, alpha[i] - beta, s + (size_t)i * kb, 1, dir, 1);
+    }
+}
+
+static rs_status owlqn(logistic *lg, double *theta, solve_report *rep, rs_error *err)
+{
+    size_t k = lg->pb.k, kb = k + 1;
+    double l1 = lg->p->l1;
+    double *mem = calloc(kb * (2 * LBFGS_M + 6) + 2 * LBFGS_M, sizeof *mem);
+    if (!mem)
+        return rs_error_nomem(err);
+    double *s = mem, *y = s + LBFGS_M * kb, *g = y + LBFGS_M * kb, *pg = g + kb, *dir = pg + kb;
+    double *trial = dir + kb, *g_new = trial + kb, *tmp = g_new + kb, *rho = tmp + kb, *alpha = rho + LBFGS_M;
+    double f = logistic_eval(lg, theta, 0) + l1 * l1_norm(theta, k);
+    memcpy(g, lg->grad, kb * sizeof *g);
+    pseudo_gradient(theta, g, k, l1, pg);
+    double g0 = norm2(pg, kb), gn = g0;
+    int used = 0, newest = LBFGS_M - 1;
+    rep->solver = "owlqn";
+    for (rep->iterations = 0; rep->iterations < lg->p->max_iter; rep->iterations++) {
+        if (gn <= lg->p->tol * g0 || gn == 0) {
+            rep->converged = 1;
+            break;
+        }
+        lbfgs_direction(pg, kb, s, y, rho, used, newest, alpha, dir);
+        for (size_t j = 0; j < k; j++)
+            if (dir[j] * pg[j] >= 0)
+                dir[j] = 0;
+        double step = used ? 1 : 1 / gn, f_new = f;
+        int accepted = 0;
+        for (int tries = 0; tries < 40 && !accepted; tries++, step *= 0.5) {
+            double decrease = 0;
+            for (size_t j = 0; j < kb; j++) {
+                double orthant = theta[j] != 0 ? theta[j] : -pg[j];
+                trial[j] = theta[j] + step * dir[j];
+                if (j < k && trial[j] * orthant <= 0)
+                    trial[j] = 0;
+                decrease += pg[j] * (trial[j] - theta[j]);
+            }
+            f_new = logistic_eval(lg, trial, 0) + l1 * l1_norm(trial, k);
+            accepted = f_new <= f + 1e-4 * decrease;
+        }
+        if (!accepted)
+            break;   /* no descent left at double precision */
+        memcpy(g_new, lg->grad, kb * sizeof *g_new);
+        newest = (newest + 1) % LBFGS_M;
+        double *sn = s + (size_t)newest * kb, *yn = y + (size_t)newest * kb;
+        for (size_t j = 0; j < kb; j++)
+            sn[j] = trial[j] - theta[j], yn[j] = g_new[j] - g[j];
+        double sy = cblas_ddot((int)kb, sn, 1, yn, 1);
+        if (sy > 1e-12) {
+            rho[newest] = 1 / sy;
+            used = used < LBFGS_M ? used + 1 : LBFGS_M;
+        } else {
+            newest = (newest + LBFGS_M - 1) % LBFGS_M;
+        }
+        double change = f - f_new;
+        memcpy(theta, trial, kb * sizeof *theta);
+        memcpy(g, g_new, kb * sizeof *g);
+        f = f_new;
+        pseudo_gradient(theta, g, k, l1, pg);
+        gn = norm2(pg, kb);
+        rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g", rep->iterations + 1, f, gn);
+        if (change <= 1e-14 * fabs(f)) {
+            rep->iterations++;
+            rep->converged = gn <= lg->p->tol * g0 * 1e3;
+            break;
+        }
+    }
+    rep->objective = f;
+    rep->grad_ratio = g0 > 0 ? gn / g0 : 0;
+    free(mem);
+    (void)tmp;
+    return RS_OK;
+}
+
+static rs_status class_weights(const rs_dataset *d, const rs_sup_params *p, double *cw, rs_error *err)
+{
+    size_t count[2] = {0, 0};
+    for (size_t i = 0; i < d->n_rows; i++) {
+        if (d->y[i] != 0 && d->y[i] != 1)
+            return rs_error_set(err, RS_EDATA, NULL, 0,
+                                "logreg needs a 0/1 label, but row %zu of the training data has %g "
+                                "(use --model linreg for a number)", i + 1, d->y[i]);
+        count[d->y[i] == 1]++;
+    }
+    if (!count[0] || !count[1])
+        return rs_error_set(err, RS_EDATA, NULL, 0,
+                            "the label has one class (every one of the %zu rows is %d): nothing to learn",
+                            d->n_rows, count[1] ? 1 : 0);
+    for (int c = 0; c < 2; c++)
+        cw[c] = p->balanced ? (double)d->n_rows / (2.0 * (double)count[c]) : p->class_weight[c];
+    return RS_OK;
+}
+
+static rs_status logreg_fit(const problem *pb, const rs_sup_params *p, double *w, double *bias,
+                            solve_report *rep, rs_error *err)
+{
+    size_t k = pb->k, kb = k + 1, T = (size_t)pb->n_threads, d = pb->d->n_features;
+    int use_newton = p->l1 == 0 && kb <= NEWTON_MAX;
+    logistic lg = {.pb = *pb, .p = p};
+    rep->converged = 0;
+    if (class_weights(pb->d, p, lg.class_weight, err) != RS_OK)
+        return err->code;
+    double *theta = calloc(kb, sizeof *theta);
+    lg.w = calloc(d ? d : 1, sizeof *lg.w);
+    lg.loss = calloc(T, sizeof *lg.loss);
+    lg.grad_t = calloc(T * kb, sizeof *lg.grad_t);
+    lg.hess_t = use_newton ? calloc(T * kb * kb, sizeof *lg.hess_t) : NULL;
+    lg.scratch = malloc(T * scratch_floats(k, d) * sizeof *lg.scratch);
+    lg.grad = calloc(kb, sizeof *lg.grad);
+    lg.hess = use_newton ? calloc(kb * kb, sizeof *lg.hess) : NULL;
+    rs_status st;
+    if (!theta || !lg.w || !lg.loss || !lg.grad_t || !lg.scratch || !lg.grad ||
+        (use_newton && (!lg.hess_t || !lg.hess)))
+        st = rs_error_nomem(err);
+    else
+        st = use_newton ? newton(&lg, theta, rep, err) : owlqn(&lg, theta, rep, err);
+    if (st == RS_OK) {
+        for (size_t j = 0; j < k; j++)
+            w[pb->act[j]] = theta[j];
+        *bias = theta[k];
+    }
+    free(theta), free(lg.w), free(lg.loss), free(lg.grad_t), free(lg.hess_t), free(lg.scratch), free(lg.grad),
+        free(lg.hess);
+    return st;
+}
+
+rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant,
+                          rs_model *m, rs_error *err)
+{
+    size_t n_features = d->n_features;
+    size_t *act = malloc((n_features + 1) * sizeof *act);
+    double *w = calloc(n_features + 1, sizeof *w), bias = 0;
+    if (!act || !w) {
+        free(act), free(w);
+        return rs_error_nomem(err);
+    }
+    problem pb = {d, act, 0, p->threads};
+    for (size_t j = 0; j < n_features; j++)
+        if (!constant[j])
+            act[pb.k++] = j;
+    solve_report rep = {0, 1, 0, 0, "cholesky"};
+    int logistic_kind = !strcmp(p->kind, "logreg");
+    rs_status st = logistic_kind ? logreg_fit(&pb, p, w, &bias, &rep, err) : linreg_fit(&pb, p, w, &bias, err);
+    float *weights = st == RS_OK ? malloc((n_features + 1) * sizeof *weights) : NULL;
+    float *bias_t = st == RS_OK ? malloc(sizeof *bias_t) : NULL;
+    if (st == RS_OK && (!weights || !bias_t))
+        st = rs_error_nomem(err);
+    if (st == RS_OK) {
+        for (size_t j = 0; j < n_features; j++)
+            weights[j] = (float)w[j];
+        *bias_t = (float)bias;
+        if (rs_model_set_f64(m, "l2", p->l2, err) || rs_model_set_f64(m, "l1", p->l1, err) ||
+            rs_model_set(m, "solver", rep.solver, err))
+            st = err->code;
+        if (st == RS_OK && logistic_kind &&
+            (rs_model_set(m, "class_weight", p->balanced ? "balanced" : "given", err) ||
+             rs_model_set_f64(m, "class_weight_0", p->balanced ? 0 : p->class_weight[0], err) ||
+             rs_model_set_f64(m, "class_weight_1", p->balanced ? 0 : p->class_weight[1], err) ||
+             rs_model_set_f64(m, "tol", p->tol, err) || rs_model_set_i64(m, "max_iter", p->max_iter, err) ||
+             rs_model_set_i64(m, "iterations", rep.iterations, err) ||
+             rs_model_set_i64(m, "converged", rep.converged, err) ||
+             rs_model_set_f64(m, "objective", rep.objective, err) ||
+             rs_model_set_f64(m, "grad_ratio", rep.grad_ratio, err)))
+            st = err->code;
+        if (st == RS_OK && logistic_kind && !rep.converged)
+            rs_warn(NULL, 0, "logreg did not converge in %ld iterations (|grad| fell to %.3g of its start; "
+                             "raise --max-iter, or --l2 if the classes are separable)",
+                    rep.iterations, rep.grad_ratio);
+    }
+    if (st == RS_OK && rs_model_adopt_tensor(m, "weights", weights, 1, n_features, err) == RS_OK)
+        st = rs_model_adopt_tensor(m, "bias", bias_t, 1, 1, err);
+    else if (st == RS_OK)
+        st = err->code, free(bias_t);
+    else
+        free(weights), free(bias_t);
+    free(act), free(w);
+    return st;
+}

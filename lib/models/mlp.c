@@ -1,0 +1,508 @@
+/* mlp.c — multilayer perceptron: sgemm forward/backward over mini-batches,
+ * Adam, dropout, early stopping on a validation table (see mlp.h). */
+#include "mlp.h"
+
+#include "../blas.h"
+#include "../metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rs_mlp_work {
+    size_t max_batch;
+    float *act[RS_MLP_MAX_HIDDEN + 2];    /* layer outputs (after activation) */
+    float *mask[RS_MLP_MAX_HIDDEN + 2];   /* dropout: 0 or 1/keep */
+    float *dropped[RS_MLP_MAX_HIDDEN + 2];
+    float *delta[2];
+};
+
+size_t rs_mlp_n_params(const rs_mlp_shape *shape)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < shape->n_layers; l++)
+        n += (shape->sizes[l] + 1) * shape->sizes[l + 1];
+    return n;
+}
+
+rs_mlp_work *rs_mlp_work_new(const rs_mlp_shape *shape, size_t max_batch)
+{
+    rs_mlp_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->max_batch = max_batch;
+    size_t widest = 1;
+    int ok = 1;
+    for (size_t l = 0; l <= shape->n_layers; l++) {
+        size_t s = shape->sizes[l];
+        widest = s > widest ? s : widest;
+        if (l == 0)
+            continue;
+        ok &= (w->act[l] = malloc(max_batch * s * sizeof(float))) != NULL;
+        if (l < shape->n_layers) {
+            ok &= (w->mask[l] = malloc(max_batch * s * sizeof(float))) != NULL;
+            ok &= (w->dropped[l] = malloc(max_batch * s * sizeof(float))) != NULL;
+        }
+    }
+    for (int i = 0; i < 2; i++)
+        ok &= (w->delta[i] = malloc(max_batch * widest * sizeof(float))) != NULL;
+    if (!ok) {
+        rs_mlp_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void rs_mlp_work_free(rs_mlp_work *w)
+{
+    if (!w)
+        return;
+    for (size_t l = 0; l < RS_MLP_MAX_HIDDEN + 2; l++)
+        free(w->act[l]), free(w->mask[l]), free(w->dropped[l]);
+    free(w->delta[0]), free(w->delta[1]);
+    free(w);
+}
+
+static float activate(int kind, float z)
+{
+    switch (kind) {
+    case RS_ACT_RELU: return z > 0 ? z : 0;
+    case RS_ACT_TANH: return tanhf(z);
+    default: return 1 / (1 + expf(-z));
+    }
+}
+
+/* The activation's derivative from its output a. */
+static float activation_slope(int kind, float a)
+{
+    switch (kind) {
+    case RS_ACT_RELU: return a > 0 ? 1.0f : 0.0f;
+    case RS_ACT_TANH: return 1 - a * a;
+    default: return a * (1 - a);
+    }
+}
+
+const float *rs_mlp_forward(const rs_mlp_shape *shape, const float *params, const float *x, size_t n,
+                            rs_mlp_work *w, float dropout, rs_rng *rng)
+{
+    const float *in = x;
+    const float *layer = params;
+    for (size_t l = 0; l < shape->n_layers; l++) {
+        size_t a = shape->sizes[l], b = shape->sizes[l + 1];
+        const float *weight = layer, *bias = layer + a * b;
+        float *z = w->act[l + 1];
+        for (size_t i = 0; i < n; i++)
+            memcpy(z + i * b, bias, b * sizeof *z);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)b, (int)a, 1.0f, in, (int)a, weight,
+                    (int)b, 1.0f, z, (int)b);
+        in = z;
+        if (l + 1 < shape->n_layers) {
+            for (size_t i = 0; i < n * b; i++)
+                z[i] = activate(shape->activation, z[i]);
+            if (dropout > 0) {
+                float keep = 1 - dropout, *mask = w->mask[l + 1], *out = w->dropped[l + 1];
+                for (size_t i = 0; i < n * b; i++) {
+                    mask[i] = rs_rng_uniform(rng) < keep ? 1 / keep : 0;
+                    out[i] = z[i] * mask[i];
+                }
+                in = out;
+            }
+        }
+        layer += (a + 1) * b;
+    }
+    return w->act[shape->n_layers];
+}
+
+double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const float *x, const float *y,
+                        size_t n, float *grad, rs_mlp_work *w, float dropout, rs_rng *rng)
+{
+    const float *out = rs_mlp_forward(shape, params, x, n, w, dropout, rng);
+    float *dz = w->delta[0], *din = w->delta[1];
+    double loss = 0;
+    for (size_t i = 0; i < n; i++) {
+        double z = out[i];
+        if (shape->bce) {
+            double sm = y[i] > 0.5f ? z : -z;
+            loss += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
+            dz[i] = (float)((1 / (1 + exp(-z)) - y[i]) / (double)n);
+        } else {
+            loss += 0.5 * (z - y[i]) * (z - y[i]);
+            dz[i] = (float)((z - y[i]) / (double)n);
+        }
+    }
+    size_t offset = rs_mlp_n_params(shape);
+    for (size_t l = shape->n_layers; l-- > 0;) {
+        size_t a = shape->sizes[l], b = shape->sizes[l + 1];
+        offset -= (a + 1) * b;
+        const float *weight = params + offset;
+        float *g_weight = grad + offset, *g_bias = g_weight + a * b;
+        const float *in = l == 0 ? x : dropout > 0 ? w->dropped[l] : w->act[l];
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)a, (int)b, (int)n, 1.0f, in, (int)a, dz, (int)b,
+                    0.0f, g_weight, (int)b);
+        for (size_t j = 0; j < b; j++)
+            g_bias[j] = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < b; j++)
+                g_bias[j] += dz[i * b + j];
+        if (l == 0)
+            break;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)a, (int)b, 1.0f, dz, (int)b, weight,
+                    (int)b, 0.0f, din, (int)a);
+        const float *act = w->act[l], *mask = dropout > 0 ? w->mask[l] : NULL;
+        for (size_t i = 0; i < n * a; i++)
+            din[i] *= activation_slope(shape->activation, act[i]) * (mask ? mask[i] : 1.0f);
+        float *swap = dz;
+        dz = din, din = swap;
+    }
+    return loss / (double)n;
+}
+
+/* ---- training ---------------------------------------------------------- */
+
+static void standardize(const float *x, size_t d, const float *mean, const float *scale, float *out)
+{
+    for (size_t j = 0; j < d; j++)
+        out[j] = (x[j] - mean[j]) * scale[j];
+}
+
+typedef struct {
+    rs_mlp_shape shape;
+    float *params, *grad, *adam_m, *adam_v, *best;
+    float *mean, *scale;   /* input standardisation: (x - mean) * scale */
+    float *xb, *yb;        /* one batch */
+    size_t *order;
+    double *scores;
+    unsigned char *labels;
+    rs_mlp_work *work;
+} trainer;
+
+static void trainer_free(trainer *t)
+{
+    free(t->params), free(t->grad), free(t->adam_m), free(t->adam_v), free(t->best), free(t->mean);
+    free(t->scale), free(t->xb), free(t->yb), free(t->order), free(t->scores), free(t->labels);
+    rs_mlp_work_free(t->work);
+}
+
+static rs_status parse_shape(const rs_sup_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
+{
+    shape->n_layers = p->n_hidden + 1;
+    shape->sizes[0] = d->n_features;
+    for (size_t l = 0; l < p->n_hidden; l++)
+        shape->sizes[l + 1] = p->hidden[l];
+    shape->sizes[shape->n_layers] = 1;
+    const char *act = p->activation ? p->activation : "relu";
+    if (!strcmp(act, "relu"))
+        shape->activation = RS_ACT_RELU;
+    else if (!strcmp(act, "tanh"))
+        shape->activation = RS_ACT_TANH;
+    else if (!strcmp(act, "sigmoid"))
+        shape->activation = RS_ACT_SIGMOID;
+    else
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --activation '%s' (expected relu, tanh or sigmoid)",
+                            act);
+    int binary = 1;
+    size_t ones = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        binary &= d->y[i] == 0 || d->y[i] == 1;
+        ones += d->y[i] == 1;
+    }
+    shape->bce = p->loss ? !strcmp(p->loss, "bce") : binary;
+    if (p->loss && strcmp(p->loss, "bce") && strcmp(p->loss, "squared"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --loss '%s' (expected bce or squared)", p->loss);
+    if (shape->bce && !binary)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "--loss bce needs a 0/1 label (use --loss squared)");
+    if (shape->bce && (ones == 0 || ones == d->n_rows))
+        return rs_error_set(err, RS_EDATA, NULL, 0,
+                            "the label has one class (every one of the %zu rows is %d): nothing to learn",
+                            d->n_rows, ones ? 1 : 0);
+    return RS_OK;
+}
+
+static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_sup_params *p,
+                              const unsigned char *constant, rs_error *err)
+{
+    if (parse_shape(p, d, &t->shape, err) != RS_OK)
+        return err->code;
+    size_t np = rs_mlp_n_params(&t->shape), dim = d->n_features, batch = (size_t)p->batch;
+    size_t n_score = p->valid ? p->valid->n_rows : 1;
+    t->params = malloc(np * sizeof(float));
+    t->grad = malloc(np * sizeof(float));
+    t->adam_m = calloc(np, sizeof(float));
+    t->adam_v = calloc(np, sizeof(float));
+    t->best = malloc(np * sizeof(float));
+    t->mean = calloc(dim + 1, sizeof(float));
+    t->scale = calloc(dim + 1, sizeof(float));
+    t->xb = malloc((batch > RS_SCORE_BATCH ? batch : RS_SCORE_BATCH) * (dim + 1) * sizeof(float));
+    t->yb = malloc(batch * sizeof(float));
+    t->order = malloc(d->n_rows * sizeof(size_t));
+    t->scores = malloc(n_score * sizeof(double));
+    t->labels = malloc(n_score);
+    t->work = rs_mlp_work_new(&t->shape, batch > RS_SCORE_BATCH ? batch : RS_SCORE_BATCH);
+    if (!t->params || !t->grad || !t->adam_m || !t->adam_v || !t->best || !t->mean || !t->scale || !t->xb ||
+        !t->yb || !t->order || !t->scores || !t->labels || !t->work)
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < dim; j++) {
+        double sum = 0, sq = 0;
+        for (size_t i = 0; i < d->n_rows; i++)
+            sum += d->x[i * dim + j];
+        double mu = sum / (double)d->n_rows;
+        for (size_t i = 0; i < d->n_rows; i++)
+            sq += (d->x[i * dim + j] - mu) * (d->x[i * dim + j] - mu);
+        double sd = sqrt(sq / (double)d->n_rows);
+        t->mean[j] = (float)mu;
+        t->scale[j] = constant[j] || sd == 0 ? 0.0f : (float)(1 / sd);
+    }
+    return RS_OK;
+}
+
+/* Glorot-uniform weights (He for relu), zero biases. */
+static void init_params(trainer *t, rs_rng *rng)
+{
+    float *layer = t->params;
+    for (size_t l = 0; l < t->shape.n_layers; l++) {
+        size_t a = t->shape.sizes[l], b = t->shape.sizes[l + 1];
+        double limit = t->shape.activation == RS_ACT_RELU && l + 1 < t->shape.n_layers ? sqrt(6.0 / (double)a)
+                                                                                        : sqrt(6.0 / (double)(a + b));
+        for (size_t i = 0; i < a * b; i++)
+            layer[i] = (float)((2 * rs_rng_uniform(rng) - 1) * limit);
+        memset(layer + a * b, 0, b * sizeof(float));
+        layer += (a + 1) * b;
+    }
+}
+
+/* Adam with bias correction; l2 decays weights, not biases. */
+static void adam_step(trainer *t, const rs_sup_params *p, long step)
+{
+    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    double c1 = 1 - pow(beta1, (double)step), c2 = 1 - pow(beta2, (double)step);
+    size_t i = 0;
+    for (size_t l = 0; l < t->shape.n_layers; l++) {
+        size_t a = t->shape.sizes[l], b = t->shape.sizes[l + 1];
+        for (size_t e = 0; e < (a + 1) * b; e++, i++) {
+            double g = t->grad[i] + (e < a * b ? p->l2 * t->params[i] : 0);
+            t->adam_m[i] = (float)(beta1 * t->adam_m[i] + (1 - beta1) * g);
+            t->adam_v[i] = (float)(beta2 * t->adam_v[i] + (1 - beta2) * g * g);
+            t->params[i] -= (float)(p->lr * (t->adam_m[i] / c1) / (sqrt(t->adam_v[i] / c2) + eps));
+        }
+    }
+}
+
+/* Mean loss of the current network on a table, and its AUC for bce. */
+static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
+{
+    size_t dim = d->n_features;
+    double total = 0;
+    for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
+        size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
+        for (size_t i = 0; i < rows; i++)
+            standardize(d->x + (r0 + i) * dim, dim, t->mean, t->scale, t->xb + i * dim);
+        const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
+        for (size_t i = 0; i < rows; i++) {
+            double z = out[i], y = d->y[r0 + i];
+            if (t->shape.bce) {
+                double sm = y > 0.5 ? z : -z;
+                total += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
+            } else {
+                total += 0.5 * (z - y) * (z - y);
+            }
+            t->scores[r0 + i] = z;
+            t->labels[r0 + i] = y > 0.5;
+        }
+    }
+    *loss = total / (double)d->n_rows;
+    *auc = NAN;
+    rs_class_metrics cm;
+    rs_error ignored;
+    if (t->shape.bce && rs_class_metrics_compute(t->labels, t->scores, d->n_rows, 0, &cm, NULL, &ignored) == RS_OK)
+        *auc = cm.roc_auc;
+}
+
+static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs_rng *rng, long *step)
+{
+    size_t n = d->n_rows, dim = d->n_features, batch = (size_t)p->batch;
+    for (size_t i = n; i > 1; i--) {   /* Fisher-Yates */
+        size_t j = (size_t)rs_rng_below(rng, i), tmp = t->order[i - 1];
+        t->order[i - 1] = t->order[j], t->order[j] = tmp;
+    }
+    double total = 0;
+    for (size_t r0 = 0; r0 < n; r0 += batch) {
+        size_t rows = n - r0 < batch ? n - r0 : batch;
+        for (size_t i = 0; i < rows; i++) {
+            size_t row = t->order[r0 + i];
+            standardize(d->x + row * dim, dim, t->mean, t->scale, t->xb + i * dim);
+            t->yb[i] = (float)d->y[row];
+        }
+        total += rs_mlp_loss_grad(&t->shape, t->params, t->xb, t->yb, rows, t->grad, t->work, (float)p->dropout,
+                                  rng) * (double)rows;
+        adam_step(t, p, ++*step);
+    }
+    return total / (double)n;
+}
+
+/* The model keeps its own copy: the trainer's buffers die with it. */
+static rs_status add_copy(rs_model *m, const char *name, const float *src, size_t rows, size_t cols, rs_error *err)
+{
+    float *copy = malloc((rows * cols + 1) * sizeof *copy);
+    if (!copy)
+        return rs_error_nomem(err);
+    memcpy(copy, src, rows * cols * sizeof *copy);
+    return rs_model_adopt_tensor(m, name, copy, rows, cols, err);
+}
+
+static rs_status save_network(trainer *t, const rs_sup_params *p, rs_model *m, long epochs_run, long best_epoch,
+                              double best_loss, rs_error *err)
+{
+    static const char *const act_names[] = {"relu", "tanh", "sigmoid"};
+    char hidden[256] = "", name[64];
+    size_t used = 0;
+    for (size_t l = 0; l < p->n_hidden; l++)
+        used += (size_t)snprintf(hidden + used, sizeof hidden - used, "%s%zu", l ? "," : "", p->hidden[l]);
+    if (rs_model_set(m, "hidden", p->n_hidden ? hidden : "none", err) ||
+        rs_model_set(m, "activation", act_names[t->shape.activation], err) ||
+        rs_model_set(m, "loss", t->shape.bce ? "bce" : "squared", err) ||
+        rs_model_set_f64(m, "dropout", p->dropout, err) || rs_model_set_f64(m, "lr", p->lr, err) ||
+        rs_model_set_f64(m, "l2", p->l2, err) || rs_model_set_i64(m, "batch", p->batch, err) ||
+        rs_model_set_i64(m, "epochs", p->epochs, err) || rs_model_set_i64(m, "epochs_run", epochs_run, err) ||
+        rs_model_set_i64(m, "seed", (int64_t)p->seed, err))
+        return err->code;
+    if (p->valid && (rs_model_set_i64(m, "best_epoch", best_epoch, err) ||
+                     rs_model_set_f64(m, "valid_loss", best_loss, err)))
+        return err->code;
+    size_t dim = t->shape.sizes[0];
+    if (add_copy(m, "input_mean", t->mean, 1, dim, err) ||
+        add_copy(m, "input_scale", t->scale, 1, dim, err))
+        return err->code;
+    const float *layer = t->params;
+    for (size_t l = 0; l < t->shape.n_layers; l++) {
+        size_t a = t->shape.sizes[l], b = t->shape.sizes[l + 1];
+        snprintf(name, sizeof name, "layer%zu_weight", l + 1);
+        if (add_copy(m, name, layer, a, b, err))
+            return err->code;
+        snprintf(name, sizeof name, "layer%zu_bias", l + 1);
+        if (add_copy(m, name, layer + a * b, 1, b, err))
+            return err->code;
+        layer += (a + 1) * b;
+    }
+    return RS_OK;
+}
+
+static rs_status fit(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs_model *m, rs_error *err)
+{
+    rs_rng rng;
+    rs_rng_seed(&rng, p->seed);
+    init_params(t, &rng);
+    for (size_t i = 0; i < d->n_rows; i++)
+        t->order[i] = i;
+    size_t np = rs_mlp_n_params(&t->shape);
+    long step = 0, epoch, best_epoch = 0, stale = 0;
+    double best_loss = INFINITY;
+    for (epoch = 1; epoch <= p->epochs; epoch++) {
+        double train_loss = train_epoch(t, d, p, &rng, &step), valid_loss, auc;
+        if (!isfinite(train_loss))
+            return rs_error_set(err, RS_EDATA, NULL, 0, "mlp training diverged at epoch %ld (lower --lr)", epoch);
+        if (!p->valid) {
+            rs_progress(p, "epoch %ld train_loss %.6g", epoch, train_loss);
+            continue;
+        }
+        evaluate(t, p->valid, &valid_loss, &auc);
+        rs_progress(p, "epoch %ld train_loss %.6g valid_loss %.6g valid_auc %.6g", epoch, train_loss, valid_loss,
+                    auc);
+        if (valid_loss < best_loss) {
+            best_loss = valid_loss, best_epoch = epoch, stale = 0;
+            memcpy(t->best, t->params, np * sizeof(float));
+        } else if (++stale >= p->patience) {
+            rs_progress(p, "early stop: no better valid_loss for %ld epochs; keeping epoch %ld", stale, best_epoch);
+            epoch++;
+            break;
+        }
+    }
+    if (p->valid)
+        memcpy(t->params, t->best, np * sizeof(float));
+    return save_network(t, p, m, epoch - 1, best_epoch, best_loss, err);
+}
+
+rs_status rs_mlp_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant, rs_model *m,
+                       rs_error *err)
+{
+    trainer t = {0};
+    rs_status st = trainer_init(&t, d, p, constant, err);
+    if (st == RS_OK)
+        st = fit(&t, d, p, m, err);
+    trainer_free(&t);
+    return st;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+static const float *need_tensor(const rs_model *m, const char *name, size_t rows, size_t cols, rs_error *err)
+{
+    size_t r, c;
+    const float *data = rs_model_tensor(m, name, &r, &c);
+    if (!data || r != rows || c != cols) {
+        rs_error_set(err, RS_EDATA, NULL, 0, "the model's tensor %s is %s (expected %zu x %zu)", name,
+                     data ? "of the wrong shape" : "missing", rows, cols);
+        return NULL;
+    }
+    return data;
+}
+
+static rs_status parse_saved_shape(const rs_model *m, size_t n_features, rs_mlp_shape *shape, rs_error *err)
+{
+    const char *hidden = rs_model_get(m, "hidden"), *act = rs_model_get(m, "activation");
+    const char *loss = rs_model_get(m, "loss");
+    if (!hidden || !act || !loss)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model lacks its hidden, activation or loss key");
+    shape->n_layers = 1;
+    shape->sizes[0] = n_features;
+    for (const char *s = hidden; strcmp(hidden, "none") && *s;) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+        if (end == s || v == 0 || v > 1u << 20 || shape->n_layers > RS_MLP_MAX_HIDDEN || (*end && *end != ','))
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model's hidden '%s' is malformed", hidden);
+        shape->sizes[shape->n_layers++] = v;
+        s = *end ? end + 1 : end;
+    }
+    shape->sizes[shape->n_layers] = 1;
+    shape->activation = !strcmp(act, "relu") ? RS_ACT_RELU : !strcmp(act, "tanh") ? RS_ACT_TANH
+                      : !strcmp(act, "sigmoid") ? RS_ACT_SIGMOID : -1;
+    shape->bce = !strcmp(loss, "bce");
+    if (shape->activation < 0 || (!shape->bce && strcmp(loss, "squared")))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model's activation '%s' or loss '%s' is unknown", act,
+                            loss);
+    return RS_OK;
+}
+
+rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape, float **params, float **mean,
+                      float **scale, rs_error *err)
+{
+    *params = *mean = *scale = NULL;
+    if (parse_saved_shape(m, n_features, shape, err) != RS_OK)
+        return err->code;
+    const float *mu = need_tensor(m, "input_mean", 1, n_features, err);
+    const float *sc = mu ? need_tensor(m, "input_scale", 1, n_features, err) : NULL;
+    if (!sc)
+        return err->code;
+    *params = malloc(rs_mlp_n_params(shape) * sizeof(float));
+    *mean = malloc((n_features + 1) * sizeof(float));
+    *scale = malloc((n_features + 1) * sizeof(float));
+    if (!*params || !*mean || !*scale)
+        return rs_error_nomem(err);
+    memcpy(*mean, mu, n_features * sizeof(float));
+    memcpy(*scale, sc, n_features * sizeof(float));
+    float *layer = *params;
+    char name[64];
+    for (size_t l = 0; l < shape->n_layers; l++) {
+        size_t a = shape->sizes[l], b = shape->sizes[l + 1];
+        snprintf(name, sizeof name, "layer%zu_weight", l + 1);
+        const float *w = need_tensor(m, name, a, b, err);
+        snprintf(name, sizeof name, "layer%zu_bias", l + 1);
+        const float *bias = w ? need_tensor(m, name, 1, b, err) : NULL;
+        if (!bias)
+            return err->code;
+        memcpy(layer, w, a * b * sizeof(float));
+        memcpy(layer + a * b, bias, b * sizeof(float));
+        layer += (a + 1) * b;
+    }
+    return RS_OK;
+}

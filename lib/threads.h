@@ -1,0 +1,22 @@
+/* threads.h — run one function on N threads, each told its index.
+ *
+ * Work is split by thread index, never by who finishes first, so results
+ * reduced in index order are the same on every run with the same -j. */
+#ifndef RS_THREADS_H
+#define RS_THREADS_H
+
+#include <stddef.h>
+
+typedef void (*rs_thread_fn)(void *ctx, int thread, int n_threads);
+
+/* fn(ctx, t, n) for t in 0..n-1, concurrently; returns when all are done.
+ * When a thread cannot be started its share runs on the caller's thread. */
+void rs_parallel(int n_threads, rs_thread_fn fn, void *ctx);
+
+/* -j 0 means all online cores. */
+int rs_threads_resolve(int requested);
+
+/* The rows [*begin, *end) of n that thread t of n_threads owns. */
+void rs_thread_range(size_t n, int thread, int n_threads, size_t *begin, size_t *end);
+
+#endif
