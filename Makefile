@@ -22,7 +22,7 @@ endif
 
 LIB_SRC := $(wildcard lib/*.c lib/models/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-eval
+CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -4,6 +4,7 @@
 #include "../lib/dataset.h"
 #include "../lib/mem.h"
 #include "../lib/num.h"
+#include "../lib/reco.h"
 #include "../lib/supervised.h"
 
 #include <stdio.h>
@@ -20,6 +21,13 @@ static const char usage_text[] =
     "batches of 1024 rows, in constant memory.  With no -i, or when it is -, read\n"
     "standard input.\n"
     "\n"
+    "With a recommender model (pop, itemknn, userknn, content, mf, als, bpr,\n"
+    "ease) the input holds user,item pairs and the output is user,item,score:\n"
+    "the predicted rating for mf, the ranking score for the others.  A user or\n"
+    "item the model lacks gets what the model knows (mf: the global mean plus the\n"
+    "known bias; others: popularity, or 0 for an unknown item); they are counted\n"
+    "on stderr.\n"
+    "\n"
     "Options:\n"
     "  -m, --model FILE            the model (.rsm) to score with (required)\n"
     "      --describe FILE         print what the model holds as 'key value' lines\n"
@@ -30,13 +38,16 @@ static const char usage_text[] =
     "                              1-based row number)\n"
     "      --keep COLS             pass these input columns through, after the score\n"
     "      --threshold T           add a column 'class': 1 when score >= T, else 0\n"
+    "      --user-col, --item-col COL\n"
+    "                              recommender models: the pair columns (default user,\n"
+    "                              item)\n"
     "\n"
     "Examples:\n"
     "  rs-predict -m buy.rsm -i test.csv --keep Revenue > scored.csv\n"
     "  rs-eval class -i scored.csv --truth Revenue --score score\n"
     "  rs-predict --describe buy.rsm\n";
 
-enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD };
+enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD, OPT_USER_COL, OPT_ITEM_COL };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -45,11 +56,13 @@ static const struct option long_options[] = {
     {"id", required_argument, NULL, OPT_ID},
     {"keep", required_argument, NULL, OPT_KEEP},
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"user-col", required_argument, NULL, OPT_USER_COL},
+    {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct {
-    const char *model_path, *describe_path, *id;
+    const char *model_path, *describe_path, *id, *user_col, *item_col;
     rs_strlist keep;
     int have_threshold;
     double threshold;
@@ -63,6 +76,8 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_MODEL: a->model_path = arg; return RS_OK;
     case OPT_DESCRIBE: a->describe_path = arg; return RS_OK;
     case OPT_ID: a->id = arg; return RS_OK;
+    case OPT_USER_COL: a->user_col = arg; return RS_OK;
+    case OPT_ITEM_COL: a->item_col = arg; return RS_OK;
     case OPT_KEEP: return rs_strlist_push_split(&a->keep, arg) < 0 ? rs_error_nomem(err) : RS_OK;
     case OPT_THRESHOLD:
         a->have_threshold = 1;
@@ -226,6 +241,90 @@ static rs_status run(predictor *pr, const rs_common *c, const rs_model *model, r
     return rs_table_sink_commit(&pr->sink, err);
 }
 
+/* ---- user,item pairs with a recommender model ------------------------- */
+
+typedef struct {
+    rs_table *in;
+    rs_table_sink sink;
+    rs_reco *reco;
+    rs_reco_work *work;
+    size_t user_col, item_col, keep_cols[64];
+    long unknown_users, unknown_items;
+} pair_run;
+
+static rs_status pairs_open(pair_run *pr, const args *a, const rs_common *c, rs_error *err)
+{
+    if (a->keep.n > 64)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", a->keep.n);
+    if (!(pr->in = rs_table_open(c->input, &c->table, err)) ||
+        rs_table_find_col(pr->in, a->user_col ? a->user_col : "user", "--user-col", &pr->user_col, err) ||
+        rs_table_find_col(pr->in, a->item_col ? a->item_col : "item", "--item-col", &pr->item_col, err))
+        return err->code;
+    const char *names[64 + 4];
+    rs_col_type types[64 + 4];
+    size_t n = 0;
+    names[n++] = rs_table_col_name(pr->in, pr->user_col);
+    names[n++] = rs_table_col_name(pr->in, pr->item_col);
+    names[n++] = "score";
+    if (a->have_threshold)
+        names[n++] = "class";
+    for (size_t k = 0; k < a->keep.n; k++) {
+        if (rs_table_find_col(pr->in, a->keep.items[k], "--keep", &pr->keep_cols[k], err))
+            return err->code;
+        names[n++] = rs_table_col_name(pr->in, pr->keep_cols[k]);
+    }
+    for (size_t i = 0; i < n; i++)
+        types[i] = RS_COL_STR;
+    if (!(pr->work = rs_reco_work_new(pr->reco)))
+        return rs_error_nomem(err);
+    return rs_table_sink_open(&pr->sink, c->output, c->format, n, names, types, err);
+}
+
+static rs_status pairs_row(pair_run *pr, const args *a, const rs_record *rec, rs_error *err)
+{
+    if (rs_table_check_width(pr->in, rec, err) != RS_OK)
+        return err->code;
+    const rs_field *u = &rec->fields[pr->user_col], *it = &rec->fields[pr->item_col];
+    rs_reco_query q = {rs_idmap_find(rs_reco_users(pr->reco), u->ptr, u->len), NULL, NULL, 0};
+    int32_t item = rs_idmap_find(rs_reco_items(pr->reco), it->ptr, it->len);
+    pr->unknown_users += q.user < 0;
+    pr->unknown_items += item < 0;
+    float score = rs_reco_score_pair(pr->reco, &q, item, pr->work);
+    char text[RS_NUM_BUF];
+    rs_field f[64 + 4];
+    size_t n = 0;
+    f[n++] = *u;
+    f[n++] = *it;
+    f[n++] = (rs_field){text, rs_format_f32(score, text)};
+    if (a->have_threshold)
+        f[n++] = (rs_field){score >= a->threshold ? "1" : "0", 1};
+    for (size_t k = 0; k < a->keep.n; k++)
+        f[n++] = rec->fields[pr->keep_cols[k]];
+    return rs_table_writer_write(pr->sink.writer, f, !(rec->flags & RS_REC_SPECIAL), err);
+}
+
+static rs_status predict_pairs(const rs_model *m, const args *a, const rs_common *c, rs_error *err)
+{
+    pair_run pr = {0};
+    rs_status st = (pr.reco = rs_reco_new(m, err)) ? pairs_open(&pr, a, c, err) : err->code;
+    rs_record rec;
+    int got = 0;
+    while (st == RS_OK && (got = rs_table_next(pr.in, &rec, err)) == 1)
+        st = pairs_row(&pr, a, &rec, err);
+    if (st == RS_OK && got < 0)
+        st = err->code;
+    if (st == RS_OK)
+        st = rs_table_sink_commit(&pr.sink, err);
+    if (st == RS_OK && (pr.unknown_users || pr.unknown_items) && !c->quiet)
+        fprintf(stderr, "rs-predict: %ld pairs with a user and %ld with an item the model lacks\n",
+                pr.unknown_users, pr.unknown_items);
+    rs_table_sink_close(&pr.sink);
+    rs_table_free(pr.in);
+    rs_reco_work_free(pr.work);
+    rs_reco_free(pr.reco);
+    return st;
+}
+
 static int describe(const rs_common *c, const char *path)
 {
     rs_error err = {0};
@@ -266,9 +365,13 @@ int main(int argc, char **argv)
     rs_status st = RS_OK;
     if (!a.model_path)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "-m MODEL.rsm is required");
-    else if (!(model = rs_model_load(a.model_path, &err)) || !(pr.scorer = rs_scorer_new(model, &err)))
+    else if (!(model = rs_model_load(a.model_path, &err)))
         st = err.code;
-    if (st == RS_OK)
+    else if (rs_reco_kind_known(rs_model_kind(model)))
+        st = predict_pairs(model, &a, &common, &err);
+    else if (!(pr.scorer = rs_scorer_new(model, &err)))
+        st = err.code;
+    else
         st = run(&pr, &common, model, &err);
     if (st != RS_OK && !err.file[0] && a.model_path && model)
         snprintf(err.file, sizeof err.file, "%s", a.model_path);

@@ -16,6 +16,7 @@ void spotrs_(const char *uplo, const int *n, const int *nrhs, const float *a, co
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
              const int *ldb, int *info);
+void spotri_(const char *uplo, const int *n, float *a, const int *lda, int *info);
 void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 
 /* OpenBLAS to one thread (rs's own threads do the parallel work). */

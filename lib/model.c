@@ -22,9 +22,10 @@ typedef struct {
     int is_ids;
     size_t rows, cols;        /* tensor shape; ids: count, 0 */
     size_t offset, bytes;     /* in the file */
-    const float *data;        /* saving: borrowed */
+    int is_int;               /* an int32 tensor ("itensor") */
+    const void *data;         /* saving: borrowed */
     const rs_idmap *ids;      /* saving: borrowed */
-    float *owned_data;        /* adopted: freed with the model */
+    void *owned_data;         /* adopted: freed with the model */
     rs_idmap *owned_ids;
 } section;
 
@@ -140,6 +141,26 @@ rs_status rs_model_add_ids(rs_model *m, const char *name, const rs_idmap *ids, r
     return RS_OK;
 }
 
+rs_status rs_model_add_i32(rs_model *m, const char *name, const int32_t *data, size_t rows, size_t cols,
+                           rs_error *err)
+{
+    if (rs_model_add_tensor(m, name, (const float *)(const void *)data, rows, cols, err) != RS_OK)
+        return err->code;
+    m->sections[m->n_sections - 1].is_int = 1;
+    return RS_OK;
+}
+
+rs_status rs_model_adopt_i32(rs_model *m, const char *name, int32_t *data, size_t rows, size_t cols,
+                             rs_error *err)
+{
+    if (rs_model_add_i32(m, name, data, rows, cols, err) != RS_OK) {
+        free(data);
+        return err->code;
+    }
+    m->sections[m->n_sections - 1].owned_data = data;
+    return RS_OK;
+}
+
 rs_status rs_model_adopt_tensor(rs_model *m, const char *name, float *data, size_t rows, size_t cols,
                                 rs_error *err)
 {
@@ -161,6 +182,16 @@ rs_status rs_model_adopt_ids(rs_model *m, const char *name, rs_idmap *ids, rs_er
     return RS_OK;
 }
 
+rs_status rs_model_add_copy(rs_model *m, const char *name, const float *data, size_t rows, size_t cols,
+                            rs_error *err)
+{
+    float *copy = malloc((rows * cols + 1) * sizeof *copy);
+    if (!copy)
+        return rs_error_nomem(err);
+    memcpy(copy, data, rows * cols * sizeof *copy);
+    return rs_model_adopt_tensor(m, name, copy, rows, cols, err);
+}
+
 /* The header text with section offsets computed from its own length. */
 static char *header_text(const rs_model *m, size_t *len_out)
 {
@@ -179,7 +210,8 @@ static char *header_text(const rs_model *m, size_t *len_out)
             if (s->is_ids)
                 len += (size_t)snprintf(h + len, cap - len, "ids %s %zu %zu %zu\n", s->name, s->rows, offset, s->bytes);
             else
-                len += (size_t)snprintf(h + len, cap - len, "tensor %s %zu %zu %zu\n", s->name, s->rows, s->cols, offset);
+                len += (size_t)snprintf(h + len, cap - len, "%s %s %zu %zu %zu\n", s->is_int ? "itensor" : "tensor",
+                                        s->name, s->rows, s->cols, offset);
             offset = align_up(offset + s->bytes);
         }
         if (len < cap)
@@ -283,7 +315,7 @@ static rs_status parse_header(rs_model *m, const char *text, size_t len, size_t 
             first = 0;
             continue;
         }
-        if (!strcmp(key, "tensor") || !strcmp(key, "ids")) {
+        if (!strcmp(key, "tensor") || !strcmp(key, "itensor") || !strcmp(key, "ids")) {
             char name[256];
             size_t a, b, c;
             int is_ids = !strcmp(key, "ids");
@@ -293,6 +325,7 @@ static rs_status parse_header(rs_model *m, const char *text, size_t len, size_t 
             if (!s)
                 return err->code;
             s->is_ids = is_ids;
+            s->is_int = !strcmp(key, "itensor");
             s->rows = a;
             s->cols = is_ids ? 0 : b;
             s->offset = is_ids ? b : c;
@@ -302,7 +335,7 @@ static rs_status parse_header(rs_model *m, const char *text, size_t len, size_t 
             if (s->offset % RS_MODEL_ALIGN || s->offset > body_end || s->bytes > body_end - s->offset)
                 return corrupt(m->path, "section outside the file", err);
             if (!is_ids)
-                s->data = (const float *)(m->map + s->offset);
+                s->data = m->map + s->offset;
             continue;
         }
         if (rs_model_set(m, key, value, err))
@@ -408,10 +441,11 @@ rs_status rs_model_get_i64(const rs_model *m, const char *key, int64_t *value, r
     return RS_OK;
 }
 
-static const section *find_section(const rs_model *m, const char *name, int is_ids)
+/* kind: 0 float tensor, 1 id map, 2 int32 tensor */
+static const section *find_section(const rs_model *m, const char *name, int kind)
 {
     for (size_t i = 0; i < m->n_sections; i++)
-        if (m->sections[i].is_ids == is_ids && !strcmp(m->sections[i].name, name))
+        if (m->sections[i].is_ids + 2 * m->sections[i].is_int == kind && !strcmp(m->sections[i].name, name))
             return &m->sections[i];
     return NULL;
 }
@@ -419,6 +453,28 @@ static const section *find_section(const rs_model *m, const char *name, int is_i
 const float *rs_model_tensor(const rs_model *m, const char *name, size_t *rows, size_t *cols)
 {
     const section *s = find_section(m, name, 0);
+    if (!s)
+        return NULL;
+    *rows = s->rows;
+    *cols = s->cols;
+    return s->data;
+}
+
+const float *rs_model_need(const rs_model *m, const char *name, size_t rows, size_t cols, rs_error *err)
+{
+    size_t r, c;
+    const float *data = rs_model_tensor(m, name, &r, &c);
+    if (!data || r != rows || c != cols) {
+        rs_error_set(err, RS_EDATA, m->path, 0, "the model's tensor %s is %s (expected %zu x %zu)", name,
+                     data ? "of the wrong shape" : "missing", rows, cols);
+        return NULL;
+    }
+    return data;
+}
+
+const int32_t *rs_model_i32(const rs_model *m, const char *name, size_t *rows, size_t *cols)
+{
+    const section *s = find_section(m, name, 2);
     if (!s)
         return NULL;
     *rows = s->rows;
@@ -469,7 +525,7 @@ void rs_model_describe(const rs_model *m, rs_out *out)
         if (s->is_ids)
             rs_out_printf(out, "ids %s %zu\n", s->name, s->rows);
         else
-            rs_out_printf(out, "tensor %s %zux%zu\n", s->name, s->rows, s->cols);
+            rs_out_printf(out, "%s %s %zux%zu\n", s->is_int ? "itensor" : "tensor", s->name, s->rows, s->cols);
     }
 }
 

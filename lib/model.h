@@ -34,10 +34,17 @@ rs_status rs_model_set_i64(rs_model *m, const char *key, int64_t value, rs_error
 rs_status rs_model_add_tensor(rs_model *m, const char *name, const float *data, size_t rows, size_t cols,
                               rs_error *err);
 rs_status rs_model_add_ids(rs_model *m, const char *name, const rs_idmap *ids, rs_error *err);
+rs_status rs_model_add_i32(rs_model *m, const char *name, const int32_t *data, size_t rows, size_t cols,
+                           rs_error *err);
+rs_status rs_model_adopt_i32(rs_model *m, const char *name, int32_t *data, size_t rows, size_t cols,
+                             rs_error *err);
 /* The same, but the model takes ownership (freed with it, also on error). */
 rs_status rs_model_adopt_tensor(rs_model *m, const char *name, float *data, size_t rows, size_t cols,
                                 rs_error *err);
 rs_status rs_model_adopt_ids(rs_model *m, const char *name, rs_idmap *ids, rs_error *err);
+/* A copy of data that the model owns. */
+rs_status rs_model_add_copy(rs_model *m, const char *name, const float *data, size_t rows, size_t cols,
+                            rs_error *err);
 rs_status rs_model_save(const rs_model *m, const char *path, rs_error *err);
 
 /* A loaded (mmapped) model. */
@@ -49,6 +56,9 @@ rs_status rs_model_get_f64(const rs_model *m, const char *key, double *value, rs
 rs_status rs_model_get_i64(const rs_model *m, const char *key, int64_t *value, rs_error *err);
 /* The tensor's data (in the mapping), or NULL when absent. */
 const float *rs_model_tensor(const rs_model *m, const char *name, size_t *rows, size_t *cols);
+/* The float tensor, when it is exactly rows x cols; else NULL and err set. */
+const float *rs_model_need(const rs_model *m, const char *name, size_t rows, size_t cols, rs_error *err);
+const int32_t *rs_model_i32(const rs_model *m, const char *name, size_t *rows, size_t *cols);
 /* A new idmap with the saved ids in their saved order, or NULL (err set). */
 rs_idmap *rs_model_ids_new(const rs_model *m, const char *name, rs_error *err);
 /* The header as "key value" lines (what rs-predict --describe prints). */

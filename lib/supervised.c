@@ -6,7 +6,6 @@
 #include "models/mlp.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +30,6 @@ void rs_sup_params_default(rs_sup_params *p)
 int rs_sup_kind_known(const char *kind)
 {
     return !strcmp(kind, "linreg") || !strcmp(kind, "logreg") || !strcmp(kind, "mlp");
-}
-
-void rs_progress(const rs_sup_params *p, const char *fmt, ...)
-{
-    if (!p->progress)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    p->progress(p->progress_ctx, line);
 }
 
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)

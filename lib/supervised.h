@@ -6,14 +6,12 @@
 
 #include "dataset.h"
 #include "model.h"
+#include "progress.h"
 
 #include <stdint.h>
 
 enum { RS_MLP_MAX_HIDDEN = 8 };
 
-/* Progress lines (an iteration's loss, an epoch's validation metric);
- * cmd/ decides whether and where they are printed. */
-typedef void (*rs_progress_fn)(void *ctx, const char *line);
 
 typedef struct {
     const char *kind;           /* "linreg", "logreg" or "mlp" */
@@ -62,6 +60,6 @@ rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const uns
                           rs_model *m, rs_error *err);
 rs_status rs_mlp_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant,
                        rs_model *m, rs_error *err);
-void rs_progress(const rs_sup_params *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define rs_progress(p, ...) rs_progress_emit((p)->progress, (p)->progress_ctx, __VA_ARGS__)
 
 #endif

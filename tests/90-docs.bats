@@ -18,7 +18,7 @@ setup() {
 }
 
 @test "every long option in each tool's --help is documented in its man page" {
-    for tool in rs-clean rs-train rs-predict; do
+    for tool in rs-clean rs-train rs-predict rs-recommend; do
         for opt in $($tool --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
             grep -q -- "${opt//-/\\\\-}" "$root/man/$tool.1" || { echo "missing in $tool.1: $opt"; false; }
         done

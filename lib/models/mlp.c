@@ -340,16 +340,6 @@ static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *
     return total / (double)n;
 }
 
-/* The model keeps its own copy: the trainer's buffers die with it. */
-static rs_status add_copy(rs_model *m, const char *name, const float *src, size_t rows, size_t cols, rs_error *err)
-{
-    float *copy = malloc((rows * cols + 1) * sizeof *copy);
-    if (!copy)
-        return rs_error_nomem(err);
-    memcpy(copy, src, rows * cols * sizeof *copy);
-    return rs_model_adopt_tensor(m, name, copy, rows, cols, err);
-}
-
 static rs_status save_network(trainer *t, const rs_sup_params *p, rs_model *m, long epochs_run, long best_epoch,
                               double best_loss, rs_error *err)
 {
@@ -370,17 +360,17 @@ static rs_status save_network(trainer *t, const rs_sup_params *p, rs_model *m, l
                      rs_model_set_f64(m, "valid_loss", best_loss, err)))
         return err->code;
     size_t dim = t->shape.sizes[0];
-    if (add_copy(m, "input_mean", t->mean, 1, dim, err) ||
-        add_copy(m, "input_scale", t->scale, 1, dim, err))
+    if (rs_model_add_copy(m, "input_mean", t->mean, 1, dim, err) ||
+        rs_model_add_copy(m, "input_scale", t->scale, 1, dim, err))
         return err->code;
     const float *layer = t->params;
     for (size_t l = 0; l < t->shape.n_layers; l++) {
         size_t a = t->shape.sizes[l], b = t->shape.sizes[l + 1];
         snprintf(name, sizeof name, "layer%zu_weight", l + 1);
-        if (add_copy(m, name, layer, a, b, err))
+        if (rs_model_add_copy(m, name, layer, a, b, err))
             return err->code;
         snprintf(name, sizeof name, "layer%zu_bias", l + 1);
-        if (add_copy(m, name, layer + a * b, 1, b, err))
+        if (rs_model_add_copy(m, name, layer + a * b, 1, b, err))
             return err->code;
         layer += (a + 1) * b;
     }
@@ -435,18 +425,6 @@ rs_status rs_mlp_train(const rs_dataset *d, const rs_sup_params *p, const unsign
 
 /* ---- loading ----------------------------------------------------------- */
 
-static const float *need_tensor(const rs_model *m, const char *name, size_t rows, size_t cols, rs_error *err)
-{
-    size_t r, c;
-    const float *data = rs_model_tensor(m, name, &r, &c);
-    if (!data || r != rows || c != cols) {
-        rs_error_set(err, RS_EDATA, NULL, 0, "the model's tensor %s is %s (expected %zu x %zu)", name,
-                     data ? "of the wrong shape" : "missing", rows, cols);
-        return NULL;
-    }
-    return data;
-}
-
 static rs_status parse_saved_shape(const rs_model *m, size_t n_features, rs_mlp_shape *shape, rs_error *err)
 {
     const char *hidden = rs_model_get(m, "hidden"), *act = rs_model_get(m, "activation");
@@ -479,8 +457,8 @@ rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape,
     *params = *mean = *scale = NULL;
     if (parse_saved_shape(m, n_features, shape, err) != RS_OK)
         return err->code;
-    const float *mu = need_tensor(m, "input_mean", 1, n_features, err);
-    const float *sc = mu ? need_tensor(m, "input_scale", 1, n_features, err) : NULL;
+    const float *mu = rs_model_need(m, "input_mean", 1, n_features, err);
+    const float *sc = mu ? rs_model_need(m, "input_scale", 1, n_features, err) : NULL;
     if (!sc)
         return err->code;
     *params = malloc(rs_mlp_n_params(shape) * sizeof(float));
@@ -495,9 +473,9 @@ rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape,
     for (size_t l = 0; l < shape->n_layers; l++) {
         size_t a = shape->sizes[l], b = shape->sizes[l + 1];
         snprintf(name, sizeof name, "layer%zu_weight", l + 1);
-        const float *w = need_tensor(m, name, a, b, err);
+        const float *w = rs_model_need(m, name, a, b, err);
         snprintf(name, sizeof name, "layer%zu_bias", l + 1);
-        const float *bias = w ? need_tensor(m, name, 1, b, err) : NULL;
+        const float *bias = w ? rs_model_need(m, name, 1, b, err) : NULL;
         if (!bias)
             return err->code;
         memcpy(layer, w, a * b * sizeof(float));

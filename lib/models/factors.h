@@ -1,0 +1,22 @@
+/* factors.h — helpers shared by the factor models (mf, als, bpr). */
+#ifndef RS_FACTORS_H
+#define RS_FACTORS_H
+
+#include "../rng.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* n x k factors drawn N(0, scale^2) from rng (Box-Muller), row-major. */
+void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng);
+/* x . y over k floats, accumulated in float (the BLAS way). */
+float rs_dot(const float *x, const float *y, size_t k);
+
+/* ALS's exact solve for one user: (Y'Y + sum_i (c_i - 1) y_i y_i' + l2 I) x
+ * = sum_i c_i y_i, c_i = 1 + alpha v_i, by Cholesky in double.  yty is
+ * Y'Y (k x k).  work: k*k + k doubles.  Returns 0, or -1 if not positive
+ * definite. */
+int rs_als_solve_exact(const float *item_factors, const double *yty, size_t k, double l2, double alpha,
+                       const int32_t *items, const float *values, size_t n, float *x, double *work);
+
+#endif

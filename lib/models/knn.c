@@ -1,0 +1,198 @@
+/* knn.c — itemknn and userknn: cosine similarity with shrinkage,
+ *   sim(a, b) = <x_a, x_b> / (|x_a| |x_b| + shrink),
+ * keeping the --neighbors best per item (user).  Optional weighting of
+ * the other dimension: idf (log(N / n)) or BM25 (k1 1.2, b 0.75).
+ * Dot products come from one sparse pass per entity (its rows, then their
+ * entries) into a dense accumulator; threads take ranges of entities. */
+#include "../reco.h"
+#include "../threads.h"
+#include "../topk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const rs_csr *a;      /* entity -> others (weighted values) */
+    const rs_csr *b;      /* others -> entity (weighted values) */
+    const float *norm;    /* |x_a| per entity */
+    double shrink;
+    size_t keep;
+    rs_csr *out;          /* rows of kept neighbours, filled per thread */
+    int32_t *counts;      /* kept per entity */
+    rs_scored *kept;      /* (entities x keep) */
+    int failed;
+} knn_job;
+
+static void knn_thread(void *ctx, int t, int n_threads)
+{
+    knn_job *job = ctx;
+    size_t n = job->a->n_rows, begin, end;
+    rs_thread_range(n, t, n_threads, &begin, &end);
+    float *acc = malloc(n * sizeof *acc);
+    if (!acc) {
+        job->failed = 1;
+        return;
+    }
+    for (size_t e = 0; e < n; e++)
+        acc[e] = -INFINITY;
+    int32_t *touched = malloc(n * sizeof *touched);
+    if (!touched) {
+        free(acc);
+        job->failed = 1;
+        return;
+    }
+    for (size_t e = begin; e < end; e++) {
+        size_t n_touched = 0;
+        for (int32_t k = job->a->ptr[e]; k < job->a->ptr[e + 1]; k++) {
+            int32_t other = job->a->idx[k];
+            float w = job->a->val[k];
+            for (int32_t l = job->b->ptr[other]; l < job->b->ptr[other + 1]; l++) {
+                int32_t f = job->b->idx[l];
+                if (acc[f] == -INFINITY) {
+                    acc[f] = 0;
+                    touched[n_touched++] = f;
+                }
+                acc[f] += w * job->b->val[l];
+            }
+        }
+        /* cosine with shrinkage; not itself */
+        rs_scored *best = job->kept + e * job->keep;
+        size_t kept = 0;
+        for (size_t i = 0; i < n_touched; i++) {
+            int32_t f = touched[i];
+            float sim = (size_t)f == e ? -INFINITY
+                                       : (float)(acc[f] / ((double)job->norm[e] * job->norm[f] + job->shrink));
+            if (sim <= 0)
+                sim = -INFINITY;
+            acc[f] = sim;
+        }
+        /* top-K over the touched entries only */
+        for (size_t i = 0; i < n_touched; i++) {
+            int32_t f = touched[i];
+            rs_scored c = {f, acc[f]};
+            if (c.score == -INFINITY)
+                continue;
+            if (kept < job->keep) {
+                best[kept++] = c;
+                for (size_t j = kept - 1; j > 0 && rs_scored_before(best[j], best[j - 1]); j--) {
+                    rs_scored tmp = best[j]; best[j] = best[j - 1]; best[j - 1] = tmp;
+                }
+            } else if (rs_scored_before(c, best[kept - 1])) {
+                best[kept - 1] = c;
+                for (size_t j = kept - 1; j > 0 && rs_scored_before(best[j], best[j - 1]); j--) {
+                    rs_scored tmp = best[j]; best[j] = best[j - 1]; best[j - 1] = tmp;
+                }
+            }
+        }
+        job->counts[e] = (int32_t)kept;
+        for (size_t i = 0; i < n_touched; i++)
+            acc[touched[i]] = -INFINITY;
+    }
+    free(acc);
+    free(touched);
+}
+
+static int by_index(const void *a, const void *b)
+{
+    int32_t x = ((const rs_scored *)a)->index, y = ((const rs_scored *)b)->index;
+    return (x > y) - (x < y);
+}
+
+/* A copy of a (entities x terms) with weighted values: entities are the
+ * documents, the other dimension the terms.  idf_t = log(1 + N / (1 + df_t));
+ * BM25 also saturates the value by the document's length. */
+static rs_status weighted_copy(const rs_csr *a, const char *weighting, rs_csr *out, rs_error *err)
+{
+    size_t nnz = rs_csr_nnz(a);
+    *out = (rs_csr){a->n_rows, a->n_cols, malloc((a->n_rows + 1) * sizeof(int32_t)),
+                    malloc((nnz + 1) * sizeof(int32_t)), malloc((nnz + 1) * sizeof(float))};
+    int32_t *df = calloc(a->n_cols + 1, sizeof *df);
+    if (!out->ptr || !out->idx || !out->val || !df) {
+        free(df);
+        rs_csr_free(out);
+        return rs_error_nomem(err);
+    }
+    memcpy(out->ptr, a->ptr, (a->n_rows + 1) * sizeof(int32_t));
+    memcpy(out->idx, a->idx, nnz * sizeof(int32_t));
+    for (size_t k = 0; k < nnz; k++)
+        df[a->idx[k]]++;
+    double avg_len = (double)nnz / (double)(a->n_rows ? a->n_rows : 1);
+    int idf = !strcmp(weighting, "idf"), bm25 = !strcmp(weighting, "bm25");
+    for (size_t e = 0; e < a->n_rows; e++) {
+        double len = a->ptr[e + 1] - a->ptr[e];
+        for (int32_t k = a->ptr[e]; k < a->ptr[e + 1]; k++) {
+            double v = a->val[k], w = log(1.0 + (double)a->n_rows / (1.0 + df[a->idx[k]]));
+            if (idf)
+                v *= w;
+            else if (bm25)
+                v = v * 2.2 / (v + 1.2 * (0.25 + 0.75 * len / avg_len)) * w;
+            out->val[k] = (float)v;
+        }
+    }
+    free(df);
+    return RS_OK;
+}
+
+rs_status rs_knn_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+{
+    const rs_reco_params *p = d->p;
+    int item_based = !strcmp(p->kind, "itemknn");
+    double shrink = p->shrink >= 0 ? p->shrink : 10;
+    if (strcmp(p->weighting, "none") && strcmp(p->weighting, "idf") && strcmp(p->weighting, "bm25"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --weighting '%s' (expected none, idf or bm25)",
+                            p->weighting);
+    /* entity vectors: items over users (iu) or users over items (ui) */
+    rs_csr a = {0}, b = {0};
+    if (weighted_copy(item_based ? &d->iu : &d->ui, p->weighting, &a, err) || rs_csr_transpose(&a, &b, err)) {
+        rs_csr_free(&a);
+        return err->code;
+    }
+    size_t n = a.n_rows, keep = (size_t)p->neighbors < n ? (size_t)p->neighbors : n;
+    float *norm = calloc(n + 1, sizeof *norm);
+    int32_t *counts = calloc(n + 1, sizeof *counts);
+    rs_scored *kept = malloc((n * keep + 1) * sizeof *kept);
+    rs_csr out = {n, n, NULL, NULL, NULL};
+    rs_status st = norm && counts && kept ? RS_OK : rs_error_nomem(err);
+    for (size_t e = 0; st == RS_OK && e < n; e++) {
+        double s = 0;
+        for (int32_t k = a.ptr[e]; k < a.ptr[e + 1]; k++)
+            s += (double)a.val[k] * a.val[k];
+        norm[e] = (float)sqrt(s);
+    }
+    knn_job job = {&a, &b, norm, shrink, keep, &out, counts, kept, 0};
+    if (st == RS_OK)
+        rs_parallel(p->threads, knn_thread, &job);
+    if (st == RS_OK && job.failed)
+        st = rs_error_nomem(err);
+    size_t total = 0;
+    for (size_t e = 0; st == RS_OK && e < n; e++)
+        total += (size_t)counts[e];
+    if (st == RS_OK) {
+        out.ptr = malloc((n + 1) * sizeof *out.ptr);
+        out.idx = malloc((total + 1) * sizeof *out.idx);
+        out.val = malloc((total + 1) * sizeof *out.val);
+        if (!out.ptr || !out.idx || !out.val)
+            st = rs_error_nomem(err);
+    }
+    if (st == RS_OK) {
+        out.ptr[0] = 0;
+        for (size_t e = 0; e < n; e++) {
+            rs_scored *best = kept + e * keep;
+            qsort(best, (size_t)counts[e], sizeof *best, by_index);
+            for (int32_t j = 0; j < counts[e]; j++) {
+                out.idx[out.ptr[e] + j] = best[j].index;
+                out.val[out.ptr[e] + j] = best[j].score;
+            }
+            out.ptr[e + 1] = out.ptr[e] + counts[e];
+        }
+        if (rs_model_set_i64(m, "neighbors", p->neighbors, err) || rs_model_set_f64(m, "shrink", shrink, err) ||
+            rs_model_set(m, "weighting", p->weighting, err) || rs_model_adopt_csr(m, "neighbors", &out, err))
+            st = err->code;
+    }
+    rs_csr_free(&out);
+    rs_csr_free(&a);
+    rs_csr_free(&b);
+    free(norm), free(counts), free(kept);
+    return st;
+}
