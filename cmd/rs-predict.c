@@ -350,6 +350,7 @@ static int describe(const rs_common *c, const char *path)
 
 int main(int argc, char **argv)
 {
+    rs_blas_choose_kernel(argv);
     rs_common common;
     rs_common_init(&common, "rs-predict");
     args a = {0};

@@ -202,8 +202,11 @@ typedef struct {
 static void filter_row(const run *job, const rs_reco_query *q, float *row)
 {
     size_t n_items = rs_reco_n_items(job->r);
-    for (size_t i = 0; i < n_items; i++)
-        if ((job->exclude && job->exclude[i]) || (job->allow && !job->allow[i]))
+    for (size_t i = 0; job->exclude && i < n_items; i++)
+        if (job->exclude[i])
+            row[i] = -INFINITY;
+    for (size_t i = 0; job->allow && i < n_items; i++)
+        if (!job->allow[i])
             row[i] = -INFINITY;
     if (job->a->include_seen)
         return;
@@ -323,7 +326,7 @@ static rs_status build_audience(audience *au, const rs_reco *r, const args *a, c
         rs_reco_query *query = &au->queries[q];
         query->user = names == rs_reco_users(r) ? (int32_t)q : rs_idmap_find(rs_reco_users(r), key, len);
         int32_t hu = au->history ? rs_idmap_find(au->history->users, key, len) : -1;
-        if (hu >= 0) {
+        if (hu >= 0 && au->history_csr.ptr[hu + 1] > au->history_csr.ptr[hu]) {   /* known items only */
             const rs_csr *hc = &au->history_csr;
             query->items = hc->idx + hc->ptr[hu];
             query->values = hc->val + hc->ptr[hu];
@@ -417,6 +420,7 @@ static rs_status similar(const rs_reco *r, const args *a, const rs_common *c, ru
 
 int main(int argc, char **argv)
 {
+    rs_blas_choose_kernel(argv);
     rs_common common;
     rs_common_init(&common, "rs-recommend");
     args a = {.k = 10};

@@ -378,6 +378,7 @@ static rs_status train_recommender(args *a, const rs_common *c, double start, rs
 
 int main(int argc, char **argv)
 {
+    rs_blas_choose_kernel(argv);
     rs_common common;
     rs_common_init(&common, "rs-train");
     args a = {0};

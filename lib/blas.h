@@ -21,6 +21,19 @@ void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 
 /* OpenBLAS to one thread (rs's own threads do the parallel work). */
 void rs_blas_init(void);
+
+/* Call first in main, before any input is read.  OpenBLAS picks its CPU
+ * kernel when the library loads, from OPENBLAS_CORETYPE or its CPU table;
+ * an OpenBLAS older than the CPU (Debian 12's 0.3.21 on AMD Zen 5), or an
+ * OPENBLAS_CORETYPE=Haswell left in the environment, gives the AVX2 kernel
+ * on a CPU with AVX-512, at about half the sgemm speed.  Then this sets
+ * OPENBLAS_CORETYPE=SkylakeX and re-executes the program once (same argv,
+ * same open files; nothing has been read yet).  RS_BLAS_KEEP=1 keeps the
+ * kernel OpenBLAS chose. */
+void rs_blas_choose_kernel(char **argv);
+/* OpenBLAS's own threads, for one big call outside rs's threads (ease's
+ * inverse); set back to 1 after it. */
+void rs_blas_threads(int n);
 /* The kernel OpenBLAS chose for this CPU, e.g. "SkylakeX" or "Haswell". */
 const char *rs_blas_kernel(void);
 

@@ -37,17 +37,24 @@ size_t rs_topk(const float *scores, size_t n, size_t k, rs_scored *out)
     size_t size = 0;
     if (k == 0)
         return 0;
+    /* Scanning in index order, an equal score never beats an entry already
+     * kept (its index is lower), so one strict comparison with the worst
+     * kept score rejects almost every item; -INFINITY and NaN never pass. */
+    float threshold = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        rs_scored c = {(int32_t)i, scores[i]};
-        if (c.score == -INFINITY || isnan(c.score))
+        float score = scores[i];
+        if (!(score > threshold))
             continue;
+        rs_scored c = {(int32_t)i, score};
         if (size < k) {
             out[size] = c;
             sift_up(out, size++);
-        } else if (rs_scored_before(c, out[0])) {
+        } else {
             out[0] = c;
             sift_down(out, size, 0);
         }
+        if (size == k)
+            threshold = out[0].score;
     }
     /* Heap sort: repeatedly move the last-ranked root to the end. */
     for (size_t end = size; end > 1; end--) {
