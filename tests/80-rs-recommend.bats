@@ -276,3 +276,21 @@ nobody,q,4,1"
     run --separate-stderr rs-recommend -m als.rsm -v -k 3
     assert_stderr --partial "rs-recommend: als model, 40 users (0 from --history), 25 items, k 3"
 }
+
+@test "scale-out: rs-split --shard I/N and GNU parallel over one model equal the single run, byte for byte" {
+    command -v parallel >/dev/null || skip "GNU parallel is not installed (scripts/install-deps installs it)"
+    awk 'BEGIN { srand(21); print "user,item"
+        for (n = 0; n < 3000; n++) { u = rand(); v = rand(); printf "c%d,p%d\n", int(300 * u * u), int(120 * v * v) } }' > orders.csv
+    rs-train --model ease --l2 20 -i orders.csv -o ease.rsm -q
+    rs-clean -q -i orders.csv --select user --dedupe -o users.csv
+    printf 'user\nstranger\n' | tail -n +2 >> users.csv   # one user the model has never seen
+    rs-recommend -q -m ease.rsm --users users.csv -k 5 -o single.csv
+    parallel -j 3 "rs-split -i users.csv --shard {}/3 --key user | rs-recommend -q -m ease.rsm --users - -k 5 -o shard{}.csv" ::: 1 2 3
+    [ "$(cat shard1.csv shard2.csv shard3.csv | grep -vc '^user,item')" -gt 1000 ]
+    { head -1 single.csv; tail -q -n +2 shard1.csv shard2.csv shard3.csv | sort; } > union.csv
+    { head -1 single.csv; tail -n +2 single.csv | sort; } > sorted.csv
+    cmp union.csv sorted.csv
+    # every shard got some users, and no user is in two shards
+    for i in 1 2 3; do [ "$(tail -n +2 shard$i.csv | wc -l)" -gt 0 ]; done
+    [ "$(tail -q -n +2 shard*.csv | cut -d, -f1 | sort -u | wc -l)" -eq "$(tail -n +2 single.csv | cut -d, -f1 | sort -u | wc -l)" ]
+}

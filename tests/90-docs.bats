@@ -47,15 +47,29 @@ setup() {
     [ ! -e "$BATS_TEST_TMPDIR/stage/opt/rs/share/man/man7/rs.7" ]
 }
 
-@test "the demo cleans the bundled sample and prints counts that add up" {
+@test "the demo runs the whole pipeline on the bundled sample and prints numbers that add up" {
     cp -r "$root/data" "$root/scripts" .
     mkdir -p build && ln -s "$RS_BIN" build/bin
     run --separate-stderr env BUILD=build scripts/demo
     assert_success
-    assert_output --partial 'rows in 6253 = rows out 4741 + rejected 1512'
-    assert_output --partial '1350  require CustomerID'
-    assert_output --partial 'customers in the clean data: 54'
-    assert_output --partial '41 customers, 25 buy again within 90 days (base rate 0.610)'
-    assert_output --partial 'rs-split 70/30 stratified: 41 rows: train 29, test 12'
-    [ -s demo-out/clean.csv ] && [ -s demo-out/rejects.csv ] && [ -s demo-out/report.json ]
+    # rows in = out + rejected, and the reasons add up to the rejected
+    line=$(echo "$output" | grep -E '^   rows in [0-9]+ = rows out [0-9]+ \+ rejected [0-9]+$')
+    read -r rin rout rrej <<< "$(echo "$line" | awk '{ print $3, $7, $10 }')"
+    [ "$rin" -eq $((rout + rrej)) ]
+    [ "$rin" -eq $(($(wc -l < data/sample/online_retail_sample.csv) - 1)) ]
+    reasons=$(echo "$output" | sed -n '/rejected by reason/,/customers in/p' | awk '$1 ~ /^[0-9]+$/ { s += $1 } END { print s }')
+    [ "$reasons" -eq "$rrej" ]
+    [ "$(($(wc -l < demo-out/clean.csv) - 1))" -eq "$rout" ]
+    # the AUCs printed are the ones rs-eval wrote
+    auc=$(sed -n 's/^all,roc_auc,//p' demo-out/propensity_eval.csv)
+    assert_output --partial "$(printf 'ROC AUC %.3f' "$auc")"
+    assert_output --regexp 'baseline, orders in the last 90 days as the score: ROC AUC 0\.[0-9]{3}'
+    for m in pop itemknn als ease; do
+        ndcg=$(sed -n 's/^all,ndcg@10,//p' demo-out/eval_$m.csv)
+        assert_output --regexp "   $m +$(printf '%.4f' "$ndcg") "
+        [ "$(($(wc -l < demo-out/recs_$m.csv) - 1))" -gt 0 ]
+    done
+    [ "$(echo "$output" | grep -cE '^ +([1-9]|10)  [0-9A-Z]+ ')" -eq 10 ]
+    [ -s demo-out/rejects.csv ] && [ -s demo-out/report.json ] && [ -s demo-out/propensity.rsm ]
+    xmllint --noout demo-out/propensity.svg demo-out/recommend.svg
 }
