@@ -413,3 +413,22 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     run --separate-stderr rs-train --model logreg --label y -i cls.csv -o m.rsm -q
     assert_stderr ""
 }
+
+@test "--valid with -v: logreg prints validation loss and AUC per iteration, linreg its RMSE" {
+    make_cls
+    head -301 cls.csv > fit.csv
+    { head -1 cls.csv; tail -100 cls.csv; } > valid.csv
+    run --separate-stderr rs-train --model logreg --label y -i fit.csv --valid valid.csv -o m.rsm -v
+    assert_success
+    assert_stderr --regexp "iteration 1 valid_loss 0\.[0-9]+ valid_auc 0\.[0-9]+"
+    # the last line's AUC is the AUC of the saved model on valid.csv
+    last=$(echo "$stderr" | grep valid_auc | tail -1 | awk '{ print $NF }')
+    rs-predict -m m.rsm -i valid.csv --keep y > p.csv
+    auc=$(rs-eval class -i p.csv --truth y --score score --csv | sed -n 's/^all,roc_auc,//p')
+    awk -v a="$last" -v b="$auc" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-4) }'
+    make_reg
+    head -151 reg.csv > rfit.csv
+    { head -1 reg.csv; tail -50 reg.csv; } > rvalid.csv
+    run --separate-stderr rs-train --model linreg --label y -i rfit.csv --valid rvalid.csv -o r.rsm -v
+    assert_stderr --regexp "iteration 1 valid_rmse 0\.[0-9]+"
+}

@@ -70,8 +70,17 @@ typedef struct {
     size_t k;
     double l2, alpha;
     long cg_steps;
+    size_t widest;          /* the longest row of either matrix */
     float **scratch;        /* per thread: gathered rows, weights, CG vectors */
 } half_job;
+
+static size_t widest_row(const rs_csr *m)
+{
+    size_t widest = 0;
+    for (size_t e = 0; e < m->n_rows; e++)
+        widest = (size_t)(m->ptr[e + 1] - m->ptr[e]) > widest ? (size_t)(m->ptr[e + 1] - m->ptr[e]) : widest;
+    return widest;
+}
 
 /* A x = (Y'Y + l2 I) x + Y_u' diag(c - 1) Y_u x, with Y_u (n x k) the
  * entity's gathered rows: two sgemv on contiguous memory. */
@@ -97,10 +106,7 @@ static void half_thread(void *ctx, int t, int n_threads)
     float *r = job->scratch[t], *p = r + k, *ap = p + k, *yu = ap + k;
     rs_thread_range(job->rows->n_rows, t, n_threads, &begin, &end);
     const rs_csr *rows = job->rows;
-    size_t widest = 0;
-    for (size_t e = 0; e < rows->n_rows; e++)
-        widest = (size_t)(rows->ptr[e + 1] - rows->ptr[e]) > widest ? (size_t)(rows->ptr[e + 1] - rows->ptr[e]) : widest;
-    float *c1 = yu + widest * k, *tmp = c1 + widest;
+    float *c1 = yu + job->widest * k, *tmp = c1 + job->widest;
     for (size_t e = begin; e < end; e++) {
         float *x = job->solve + e * k;
         size_t n = (size_t)(rows->ptr[e + 1] - rows->ptr[e]);
@@ -135,14 +141,9 @@ static void half_thread(void *ctx, int t, int n_threads)
     }
 }
 
-/* Per-thread scratch for the widest row of either matrix. */
-static float **scratch_new(int n_threads, const rs_csr *ui, const rs_csr *iu, size_t k)
+/* Per-thread scratch for rows up to widest entries. */
+static float **scratch_new(int n_threads, size_t widest, size_t k)
 {
-    size_t widest = 0;
-    for (size_t e = 0; e < ui->n_rows; e++)
-        widest = (size_t)(ui->ptr[e + 1] - ui->ptr[e]) > widest ? (size_t)(ui->ptr[e + 1] - ui->ptr[e]) : widest;
-    for (size_t e = 0; e < iu->n_rows; e++)
-        widest = (size_t)(iu->ptr[e + 1] - iu->ptr[e]) > widest ? (size_t)(iu->ptr[e + 1] - iu->ptr[e]) : widest;
     float **s = calloc((size_t)n_threads, sizeof *s);
     for (int t = 0; s && t < n_threads; t++)
         if (!(s[t] = malloc((3 * k + widest * (k + 2) + 1) * sizeof **s))) {
@@ -200,7 +201,8 @@ rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     double l2 = p->l2 >= 0 ? p->l2 : 0.1, alpha = p->alpha >= 0 ? p->alpha : 1;
     long iterations = p->epochs > 0 ? p->epochs : 15;
     float *x = malloc((n_users * k + 1) * sizeof *x), *y = malloc((n_items * k + 1) * sizeof *y);
-    float *g = malloc(k * k * sizeof *g), **scratch = scratch_new(p->threads, &d->ui, &d->iu, k);
+    size_t widest = widest_row(&d->ui) > widest_row(&d->iu) ? widest_row(&d->ui) : widest_row(&d->iu);
+    float *g = malloc(k * k * sizeof *g), **scratch = scratch_new(p->threads, widest, k);
     if (!x || !y || !g || !scratch) {
         free(x), free(y), free(g), scratch_free(scratch, p->threads);
         return rs_error_nomem(err);
@@ -211,10 +213,10 @@ rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     rs_factors_init(y, n_items, k, 0.01, &rng);
     for (long it = 1; it <= iterations; it++) {
         gram(y, n_items, k, g);
-        half_job users = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, scratch};
+        half_job users = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, widest, scratch};
         rs_parallel(p->threads, half_thread, &users);
         gram(x, n_users, k, g);
-        half_job items = {&d->iu, y, x, g, k, l2, alpha, p->cg_steps, scratch};
+        half_job items = {&d->iu, y, x, g, k, l2, alpha, p->cg_steps, widest, scratch};
         rs_parallel(p->threads, half_thread, &items);
         if (p->progress) {
             gram(y, n_items, k, g);
@@ -225,7 +227,7 @@ rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     /* A last user half-step against the final item factors, so a user's
      * stored factors are what folding in their own history gives. */
     gram(y, n_items, k, g);
-    half_job last = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, scratch};
+    half_job last = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, widest, scratch};
     rs_parallel(p->threads, half_thread, &last);
     free(g), scratch_free(scratch, p->threads);
     if (rs_model_set_i64(m, "factors", (int64_t)k, err) || rs_model_set_i64(m, "iterations", iterations, err) ||

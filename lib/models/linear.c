@@ -14,6 +14,7 @@
 #include "../supervised.h"
 
 #include "../blas.h"
+#include "../metrics.h"
 #include "../threads.h"
 
 #include <math.h>
@@ -29,6 +30,43 @@ typedef struct {
     size_t k;              /* their count; parameters are k + 1 (bias last) */
     int n_threads;
 } problem;
+
+/* ---- --valid: the current model on the validation table ---------------- */
+
+/* One progress line: log loss and ROC AUC (logistic) or RMSE (linear). */
+static void valid_progress(const rs_sup_params *p, const float *w, float bias, int logistic, long iteration)
+{
+    const rs_dataset *v = p->valid;
+    if (!v || !p->progress || v->n_rows == 0)
+        return;
+    float *z = malloc(v->n_rows * sizeof *z);
+    double *score = malloc(v->n_rows * sizeof *score);
+    unsigned char *y = malloc(v->n_rows);
+    if (z && score && y) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)v->n_rows, (int)v->n_features, 1.0f, v->x, (int)v->n_features, w,
+                    1, 0.0f, z, 1);
+        double loss = 0;
+        for (size_t i = 0; i < v->n_rows; i++) {
+            double m = (double)z[i] + bias, t = v->y[i];
+            score[i] = m;
+            y[i] = t > 0.5;
+            if (logistic) {
+                double sm = t > 0.5 ? m : -m;
+                loss += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
+            } else {
+                loss += (m - t) * (m - t);
+            }
+        }
+        rs_class_metrics cm;
+        rs_error ignored;
+        if (!logistic)
+            rs_progress(p, "iteration %ld valid_rmse %.6g", iteration, sqrt(loss / (double)v->n_rows));
+        else if (rs_class_metrics_compute(y, score, v->n_rows, 0, &cm, NULL, &ignored) == RS_OK)
+            rs_progress(p, "iteration %ld valid_loss %.6g valid_auc %.6g", iteration, loss / (double)v->n_rows,
+                        cm.roc_auc);
+    }
+    free(z), free(score), free(y);
+}
 
 /* ---- linreg ---------------------------------------------------------- */
 
@@ -285,6 +323,7 @@ static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error
         gn = norm2(lg->grad, kb);
         rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g step %g", rep->iterations + 1, f, gn,
                     step);
+        valid_progress(lg->p, lg->w, (float)theta[lg->pb.k], 1, rep->iterations + 1);
         if (change <= 1e-14 * fabs(f)) {   /* no progress left in double precision */
             rep->iterations++;
             rep->converged = gn <= lg->p->tol * g0 * 1e3;
@@ -403,6 +442,7 @@ static rs_status owlqn(logistic *lg, double *theta, solve_report *rep, rs_error 
         pseudo_gradient(theta, g, k, l1, pg);
         gn = norm2(pg, kb);
         rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g", rep->iterations + 1, f, gn);
+        valid_progress(lg->p, lg->w, (float)theta[lg->pb.k], 1, rep->iterations + 1);
         if (change <= 1e-14 * fabs(f)) {
             rep->iterations++;
             rep->converged = gn <= lg->p->tol * g0 * 1e3;
@@ -493,6 +533,8 @@ rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const uns
         for (size_t j = 0; j < n_features; j++)
             weights[j] = (float)w[j];
         *bias_t = (float)bias;
+        if (!logistic_kind)
+            valid_progress(p, weights, *bias_t, 0, 1);
         if (rs_model_set_f64(m, "l2", p->l2, err) || rs_model_set_f64(m, "l1", p->l1, err) ||
             rs_model_set(m, "solver", rep.solver, err))
             st = err->code;

@@ -3,6 +3,8 @@
 #include "dataset.h"
 #include "table.h"
 
+#include "fuzz_file.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,15 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/rs-fuzz-csv.XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    if (fuzz_file_write(data, size, path) < 0)
         return 0;
-    if (write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        unlink(path);
-        return 0;
-    }
-    close(fd);
     rs_error err = {0};
     rs_table_options opt = {0};
     opt.csv.delim[0] = ',';

@@ -4,6 +4,8 @@
 #include "model.h"
 #include "supervised.h"
 
+#include "fuzz_file.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/rs-fuzz-model.XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    if (fuzz_file_write(data, size, path) < 0)
         return 0;
-    if (write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        unlink(path);
-        return 0;
-    }
-    close(fd);
     rs_error err = {0};
     rs_model *m = rs_model_load(path, &err);
     if (m) {
