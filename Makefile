@@ -76,7 +76,8 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/run-tests
 
 # libFuzzer (clang) with ASan+UBSan over the whole library; crashes land in
-# build/fuzz/ as crash-* files.
+# build/fuzz/ as crash-* files.  RS_FUZZING skips the model checksum so that
+# mutated files reach the header, section and tensor checks behind it.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZERS := fuzz_model fuzz_csv
@@ -85,8 +86,12 @@ fuzz: all
 	@printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n0,1,1\n' > build/fuzz/seed.csv
 	@$(BUILD)/bin/rs-train --model logreg --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/seed.rsm -q
 	@$(BUILD)/bin/rs-train --model mlp --hidden 2 --epochs 1 --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/mlp.rsm -q
+	@printf 'user,item,value\nu1,a,1\nu1,b,2\nu2,b,1\nu2,c,3\nu3,a,1\n' > build/fuzz/seed_reco.csv
+	@for kind in pop itemknn userknn mf als bpr ease; do \
+	  $(BUILD)/bin/rs-train --model $$kind --factors 2 --epochs 1 -i build/fuzz/seed_reco.csv \
+	    -o build/fuzz/corpus/fuzz_model/$$kind.rsm -q || exit 1; done
 	@for f in $(LIB_SRC); do \
-	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -DRS_FUZZING -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	    $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
 	@for z in $(FUZZERS); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined $(BLAS_CFLAGS) -Ilib \
