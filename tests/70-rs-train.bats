@@ -432,3 +432,17 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     run --separate-stderr rs-train --model linreg --label y -i rfit.csv --valid rvalid.csv -o r.rsm -v
     assert_stderr --regexp "iteration 1 valid_rmse 0\.[0-9]+"
 }
+
+@test "mlp: a large network splits each mini-batch over -j threads, reproducibly; -j 1 and -j 2 agree closely" {
+    make_cls
+    for j in 1 2; do
+        rs-train --model mlp --hidden 256,128 --batch 128 --epochs 3 -j $j --label y -i cls.csv -o a$j.rsm -q
+        rs-train --model mlp --hidden 256,128 --batch 128 --epochs 3 -j $j --label y -i cls.csv -o b$j.rsm -q
+        cmp a$j.rsm b$j.rsm
+        rs-predict -m a$j.rsm -i cls.csv > p$j.csv
+    done
+    # the slices' gradients are summed in another grouping: float rounding only
+    run awk -F, 'NR == FNR { s[FNR] = $2; next } FNR > 1 { d = s[FNR] - $2; if (d < 0) d = -d; if (d > m) m = d }
+                END { printf "max diff %.2g\n", m; exit m > 1e-3 }' p1.csv p2.csv
+    assert_success
+}

@@ -4,6 +4,7 @@
 
 #include "../blas.h"
 #include "../metrics.h"
+#include "../threads.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -174,7 +175,12 @@ typedef struct {
     size_t *order;
     double *scores;
     unsigned char *labels;
-    rs_mlp_work *work;
+    rs_mlp_work *work;          /* evaluation */
+    int n_threads;              /* each mini-batch is split over them */
+    size_t batch;
+    float *tgrad, *txb, *tyb;   /* per thread: gradient, batch rows, labels */
+    double *tloss;
+    rs_mlp_work **twork;
 } trainer;
 
 static void trainer_free(trainer *t)
@@ -182,6 +188,26 @@ static void trainer_free(trainer *t)
     free(t->params), free(t->grad), free(t->adam_m), free(t->adam_v), free(t->best), free(t->mean);
     free(t->scale), free(t->xb), free(t->yb), free(t->order), free(t->scores), free(t->labels);
     rs_mlp_work_free(t->work);
+    for (int th = 0; t->twork && th < t->n_threads; th++)
+        rs_mlp_work_free(t->twork[th]);
+    free(t->twork), free(t->tgrad), free(t->txb), free(t->tyb), free(t->tloss);
+}
+
+/* Per-thread buffers: each thread takes a slice of every mini-batch. */
+static rs_status alloc_threads(trainer *t, size_t np, size_t dim, rs_error *err)
+{
+    size_t n = (size_t)t->n_threads;
+    t->tgrad = malloc(n * np * sizeof(float));
+    t->txb = malloc(n * t->batch * (dim + 1) * sizeof(float));
+    t->tyb = malloc(n * t->batch * sizeof(float));
+    t->tloss = calloc(n, sizeof(double));
+    t->twork = calloc(n, sizeof *t->twork);
+    if (!t->tgrad || !t->txb || !t->tyb || !t->tloss || !t->twork)
+        return rs_error_nomem(err);
+    for (size_t th = 0; th < n; th++)
+        if (!(t->twork[th] = rs_mlp_work_new(&t->shape, t->batch)))
+            return rs_error_nomem(err);
+    return RS_OK;
 }
 
 static rs_status parse_shape(const rs_sup_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
@@ -242,6 +268,10 @@ static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_sup_para
     if (!t->params || !t->grad || !t->adam_m || !t->adam_v || !t->best || !t->mean || !t->scale || !t->xb ||
         !t->yb || !t->order || !t->scores || !t->labels || !t->work)
         return rs_error_nomem(err);
+    t->n_threads = p->threads > 0 ? p->threads : 1;
+    t->batch = batch;
+    if (alloc_threads(t, np, dim, err) != RS_OK)
+        return err->code;
     for (size_t j = 0; j < dim; j++) {
         double sum = 0, sq = 0;
         for (size_t i = 0; i < d->n_rows; i++)
@@ -318,9 +348,48 @@ static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
         *auc = cm.roc_auc;
 }
 
+typedef struct {
+    trainer *t;
+    const rs_dataset *d;
+    float dropout;
+    size_t r0, rows;       /* the batch: order[r0 .. r0 + rows) */
+    uint64_t seed;         /* this batch's dropout masks */
+} batch_job;
+
+/* Thread th's slice of the batch: its gradient summed (not averaged) over
+ * its rows, its loss likewise. */
+static void batch_thread(void *ctx, int th, int n_threads)
+{
+    batch_job *job = ctx;
+    trainer *t = job->t;
+    size_t begin, end, dim = job->d->n_features, np = rs_mlp_n_params(&t->shape);
+    rs_thread_range(job->rows, th, n_threads, &begin, &end);
+    float *grad = t->tgrad + (size_t)th * np, *xb = t->txb + (size_t)th * t->batch * (dim + 1);
+    float *yb = t->tyb + (size_t)th * t->batch;
+    size_t n = end - begin;
+    t->tloss[th] = 0;
+    if (n == 0) {
+        memset(grad, 0, np * sizeof *grad);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t row = t->order[job->r0 + begin + i];
+        standardize(job->d->x + row * dim, dim, t->mean, t->scale, xb + i * dim);
+        yb[i] = (float)job->d->y[row];
+    }
+    rs_rng rng;
+    rs_rng_seed(&rng, job->seed + (uint64_t)th * 0x9E3779B97F4A7C15ull);
+    t->tloss[th] = rs_mlp_loss_grad(&t->shape, t->params, xb, yb, n, grad, t->twork[th], job->dropout, &rng) *
+                   (double)n;
+    for (size_t j = 0; j < np; j++)
+        grad[j] *= (float)n;
+}
+
+/* One pass in a seeded order; each mini-batch split over the threads, the
+ * slices' gradients added in thread order (the same -j, the same bytes). */
 static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs_rng *rng, long *step)
 {
-    size_t n = d->n_rows, dim = d->n_features, batch = (size_t)p->batch;
+    size_t n = d->n_rows, batch = (size_t)p->batch, np = rs_mlp_n_params(&t->shape);
     for (size_t i = n; i > 1; i--) {   /* Fisher-Yates */
         size_t j = (size_t)rs_rng_below(rng, i), tmp = t->order[i - 1];
         t->order[i - 1] = t->order[j], t->order[j] = tmp;
@@ -328,13 +397,18 @@ static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *
     double total = 0;
     for (size_t r0 = 0; r0 < n; r0 += batch) {
         size_t rows = n - r0 < batch ? n - r0 : batch;
-        for (size_t i = 0; i < rows; i++) {
-            size_t row = t->order[r0 + i];
-            standardize(d->x + row * dim, dim, t->mean, t->scale, t->xb + i * dim);
-            t->yb[i] = (float)d->y[row];
-        }
-        total += rs_mlp_loss_grad(&t->shape, t->params, t->xb, t->yb, rows, t->grad, t->work, (float)p->dropout,
-                                  rng) * (double)rows;
+        /* Threads pay off only when a slice is worth a thread start. */
+        int threads = rows * np < ((size_t)1 << 21) ? 1 : (size_t)t->n_threads < rows ? t->n_threads : (int)rows;
+        batch_job job = {t, d, (float)p->dropout, r0, rows, rs_rng_next(rng)};
+        rs_parallel(threads, batch_thread, &job);
+        memcpy(t->grad, t->tgrad, np * sizeof *t->grad);
+        for (int th = 1; th < threads; th++)
+            for (size_t j = 0; j < np; j++)
+                t->grad[j] += t->tgrad[(size_t)th * np + j];
+        for (size_t j = 0; j < np; j++)
+            t->grad[j] /= (float)rows;
+        for (int th = 0; th < threads; th++)
+            total += t->tloss[th];
         adam_step(t, p, ++*step);
     }
     return total / (double)n;
