@@ -171,9 +171,7 @@ static rs_status resolve_columns(predictor *pr, const char *model_id, rs_error *
             return err->code;
         pr->has_id = 1;
     } else if (model_id) {
-        for (size_t c = 0; c < rs_table_n_cols(pr->in) && !pr->has_id; c++)
-            if (!strcmp(rs_table_col_name(pr->in, c), model_id))
-                id_col = c, pr->has_id = 1;
+        pr->has_id = rs_table_has_col(pr->in, model_id, &id_col);
     }
     if (pr->has_id)
         pr->pass_cols[pr->n_pass++] = id_col;

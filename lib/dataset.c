@@ -35,16 +35,6 @@ int rs_label_parse(const char *s, size_t len, double *out)
     return rs_parse_f64(s, len, out);
 }
 
-static int find_exact(const rs_table *t, const char *name, size_t *col)
-{
-    for (size_t c = 0; c < rs_table_n_cols(t); c++)
-        if (!strcmp(rs_table_col_name(t, c), name)) {
-            *col = c;
-            return 1;
-        }
-    return 0;
-}
-
 rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col, int *found,
                             rs_error *err)
 {
@@ -55,7 +45,7 @@ rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col,
         *found = 1;
         return RS_OK;
     }
-    *found = find_exact(t, "id", col) || find_exact(t, "user", col);
+    *found = rs_table_has_col(t, "id", col) || rs_table_has_col(t, "user", col);
     return RS_OK;
 }
 

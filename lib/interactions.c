@@ -13,16 +13,6 @@ typedef struct {
     int has_value, has_time;
 } columns;
 
-static int find_named(const rs_table *t, const char *name, size_t *col)
-{
-    for (size_t c = 0; c < rs_table_n_cols(t); c++)
-        if (!strcmp(rs_table_col_name(t, c), name)) {
-            *col = c;
-            return 1;
-        }
-    return 0;
-}
-
 static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spec, columns *c, rs_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -34,7 +24,7 @@ static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spe
             return err->code;
         c->has_value = 1;
     } else {
-        c->has_value = find_named(t, "value", &c->value);
+        c->has_value = rs_table_has_col(t, "value", &c->value);
     }
     if (spec->want_time) {
         if (spec->time_col) {
@@ -42,7 +32,7 @@ static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spe
                 return err->code;
             c->has_time = 1;
         } else {
-            c->has_time = find_named(t, "ts", &c->time);
+            c->has_time = rs_table_has_col(t, "ts", &c->time);
         }
     }
     return RS_OK;

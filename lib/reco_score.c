@@ -70,12 +70,16 @@ static rs_status load_factors(rs_reco *r, rs_error *err)
     if (r->kind == ALS) {
         if (rs_model_get_f64(r->m, "l2", &r->l2, err) || rs_model_get_f64(r->m, "alpha", &r->alpha, err))
             return err->code;
-        if (!(r->yty = calloc(r->k * r->k, sizeof *r->yty)))
+        /* Y'Y once, by ssyrk, for the exact fold-in solves (double there) */
+        float *g = malloc(r->k * r->k * sizeof *g);
+        if (!g || !(r->yty = malloc(r->k * r->k * sizeof *r->yty))) {
+            free(g);
             return rs_error_nomem(err);
-        for (size_t i = 0; i < r->n_items; i++)
-            for (size_t a = 0; a < r->k; a++)
-                for (size_t b = 0; b < r->k; b++)
-                    r->yty[a * r->k + b] += (double)r->item_factors[i * r->k + a] * r->item_factors[i * r->k + b];
+        }
+        rs_gram(r->item_factors, r->n_items, r->k, g);
+        for (size_t i = 0; i < r->k * r->k; i++)
+            r->yty[i] = g[i];
+        free(g);
     }
     return RS_OK;
 }

@@ -32,6 +32,28 @@ int rs_sup_kind_known(const char *kind)
     return !strcmp(kind, "linreg") || !strcmp(kind, "logreg") || !strcmp(kind, "mlp");
 }
 
+size_t rs_label_classes(const rs_dataset *d, size_t count[2])
+{
+    size_t first_other = 0;
+    count[0] = count[1] = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        if (d->y[i] == 0 || d->y[i] == 1)
+            count[d->y[i] == 1]++;
+        else if (!first_other)
+            first_other = i + 1;
+    }
+    return first_other;
+}
+
+rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err)
+{
+    if (count[0] && count[1])
+        return RS_OK;
+    return rs_error_set(err, RS_EDATA, NULL, 0,
+                        "the label has one class (every one of the %zu rows is %d): nothing to learn", d->n_rows,
+                        count[1] ? 1 : 0);
+}
+
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)
 {
     size_t dim = d->n_features, n_constant = 0;
@@ -228,8 +250,7 @@ void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores)
     size_t d = s->n_features;
     if (s->how == SCORE_MLP) {
         for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < d; j++)
-                s->xb[i * d + j] = (rows[i * d + j] - s->mean[j]) * s->scale[j];
+            rs_mlp_standardize(rows + i * d, d, s->mean, s->scale, s->xb + i * d);
         const float *out = rs_mlp_forward(&s->shape, s->params, s->xb, n, s->work, 0, NULL);
         for (size_t i = 0; i < n; i++)
             scores[i] = s->shape.bce ? sigmoid(out[i]) : out[i];

@@ -55,6 +55,11 @@ enum { RS_SCORE_BATCH = 1024 };
 void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores);
 
 /* Internals shared by the kinds (lib/models/). */
+/* Rows per label class in count[0], count[1]; the 1-based row of the first
+ * label that is neither 0 nor 1 (0 when all are). */
+size_t rs_label_classes(const rs_dataset *d, size_t count[2]);
+/* RS_OK when both classes occur, else the "one class" error. */
+rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err);
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err);
 rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant,
                           rs_model *m, rs_error *err);

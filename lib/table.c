@@ -133,6 +133,16 @@ rs_format rs_table_format(const rs_table *t) { return t->frame ? RS_FORMAT_RSF :
 const char *rs_table_name(const rs_table *t) { return rs_in_name(t->in); }
 long rs_table_blank_lines(const rs_table *t) { return t->csv ? rs_csv_reader_blank_lines(t->csv) : 0; }
 
+int rs_table_has_col(const rs_table *t, const char *name, size_t *col)
+{
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (strcmp(t->names[i], name) == 0) {
+            *col = i;
+            return 1;
+        }
+    return 0;
+}
+
 rs_status rs_table_find_col(const rs_table *t, const char *name, const char *option,
                             size_t *col, rs_error *err)
 {

@@ -35,6 +35,10 @@ const char *rs_table_name(const rs_table *t);   /* "-" for stdin */
 rs_status rs_table_find_col(const rs_table *t, const char *name, const char *option,
                             size_t *col, rs_error *err);
 
+/* 1 and *col when a column is named exactly name (the first such), else 0:
+ * for optional columns, where absence is not an error. */
+int rs_table_has_col(const rs_table *t, const char *name, size_t *col);
+
 /* 1 record, 0 end, -1 error.  The record is valid until the next call. */
 int rs_table_next(rs_table *t, rs_record *rec, rs_error *err);
 rs_status rs_table_rewind(rs_table *t, rs_error *err);

@@ -16,25 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng)
-{
-    for (size_t i = 0; i < n * k; i += 2) {
-        double u = rs_rng_uniform(rng), v = rs_rng_uniform(rng);
-        double r = sqrt(-2 * log(u > 1e-300 ? u : 1e-300)) * scale;
-        f[i] = (float)(r * cos(6.283185307179586 * v));
-        if (i + 1 < n * k)
-            f[i + 1] = (float)(r * sin(6.283185307179586 * v));
-    }
-}
-
-float rs_dot(const float *x, const float *y, size_t k)
-{
-    float s = 0;
-    for (size_t j = 0; j < k; j++)
-        s += x[j] * y[j];
-    return s;
-}
-
 int rs_als_solve_exact(const float *item_factors, const double *yty, size_t k, double l2, double alpha,
                        const int32_t *items, const float *values, size_t n, float *x, double *work)
 {
@@ -162,14 +143,6 @@ static void scratch_free(float **s, int n_threads)
     free(s);
 }
 
-static void gram(const float *f, size_t n, size_t k, float *out)
-{
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)k, (int)n, 1.0f, f, (int)k, 0.0f, out, (int)k);
-    for (size_t i = 0; i < k; i++)   /* full symmetric, for the exact solves */
-        for (size_t j = 0; j < i; j++)
-            out[i * k + j] = out[j * k + i];
-}
-
 /* sum_u x'Y'Yx + sum_obs [c (1 - s)^2 - s^2] + l2 (|X|^2 + |Y|^2) */
 static double als_loss(const rs_csr *ui, const float *x, const float *y, const float *yty, size_t k, double l2,
                        double alpha)
@@ -212,21 +185,21 @@ rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     rs_factors_init(x, n_users, k, 0.01, &rng);
     rs_factors_init(y, n_items, k, 0.01, &rng);
     for (long it = 1; it <= iterations; it++) {
-        gram(y, n_items, k, g);
+        rs_gram(y, n_items, k, g);
         half_job users = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, widest, scratch};
         rs_parallel(p->threads, half_thread, &users);
-        gram(x, n_users, k, g);
+        rs_gram(x, n_users, k, g);
         half_job items = {&d->iu, y, x, g, k, l2, alpha, p->cg_steps, widest, scratch};
         rs_parallel(p->threads, half_thread, &items);
         if (p->progress) {
-            gram(y, n_items, k, g);
+            rs_gram(y, n_items, k, g);
             rs_progress_emit(p->progress, p->progress_ctx, "iteration %ld loss %.6g", it,
                              als_loss(&d->ui, x, y, g, k, l2, alpha));
         }
     }
     /* A last user half-step against the final item factors, so a user's
      * stored factors are what folding in their own history gives. */
-    gram(y, n_items, k, g);
+    rs_gram(y, n_items, k, g);
     half_job last = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, widest, scratch};
     rs_parallel(p->threads, half_thread, &last);
     free(g), scratch_free(scratch, p->threads);

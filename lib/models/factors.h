@@ -12,6 +12,9 @@ void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng);
 /* x . y over k floats, accumulated in float (the BLAS way). */
 float rs_dot(const float *x, const float *y, size_t k);
 
+/* out = F'F (k x k, both triangles) for F (n x k), by ssyrk. */
+void rs_gram(const float *f, size_t n, size_t k, float *out);
+
 /* ALS's exact solve for one user: (Y'Y + sum_i (c_i - 1) y_i y_i' + l2 I) x
  * = sum_i c_i y_i, c_i = 1 + alpha v_i, by Cholesky in double.  yty is
  * Y'Y (k x k).  work: k*k + k doubles.  Returns 0, or -1 if not positive

@@ -24,6 +24,17 @@ typedef struct {
     int failed;
 } knn_job;
 
+/* Insert c into best[0..*kept), sorted best first, holding at most keep. */
+static void keep_best(rs_scored *best, size_t *kept, size_t keep, rs_scored c)
+{
+    if (keep == 0 || (*kept == keep && !rs_scored_before(c, best[keep - 1])))
+        return;
+    size_t j = *kept < keep ? (*kept)++ : keep - 1;
+    for (; j > 0 && rs_scored_before(c, best[j - 1]); j--)
+        best[j] = best[j - 1];
+    best[j] = c;
+}
+
 static void knn_thread(void *ctx, int t, int n_threads)
 {
     knn_job *job = ctx;
@@ -68,23 +79,9 @@ static void knn_thread(void *ctx, int t, int n_threads)
             acc[f] = sim;
         }
         /* top-K over the touched entries only */
-        for (size_t i = 0; i < n_touched; i++) {
-            int32_t f = touched[i];
-            rs_scored c = {f, acc[f]};
-            if (c.score == -INFINITY)
-                continue;
-            if (kept < job->keep) {
-                best[kept++] = c;
-                for (size_t j = kept - 1; j > 0 && rs_scored_before(best[j], best[j - 1]); j--) {
-                    rs_scored tmp = best[j]; best[j] = best[j - 1]; best[j - 1] = tmp;
-                }
-            } else if (rs_scored_before(c, best[kept - 1])) {
-                best[kept - 1] = c;
-                for (size_t j = kept - 1; j > 0 && rs_scored_before(best[j], best[j - 1]); j--) {
-                    rs_scored tmp = best[j]; best[j] = best[j - 1]; best[j - 1] = tmp;
-                }
-            }
-        }
+        for (size_t i = 0; i < n_touched; i++)
+            if (acc[touched[i]] != -INFINITY)
+                keep_best(best, &kept, job->keep, (rs_scored){touched[i], acc[touched[i]]});
         job->counts[e] = (int32_t)kept;
         for (size_t i = 0; i < n_touched; i++)
             acc[touched[i]] = -INFINITY;

@@ -458,18 +458,13 @@ static rs_status owlqn(logistic *lg, double *theta, solve_report *rep, rs_error 
 
 static rs_status class_weights(const rs_dataset *d, const rs_sup_params *p, double *cw, rs_error *err)
 {
-    size_t count[2] = {0, 0};
-    for (size_t i = 0; i < d->n_rows; i++) {
-        if (d->y[i] != 0 && d->y[i] != 1)
-            return rs_error_set(err, RS_EDATA, NULL, 0,
-                                "logreg needs a 0/1 label, but row %zu of the training data has %g "
-                                "(use --model linreg for a number)", i + 1, d->y[i]);
-        count[d->y[i] == 1]++;
-    }
-    if (!count[0] || !count[1])
+    size_t count[2], other = rs_label_classes(d, count);
+    if (other)
         return rs_error_set(err, RS_EDATA, NULL, 0,
-                            "the label has one class (every one of the %zu rows is %d): nothing to learn",
-                            d->n_rows, count[1] ? 1 : 0);
+                            "logreg needs a 0/1 label, but row %zu of the training data has %g "
+                            "(use --model linreg for a number)", other, d->y[other - 1]);
+    if (rs_require_two_classes(d, count, err) != RS_OK)
+        return err->code;
     for (int c = 0; c < 2; c++)
         cw[c] = p->balanced ? (double)d->n_rows / (2.0 * (double)count[c]) : p->class_weight[c];
     return RS_OK;

@@ -161,7 +161,7 @@ double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const fl
 
 /* ---- training ---------------------------------------------------------- */
 
-static void standardize(const float *x, size_t d, const float *mean, const float *scale, float *out)
+void rs_mlp_standardize(const float *x, size_t d, const float *mean, const float *scale, float *out)
 {
     for (size_t j = 0; j < d; j++)
         out[j] = (x[j] - mean[j]) * scale[j];
@@ -227,22 +227,14 @@ static rs_status parse_shape(const rs_sup_params *p, const rs_dataset *d, rs_mlp
     else
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --activation '%s' (expected relu, tanh or sigmoid)",
                             act);
-    int binary = 1;
-    size_t ones = 0;
-    for (size_t i = 0; i < d->n_rows; i++) {
-        binary &= d->y[i] == 0 || d->y[i] == 1;
-        ones += d->y[i] == 1;
-    }
+    size_t count[2];
+    int binary = rs_label_classes(d, count) == 0;
     shape->bce = p->loss ? !strcmp(p->loss, "bce") : binary;
     if (p->loss && strcmp(p->loss, "bce") && strcmp(p->loss, "squared"))
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --loss '%s' (expected bce or squared)", p->loss);
     if (shape->bce && !binary)
         return rs_error_set(err, RS_EDATA, NULL, 0, "--loss bce needs a 0/1 label (use --loss squared)");
-    if (shape->bce && (ones == 0 || ones == d->n_rows))
-        return rs_error_set(err, RS_EDATA, NULL, 0,
-                            "the label has one class (every one of the %zu rows is %d): nothing to learn",
-                            d->n_rows, ones ? 1 : 0);
-    return RS_OK;
+    return shape->bce ? rs_require_two_classes(d, count, err) : RS_OK;
 }
 
 static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_sup_params *p,
@@ -326,7 +318,7 @@ static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
     for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
         size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
         for (size_t i = 0; i < rows; i++)
-            standardize(d->x + (r0 + i) * dim, dim, t->mean, t->scale, t->xb + i * dim);
+            rs_mlp_standardize(d->x + (r0 + i) * dim, dim, t->mean, t->scale, t->xb + i * dim);
         const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
         for (size_t i = 0; i < rows; i++) {
             double z = out[i], y = d->y[r0 + i];
@@ -374,7 +366,7 @@ static void batch_thread(void *ctx, int th, int n_threads)
     }
     for (size_t i = 0; i < n; i++) {
         size_t row = t->order[job->r0 + begin + i];
-        standardize(job->d->x + row * dim, dim, t->mean, t->scale, xb + i * dim);
+        rs_mlp_standardize(job->d->x + row * dim, dim, t->mean, t->scale, xb + i * dim);
         yb[i] = (float)job->d->y[row];
     }
     rs_rng rng;

@@ -36,6 +36,9 @@ const float *rs_mlp_forward(const rs_mlp_shape *shape, const float *params, cons
 double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const float *x, const float *y,
                         size_t n, float *grad, rs_mlp_work *w, float dropout, rs_rng *rng);
 
+/* One row's inputs as the network sees them: (x - mean) * scale. */
+void rs_mlp_standardize(const float *x, size_t d, const float *mean, const float *scale, float *out);
+
 /* A saved network: its shape, flat parameters and input standardisation
  * (new arrays the caller frees). */
 rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape, float **params,
