@@ -83,13 +83,7 @@ FUZZ_CC ?= clang
 FUZZERS := fuzz_model fuzz_csv
 fuzz: all
 	@mkdir -p build/fuzz/lib/models build/fuzz/corpus/fuzz_model
-	@printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n0,1,1\n' > build/fuzz/seed.csv
-	@$(BUILD)/bin/rs-train --model logreg --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/seed.rsm -q
-	@$(BUILD)/bin/rs-train --model mlp --hidden 2 --epochs 1 --label y -i build/fuzz/seed.csv -o build/fuzz/corpus/fuzz_model/mlp.rsm -q
-	@printf 'user,item,value\nu1,a,1\nu1,b,2\nu2,b,1\nu2,c,3\nu3,a,1\n' > build/fuzz/seed_reco.csv
-	@for kind in pop itemknn userknn mf als bpr ease; do \
-	  $(BUILD)/bin/rs-train --model $$kind --factors 2 --epochs 1 -i build/fuzz/seed_reco.csv \
-	    -o build/fuzz/corpus/fuzz_model/$$kind.rsm -q || exit 1; done
+	@scripts/fuzz-seeds $(CURDIR)/$(BUILD)/bin build/fuzz/corpus/fuzz_model
 	@for f in $(LIB_SRC); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -DRS_FUZZING -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	    $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
@@ -97,7 +91,7 @@ fuzz: all
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined $(BLAS_CFLAGS) -Ilib \
 	    tests/fuzz/$$z.c $(LIB_SRC:%.c=build/fuzz/%.o) $(LDLIBS) $(BLAS_LIBS) -lpthread -o build/fuzz/$$z || exit 1; \
 	  mkdir -p build/fuzz/corpus/$$z; \
-	  (cd build/fuzz && ./$$z -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus/$$z) || exit 1; done
+	  (cd build/fuzz && ./$$z -max_total_time=$(FUZZ_SECONDS) -max_len=16384 corpus/$$z) || exit 1; done
 
 demo: deps all
 	@BUILD=$(BUILD) scripts/demo

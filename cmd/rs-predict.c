@@ -366,7 +366,7 @@ int main(int argc, char **argv)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "-m MODEL.rsm is required");
     else if (!(model = rs_model_load(a.model_path, &err)))
         st = err.code;
-    else if (rs_reco_kind_known(rs_model_kind(model)))
+    else if (rs_kind_find(rs_model_kind(model)) && rs_kind_find(rs_model_kind(model))->family == RS_FAMILY_RECOMMENDER)
         st = predict_pairs(model, &a, &common, &err);
     else if (!(pr.scorer = rs_scorer_new(model, &err)))
         st = err.code;

@@ -370,7 +370,7 @@ static rs_status recommend(const rs_reco *r, const args *a, const rs_common *c, 
                                     : "are not in the model (a history cannot be folded into this kind)");
     if (st == RS_OK && c->verbose && !c->quiet)
         fprintf(stderr, "rs-recommend: %s model, %zu users (%ld from --history%s), %zu items, k %zu\n",
-                rs_reco_kind(r), au.n, au.fold_ins, au.history && au.history->unknown_items ? ", items unknown to the model skipped" : "",
+                rs_reco_kind(r)->name, au.n, au.fold_ins, au.history && au.history->unknown_items ? ", items unknown to the model skipped" : "",
                 rs_reco_n_items(r), k);
     if (st == RS_OK)
         st = write_recs(job, c, au.names, "user", err);
@@ -382,7 +382,7 @@ static rs_status similar(const rs_reco *r, const args *a, const rs_common *c, ru
 {
     if (!rs_reco_has_similar(r))
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--similar: a %s model has no item-to-item similarities",
-                            rs_reco_kind(r));
+                            rs_reco_kind(r)->name);
     id_list list = {0};
     FILE *probe = fopen(a->similar, "r");
     rs_status st = probe ? read_ids(a->similar, &c->table, a->item_col, "item", "--item-col", &list, err)
@@ -444,7 +444,7 @@ int main(int argc, char **argv)
         st = err.code;
     if (st == RS_OK && a.explain && !rs_reco_explains(reco))
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "--explain works with itemknn and ease models, not %s",
-                          rs_reco_kind(reco));
+                          rs_reco_kind(reco)->name);
     job.r = reco;
     if (st == RS_OK && a.exclude_path)
         st = item_mask(reco, a.exclude_path, &common.table, &a, "--item-col", &job.exclude, &unknown, &err);

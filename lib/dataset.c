@@ -166,3 +166,44 @@ void rs_dataset_free(rs_dataset *d)
     free(d->id_name);
     free(d);
 }
+
+size_t rs_label_classes(const rs_dataset *d, size_t count[2])
+{
+    size_t first_other = 0;
+    count[0] = count[1] = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        if (d->y[i] == 0 || d->y[i] == 1)
+            count[d->y[i] == 1]++;
+        else if (!first_other)
+            first_other = i + 1;
+    }
+    return first_other;
+}
+
+rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err)
+{
+    if (count[0] && count[1])
+        return RS_OK;
+    return rs_error_set(err, RS_EDATA, NULL, 0,
+                        "the label has one class (every one of the %zu rows is %d): nothing to learn", d->n_rows,
+                        count[1] ? 1 : 0);
+}
+
+rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)
+{
+    size_t dim = d->n_features, n_constant = 0;
+    for (size_t j = 0; j < dim; j++) {
+        float first = d->x[j];
+        constant[j] = 1;
+        for (size_t i = 1; i < d->n_rows && constant[j]; i++)
+            constant[j] = d->x[i * dim + j] == first;
+        if (constant[j]) {
+            n_constant++;
+            rs_warn(NULL, 0, "feature '%s' is constant (%g in every row): its weight is 0", d->names.items[j],
+                    (double)first);
+        }
+    }
+    if (n_constant == dim && d->n_rows > 1)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "every feature is constant: nothing to learn from");
+    return RS_OK;
+}

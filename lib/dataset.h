@@ -38,6 +38,15 @@ rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col,
 rs_status rs_row_parse(const rs_table *t, const rs_record *rec, const size_t *cols, size_t n, float *row,
                        rs_error *err);
 
+/* Rows per label class in count[0], count[1]; the 1-based row of the first
+ * label that is neither 0 nor 1 (0 when all are). */
+size_t rs_label_classes(const rs_dataset *d, size_t count[2]);
+/* RS_OK when both classes occur, else the "one class" error. */
+rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err);
+/* Mark constant features (warned about: their weight is 0); an error when
+ * every feature is constant. */
+rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err);
+
 /* A label: a number, or true/false in any case (1/0). */
 int rs_label_parse(const char *s, size_t len, double *out);
 

@@ -548,3 +548,42 @@ void rs_model_free(rs_model *m)
         munmap((void *)m->map, m->map_len);
     free(m);
 }
+
+rs_status rs_model_adopt_csr(rs_model *m, const char *name, rs_csr *c, rs_error *err)
+{
+    char key[64];
+    size_t nnz = rs_csr_nnz(c), n_rows = c->n_rows;
+    int32_t *ptr = c->ptr, *idx = c->idx;
+    float *val = c->val;
+    memset(c, 0, sizeof *c);
+    snprintf(key, sizeof key, "%s_ptr", name);
+    if (rs_model_adopt_i32(m, key, ptr, 1, n_rows + 1, err)) {
+        free(idx), free(val);
+        return err->code;
+    }
+    snprintf(key, sizeof key, "%s_idx", name);
+    if (rs_model_adopt_i32(m, key, idx, 1, nnz, err)) {
+        free(val);
+        return err->code;
+    }
+    snprintf(key, sizeof key, "%s_val", name);
+    return rs_model_adopt_tensor(m, key, val, 1, nnz, err);
+}
+
+rs_status rs_model_csr(const rs_model *m, const char *name, size_t n_rows, size_t n_cols, rs_csr *c,
+                       rs_error *err)
+{
+    char key[64];
+    size_t r1 = 0, c1 = 0, r2 = 0, c2 = 0, r3 = 0, c3 = 0;
+    snprintf(key, sizeof key, "%s_ptr", name);
+    const int32_t *ptr = rs_model_i32(m, key, &r1, &c1);
+    snprintf(key, sizeof key, "%s_idx", name);
+    const int32_t *idx = rs_model_i32(m, key, &r2, &c2);
+    snprintf(key, sizeof key, "%s_val", name);
+    const float *val = rs_model_tensor(m, key, &r3, &c3);
+    if (!ptr || !idx || !val || r1 * c1 != n_rows + 1 || r2 * c2 != r3 * c3 || (size_t)ptr[n_rows] != r2 * c2)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's %s matrix is missing or inconsistent", name);
+    /* A view into the read-only mapping: never written, never freed. */
+    *c = (rs_csr){n_rows, n_cols, (int32_t *)ptr, (int32_t *)idx, (float *)val};
+    return rs_csr_validate(c, name, err);
+}

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "idmap.h"
 #include "io.h"
+#include "sparse.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,10 @@ rs_status rs_model_add_copy(rs_model *m, const char *name, const float *data, si
                             rs_error *err);
 rs_status rs_model_save(const rs_model *m, const char *path, rs_error *err);
 
+/* Store a CSR as three tensors NAME_ptr, NAME_idx (int32), NAME_val; the
+ * model takes the arrays over (c is zeroed, also on error). */
+rs_status rs_model_adopt_csr(rs_model *m, const char *name, rs_csr *c, rs_error *err);
+
 /* A loaded (mmapped) model. */
 rs_model *rs_model_load(const char *path, rs_error *err);
 const char *rs_model_kind(const rs_model *m);
@@ -59,6 +64,10 @@ const float *rs_model_tensor(const rs_model *m, const char *name, size_t *rows, 
 /* The float tensor, when it is exactly rows x cols; else NULL and err set. */
 const float *rs_model_need(const rs_model *m, const char *name, size_t rows, size_t cols, rs_error *err);
 const int32_t *rs_model_i32(const rs_model *m, const char *name, size_t *rows, size_t *cols);
+/* A CSR view of NAME_ptr/_idx/_val (no copy: it lives as long as the
+ * mapping), validated against n_rows x n_cols. */
+rs_status rs_model_csr(const rs_model *m, const char *name, size_t n_rows, size_t n_cols, rs_csr *c,
+                       rs_error *err);
 /* A new idmap with the saved ids in their saved order, or NULL (err set). */
 rs_idmap *rs_model_ids_new(const rs_model *m, const char *name, rs_error *err);
 /* The header as "key value" lines (what rs-predict --describe prints). */

@@ -110,3 +110,16 @@ rs_status rs_csr_validate(const rs_csr *m, const char *what, rs_error *err)
     }
     return RS_OK;
 }
+
+int32_t rs_csr_find(const rs_csr *m, size_t row, int32_t col)
+{
+    int32_t lo = m->ptr[row], hi = m->ptr[row + 1];
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (m->idx[mid] < col)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->ptr[row + 1] && m->idx[lo] == col ? lo : -1;
+}

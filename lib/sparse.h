@@ -30,5 +30,7 @@ rs_status rs_csr_transpose(const rs_csr *m, rs_csr *out, rs_error *err);
 /* Check a CSR read from a file: monotone offsets, indices in range, sorted. */
 rs_status rs_csr_validate(const rs_csr *m, const char *what, rs_error *err);
 void rs_csr_free(rs_csr *m);
+/* The position of (row, col) in idx/val by binary search, or -1. */
+int32_t rs_csr_find(const rs_csr *m, size_t row, int32_t col);
 
 #endif

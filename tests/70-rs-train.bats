@@ -371,7 +371,7 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     check --model forest --label y -i cls.csv -o m.rsm;     assert_stderr --partial "unknown --model 'forest'"
     check --model logreg -i cls.csv -o m.rsm;               assert_stderr --partial "--label COL is required"
     check --model logreg --label y -i cls.csv;              assert_stderr --partial "-o MODEL.rsm is required"
-    check --model linreg --l1 1 --label y -i cls.csv -o m;  assert_stderr --partial "--l1 works with --model logreg only"
+    check --model linreg --l1 1 --label y -i cls.csv -o m;  assert_stderr --partial "--l1 is not an option of --model linreg"
     check --model logreg --l2 -1 --label y -i cls.csv -o m; assert_stderr --partial "invalid --l2 '-1'"
     check --model logreg --class-weight 1 --label y -o m;   assert_stderr --partial "invalid --class-weight '1'"
     check --model logreg --tol 2 --label y -o m;            assert_stderr --partial "invalid --tol '2'"

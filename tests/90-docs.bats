@@ -70,6 +70,8 @@ setup() {
         [ "$(($(wc -l < demo-out/recs_$m.csv) - 1))" -gt 0 ]
     done
     [ "$(echo "$output" | grep -cE '^ +([1-9]|10)  [0-9A-Z]+ ')" -eq 10 ]
-    [ -s demo-out/rejects.csv ] && [ -s demo-out/report.json ] && [ -s demo-out/propensity.rsm ]
+    [ -s demo-out/rejects.csv ]
+    [ -s demo-out/report.json ]
+    [ -s demo-out/propensity.rsm ]
     xmllint --noout demo-out/propensity.svg demo-out/recommend.svg
 }

@@ -9,7 +9,6 @@
 #include "factors.h"
 
 #include "../blas.h"
-#include "../reco.h"
 #include "../threads.h"
 
 #include <math.h>
@@ -167,12 +166,12 @@ static double als_loss(const rs_csr *ui, const float *x, const float *y, const f
     return loss + l2 * reg;
 }
 
-rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+static rs_status als_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
-    const rs_reco_params *p = d->p;
+    const rs_params *p = d->p;
     size_t k = (size_t)p->factors, n_users = d->ui.n_rows, n_items = d->ui.n_cols;
-    double l2 = p->l2 >= 0 ? p->l2 : 0.1, alpha = p->alpha >= 0 ? p->alpha : 1;
-    long iterations = p->epochs > 0 ? p->epochs : 15;
+    double l2 = p->l2, alpha = p->alpha;
+    long iterations = p->epochs;
     float *x = malloc((n_users * k + 1) * sizeof *x), *y = malloc((n_items * k + 1) * sizeof *y);
     size_t widest = widest_row(&d->ui) > widest_row(&d->iu) ? widest_row(&d->ui) : widest_row(&d->iu);
     float *g = malloc(k * k * sizeof *g), **scratch = scratch_new(p->threads, widest, k);
@@ -213,3 +212,29 @@ rs_status rs_als_train(const rs_reco_data *d, rs_model *m, rs_error *err)
         return free(y), err->code;
     return rs_model_adopt_tensor(m, "item_factors", y, n_items, k, err);
 }
+
+static const rs_kind_option als_options[] = {
+    {"factors", "64", 1, 4096, 0, 0, RS_SEARCH_LOG_INT, 8, 256, NULL, RS_SHARED},
+    {"epochs", "15", 1, 1e6, 0, 0, RS_SEARCH_INT, 5, 50, NULL, RS_SHARED},
+    {"l2", "0.1", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-3, 100, NULL, RS_SHARED},
+    {"alpha", "1", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 0.1, 100, NULL, RS_SHARED},
+    {"cg-steps", "3", 1, 1000, 0, 0, RS_SEARCH_INT, 2, 10, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_als = {
+    .name = "als",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "implicit: weighted ALS (Hu-Koren-Volinsky), conjugate-gradient solves",
+    .options = als_options,
+    .flags = RS_KIND_FOLDS_IN,
+    .quick_args = "--factors 2 --epochs 1",
+    .train_interactions = als_train,
+    .reco_load = rs_factors_load_als,
+    .work_new = rs_factors_work_new,
+    .work_free = rs_factors_work_free,
+    .score_block = rs_factors_score_block,
+    .score_pair = rs_factors_score_pair,
+    .similar = rs_factors_similar,
+    .unload = rs_factors_unload,
+};

@@ -9,7 +9,7 @@
  * every run; rs-train uses -j 1 for bpr unless --hogwild is given. */
 #include "factors.h"
 
-#include "../reco.h"
+#include "../logistic.h"
 #include "../threads.h"
 
 #include <math.h>
@@ -29,15 +29,7 @@ typedef struct {
 
 static int seen(const rs_csr *ui, size_t u, int32_t item)
 {
-    int32_t lo = ui->ptr[u], hi = ui->ptr[u + 1];
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (ui->idx[mid] < item)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < ui->ptr[u + 1] && ui->idx[lo] == item;
+    return rs_csr_find(ui, u, item) >= 0;
 }
 
 static void bpr_thread(void *ctx, int t, int n_threads)
@@ -76,7 +68,7 @@ static void bpr_thread(void *ctx, int t, int n_threads)
             z += xu[f] * (yi[f] - yj[f]);
         float g = 1 / (1 + expf(z));   /* sigma(-z) */
         if (job->want_loss)
-            loss += z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z));
+            loss += rs_log1p_exp_neg(z);
         job->bias[i] += lr * (g - l2 * job->bias[i]);
         job->bias[j] += lr * (-g - l2 * job->bias[j]);
         for (size_t f = 0; f < k; f++) {
@@ -89,12 +81,15 @@ static void bpr_thread(void *ctx, int t, int n_threads)
     job->loss[t] = loss;
 }
 
-rs_status rs_bpr_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+static rs_status bpr_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
-    const rs_reco_params *p = d->p;
+    rs_params hogwild_or_one = *d->p;
+    const rs_params *p = &hogwild_or_one;
+    if (!p->hogwild)   /* reproducible: one thread */
+        hogwild_or_one.threads = 1;
     size_t k = (size_t)p->factors, n_users = d->ui.n_rows, n_items = d->ui.n_cols;
-    double lr = p->lr > 0 ? p->lr : 0.05, l2 = p->l2 >= 0 ? p->l2 : 0.002;
-    long epochs = p->epochs > 0 ? p->epochs : 60;
+    double lr = p->lr, l2 = p->l2;
+    long epochs = p->epochs;
     float *x = malloc((n_users * k + 1) * sizeof *x), *y = malloc((n_items * k + 1) * sizeof *y);
     float *bias = calloc(n_items + 1, sizeof *bias);
     double *loss = calloc((size_t)p->threads, sizeof *loss);
@@ -132,3 +127,28 @@ rs_status rs_bpr_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     }
     return rs_model_adopt_tensor(m, "item_bias", bias, 1, n_items, err);
 }
+
+static const rs_kind_option bpr_options[] = {
+    {"factors", "64", 1, 4096, 0, 0, RS_SEARCH_LOG_INT, 8, 256, NULL, RS_SHARED},
+    {"epochs", "60", 1, 1e6, 0, 0, RS_SEARCH_INT, 10, 200, NULL, RS_SHARED},
+    {"lr", "0.05", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-3, 0.3, NULL, RS_SHARED},
+    {"l2", "0.002", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-5, 0.1, NULL, RS_SHARED},
+    {"hogwild", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_bpr = {
+    .name = "bpr",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "implicit: Bayesian personalised ranking by SGD",
+    .options = bpr_options,
+    .quick_args = "--factors 2 --epochs 1",
+    .train_interactions = bpr_train,
+    .reco_load = rs_factors_load_bpr,
+    .work_new = rs_factors_work_new,
+    .work_free = rs_factors_work_free,
+    .score_block = rs_factors_score_block,
+    .score_pair = rs_factors_score_pair,
+    .similar = rs_factors_similar,
+    .unload = rs_factors_unload,
+};

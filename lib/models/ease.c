@@ -5,17 +5,18 @@
  * to 2^24 users per pair); P by Cholesky (spotrf, spotri) with OpenBLAS on
  * -j threads.  Memory: 4 n_items^2 bytes while training and in the model. */
 #include "../blas.h"
-#include "../reco.h"
+#include "kind.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { USER_BLOCK = 256, MAX_ITEMS = 32768 };
 
-rs_status rs_ease_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
     size_t n = d->ui.n_cols, n_users = d->ui.n_rows;
-    double l2 = d->p->l2 >= 0 ? d->p->l2 : 500;
+    double l2 = d->p->l2;
     if (n > MAX_ITEMS)
         return rs_error_set(err, RS_EDATA, NULL, 0,
                             "ease holds an n_items x n_items matrix: %zu items would need %.1f GB (at most %d items; "
@@ -71,3 +72,85 @@ rs_status rs_ease_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     free(gram);
     return st;
 }
+
+/* ---- scoring: the history row times B, a block of users by one sgemm ---- */
+
+static void *ease_load(const rs_reco_base *b, rs_error *err)
+{
+    return (void *)rs_model_need(b->model, "weights", b->n_items, b->n_items, err);
+}
+
+/* The dense histories of a block: RS_RECO_BLOCK x n_items floats. */
+static void *ease_work_new(const rs_reco_base *b, const void *state)
+{
+    (void)state;
+    return malloc((RS_RECO_BLOCK * b->n_items + 1) * sizeof(float));
+}
+
+static void ease_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
+                             float *scores, void *work)
+{
+    const float *weights = state;   /* (n_items x n_items) */
+    float *block = work;            /* (n x n_items) */
+    memset(block, 0, n * b->n_items * sizeof *block);
+    for (size_t i = 0; i < n; i++) {
+        const int32_t *items;
+        const float *values;
+        if (rs_reco_source(b, &q[i]) < 0)
+            continue;
+        size_t h = rs_reco_history(b, &q[i], &items, &values);
+        for (size_t t = 0; t < h; t++)
+            block[i * b->n_items + (size_t)items[t]] = values[t];
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)b->n_items, (int)b->n_items, 1.0f, block,
+                (int)b->n_items, weights, (int)b->n_items, 0.0f, scores, (int)b->n_items);
+}
+
+static float ease_contribution(const rs_reco_base *b, const void *state, int32_t j, int32_t item)
+{
+    const float *weights = state;
+    return weights[(size_t)j * b->n_items + (size_t)item];
+}
+
+static float ease_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
+                             void *work)
+{
+    (void)work;
+    float s = 0;
+    if (rs_reco_pair_fallback(b, q, item, &s))
+        return s;
+    const int32_t *items;
+    const float *values;
+    size_t h = rs_reco_history(b, q, &items, &values);
+    for (size_t t = 0; t < h; t++)
+        s += values[t] * ease_contribution(b, state, items[t], item);
+    return s;
+}
+
+static void ease_similar(const rs_reco_base *b, const void *state, int32_t item, float *scores)
+{
+    const float *weights = state;
+    memcpy(scores, weights + (size_t)item * b->n_items, b->n_items * sizeof *scores);
+}
+
+static const rs_kind_option ease_options[] = {
+    {"l2", "500", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1, 10000, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_ease = {
+    .name = "ease",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "implicit: Steck's linear autoencoder, closed form (--l2)",
+    .options = ease_options,
+    .flags = RS_KIND_FOLDS_IN,
+    .quick_args = "",
+    .train_interactions = ease_train,
+    .reco_load = ease_load,
+    .work_new = ease_work_new,
+    .work_free = free,
+    .score_block = ease_score_block,
+    .score_pair = ease_score_pair,
+    .contribution = ease_contribution,
+    .similar = ease_similar,
+};

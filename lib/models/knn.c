@@ -4,7 +4,7 @@
  * the other dimension: idf (log(N / n)) or BM25 (k1 1.2, b 0.75).
  * Dot products come from one sparse pass per entity (its rows, then their
  * entries) into a dense accumulator; threads take ranges of entities. */
-#include "../reco.h"
+#include "kind.h"
 #include "../threads.h"
 #include "../topk.h"
 
@@ -131,14 +131,11 @@ static rs_status weighted_copy(const rs_csr *a, const char *weighting, rs_csr *o
     return RS_OK;
 }
 
-rs_status rs_knn_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+static rs_status knn_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
-    const rs_reco_params *p = d->p;
+    const rs_params *p = d->p;
     int item_based = !strcmp(p->kind, "itemknn");
-    double shrink = p->shrink >= 0 ? p->shrink : 10;
-    if (strcmp(p->weighting, "none") && strcmp(p->weighting, "idf") && strcmp(p->weighting, "bm25"))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --weighting '%s' (expected none, idf or bm25)",
-                            p->weighting);
+    double shrink = p->shrink;
     /* entity vectors: items over users (iu) or users over items (ui) */
     rs_csr a = {0}, b = {0};
     if (weighted_copy(item_based ? &d->iu : &d->ui, p->weighting, &a, err) || rs_csr_transpose(&a, &b, err)) {
@@ -193,3 +190,147 @@ rs_status rs_knn_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     free(norm), free(counts), free(kept);
     return st;
 }
+
+/* ---- scoring ------------------------------------------------------------ */
+
+/* The kept neighbours of each item (itemknn) or user (userknn): a view. */
+static void *knn_load(const rs_reco_base *b, size_t n, rs_error *err)
+{
+    rs_csr *neighbors = calloc(1, sizeof *neighbors);
+    if (!neighbors) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    if (rs_model_csr(b->model, "neighbors", n, n, neighbors, err) != RS_OK) {
+        free(neighbors);
+        return NULL;
+    }
+    return neighbors;
+}
+
+static void *itemknn_load(const rs_reco_base *b, rs_error *err) { return knn_load(b, b->n_items, err); }
+static void *userknn_load(const rs_reco_base *b, rs_error *err) { return knn_load(b, b->n_users, err); }
+
+/* The similarity of history item j to item, or 0. */
+static float itemknn_contribution(const rs_reco_base *b, const void *state, int32_t j, int32_t item)
+{
+    (void)b;
+    const rs_csr *nb = state;
+    int32_t at = rs_csr_find(nb, (size_t)j, item);
+    return at >= 0 ? nb->val[at] : 0;
+}
+
+static void itemknn_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
+                                float *scores, void *work)
+{
+    (void)work;
+    const rs_csr *nb = state;
+    for (size_t i = 0; i < n; i++) {
+        if (rs_reco_source(b, &q[i]) < 0)
+            continue;
+        float *row = scores + i * b->n_items;
+        memset(row, 0, b->n_items * sizeof *row);
+        const int32_t *items;
+        const float *values;
+        size_t h = rs_reco_history(b, &q[i], &items, &values);
+        for (size_t t = 0; t < h; t++)
+            for (int32_t k = nb->ptr[items[t]]; k < nb->ptr[items[t] + 1]; k++)
+                row[nb->idx[k]] += values[t] * nb->val[k];
+    }
+}
+
+static float itemknn_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
+                                void *work)
+{
+    (void)work;
+    float s = 0;
+    if (rs_reco_pair_fallback(b, q, item, &s))
+        return s;
+    const int32_t *items;
+    const float *values;
+    size_t h = rs_reco_history(b, q, &items, &values);
+    for (size_t t = 0; t < h; t++)
+        s += values[t] * itemknn_contribution(b, state, items[t], item);
+    return s;
+}
+
+static void itemknn_similar(const rs_reco_base *b, const void *state, int32_t item, float *scores)
+{
+    (void)b;
+    const rs_csr *nb = state;
+    for (int32_t k = nb->ptr[item]; k < nb->ptr[item + 1]; k++)
+        scores[nb->idx[k]] = nb->val[k];
+}
+
+/* userknn: the neighbours' seen items, weighted by similarity. */
+static void userknn_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
+                                float *scores, void *work)
+{
+    (void)work;
+    const rs_csr *nb = state;
+    for (size_t i = 0; i < n; i++) {
+        if (rs_reco_source(b, &q[i]) < 0)
+            continue;
+        float *row = scores + i * b->n_items;
+        memset(row, 0, b->n_items * sizeof *row);
+        int32_t user = q[i].user;
+        for (int32_t k = nb->ptr[user]; k < nb->ptr[user + 1]; k++) {
+            int32_t v = nb->idx[k];
+            for (int32_t s = b->seen.ptr[v]; s < b->seen.ptr[v + 1]; s++)
+                row[b->seen.idx[s]] += nb->val[k] * b->seen.val[s];
+        }
+    }
+}
+
+static float userknn_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
+                                void *work)
+{
+    (void)work;
+    const rs_csr *nb = state;
+    float s = 0;
+    if (rs_reco_pair_fallback(b, q, item, &s))
+        return s;
+    for (int32_t k = nb->ptr[q->user]; k < nb->ptr[q->user + 1]; k++) {
+        int32_t at = rs_csr_find(&b->seen, (size_t)nb->idx[k], item);
+        if (at >= 0)
+            s += nb->val[k] * b->seen.val[at];
+    }
+    return s;
+}
+
+#define KNN_OPTIONS                                                                        \
+    {"neighbors", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 10, 1000, NULL, RS_SHARED},             \
+    {"shrink", "10", 0, INFINITY, 0, 0, RS_SEARCH_LINEAR, 0, 100, NULL, RS_SHARED},                   \
+    {"weighting", "none", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_SHARED},                       \
+    {NULL}
+
+static const rs_kind_option knn_options[] = {KNN_OPTIONS};
+
+const rs_kind rs_kind_itemknn = {
+    .name = "itemknn",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "item-item cosine with shrinkage, --neighbors per item",
+    .options = knn_options,
+    .flags = RS_KIND_FOLDS_IN,
+    .quick_args = "",
+    .train_interactions = knn_train,
+    .reco_load = itemknn_load,
+    .score_block = itemknn_score_block,
+    .score_pair = itemknn_score_pair,
+    .contribution = itemknn_contribution,
+    .similar = itemknn_similar,
+    .unload = free,
+};
+
+const rs_kind rs_kind_userknn = {
+    .name = "userknn",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "user-user cosine with shrinkage, --neighbors per user",
+    .options = knn_options,
+    .quick_args = "",
+    .train_interactions = knn_train,
+    .reco_load = userknn_load,
+    .score_block = userknn_score_block,
+    .score_pair = userknn_score_pair,
+    .unload = free,
+};

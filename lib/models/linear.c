@@ -11,9 +11,10 @@
  * NEWTON_MAX features: Newton steps on the exact Hessian (X' D X via ssyrk,
  * one pass per step, a handful of steps) with a backtracking line search;
  * otherwise OWL-QN (L-BFGS for the orthant-wise L1 problem). */
-#include "../supervised.h"
+#include "kind.h"
 
 #include "../blas.h"
+#include "../logistic.h"
 #include "../metrics.h"
 #include "../threads.h"
 
@@ -34,7 +35,7 @@ typedef struct {
 /* ---- --valid: the current model on the validation table ---------------- */
 
 /* One progress line: log loss and ROC AUC (logistic) or RMSE (linear). */
-static void valid_progress(const rs_sup_params *p, const float *w, float bias, int logistic, long iteration)
+static void valid_progress(const rs_params *p, const float *w, float bias, int logistic, long iteration)
 {
     const rs_dataset *v = p->valid;
     if (!v || !p->progress || v->n_rows == 0)
@@ -52,7 +53,7 @@ static void valid_progress(const rs_sup_params *p, const float *w, float bias, i
             y[i] = t > 0.5;
             if (logistic) {
                 double sm = t > 0.5 ? m : -m;
-                loss += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
+                loss += rs_log1p_exp_neg(sm);
             } else {
                 loss += (m - t) * (m - t);
             }
@@ -100,7 +101,7 @@ static void normal_thread(void *ctx, int t, int n_threads)
     }
 }
 
-static rs_status linreg_fit(const problem *pb, const rs_sup_params *p, double *w, double *bias, rs_error *err)
+static rs_status linreg_fit(const problem *pb, const rs_params *p, double *w, double *bias, rs_error *err)
 {
     const rs_dataset *d = pb->d;
     size_t k = pb->k, T = (size_t)pb->n_threads;
@@ -194,8 +195,8 @@ static void logistic_thread(void *ctx, int t, int n_threads)
         for (size_t i = 0; i < rows; i++) {
             double y = pb->d->y[r0 + i], c = job->class_weight[y > 0.5], m = z[i] + job->bias;
             double sm = y > 0.5 ? m : -m;   /* margin s_i z_i */
-            loss += c * (sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm)));
-            double prob = 1 / (1 + exp(-m));
+            loss += c * rs_log1p_exp_neg(sm);
+            double prob = rs_sigmoid(m);
             r[i] = (float)(c * (prob - y));
             rsum += r[i];
             if (job->want_hess) {
@@ -222,7 +223,7 @@ static void logistic_thread(void *ctx, int t, int n_threads)
 
 typedef struct {
     problem pb;
-    const rs_sup_params *p;
+    const rs_params *p;
     double class_weight[2];
     float *w;                          /* (n_features) */
     double *loss, *grad_t, *hess_t;    /* per-thread partials */
@@ -456,7 +457,7 @@ static rs_status owlqn(logistic *lg, double *theta, solve_report *rep, rs_error 
     return RS_OK;
 }
 
-static rs_status class_weights(const rs_dataset *d, const rs_sup_params *p, double *cw, rs_error *err)
+static rs_status class_weights(const rs_dataset *d, const rs_params *p, double *cw, rs_error *err)
 {
     size_t count[2], other = rs_label_classes(d, count);
     if (other)
@@ -470,7 +471,7 @@ static rs_status class_weights(const rs_dataset *d, const rs_sup_params *p, doub
     return RS_OK;
 }
 
-static rs_status logreg_fit(const problem *pb, const rs_sup_params *p, double *w, double *bias,
+static rs_status logreg_fit(const problem *pb, const rs_params *p, double *w, double *bias,
                             solve_report *rep, rs_error *err)
 {
     size_t k = pb->k, kb = k + 1, T = (size_t)pb->n_threads, d = pb->d->n_features;
@@ -503,9 +504,13 @@ static rs_status logreg_fit(const problem *pb, const rs_sup_params *p, double *w
     return st;
 }
 
-rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant,
-                          rs_model *m, rs_error *err)
+static rs_status linear_train(const rs_dataset *d, const rs_params *params, const unsigned char *constant,
+                             rs_model *m, rs_error *err)
 {
+    rs_params derived = *params;
+    const rs_params *p = &derived;
+    if (derived.max_iter <= 0)   /* Newton needs few steps; OWL-QN many */
+        derived.max_iter = p->l1 > 0 || d->n_features + 1 > NEWTON_MAX ? 1000 : 100;
     size_t n_features = d->n_features;
     size_t *act = malloc((n_features + 1) * sizeof *act);
     double *w = calloc(n_features + 1, sizeof *w), bias = 0;
@@ -557,3 +562,102 @@ rs_status rs_linear_train(const rs_dataset *d, const rs_sup_params *p, const uns
     free(act), free(w);
     return st;
 }
+
+/* ---- scoring: one sgemv per batch --------------------------------------- */
+
+typedef struct {
+    int logistic;
+    size_t n_features;
+    const float *weights;   /* (n_features), in the model's mapping */
+    float bias;
+    float *z;               /* (RS_SCORE_BATCH) */
+} linear_model;
+
+static void linear_unload(void *state)
+{
+    linear_model *lm = state;
+    if (lm)
+        free(lm->z);
+    free(lm);
+}
+
+static void *linear_load(const rs_model *m, size_t n_features, rs_error *err)
+{
+    size_t rows, cols, brows, bcols;
+    const float *weights = rs_model_tensor(m, "weights", &rows, &cols);
+    const float *bias = rs_model_tensor(m, "bias", &brows, &bcols);
+    if (!weights || rows != 1 || cols != n_features || !bias || brows * bcols != 1) {
+        rs_error_set(err, RS_EDATA, NULL, 0, "the model's weights or bias tensor is missing or of the "
+                                             "wrong shape (expected 1 x %zu and 1 x 1)", n_features);
+        return NULL;
+    }
+    linear_model *lm = calloc(1, sizeof *lm);
+    if (!lm || !(lm->z = malloc(RS_SCORE_BATCH * sizeof *lm->z))) {
+        linear_unload(lm);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    lm->logistic = !strcmp(rs_model_kind(m), "logreg");
+    lm->n_features = n_features;
+    lm->weights = weights;
+    lm->bias = bias[0];
+    return lm;
+}
+
+static void linear_score(void *state, const float *rows, size_t n, double *scores)
+{
+    linear_model *lm = state;
+    size_t d = lm->n_features;
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0f, rows, (int)d, lm->weights, 1, 0.0f, lm->z, 1);
+    for (size_t i = 0; i < n; i++) {
+        double z = (double)lm->z[i] + lm->bias;
+        scores[i] = lm->logistic ? rs_sigmoid(z) : z;
+    }
+}
+
+static int linear_probability(const void *state)
+{
+    const linear_model *lm = state;
+    return lm->logistic;
+}
+
+static const rs_kind_option linreg_options[] = {
+    {"l2", "0", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-6, 100, NULL, RS_SHARED},
+    {NULL},
+};
+
+static const rs_kind_option logreg_options[] = {
+    {"l2", "1", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-4, 100, NULL, RS_SHARED},
+    {"l1", "0", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-4, 10, NULL, RS_SHARED},
+    {"class-weight", "1,1", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {"tol", "1e-6", 0, 1, 1, 1, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {"max-iter", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0,
+     "100 (Newton), or 1000 with --l1 or over 1023 features (OWL-QN)", RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_linreg = {
+    .name = "linreg",
+    .family = RS_FAMILY_SUPERVISED,
+    .summary = "least squares; ridge with --l2 (X'X by dsyrk, then Cholesky)",
+    .options = linreg_options,
+    .quick_args = "",
+    .train_rows = linear_train,
+    .rows_load = linear_load,
+    .rows_score = linear_score,
+    .rows_probability = linear_probability,
+    .unload = linear_unload,
+};
+
+const rs_kind rs_kind_logreg = {
+    .name = "logreg",
+    .family = RS_FAMILY_SUPERVISED,
+    .summary = "logistic regression, 0/1 label; L2/L1, class weights; Newton/OWL-QN",
+    .options = logreg_options,
+    .quick_args = "",
+    .train_rows = linear_train,
+    .rows_load = linear_load,
+    .rows_score = linear_score,
+    .rows_probability = linear_probability,
+    .unload = linear_unload,
+};

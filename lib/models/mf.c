@@ -11,7 +11,6 @@
  * product for every kind of factor model. */
 #include "factors.h"
 
-#include "../reco.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -111,14 +110,14 @@ static rs_status save(mf_state *s, const rs_csr *ui, rs_model *m, long epochs, r
     return st;
 }
 
-rs_status rs_mf_train(const rs_reco_data *d, rs_model *m, rs_error *err)
+static rs_status mf_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
-    const rs_reco_params *p = d->p;
+    const rs_params *p = d->p;
     const rs_csr *ui = &d->ui;
     size_t k = (size_t)p->factors, n_users = ui->n_rows, n_items = ui->n_cols, nnz = rs_csr_nnz(ui);
-    long epochs = p->epochs > 0 ? p->epochs : 60;
+    long epochs = p->epochs;
     mf_state s = {0};
-    s.k = k, s.lr = p->lr > 0 ? p->lr : 0.01, s.l2 = p->l2 >= 0 ? p->l2 : 0.1, s.lo = INFINITY, s.hi = -INFINITY;
+    s.k = k, s.lr = p->lr, s.l2 = p->l2, s.lo = INFINITY, s.hi = -INFINITY;
     s.svdpp = p->svdpp;
     if (!d->x->has_value)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "mf predicts ratings: the table needs a value column "
@@ -164,3 +163,29 @@ rs_status rs_mf_train(const rs_reco_data *d, rs_model *m, rs_error *err)
     free(s.p), free(s.q), free(s.y), free(s.bu), free(s.bi), free(s.implicit), free(users), free(order);
     return st;
 }
+
+static const rs_kind_option mf_options[] = {
+    {"factors", "64", 1, 4096, 0, 0, RS_SEARCH_LOG_INT, 8, 256, NULL, RS_SHARED},
+    {"epochs", "60", 1, 1e6, 0, 0, RS_SEARCH_INT, 10, 200, NULL, RS_SHARED},
+    {"lr", "0.01", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-3, 0.1, NULL, RS_SHARED},
+    {"l2", "0.1", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-3, 1, NULL, RS_SHARED},
+    {"svdpp", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_mf = {
+    .name = "mf",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "explicit ratings: biased matrix factorisation by SGD (--svdpp)",
+    .options = mf_options,
+    .flags = RS_KIND_NEEDS_VALUE,
+    .quick_args = "--factors 2 --epochs 1",
+    .train_interactions = mf_train,
+    .reco_load = rs_factors_load_mf,
+    .work_new = rs_factors_work_new,
+    .work_free = rs_factors_work_free,
+    .score_block = rs_factors_score_block,
+    .score_pair = rs_factors_score_pair,
+    .similar = rs_factors_similar,
+    .unload = rs_factors_unload,
+};

@@ -3,6 +3,7 @@
 #include "mlp.h"
 
 #include "../blas.h"
+#include "../logistic.h"
 #include "../metrics.h"
 #include "../threads.h"
 
@@ -125,8 +126,8 @@ double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const fl
         double z = out[i];
         if (shape->bce) {
             double sm = y[i] > 0.5f ? z : -z;
-            loss += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
-            dz[i] = (float)((1 / (1 + exp(-z)) - y[i]) / (double)n);
+            loss += rs_log1p_exp_neg(sm);
+            dz[i] = (float)((rs_sigmoid(z) - y[i]) / (double)n);
         } else {
             loss += 0.5 * (z - y[i]) * (z - y[i]);
             dz[i] = (float)((z - y[i]) / (double)n);
@@ -210,7 +211,7 @@ static rs_status alloc_threads(trainer *t, size_t np, size_t dim, rs_error *err)
     return RS_OK;
 }
 
-static rs_status parse_shape(const rs_sup_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
+static rs_status parse_shape(const rs_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
 {
     shape->n_layers = p->n_hidden + 1;
     shape->sizes[0] = d->n_features;
@@ -237,7 +238,7 @@ static rs_status parse_shape(const rs_sup_params *p, const rs_dataset *d, rs_mlp
     return shape->bce ? rs_require_two_classes(d, count, err) : RS_OK;
 }
 
-static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_sup_params *p,
+static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_params *p,
                               const unsigned char *constant, rs_error *err)
 {
     if (parse_shape(p, d, &t->shape, err) != RS_OK)
@@ -294,7 +295,7 @@ static void init_params(trainer *t, rs_rng *rng)
 }
 
 /* Adam with bias correction; l2 decays weights, not biases. */
-static void adam_step(trainer *t, const rs_sup_params *p, long step)
+static void adam_step(trainer *t, const rs_params *p, long step)
 {
     const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
     double c1 = 1 - pow(beta1, (double)step), c2 = 1 - pow(beta2, (double)step);
@@ -324,7 +325,7 @@ static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
             double z = out[i], y = d->y[r0 + i];
             if (t->shape.bce) {
                 double sm = y > 0.5 ? z : -z;
-                total += sm > 0 ? log1p(exp(-sm)) : -sm + log1p(exp(sm));
+                total += rs_log1p_exp_neg(sm);
             } else {
                 total += 0.5 * (z - y) * (z - y);
             }
@@ -379,7 +380,7 @@ static void batch_thread(void *ctx, int th, int n_threads)
 
 /* One pass in a seeded order; each mini-batch split over the threads, the
  * slices' gradients added in thread order (the same -j, the same bytes). */
-static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs_rng *rng, long *step)
+static double train_epoch(trainer *t, const rs_dataset *d, const rs_params *p, rs_rng *rng, long *step)
 {
     size_t n = d->n_rows, batch = (size_t)p->batch, np = rs_mlp_n_params(&t->shape);
     for (size_t i = n; i > 1; i--) {   /* Fisher-Yates */
@@ -406,7 +407,7 @@ static double train_epoch(trainer *t, const rs_dataset *d, const rs_sup_params *
     return total / (double)n;
 }
 
-static rs_status save_network(trainer *t, const rs_sup_params *p, rs_model *m, long epochs_run, long best_epoch,
+static rs_status save_network(trainer *t, const rs_params *p, rs_model *m, long epochs_run, long best_epoch,
                               double best_loss, rs_error *err)
 {
     static const char *const act_names[] = {"relu", "tanh", "sigmoid"};
@@ -443,7 +444,7 @@ static rs_status save_network(trainer *t, const rs_sup_params *p, rs_model *m, l
     return RS_OK;
 }
 
-static rs_status fit(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs_model *m, rs_error *err)
+static rs_status fit(trainer *t, const rs_dataset *d, const rs_params *p, rs_model *m, rs_error *err)
 {
     rs_rng rng;
     rs_rng_seed(&rng, p->seed);
@@ -478,8 +479,8 @@ static rs_status fit(trainer *t, const rs_dataset *d, const rs_sup_params *p, rs
     return save_network(t, p, m, epoch - 1, best_epoch, best_loss, err);
 }
 
-rs_status rs_mlp_train(const rs_dataset *d, const rs_sup_params *p, const unsigned char *constant, rs_model *m,
-                       rs_error *err)
+static rs_status mlp_train(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
+                          rs_error *err)
 {
     trainer t = {0};
     rs_status st = trainer_init(&t, d, p, constant, err);
@@ -550,3 +551,87 @@ rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape,
     }
     return RS_OK;
 }
+
+/* ---- scoring ------------------------------------------------------------ */
+
+typedef struct {
+    rs_mlp_shape shape;
+    size_t n_features;
+    float *params, *mean, *scale;   /* owned copies */
+    float *xb;                      /* (RS_SCORE_BATCH x n_features) standardised rows */
+    rs_mlp_work *work;
+} mlp_model;
+
+static void mlp_unload(void *state)
+{
+    mlp_model *mm = state;
+    if (!mm)
+        return;
+    free(mm->params), free(mm->mean), free(mm->scale), free(mm->xb);
+    rs_mlp_work_free(mm->work);
+    free(mm);
+}
+
+static void *mlp_load(const rs_model *m, size_t n_features, rs_error *err)
+{
+    mlp_model *mm = calloc(1, sizeof *mm);
+    if (!mm) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    mm->n_features = n_features;
+    if (rs_mlp_load(m, n_features, &mm->shape, &mm->params, &mm->mean, &mm->scale, err) != RS_OK) {
+        mlp_unload(mm);
+        return NULL;
+    }
+    if (!(mm->xb = malloc(RS_SCORE_BATCH * n_features * sizeof *mm->xb)) ||
+        !(mm->work = rs_mlp_work_new(&mm->shape, RS_SCORE_BATCH))) {
+        mlp_unload(mm);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    return mm;
+}
+
+static void mlp_score(void *state, const float *rows, size_t n, double *scores)
+{
+    mlp_model *mm = state;
+    size_t d = mm->n_features;
+    for (size_t i = 0; i < n; i++)
+        rs_mlp_standardize(rows + i * d, d, mm->mean, mm->scale, mm->xb + i * d);
+    const float *out = rs_mlp_forward(&mm->shape, mm->params, mm->xb, n, mm->work, 0, NULL);
+    for (size_t i = 0; i < n; i++)
+        scores[i] = mm->shape.bce ? rs_sigmoid(out[i]) : out[i];
+}
+
+static int mlp_probability(const void *state)
+{
+    const mlp_model *mm = state;
+    return mm->shape.bce;
+}
+
+static const rs_kind_option mlp_options[] = {
+    {"hidden", "64", 1, 65536, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {"activation", "relu", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_SHARED},
+    {"loss", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "bce for a 0/1 label, else squared", RS_SHARED},
+    {"dropout", "0", 0, 1, 0, 1, RS_SEARCH_LINEAR, 0, 0.5, NULL, RS_SHARED},
+    {"lr", "0.001", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-4, 1e-2, NULL, RS_SHARED},
+    {"l2", "0", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-6, 1e-2, NULL, RS_SHARED},
+    {"epochs", "20", 1, 1e6, 0, 0, RS_SEARCH_INT, 5, 100, NULL, RS_SHARED},
+    {"batch", "256", 1, 1 << 20, 0, 0, RS_SEARCH_LOG_INT, 32, 1024, NULL, RS_SHARED},
+    {"patience", "3", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_mlp = {
+    .name = "mlp",
+    .family = RS_FAMILY_SUPERVISED,
+    .summary = "neural network: hidden layers, Adam on mini-batches, early stopping",
+    .options = mlp_options,
+    .quick_args = "--hidden 2 --epochs 1",
+    .train_rows = mlp_train,
+    .rows_load = mlp_load,
+    .rows_score = mlp_score,
+    .rows_probability = mlp_probability,
+    .unload = mlp_unload,
+};

@@ -12,7 +12,7 @@
 #define RS_MLP_H
 
 #include "../rng.h"
-#include "../supervised.h"
+#include "kind.h"
 
 enum { RS_ACT_RELU, RS_ACT_TANH, RS_ACT_SIGMOID };
 

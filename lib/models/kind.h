@@ -1,0 +1,254 @@
+/* kind.h — the one interface every model kind implements.
+ *
+ * A kind is one `const rs_kind` in its own file under lib/models/ (a family
+ * of close kinds may share a file) plus one line in lib/models/kinds.def.
+ * Everything else — rs-train's option parsing and checking, --help and
+ * --list-models, rs-predict, rs-recommend, the fuzz seeds and the docs
+ * tests — reads the registry (registry.c) and serves the kind unchanged.
+ *
+ * A kind holds:
+ *   - its name, family (what it trains on and how it is scored) and a
+ *     one-line summary;
+ *   - its option table: every option it accepts, with the default, the
+ *     valid range and the range and scale a search explores.  Defaults shown
+ *     by --help, written in the man page and recorded in the model file all
+ *     come from this table.  An option the kind does not list is a usage
+ *     error naming the option and the kind;
+ *   - its functions: training into an rs_model (the kind writes its own
+ *     header keys and tensors), and scoring a loaded model.
+ *
+ * Ownership: a kind's load() returns state the kind frees with unload();
+ * its work_new() scratch is per thread and freed with work_free().  Views
+ * into the model (rs_model_need, rs_model_csr) are borrowed from the mapped
+ * file and live as long as the rs_model. */
+#ifndef RS_KIND_H
+#define RS_KIND_H
+
+#include "../dataset.h"
+#include "../error.h"
+#include "../interactions.h"
+#include "../model.h"
+#include "../progress.h"
+#include "../sparse.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { RS_MLP_MAX_HIDDEN = 8 };
+
+/* ---- parameters --------------------------------------------------------- */
+
+/* The parameters of every kind in one struct.  rs_params_init() fills the
+ * kind's defaults from its option table; rs_params_set() parses one option
+ * for the kind.  Fields a kind does not list keep 0. */
+typedef struct {
+    const char *kind;
+    /* the run */
+    int threads;
+    uint64_t seed;
+    rs_progress_fn progress;
+    void *progress_ctx;
+    /* supervised data */
+    const char *label, *id;     /* names recorded in the model */
+    const rs_dataset *valid;    /* NULL or a table with the same features */
+    /* recommender data */
+    const rs_table_options *table;
+    const char *item_col;       /* content: item column of item_features */
+    /* options (see each kind's table for which it uses) */
+    double l2, l1;              /* penalties: l2/2 |w|^2 + l1 |w|_1 (bias free) */
+    int balanced;               /* class weights n / (2 n_class) */
+    double class_weight[2];     /* else these */
+    double tol;                 /* logreg: stop when |grad| <= tol |grad_0| */
+    long max_iter;              /* 0: derived from the data */
+    size_t hidden[RS_MLP_MAX_HIDDEN], n_hidden;
+    const char *activation;     /* relu, tanh, sigmoid */
+    const char *loss;           /* bce or squared; NULL: bce for 0/1 labels */
+    double dropout, lr;
+    long epochs, batch, patience;
+    long factors;
+    double alpha;               /* als: confidence slope */
+    long cg_steps;              /* als: conjugate-gradient steps per solve */
+    int svdpp, hogwild;
+    long neighbors;             /* knn: neighbours kept per item/user */
+    double shrink;              /* knn: cosine shrinkage */
+    const char *weighting;      /* knn: none, idf, bm25 */
+    double recent_days;         /* pop: 0 = all time */
+    const char *item_features;  /* content: item,text table */
+    /* the values of kind-own options (their defaults too), as given */
+    struct {
+        const char *name, *value;
+    } own[16];
+    size_t n_own;
+} rs_params;
+
+/* How a search should draw an option's values. */
+typedef enum {
+    RS_SEARCH_NONE,      /* not searched (paths, switches of meaning) */
+    RS_SEARCH_LINEAR,    /* uniform in [search_lo, search_hi] */
+    RS_SEARCH_LOG,       /* log-uniform: penalties, rates */
+    RS_SEARCH_INT,       /* uniform integers */
+    RS_SEARCH_LOG_INT,   /* log-uniform integers: factors, neighbours */
+    RS_SEARCH_CHOICE     /* one of the option's choices */
+} rs_search_scale;
+
+typedef enum {
+    RS_OPTION_INT, RS_OPTION_REAL, RS_OPTION_FLAG, RS_OPTION_CHOICE, RS_OPTION_TEXT,
+    RS_OPTION_SIZES,          /* a list of sizes (mlp --hidden) */
+    RS_OPTION_CLASS_WEIGHT    /* balanced or W0,W1 */
+} rs_option_type;
+
+/* One option of one kind.  An option several kinds share (params.c) has
+ * its type, field in rs_params and help line there, and only the numbers
+ * here.  An option of this kind alone says its type, argument and help
+ * here too, and its value is read with rs_params_real() and friends: a new
+ * kind with new options is still one file. */
+typedef struct {
+    const char *name;            /* long option without "--" */
+    const char *dflt;            /* default as text; NULL: none, or derived from the data (note says how) */
+    double lo, hi;               /* valid range; lo_open/hi_open exclude the end */
+    unsigned char lo_open, hi_open;
+    rs_search_scale scale;
+    double search_lo, search_hi;
+    const char *note;            /* how a derived default is found, or NULL */
+    /* the kind's own options only: */
+    rs_option_type type;
+    const char *arg;             /* "N", "X"; NULL for a flag */
+    const char *choices;         /* CHOICE: "a,b,c" */
+    const char *help;
+} rs_kind_option;
+
+/* The tail of an entry for an option several kinds share (params.c). */
+#define RS_SHARED 0, NULL, NULL, NULL
+
+/* ---- recommenders ------------------------------------------------------- */
+
+/* Whom to score: a model user, or a history (items and values), or
+ * neither (popularity). */
+typedef struct {
+    int32_t user;            /* model index, or -1 */
+    const int32_t *items;    /* history, sorted ascending (may be NULL) */
+    const float *values;
+    size_t n_items;
+} rs_reco_query;
+
+/* What every loaded recommender holds, whatever its kind. */
+typedef struct {
+    const rs_model *model;
+    unsigned flags;             /* the kind's RS_KIND_* */
+    size_t n_users, n_items;
+    rs_csr seen;                /* users x items: the training interactions (view) */
+    const float *popularity;    /* (n_items): the fallback */
+} rs_reco_base;
+
+enum { RS_RECO_BLOCK = 128, RS_SCORE_BATCH = 1024 };
+
+/* Training input of a recommender kind. */
+typedef struct {
+    const rs_interactions *x;
+    const rs_params *p;
+    rs_csr ui;       /* users x items, duplicates summed */
+    rs_csr iu;       /* its transpose */
+    rs_csr content;  /* content: items x tokens (term counts) */
+} rs_reco_data;
+
+/* What a query is scored from: 1 its history, 0 the model user, -1 nothing
+ * (the popularity fallback). */
+int rs_reco_source(const rs_reco_base *b, const rs_reco_query *q);
+/* The query's history: its own (source 1) or the model user's seen items. */
+size_t rs_reco_history(const rs_reco_base *b, const rs_reco_query *q, const int32_t **items, const float **values);
+
+/* ---- the kind ----------------------------------------------------------- */
+
+typedef enum { RS_FAMILY_SUPERVISED, RS_FAMILY_RECOMMENDER } rs_family;
+
+enum {
+    RS_KIND_FOLDS_IN = 1,      /* a --history can be folded in */
+    RS_KIND_SERVES_ALL = 4,    /* scores any query (no user needed): pop */
+    RS_KIND_NEEDS_VALUE = 8,   /* training needs a value column (ratings) */
+};
+
+typedef struct rs_kind rs_kind;
+struct rs_kind {
+    const char *name;
+    rs_family family;
+    const char *summary;             /* one line for --help and --list-models */
+    const rs_kind_option *options;   /* ends with {NULL} */
+    unsigned flags;
+    const char *quick_args;          /* options for a tiny quick run: fuzz seeds, docs tests */
+
+    /* supervised: train on rows; load a model for scoring rows */
+    rs_status (*train_rows)(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
+                            rs_error *err);
+    void *(*rows_load)(const rs_model *m, size_t n_features, rs_error *err);
+    /* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
+    void (*rows_score)(void *state, const float *rows, size_t n, double *scores);
+    int (*rows_probability)(const void *state);   /* 1: scores are probabilities */
+
+    /* recommenders: optional preparation before the CSR is built (may add
+     * items), then training (NULL: the popularity the shared code writes is
+     * the model) */
+    rs_status (*prepare)(rs_reco_data *d, rs_error *err);
+    rs_status (*train_interactions)(rs_reco_data *d, rs_model *m, rs_error *err);
+    void *(*reco_load)(const rs_reco_base *b, rs_error *err);
+    /* Per-thread scratch; NULL when the kind needs none. */
+    void *(*work_new)(const rs_reco_base *b, const void *state);
+    void (*work_free)(void *work);
+    /* Scores of every item for q[0..n) (n <= RS_RECO_BLOCK) into scores
+     * (n x n_items); rows of queries with source -1 are overwritten with
+     * popularity afterwards. */
+    void (*score_block)(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n, float *scores,
+                        void *work);
+    /* One (query, item) pair; item -1 is an item the model lacks. */
+    float (*score_pair)(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item, void *work);
+    /* The part of item's score due to history item j (NULL: no --explain). */
+    float (*contribution)(const rs_reco_base *b, const void *state, int32_t j, int32_t item);
+    /* Similarity of every item to item into scores (n_items), NULL: none. */
+    void (*similar)(const rs_reco_base *b, const void *state, int32_t item, float *scores);
+
+    void (*unload)(void *state);
+};
+
+/* A pair score every kind shares: 1 when it applies (item -1: 0; the
+ * popularity fallback), with the score in *score. */
+int rs_reco_pair_fallback(const rs_reco_base *b, const rs_reco_query *q, int32_t item, float *score);
+
+/* ---- the registry (registry.c) ------------------------------------------ */
+
+/* The kinds in registry order; *n their count. */
+const rs_kind *const *rs_kinds(size_t *n);
+/* The kind named name, or NULL. */
+const rs_kind *rs_kind_find(const char *name);
+/* "linreg, logreg, ... or ease" into buf (the list every message shows). */
+const char *rs_kind_names(char *buf, size_t size);
+/* The kind's entry for option name (without "--"), or NULL. */
+const rs_kind_option *rs_kind_option_find(const rs_kind *kind, const char *name);
+
+/* ---- options (params.c) ------------------------------------------------- */
+
+/* An option any kind may take: its type, argument name and help line. */
+typedef struct {
+    const char *name;
+    rs_option_type type;
+    const char *arg;          /* "N", "X", "FILE"; NULL for a flag */
+    const char *choices;      /* CHOICE: "none,idf,bm25" */
+    const char *help;
+} rs_option_def;
+
+/* Every kind option (shared, then each kind's own), in --help order; *n
+ * their count. */
+const rs_option_def *rs_option_defs(size_t *n);
+const rs_option_def *rs_option_def_find(const char *name);
+
+/* Zero p and fill the kind's defaults. */
+rs_status rs_params_init(rs_params *p, const rs_kind *kind, rs_error *err);
+/* Parse --name arg for the kind: an option the kind does not list, or a
+ * value out of its range, is RS_EUSAGE naming both. */
+rs_status rs_params_set(rs_params *p, const rs_kind *kind, const char *name, const char *arg, rs_error *err);
+/* The value of a kind-own option (checked when it was set). */
+double rs_params_real(const rs_params *p, const char *name);
+long rs_params_int(const rs_params *p, const char *name);
+const char *rs_params_text(const rs_params *p, const char *name);
+/* "0 < X <= 10" for the kind's option into buf. */
+const char *rs_kind_option_range(const rs_kind_option *o, char *buf, size_t size);
+
+#endif

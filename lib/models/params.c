@@ -1,0 +1,278 @@
+/* params.c — the options a kind may take: their types, fields and help
+ * lines (one table), and parsing them for a kind against the kind's own
+ * defaults and ranges (its table in its file). */
+#include "kind.h"
+
+#include "../num.h"
+#include "../strlist.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELD(f) offsetof(rs_params, f)
+
+typedef struct {
+    rs_option_def def;
+    size_t offset;      /* its field in rs_params */
+} option_entry;
+
+/* In --help order: the supervised options, then the recommenders'. */
+static const option_entry entries[] = {
+    {{"l2", RS_OPTION_REAL, "X", NULL, "L2 penalty"}, FIELD(l2)},
+    {{"l1", RS_OPTION_REAL, "X", NULL, "L1 penalty"}, FIELD(l1)},
+    {{"class-weight", RS_OPTION_CLASS_WEIGHT, "W", NULL, "balanced (n / (2 n_class)) or W0,W1"}, 0},
+    {{"tol", RS_OPTION_REAL, "X", NULL, "stop when |gradient| <= X |initial gradient|"}, FIELD(tol)},
+    {{"max-iter", RS_OPTION_INT, "N", NULL, "iteration cap; not converging is a warning"}, FIELD(max_iter)},
+    {{"hidden", RS_OPTION_SIZES, "LIST", NULL, "hidden layer sizes, e.g. 64,32; 0 for none; at most 8"}, 0},
+    {{"activation", RS_OPTION_CHOICE, "F", "relu,tanh,sigmoid", "hidden units' activation"}, FIELD(activation)},
+    {{"loss", RS_OPTION_CHOICE, "L", "bce,squared", "training loss"}, FIELD(loss)},
+    {{"dropout", RS_OPTION_REAL, "P", NULL, "drop hidden units with probability P"}, FIELD(dropout)},
+    {{"lr", RS_OPTION_REAL, "X", NULL, "learning rate (Adam step; SGD step)"}, FIELD(lr)},
+    {{"epochs", RS_OPTION_INT, "N", NULL, "passes over the data (als: iterations)"}, FIELD(epochs)},
+    {{"batch", RS_OPTION_INT, "N", NULL, "rows per mini-batch"}, FIELD(batch)},
+    {{"patience", RS_OPTION_INT, "N", NULL, "with --valid, stop after N epochs without a better loss"},
+     FIELD(patience)},
+    {{"factors", RS_OPTION_INT, "N", NULL, "latent factors"}, FIELD(factors)},
+    {{"alpha", RS_OPTION_REAL, "X", NULL, "confidence slope: 1 + alpha x value"}, FIELD(alpha)},
+    {{"cg-steps", RS_OPTION_INT, "N", NULL, "conjugate-gradient steps per solve"}, FIELD(cg_steps)},
+    {{"svdpp", RS_OPTION_FLAG, NULL, NULL, "add SVD++'s implicit-feedback term"}, FIELD(svdpp)},
+    {{"hogwild", RS_OPTION_FLAG, NULL, NULL, "use -j threads without locks (faster, runs differ)"},
+     FIELD(hogwild)},
+    {{"neighbors", RS_OPTION_INT, "N", NULL, "neighbours kept per item (user)"}, FIELD(neighbors)},
+    {{"shrink", RS_OPTION_REAL, "X", NULL, "cosine shrinkage"}, FIELD(shrink)},
+    {{"weighting", RS_OPTION_CHOICE, "W", "none,idf,bm25", "weighting of the other dimension"}, FIELD(weighting)},
+    {{"recent", RS_OPTION_REAL, "DAYS", NULL, "count only the last DAYS before the newest interaction"},
+     FIELD(recent_days)},
+    {{"item-features", RS_OPTION_TEXT, "FILE", NULL, "item,attribute... table (item column by --item-col)"},
+     FIELD(item_features)},
+};
+
+enum { N_ENTRIES = sizeof entries / sizeof entries[0], MAX_DEFS = 256 };
+
+static const option_entry *entry_find(const char *name)
+{
+    for (size_t i = 0; i < N_ENTRIES; i++)
+        if (!strcmp(entries[i].def.name, name))
+            return &entries[i];
+    return NULL;
+}
+
+const rs_option_def *rs_option_defs(size_t *n)
+{
+    static rs_option_def defs[MAX_DEFS];
+    static size_t n_defs;
+    if (n_defs == 0) {   /* the shared options, then each kind's own, once */
+        for (size_t i = 0; i < N_ENTRIES; i++)
+            defs[n_defs++] = entries[i].def;
+        size_t n_kinds;
+        const rs_kind *const *kinds = rs_kinds(&n_kinds);
+        for (size_t k = 0; k < n_kinds; k++)
+            for (const rs_kind_option *o = kinds[k]->options; o->name && n_defs < MAX_DEFS; o++) {
+                size_t d = 0;
+                while (d < n_defs && strcmp(defs[d].name, o->name))
+                    d++;
+                if (d == n_defs)
+                    defs[n_defs++] = (rs_option_def){o->name, o->type, o->arg, o->choices, o->help};
+            }
+    }
+    *n = n_defs;
+    return defs;
+}
+
+const rs_option_def *rs_option_def_find(const char *name)
+{
+    size_t n;
+    const rs_option_def *defs = rs_option_defs(&n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(defs[i].name, name))
+            return &defs[i];
+    return NULL;
+}
+
+const char *rs_kind_option_range(const rs_kind_option *o, char *buf, size_t size)
+{
+    char lo[32], hi[32];
+    snprintf(lo, sizeof lo, "%.10g", o->lo);
+    snprintf(hi, sizeof hi, "%.10g", o->hi);
+    if (isinf(o->hi))
+        snprintf(buf, size, "X %s %s", o->lo_open ? ">" : ">=", lo);
+    else
+        snprintf(buf, size, "%s %s X %s %s", lo, o->lo_open ? "<" : "<=", o->hi_open ? "<" : "<=", hi);
+    return buf;
+}
+
+static int in_range(const rs_kind_option *o, double v)
+{
+    return (o->lo_open ? v > o->lo : v >= o->lo) && (o->hi_open ? v < o->hi : v <= o->hi);
+}
+
+static rs_status invalid(const rs_kind_option *o, const char *arg, const char *expected, rs_error *err)
+{
+    char range[96];
+    return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --%s '%s' (expected %s)", o->name, arg,
+                        expected ? expected : rs_kind_option_range(o, range, sizeof range));
+}
+
+static rs_status parse_sizes(rs_params *p, const rs_kind_option *o, const char *arg, rs_error *err)
+{
+    p->n_hidden = 0;
+    if (!strcmp(arg, "0"))
+        return RS_OK;
+    rs_strlist sizes = {0};
+    rs_status st = rs_strlist_push_split(&sizes, arg) < 0 ? rs_error_nomem(err) : RS_OK;
+    for (size_t i = 0; st == RS_OK && i < sizes.n; i++) {
+        long v;
+        if (i >= RS_MLP_MAX_HIDDEN || rs_parse_long_arg(sizes.items[i], (long)o->lo, (long)o->hi, &v) < 0)
+            st = invalid(o, arg, "up to 8 sizes 1..65536, e.g. 64,32", err);
+        else
+            p->hidden[p->n_hidden++] = (size_t)v;
+    }
+    rs_strlist_free(&sizes);
+    return st;
+}
+
+static rs_status parse_class_weight(rs_params *p, const rs_kind_option *o, const char *arg, rs_error *err)
+{
+    if (!strcmp(arg, "balanced")) {
+        p->balanced = 1;
+        return RS_OK;
+    }
+    const char *comma = strchr(arg, ',');
+    char w0[64];
+    if (!comma || comma - arg >= (long)sizeof w0)
+        return invalid(o, arg, "balanced or W0,W1", err);
+    snprintf(w0, sizeof w0, "%.*s", (int)(comma - arg), arg);
+    if (rs_parse_double_arg(w0, &p->class_weight[0]) < 0 || rs_parse_double_arg(comma + 1, &p->class_weight[1]) < 0 ||
+        !(p->class_weight[0] > 0) || !(p->class_weight[1] > 0))
+        return invalid(o, arg, "balanced or W0,W1, both > 0", err);
+    p->balanced = 0;
+    return RS_OK;
+}
+
+static rs_status parse_choice(const rs_option_def *d, const rs_kind_option *o, const char *arg, const char **out,
+                              rs_error *err)
+{
+    size_t len = strlen(arg);
+    for (const char *c = d->choices; *c;) {
+        const char *comma = strchr(c, ',');
+        size_t n = comma ? (size_t)(comma - c) : strlen(c);
+        if (n == len && !memcmp(c, arg, n)) {
+            *out = arg;
+            return RS_OK;
+        }
+        c += n + (comma != NULL);
+    }
+    char expected[128];
+    snprintf(expected, sizeof expected, "one of %s", d->choices);
+    return invalid(o, arg, expected, err);
+}
+
+/* A kind-own option: checked as its type says, kept as text. */
+static rs_status set_own(rs_params *p, const rs_kind_option *o, const char *arg, rs_error *err)
+{
+    double v;
+    long n;
+    const char *choice;
+    rs_option_def def = {o->name, o->type, o->arg, o->choices, o->help};
+    if ((o->type == RS_OPTION_INT && rs_parse_long_arg(arg, (long)o->lo, (long)fmin(o->hi, 9e18), &n) < 0) ||
+        (o->type == RS_OPTION_REAL && (rs_parse_double_arg(arg, &v) < 0 || !in_range(o, v))))
+        return invalid(o, arg, NULL, err);
+    if (o->type == RS_OPTION_CHOICE && parse_choice(&def, o, arg, &choice, err) != RS_OK)
+        return err->code;
+    size_t i = 0;
+    while (i < p->n_own && strcmp(p->own[i].name, o->name))
+        i++;
+    if (i == sizeof p->own / sizeof p->own[0])
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s: too many options of one kind", o->name);
+    p->own[i].name = o->name;
+    p->own[i].value = o->type == RS_OPTION_FLAG ? (strcmp(arg, "off") ? "1" : "0") : arg;
+    p->n_own += i == p->n_own;
+    return RS_OK;
+}
+
+static const char *own_value(const rs_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_own; i++)
+        if (!strcmp(p->own[i].name, name))
+            return p->own[i].value;
+    return NULL;
+}
+
+double rs_params_real(const rs_params *p, const char *name)
+{
+    const char *v = own_value(p, name);
+    return v ? strtod(v, NULL) : 0;
+}
+
+long rs_params_int(const rs_params *p, const char *name)
+{
+    const char *v = own_value(p, name);
+    return v ? strtol(v, NULL, 10) : 0;
+}
+
+const char *rs_params_text(const rs_params *p, const char *name)
+{
+    return own_value(p, name);
+}
+
+/* arg into the field of entry e (or the kind-own option), checked against
+ * the kind's range. */
+static rs_status parse_value(rs_params *p, const option_entry *e, const rs_kind_option *o, const char *arg,
+                             rs_error *err)
+{
+    if (!e)
+        return set_own(p, o, arg, err);
+    char *field = (char *)p + e->offset;
+    double v;
+    long n;
+    switch (e->def.type) {
+    case RS_OPTION_INT:
+        if (rs_parse_long_arg(arg, (long)o->lo, (long)fmin(o->hi, 9e18), &n) < 0)
+            return invalid(o, arg, NULL, err);
+        *(long *)(void *)field = n;
+        return RS_OK;
+    case RS_OPTION_REAL:
+        if (rs_parse_double_arg(arg, &v) < 0 || !in_range(o, v))
+            return invalid(o, arg, NULL, err);
+        *(double *)(void *)field = v;
+        return RS_OK;
+    case RS_OPTION_FLAG:
+        *(int *)(void *)field = strcmp(arg, "off") != 0;
+        return RS_OK;
+    case RS_OPTION_CHOICE:
+        return parse_choice(&e->def, o, arg, (const char **)(void *)field, err);
+    case RS_OPTION_TEXT:
+        *(const char **)(void *)field = arg;
+        return RS_OK;
+    case RS_OPTION_SIZES:
+        return parse_sizes(p, o, arg, err);
+    case RS_OPTION_CLASS_WEIGHT:
+        return parse_class_weight(p, o, arg, err);
+    }
+    return RS_OK;
+}
+
+rs_status rs_params_init(rs_params *p, const rs_kind *kind, rs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = kind->name;
+    p->threads = 1;
+    p->seed = 1;
+    for (const rs_kind_option *o = kind->options; o->name; o++) {
+        if (o->dflt && parse_value(p, entry_find(o->name), o, o->dflt, err) != RS_OK)
+            return err->code;
+    }
+    return RS_OK;
+}
+
+rs_status rs_params_set(rs_params *p, const rs_kind *kind, const char *name, const char *arg, rs_error *err)
+{
+    const rs_kind_option *o = rs_kind_option_find(kind, name);
+    if (!o)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)",
+                            name, kind->name);
+    return parse_value(p, entry_find(name), o, arg ? arg : "on", err);
+}

@@ -1,0 +1,37 @@
+/* reco_base.c — what the recommender kinds share when they score: where a
+ * query's history comes from, and the pair fallbacks. */
+#include "kind.h"
+
+int rs_reco_source(const rs_reco_base *b, const rs_reco_query *q)
+{
+    if (b->flags & RS_KIND_SERVES_ALL)
+        return 0;
+    if (q->items && (b->flags & RS_KIND_FOLDS_IN))
+        return 1;
+    return q->user >= 0 ? 0 : -1;
+}
+
+size_t rs_reco_history(const rs_reco_base *b, const rs_reco_query *q, const int32_t **items, const float **values)
+{
+    if (rs_reco_source(b, q) == 1) {
+        *items = q->items;
+        *values = q->values;
+        return q->n_items;
+    }
+    *items = b->seen.idx + b->seen.ptr[q->user];
+    *values = b->seen.val + b->seen.ptr[q->user];
+    return (size_t)(b->seen.ptr[q->user + 1] - b->seen.ptr[q->user]);
+}
+
+int rs_reco_pair_fallback(const rs_reco_base *b, const rs_reco_query *q, int32_t item, float *score)
+{
+    if (item < 0) {
+        *score = 0;
+        return 1;
+    }
+    if (rs_reco_source(b, q) < 0) {
+        *score = b->popularity[item];
+        return 1;
+    }
+    return 0;
+}
