@@ -31,7 +31,7 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN1 := $(CMDS:%=man/%.1)
 MAN7 := man/rs.7
 
-.PHONY: all deps test unit sanitize fuzz demo bench install uninstall clean help
+.PHONY: all deps test unit sanitize fuzz demo bench compare install uninstall clean help
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -42,6 +42,7 @@ help:
 	@echo "make test       unit tests + Bats suite, ends with 'N passed, N failed'"
 	@echo "make sanitize   the whole suite under ASan+UBSan"
 	@echo "make bench      benchmarks into BENCHMARKS.md"
+	@echo "make compare OLD=DIR  the same model bytes and outputs as the rs-* in DIR"
 	@echo "make fuzz       libFuzzer on the model loader and the table reader (FUZZ_SECONDS=60 each)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
@@ -98,6 +99,11 @@ demo: deps all
 
 bench: all
 	@BUILD=$(BUILD) scripts/bench
+
+# Every model kind and scoring path against an older build's binaries.
+compare: all
+	@test -n "$(OLD)" || { echo "usage: make compare OLD=/path/to/old/bin" >&2; exit 2; }
+	@scripts/compare-release $(OLD) $(BUILD)/bin
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
