@@ -1,7 +1,7 @@
 /* rs-clean — clean a CSV/TSV/rsf table: types, filters, fills, outliers,
  * duplicates, identity merge; every row accounted for. */
 #include "../lib/clean.h"
-#include "../lib/cli.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* rs-eval — metrics of predictions: classification, regression, ranking and
  * A/B tests, per segment, as text, JSON or CSV, with SVG plots. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/eval.h"
 #include "../lib/num.h"
 

@@ -1,6 +1,6 @@
 /* rs-features — features and labels from an event log, encoders with
  * fit/apply, and joins. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/encode.h"
 #include "../lib/aggregates.h"
 #include "../lib/join.h"

@@ -1,6 +1,6 @@
 /* rs-predict — score rows with a model file, streaming. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/dataset.h"
 #include "../lib/mem.h"
 #include "../lib/num.h"

@@ -1,7 +1,7 @@
 /* rs-recommend — top-K items for every user (or the items similar to
  * given items) from a recommender model, with the filters shops need. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/interactions.h"
 #include "../lib/num.h"
 #include "../lib/reco.h"

@@ -1,5 +1,5 @@
 /* rs-split — train/test splits, K folds and shards; every row on one side. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/num.h"
 #include "../lib/split.h"
 #include "../lib/timeparse.h"

@@ -1,6 +1,6 @@
 /* rs-train — fit a model to a table and write it as an .rsm file. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/interactions.h"
 #include "../lib/num.h"
 #include "../lib/reco.h"

@@ -51,18 +51,6 @@ int rs_exit_code(rs_status code)
     }
 }
 
-void rs_error_print(const char *prog, const rs_error *err)
-{
-    if (err->code == RS_EPIPE)
-        return;
-    if (err->file[0] && err->line > 0)
-        fprintf(stderr, "%s: %s:%ld: %s\n", prog, err->file, err->line, err->msg);
-    else if (err->file[0])
-        fprintf(stderr, "%s: %s: %s\n", prog, err->file, err->msg);
-    else
-        fprintf(stderr, "%s: %s\n", prog, err->msg);
-}
-
 static rs_warn_hook warn_hook;
 
 void rs_set_warn_hook(rs_warn_hook hook)

@@ -1,6 +1,7 @@
-#include "cli.h"
+/* common.c — see common.h: everything an rs binary prints about itself. */
+#include "common.h"
 
-#include "num.h"
+#include "../lib/num.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -23,6 +24,18 @@ const char rs_common_help[] =
     "      --progress        progress on stderr even when it is not a terminal\n"
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n";
+
+void rs_error_print(const char *prog, const rs_error *err)
+{
+    if (err->code == RS_EPIPE)
+        return;
+    if (err->file[0] && err->line > 0)
+        fprintf(stderr, "%s: %s:%ld: %s\n", prog, err->file, err->line, err->msg);
+    else if (err->file[0])
+        fprintf(stderr, "%s: %s: %s\n", prog, err->file, err->msg);
+    else
+        fprintf(stderr, "%s: %s\n", prog, err->msg);
+}
 
 static const char *warn_prog;
 

@@ -1,11 +1,13 @@
-/* cli.h — what every rs binary shares on the command line: the common
- * options, their help block, version, usage errors and the stderr hook.
- * Used by cmd/ only; the rest of librs never prints. */
-#ifndef RS_CLI_H
-#define RS_CLI_H
+/* common.h — what every rs binary shares on the command line: the common
+ * options, their help block, version, usage errors, printing an rs_error and
+ * the stderr warning hook.  Linked into every binary ($(BUILD)/cmd/common.o),
+ * not part of librs: the library never prints, it returns an rs_error and
+ * reports warnings through rs_set_warn_hook; this is where they are printed. */
+#ifndef RS_CMD_COMMON_H
+#define RS_CMD_COMMON_H
 
-#include "error.h"
-#include "table.h"
+#include "../lib/error.h"
+#include "../lib/table.h"
 
 #include <getopt.h>
 
@@ -73,6 +75,9 @@ void rs_cli_install_warnings(const rs_common *c);
 
 /* "prog: message" and "Try 'prog --help'..." on stderr; returns 2. */
 int rs_cli_usage_error(const char *prog, const rs_error *err);
+/* "prog: file:line: msg" on stderr (nothing for RS_EPIPE); the one place
+ * errors are printed. */
+void rs_error_print(const char *prog, const rs_error *err);
 /* Print err (if any) and return its exit code. */
 int rs_cli_finish(const char *prog, rs_status st, const rs_error *err);
 /* --help and --version: to stdout, checked (a full disk is exit 1). */
