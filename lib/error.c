@@ -3,24 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
-rs_status rs_error_vset(rs_error *err, rs_status code, const char *file, long line,
-                        const char *fmt, va_list ap)
+rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
+                       const char *fmt, ...)
 {
     if (!err)
         return code;
     err->code = code;
     err->line = line;
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    return code;
-}
-
-rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
-                       const char *fmt, ...)
-{
     va_list ap;
     va_start(ap, fmt);
-    rs_error_vset(err, code, file, line, fmt, ap);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
 }

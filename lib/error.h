@@ -29,8 +29,6 @@ typedef struct {
 /* Fill err and return code.  file may be NULL, line 0. */
 rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-rs_status rs_error_vset(rs_error *err, rs_status code, const char *file, long line,
-                        const char *fmt, va_list ap);
 rs_status rs_error_nomem(rs_error *err);
 void rs_error_clear(rs_error *err);
 

@@ -206,7 +206,7 @@ nomem:
     return NULL;
 }
 
-const char *rs_out_name(const rs_out *out)
+static const char *out_name(const rs_out *out)
 {
     return out->path ? out->path : "stdout";
 }
@@ -281,8 +281,8 @@ rs_status rs_out_status(const rs_out *out, rs_error *err)
     if (!out->write_errno)
         return RS_OK;
     if (out->write_errno == EPIPE)
-        return rs_error_set(err, RS_EPIPE, rs_out_name(out), 0, "broken pipe");
-    return rs_error_set(err, RS_EIO, rs_out_name(out), 0, "write error: %s",
+        return rs_error_set(err, RS_EPIPE, out_name(out), 0, "broken pipe");
+    return rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s",
                         strerror(out->write_errno));
 }
 
@@ -291,7 +291,7 @@ rs_status rs_out_commit(rs_out *out, rs_error *err)
     rs_out_flush_buffer(out);
     rs_status st = rs_out_status(out, err);
     if (st == RS_OK && out->fd != STDOUT_FILENO && close(out->fd) < 0)
-        st = rs_error_set(err, RS_EIO, rs_out_name(out), 0, "write error: %s", strerror(errno));
+        st = rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s", strerror(errno));
     if (out->fd != STDOUT_FILENO)
         out->fd = -1;
     if (st == RS_OK && out->is_temp && rename(out->temp_path, out->path) < 0)
