@@ -23,7 +23,10 @@ enum {
     RS_OPT_FIRST_OWN   /* commands number their own long-only options from here */
 };
 
-#define RS_COMMON_SHORT "i:o:hqvj:d:k:m:"  /* -k (rs-eval, rs-recommend) and -m (model) are the commands' own */
+/* The common short options; each command appends its own (rs-eval "k:",
+ * rs-predict "m:", rs-recommend "m:k:") and passes the result to
+ * rs_cli_parse, so a letter another command uses is unknown here. */
+#define RS_COMMON_SHORT "i:o:hqvj:d:"
 #define RS_COMMON_LONG_OPTIONS                                                   \
     {"input", required_argument, NULL, 'i'},                                     \
     {"output", required_argument, NULL, 'o'},                                    \
@@ -64,11 +67,14 @@ int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err);
 /* A command's own options: RS_OK, or an error (usage errors are RS_EUSAGE). */
 typedef rs_status (*rs_own_option_fn)(void *ctx, int opt, const char *arg, rs_error *err);
 
-/* Parse argv[first..] with the common options and own(); print --help
- * (usage, then the common block) or --version, or a usage error.  Returns
- * -1 when the command should run, else the exit code to return. */
-int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const struct option *long_options,
-                 rs_own_option_fn own, void *ctx, const char *usage);
+/* Parse argv[first..] with short_options (RS_COMMON_SHORT plus the
+ * command's own letters), long_options, the common options and own(); print
+ * --help (usage, then the common block) or --version, or a usage error that
+ * says why ("unknown option '-m'", "option '--model' needs an argument") and
+ * then "Try 'prog --help'...".  Returns -1 when the command should run, else
+ * the exit code to return. */
+int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const char *short_options,
+                 const struct option *long_options, rs_own_option_fn own, void *ctx, const char *usage);
 
 /* Route library warnings to stderr as "prog: file:line: msg" unless quiet. */
 void rs_cli_install_warnings(const rs_common *c);

@@ -425,7 +425,7 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-recommend");
     args a = {.k = 10};
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT "m:k:", long_options, own_option, &a, usage_text);
     if (code >= 0)
         return code;
     rs_blas_init();

@@ -386,7 +386,7 @@ int main(int argc, char **argv)
     rs_sup_params_default(&a.p);
     rs_reco_params_default(&a.r);
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT, long_options, own_option, &a, usage_text);
     if (code >= 0) {
         rs_strlist_free(&a.features);
         return code;
