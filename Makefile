@@ -24,6 +24,10 @@ endif
 
 LIB_SRC := $(wildcard lib/*.c lib/models/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# What the binaries share and the library must not do: option parsing,
+# --help/--version, printing errors and warnings.  Compiled once, linked
+# into every binary.
+CMD_COMMON := $(BUILD)/cmd/common.o
 CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -56,13 +60,16 @@ $(BUILD)/librs.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/bin
-	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
+$(CMD_COMMON): cmd/common.c cmd/common.h $(wildcard lib/*.h) | $(BUILD)/cmd
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/bin
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(CMD_COMMON) $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -Ilib $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
-$(BUILD)/lib/models $(BUILD)/bin $(BUILD)/tests:
+$(BUILD)/lib/models $(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
 
 unit: $(UNIT_BINS)

@@ -1,7 +1,7 @@
 /* rs-clean — clean a CSV/TSV/rsf table: types, filters, fills, outliers,
  * duplicates, identity merge; every row accounted for. */
 #include "../lib/clean.h"
-#include "../lib/cli.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-clean");
     rs_clean_spec spec = {0};
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &spec, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT, long_options, own_option, &spec, usage_text);
     if (code >= 0) {
         rs_clean_spec_free(&spec);
         return code;

@@ -1,6 +1,6 @@
 /* rs-eval — metrics of predictions: classification, regression, ranking and
  * A/B tests, per segment, as text, JSON or CSV, with SVG plots. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/eval.h"
 #include "../lib/num.h"
 
@@ -193,7 +193,8 @@ int main(int argc, char **argv)
     args a = {.spec = {.threshold = 0.5}};
     rs_error err = {0};
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
-    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, RS_COMMON_SHORT "k:", long_options, own_option, &a,
+                            usage_text);
     int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab"));
     if (code < 0 && !known) {
         if (cmd)

@@ -1,6 +1,6 @@
 /* rs-features — features and labels from an event log, encoders with
  * fit/apply, and joins. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/encode.h"
 #include "../lib/aggregates.h"
 #include "../lib/join.h"
@@ -254,7 +254,8 @@ int main(int argc, char **argv)
     args a = {0};
     rs_error err = {0};
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
-    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, RS_COMMON_SHORT, long_options, own_option, &a,
+                            usage_text);
     if (code < 0 && !is_subcommand(cmd)) {
         if (cmd)
             rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected users, items, label, encode or join)", cmd);

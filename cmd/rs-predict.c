@@ -1,6 +1,6 @@
 /* rs-predict — score rows with a model file, streaming. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/num.h"
 #include "../lib/predict.h"
 
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-predict");
     args a = {0};
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT "m:", long_options, own_option, &a, usage_text);
     if (code >= 0 || a.describe_path) {
         rs_strlist_free(&a.spec.keep);
         if (code >= 0)

@@ -1,7 +1,7 @@
 /* rs-recommend — top-K items for every user (or the items similar to
  * given items) from a recommender model, with the filters shops need. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/num.h"
 #include "../lib/recommend.h"
 #include "../lib/threads.h"
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-recommend");
     args a = {.spec.k = 10};
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT "m:k:", long_options, own_option, &a, usage_text);
     if (code >= 0)
         return code;
     rs_blas_init();

@@ -1,5 +1,5 @@
 /* rs-split — train/test splits, K folds and shards; every row on one side. */
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/num.h"
 #include "../lib/split.h"
 #include "../lib/timeparse.h"
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
     rs_common_init(&common, "rs-split");
     args a = {0};
     rs_error err = {0};
-    int code = rs_cli_parse(&common, argc, argv, 1, long_options, own_option, &a, usage_text);
+    int code = rs_cli_parse(&common, argc, argv, 1, RS_COMMON_SHORT, long_options, own_option, &a, usage_text);
     if (code >= 0)
         return code;
     rs_split_spec *spec = &a.spec;

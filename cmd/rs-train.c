@@ -2,7 +2,7 @@
  * kinds, their options and defaults come from the registry
  * (lib/models/kinds.def); this file parses, checks and reports. */
 #include "../lib/blas.h"
-#include "../lib/cli.h"
+#include "common.h"
 #include "../lib/interactions.h"
 #include "../lib/models/kinds_text.h"
 #include "../lib/reco.h"
@@ -281,7 +281,7 @@ static int list_models(const rs_common *c)
 
 static int run(args *a, rs_common *common, int argc, char **argv, const char *usage)
 {
-    int code = rs_cli_parse(common, argc, argv, 1, a->long_options, own_option, a, usage);
+    int code = rs_cli_parse(common, argc, argv, 1, RS_COMMON_SHORT, a->long_options, own_option, a, usage);
     if (code >= 0)
         return code;
     if (a->list)

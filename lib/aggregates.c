@@ -186,46 +186,48 @@ static rs_status user_columns(user_agg *a, feature_table *t, rs_error *err)
     int has_value = rs_eventlog_has(log, RS_EV_VALUE), has_item = rs_eventlog_has(log, RS_EV_ITEM);
     int has_event = rs_eventlog_has(log, RS_EV_EVENT);
     const char *id = rs_eventlog_col_name(log, RS_EV_USER);
-    int bad = rs_strlist_push(&t->names, id) | feature_name_add(t, "events", "", 0, "") |
-              feature_name_add(t, "purchases", "", 0, "") | feature_name_add(t, "orders", "", 0, "") |
-              feature_name_add(t, "active_days", "", 0, "");
+    int bad = rs_strlist_push(&t->names, id) | rs_feature_name_add(t, "events", "", 0, "") |
+              rs_feature_name_add(t, "purchases", "", 0, "") | rs_feature_name_add(t, "orders", "", 0, "") |
+              rs_feature_name_add(t, "active_days", "", 0, "");
     if (has_item)
-        bad |= feature_name_add(t, "distinct_items", "", 0, "");
+        bad |= rs_feature_name_add(t, "distinct_items", "", 0, "");
     if (has_value)
-        bad |= feature_name_add(t, "monetary", "", 0, "") | feature_name_add(t, "mean_basket", "", 0, "") |
-               feature_name_add(t, "value_mean", "", 0, "") | feature_name_add(t, "value_std", "", 0, "");
-    bad |= feature_name_add(t, "recency_days", "", 0, "") | feature_name_add(t, "recency_purchase_days", "", 0, "") |
-           feature_name_add(t, "tenure_days", "", 0, "");
+        bad |= rs_feature_name_add(t, "monetary", "", 0, "") | rs_feature_name_add(t, "mean_basket", "", 0, "") |
+               rs_feature_name_add(t, "value_mean", "", 0, "") | rs_feature_name_add(t, "value_std", "", 0, "");
+    bad |= rs_feature_name_add(t, "recency_days", "", 0, "") |
+           rs_feature_name_add(t, "recency_purchase_days", "", 0, "") | rs_feature_name_add(t, "tenure_days", "", 0, "");
     if (has_event)
-        bad |= feature_name_add(t, "conversion_rate", "", 0, "");
+        bad |= rs_feature_name_add(t, "conversion_rate", "", 0, "");
     rs_idmap *types = rs_eventlog_events(log), *channels = rs_eventlog_channels(log);
     for (int32_t k = 0; k < rs_idmap_size(types); k++) {
         if (!is_used(a->type_used, a->type_cap, k))
             continue;
         size_t len;
         const char *name = rs_idmap_key(types, k, &len);
-        bad |= feature_name_add(t, "event_", name, len, "_count") | feature_name_add(t, "event_", name, len, "_share");
+        bad |= rs_feature_name_add(t, "event_", name, len, "_count") |
+               rs_feature_name_add(t, "event_", name, len, "_share");
     }
     for (int32_t k = 0; k < rs_idmap_size(channels); k++) {
         if (!is_used(a->channel_used, a->channel_cap, k))
             continue;
         size_t len;
         const char *name = rs_idmap_key(channels, k, &len);
-        bad |= feature_name_add(t, "channel_", name, len, "_count") |
-               feature_name_add(t, "channel_", name, len, "_share");
+        bad |= rs_feature_name_add(t, "channel_", name, len, "_count") |
+               rs_feature_name_add(t, "channel_", name, len, "_share");
     }
     for (size_t w = 0; w < a->spec->n_windows; w++) {
         const char *wn = a->spec->window_names[w];
-        bad |= feature_name_add(t, "events_", wn, strlen(wn), "") | feature_name_add(t, "orders_", wn, strlen(wn), "");
+        bad |= rs_feature_name_add(t, "events_", wn, strlen(wn), "") |
+               rs_feature_name_add(t, "orders_", wn, strlen(wn), "");
         if (has_value)
-            bad |= feature_name_add(t, "spend_", wn, strlen(wn), "");
+            bad |= rs_feature_name_add(t, "spend_", wn, strlen(wn), "");
     }
     for (int h = 0; h < 24; h++) {
         char hh[3] = {(char)('0' + h / 10), (char)('0' + h % 10), 0};
-        bad |= feature_name_add(t, "hour_", hh, 2, "_share");
+        bad |= rs_feature_name_add(t, "hour_", hh, 2, "_share");
     }
     for (int d = 0; d < 7; d++)
-        bad |= feature_name_add(t, "weekday_", weekday_names[d], 3, "_share");
+        bad |= rs_feature_name_add(t, "weekday_", weekday_names[d], 3, "_share");
     return bad ? rs_error_nomem(err) : RS_OK;
 }
 
@@ -351,11 +353,11 @@ rs_status rs_features_users(const rs_features_spec *spec, rs_features_report *re
         goto done;
     }
     if ((st = read_log(a.log, spec, &a, users_add, NULL, report, err)) || (st = user_columns(&a, &t, err)) ||
-        (st = feature_table_open(&t, spec->output, spec->out_format, err)))
+        (st = rs_feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    st = feature_table_write_all(&t, rs_eventlog_users(a.log), user_row, &a, &report->rows_out, err);
+    st = rs_feature_table_write_all(&t, rs_eventlog_users(a.log), user_row, &a, &report->rows_out, err);
 done:
-    feature_table_free(&t);
+    rs_feature_table_free(&t);
     rs_keyset_free(a.orders), rs_keyset_free(a.days), rs_keyset_free(a.items);
     rs_keyset_free(a.types), rs_keyset_free(a.channels);
     for (size_t w = 0; a.win_orders && w < spec->n_windows; w++)
@@ -471,15 +473,16 @@ static rs_status item_columns(item_agg *a, feature_table *t, rs_error *err)
     const char *id = rs_eventlog_col_name(a->log, RS_EV_ITEM);
     int bad = rs_strlist_push(&t->names, id);
     for (size_t i = 0; i < 6; i++)
-        bad |= feature_name_add(t, base[i], "", 0, "");
+        bad |= rs_feature_name_add(t, base[i], "", 0, "");
     for (size_t i = 0; has_value && i < 5; i++)
-        bad |= feature_name_add(t, price[i], "", 0, "");
+        bad |= rs_feature_name_add(t, price[i], "", 0, "");
     for (size_t i = 0; i < 5; i++)
-        bad |= feature_name_add(t, tail[i], "", 0, "");
+        bad |= rs_feature_name_add(t, tail[i], "", 0, "");
     for (size_t w = 0; w < a->spec->n_windows; w++) {
         const char *wn = a->spec->window_names[w];
-        bad |= feature_name_add(t, "events_", wn, strlen(wn), "") |
-               feature_name_add(t, "purchases_", wn, strlen(wn), "") | feature_name_add(t, "units_", wn, strlen(wn), "");
+        bad |= rs_feature_name_add(t, "events_", wn, strlen(wn), "") |
+               rs_feature_name_add(t, "purchases_", wn, strlen(wn), "") |
+               rs_feature_name_add(t, "units_", wn, strlen(wn), "");
     }
     return bad ? rs_error_nomem(err) : RS_OK;
 }
@@ -539,11 +542,11 @@ rs_status rs_features_items(const rs_features_spec *spec, rs_features_report *re
         goto done;
     }
     if ((st = read_log(a.log, spec, &a, items_add, NULL, report, err)) || (st = item_columns(&a, &t, err)) ||
-        (st = feature_table_open(&t, spec->output, spec->out_format, err)))
+        (st = rs_feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    st = feature_table_write_all(&t, rs_eventlog_items(a.log), item_row, &a, &report->rows_out, err);
+    st = rs_feature_table_write_all(&t, rs_eventlog_items(a.log), item_row, &a, &report->rows_out, err);
 done:
-    feature_table_free(&t);
+    rs_feature_table_free(&t);
     rs_keyset_free(a.orders), rs_keyset_free(a.buyer_orders), rs_keyset_free(a.buyers);
     free(a.items);
     free(a.win);
@@ -634,15 +637,15 @@ rs_status rs_features_label(const rs_features_spec *spec, rs_features_report *re
                 "the label window ends %s, after the last event (%s): labels may be incomplete", end, last);
     }
     const char *id = rs_eventlog_col_name(log, RS_EV_USER);
-    if (rs_strlist_push(&t.names, id) || feature_name_add(&t, "label", "", 0, "")) {
+    if (rs_strlist_push(&t.names, id) || rs_feature_name_add(&t, "label", "", 0, "")) {
         st = rs_error_nomem(err);
         goto done;
     }
-    if ((st = feature_table_open(&t, spec->output, spec->out_format, err)))
+    if ((st = rs_feature_table_open(&t, spec->output, spec->out_format, err)))
         goto done;
-    st = feature_table_write_all(&t, rs_eventlog_users(log), label_row, &a, &report->rows_out, err);
+    st = rs_feature_table_write_all(&t, rs_eventlog_users(log), label_row, &a, &report->rows_out, err);
 done:
-    feature_table_free(&t);
+    rs_feature_table_free(&t);
     free(a.seen), free(a.active), free(a.bought), free(a.spend);
     rs_eventlog_free(log);
     return st;

@@ -245,7 +245,7 @@ static int process_row(cleaner *c, const rs_record *rec, int pass, int *nomem)
     if (rec->n_fields != c->n_cols) {
         char reason[96];
         snprintf(reason, sizeof reason, "expected %zu fields, got %zu", c->n_cols, rec->n_fields);
-        int r = clean_reason(c, reason, 1);
+        int r = rs_clean_reason(c, reason, 1);
         if (r < 0)
             *nomem = 1;
         return r;
@@ -362,7 +362,7 @@ static rs_status run_pass(cleaner *c, int pass, rs_error *err)
     if (pass == PASS_EMIT && c->spec->progress)
         c->spec->progress(c->report->rows_in, 1);
     if (pass == PASS_STATS)
-        return clean_finish_stats(c, err);
+        return rs_clean_finish_stats(c, err);
     return RS_OK;
 }
 
@@ -474,7 +474,7 @@ static int needs_stats_pass(const rs_clean_spec *spec)
 static rs_status run_all(cleaner *c, rs_error *err)
 {
     const rs_clean_spec *spec = c->spec;
-    if (clean_setup(c, err) || open_outputs(c, err))
+    if (rs_clean_setup(c, err) || open_outputs(c, err))
         return err->code;
     if (needs_stats_pass(spec) && run_pass(c, PASS_STATS, err))
         return err->code;
@@ -507,7 +507,7 @@ rs_status rs_clean_run(const rs_clean_spec *spec, rs_clean_report *report, rs_er
     rs_table_writer_free(c.writer);
     rs_out_abort(c.out);
     rs_out_abort(c.rejects_out);
-    clean_teardown(&c);
+    rs_clean_teardown(&c);
     rs_table_free(c.table);
     if (st)
         rs_clean_report_free(report);

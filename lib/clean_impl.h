@@ -110,10 +110,9 @@ typedef struct {
 } cleaner;
 
 /* clean_setup.c */
-int clean_text_needs_quoting(const char *s, size_t len);
-rs_status clean_setup(cleaner *c, rs_error *err);
-void clean_teardown(cleaner *c);
-int clean_reason(cleaner *c, const char *text, int fault);
-rs_status clean_finish_stats(cleaner *c, rs_error *err);
+rs_status rs_clean_setup(cleaner *c, rs_error *err);
+void rs_clean_teardown(cleaner *c);
+int rs_clean_reason(cleaner *c, const char *text, int fault);
+rs_status rs_clean_finish_stats(cleaner *c, rs_error *err);
 
 #endif

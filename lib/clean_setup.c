@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int clean_reason(cleaner *c, const char *text, int fault)
+int rs_clean_reason(cleaner *c, const char *text, int fault)
 {
     int added;
     int32_t idx = rs_idmap_intern(c->reasons, text, strlen(text), &added);
@@ -35,7 +35,7 @@ int clean_reason(cleaner *c, const char *text, int fault)
     return idx;
 }
 
-int clean_text_needs_quoting(const char *s, size_t len)
+static int clean_text_needs_quoting(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
@@ -90,7 +90,7 @@ static rs_status setup_schema(cleaner *c, rs_error *err)
         c->any_typed |= type != RS_TYPE_STR;
         char reason[1100];
         snprintf(reason, sizeof reason, "type %s:%s", name, rs_type_name(type));
-        if ((c->reason_type[col] = clean_reason(c, reason, 1)) < 0)
+        if ((c->reason_type[col] = rs_clean_reason(c, reason, 1)) < 0)
             return rs_error_nomem(err);
     }
     return RS_OK;
@@ -118,7 +118,7 @@ static rs_status setup_require(cleaner *c, rs_error *err)
             continue;
         char reason[1100];
         snprintf(reason, sizeof reason, "require %s", rs_table_col_name(c->table, col));
-        if ((c->reason_require[col] = clean_reason(c, reason, 1)) < 0)
+        if ((c->reason_require[col] = rs_clean_reason(c, reason, 1)) < 0)
             return rs_error_nomem(err);
     }
     return RS_OK;
@@ -211,7 +211,7 @@ static rs_status setup_filters(cleaner *c, rs_error *err)
         }
         char reason[1200];
         snprintf(reason, sizeof reason, "%s %s", src->keep ? "keep-if" : "drop-if", f->expr.text);
-        if ((f->reason = clean_reason(c, reason, 0)) < 0)
+        if ((f->reason = rs_clean_reason(c, reason, 0)) < 0)
             return rs_error_nomem(err);
     }
     return RS_OK;
@@ -254,7 +254,7 @@ static rs_status parse_outlier(cleaner *c, const char *item, outlier_rule *o, rs
         return err->code;
     char reason[1100];
     snprintf(reason, sizeof reason, "outlier %s:%s", buf, method);
-    if ((o->reason = clean_reason(c, reason, 0)) < 0)
+    if ((o->reason = rs_clean_reason(c, reason, 0)) < 0)
         return rs_error_nomem(err);
     return RS_OK;
 invalid:
@@ -403,14 +403,14 @@ static rs_status load_id_map(cleaner *c, rs_error *err)
     c->has_id_map = 1;
     char reason[1100];
     snprintf(reason, sizeof reason, "id-map-strict %s", spec->id_col);
-    if (st == RS_OK && spec->id_map_strict && (c->reason_id_strict = clean_reason(c, reason, 1)) < 0)
+    if (st == RS_OK && spec->id_map_strict && (c->reason_id_strict = rs_clean_reason(c, reason, 1)) < 0)
         st = rs_error_nomem(err);
 done:
     rs_table_free(map);
     return st;
 }
 
-rs_status clean_setup(cleaner *c, rs_error *err)
+rs_status rs_clean_setup(cleaner *c, rs_error *err)
 {
     c->n_cols = rs_table_n_cols(c->table);
     c->input_name = rs_table_name(c->table);
@@ -437,8 +437,8 @@ rs_status clean_setup(cleaner *c, rs_error *err)
     for (size_t i = 0; i < c->n_fills; i++)
         if (c->fills[i].kind == FILL_VALUE && c->fills[i].text_len > c->max_extra)
             c->max_extra = c->fills[i].text_len;
-    if ((c->reason_nul = clean_reason(c, "NUL byte", 1)) < 0 ||
-        (c->reason_dup = clean_reason(c, "duplicate", 0)) < 0)
+    if ((c->reason_nul = rs_clean_reason(c, "NUL byte", 1)) < 0 ||
+        (c->reason_dup = rs_clean_reason(c, "duplicate", 0)) < 0)
         return rs_error_nomem(err);
     return RS_OK;
 }
@@ -450,7 +450,7 @@ static void sample_free(column_sample *s)
     free(s->counts);
 }
 
-void clean_teardown(cleaner *c)
+void rs_clean_teardown(cleaner *c)
 {
     for (size_t i = 0; c->fills && i < c->n_fills; i++) {
         free(c->fills[i].text);
@@ -577,7 +577,7 @@ static void outlier_bounds(cleaner *c, outlier_rule *o, rs_error *err)
     }
 }
 
-rs_status clean_finish_stats(cleaner *c, rs_error *err)
+rs_status rs_clean_finish_stats(cleaner *c, rs_error *err)
 {
     rs_error_clear(err);
     for (size_t i = 0; i < c->n_fills; i++)

@@ -3,24 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
-rs_status rs_error_vset(rs_error *err, rs_status code, const char *file, long line,
-                        const char *fmt, va_list ap)
+rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
+                       const char *fmt, ...)
 {
     if (!err)
         return code;
     err->code = code;
     err->line = line;
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    return code;
-}
-
-rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
-                       const char *fmt, ...)
-{
     va_list ap;
     va_start(ap, fmt);
-    rs_error_vset(err, code, file, line, fmt, ap);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -49,18 +42,6 @@ int rs_exit_code(rs_status code)
     default:
         return RS_EXIT_FAILURE;
     }
-}
-
-void rs_error_print(const char *prog, const rs_error *err)
-{
-    if (err->code == RS_EPIPE)
-        return;
-    if (err->file[0] && err->line > 0)
-        fprintf(stderr, "%s: %s:%ld: %s\n", prog, err->file, err->line, err->msg);
-    else if (err->file[0])
-        fprintf(stderr, "%s: %s: %s\n", prog, err->file, err->msg);
-    else
-        fprintf(stderr, "%s: %s\n", prog, err->msg);
 }
 
 static rs_warn_hook warn_hook;

@@ -1,8 +1,8 @@
 /* error.h — the one error record librs fills and cmd/ prints.
  *
  * librs never prints and never exits: a failing function returns a non-zero
- * rs_status and fills an rs_error.  cmd/ alone prints it (rs_error_print)
- * and maps it to an exit code (rs_exit_code). */
+ * rs_status and fills an rs_error.  cmd/ alone prints it (rs_error_print in
+ * cmd/common.c) and maps it to an exit code (rs_exit_code). */
 #ifndef RS_ERROR_H
 #define RS_ERROR_H
 
@@ -29,15 +29,10 @@ typedef struct {
 /* Fill err and return code.  file may be NULL, line 0. */
 rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-rs_status rs_error_vset(rs_error *err, rs_status code, const char *file, long line,
-                        const char *fmt, va_list ap);
 rs_status rs_error_nomem(rs_error *err);
 void rs_error_clear(rs_error *err);
 
 int rs_exit_code(rs_status code);
-
-/* "prog: file:line: msg" on stderr; the only place errors are printed. */
-void rs_error_print(const char *prog, const rs_error *err);
 
 /* Warnings (a row rejected, bad UTF-8 passed through) go through one hook
  * that cmd/ installs; with no hook they are dropped. */

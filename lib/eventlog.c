@@ -152,11 +152,6 @@ int rs_eventlog_next(rs_eventlog *log, rs_event *ev, rs_error *err)
     return 1;
 }
 
-rs_status rs_eventlog_rewind(rs_eventlog *log, rs_error *err)
-{
-    return rs_table_rewind(log->table, err);
-}
-
 int rs_eventlog_has(const rs_eventlog *log, int col) { return log->has[col]; }
 const char *rs_eventlog_col_name(const rs_eventlog *log, int col)
 {

@@ -43,7 +43,6 @@ rs_eventlog *rs_eventlog_open(const char *path, const rs_table_options *table,
 void rs_eventlog_free(rs_eventlog *log);
 /* 1 an event, 0 end, -1 error (bad time or number, ragged row). */
 int rs_eventlog_next(rs_eventlog *log, rs_event *ev, rs_error *err);
-rs_status rs_eventlog_rewind(rs_eventlog *log, rs_error *err);
 
 int rs_eventlog_has(const rs_eventlog *log, int col);
 /* The input's name of a canonical column (e.g. "CustomerID" for user). */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int feature_name_add(feature_table *t, const char *prefix, const char *middle, size_t middle_len,
-                     const char *suffix)
+int rs_feature_name_add(feature_table *t, const char *prefix, const char *middle, size_t middle_len,
+                        const char *suffix)
 {
     char name[256];
     size_t n = (size_t)snprintf(name, sizeof name, "%s", prefix);
@@ -20,7 +20,7 @@ int feature_name_add(feature_table *t, const char *prefix, const char *middle, s
     return rs_strlist_push(&t->names, name);
 }
 
-rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, rs_error *err)
+rs_status rs_feature_table_open(feature_table *t, const char *path, rs_format fmt, rs_error *err)
 {
     size_t n = t->names.n;
     rs_col_type *types = malloc(n * sizeof *types);
@@ -39,7 +39,8 @@ rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, 
     return st;
 }
 
-rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err)
+/* Writes id and t->row; NaN is written as an empty field. */
+static rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err)
 {
     t->fields[0].ptr = id;
     t->fields[0].len = id_len;
@@ -51,13 +52,13 @@ rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, r
     return rs_table_writer_write(t->sink.writer, t->fields, 0, err);
 }
 
-rs_status feature_table_commit(feature_table *t, rs_error *err)
+static rs_status feature_table_commit(feature_table *t, rs_error *err)
 {
     return rs_table_sink_commit(&t->sink, err);
 }
 
-rs_status feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
-                                  long *rows_out, rs_error *err)
+rs_status rs_feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
+                                     long *rows_out, rs_error *err)
 {
     for (int32_t i = 0; i < rs_idmap_size(ids); i++) {
         if (!fill(ctx, i, t->row))
@@ -71,7 +72,7 @@ rs_status feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_f
     return feature_table_commit(t, err);
 }
 
-void feature_table_free(feature_table *t)
+void rs_feature_table_free(feature_table *t)
 {
     rs_table_sink_close(&t->sink);
     rs_strlist_free(&t->names);

@@ -17,17 +17,14 @@ typedef struct {
 
 /* Column names: the id's is pushed to names as it is; feature names come
  * from parts,  lower-cased with anything but [a-z0-9_] as '_'. */
-int feature_name_add(feature_table *t, const char *prefix, const char *middle, size_t middle_len,
-                     const char *suffix);
-rs_status feature_table_open(feature_table *t, const char *path, rs_format fmt, rs_error *err);
-/* Writes id and t->row; NaN is written as an empty field. */
-rs_status feature_table_write(feature_table *t, const char *id, size_t id_len, rs_error *err);
-rs_status feature_table_commit(feature_table *t, rs_error *err);
+int rs_feature_name_add(feature_table *t, const char *prefix, const char *middle, size_t middle_len,
+                        const char *suffix);
+rs_status rs_feature_table_open(feature_table *t, const char *path, rs_format fmt, rs_error *err);
 /* For each index of ids that fill() gives a row for (it returns 1), write the
  * id and the row; *rows_out counts them. */
 typedef int (*feature_row_fn)(void *ctx, int32_t idx, float *row);
-rs_status feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
-                                  long *rows_out, rs_error *err);
-void feature_table_free(feature_table *t);
+rs_status rs_feature_table_write_all(feature_table *t, rs_idmap *ids, feature_row_fn fill, void *ctx,
+                                     long *rows_out, rs_error *err);
+void rs_feature_table_free(feature_table *t);
 
 #endif

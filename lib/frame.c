@@ -19,7 +19,7 @@ enum {
 };
 #define MAX_PAYLOAD ((uint32_t)1 << 31)
 
-const char *rs_col_type_name(rs_col_type type)
+static const char *col_type_name(rs_col_type type)
 {
     switch (type) {
     case RS_COL_STR: return "str";
@@ -233,7 +233,7 @@ rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, r
         if (bad)
             return rs_error_set(err, RS_EDATA, NULL, 0, "column %s: '%.*s' is not a %s number",
                                 c->name, (int)(f->len > 40 ? 40 : f->len), f->ptr,
-                                rs_col_type_name(c->type));
+                                col_type_name(c->type));
         if (c->type == RS_COL_I64) {
             memcpy(c->values + row * 8, &v, 8);
         } else if (c->type == RS_COL_F64) {

@@ -31,7 +31,6 @@ typedef enum { RS_COL_STR = 1, RS_COL_I64 = 2, RS_COL_F64 = 3, RS_COL_F32 = 4 } 
 
 #define RS_I64_MISSING INT64_MIN
 
-const char *rs_col_type_name(rs_col_type type);
 
 typedef struct rs_frame_writer rs_frame_writer;
 

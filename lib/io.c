@@ -206,7 +206,7 @@ nomem:
     return NULL;
 }
 
-const char *rs_out_name(const rs_out *out)
+static const char *out_name(const rs_out *out)
 {
     return out->path ? out->path : "stdout";
 }
@@ -245,15 +245,35 @@ void rs_out_write(rs_out *out, const void *data, size_t len)
     out->len += len;
 }
 
+/* Formats straight into out's buffer (flushing it first when the text does
+ * not fit), so the bytes take the same path as rs_out_write; text longer than
+ * the whole buffer is formatted into a temporary allocation. */
 void rs_out_printf(rs_out *out, const char *fmt, ...)
 {
-    char buf[4096];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_copy(again, ap);
+    size_t room = out->cap - out->len;
+    int n = vsnprintf(out->buf + out->len, room, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        rs_out_write(out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    if (n >= 0 && (size_t)n < room) {
+        out->len += (size_t)n;
+    } else if (n > 0) {
+        rs_out_flush_buffer(out);
+        if ((size_t)n < out->cap) {
+            out->len = (size_t)vsnprintf(out->buf, out->cap, fmt, again);
+        } else {
+            char *text = malloc((size_t)n + 1);
+            if (text) {
+                vsnprintf(text, (size_t)n + 1, fmt, again);
+                write_all(out, text, (size_t)n);
+                free(text);
+            } else if (!out->write_errno) {
+                out->write_errno = ENOMEM;
+            }
+        }
+    }
+    va_end(again);
 }
 
 rs_status rs_out_status(const rs_out *out, rs_error *err)
@@ -261,8 +281,8 @@ rs_status rs_out_status(const rs_out *out, rs_error *err)
     if (!out->write_errno)
         return RS_OK;
     if (out->write_errno == EPIPE)
-        return rs_error_set(err, RS_EPIPE, rs_out_name(out), 0, "broken pipe");
-    return rs_error_set(err, RS_EIO, rs_out_name(out), 0, "write error: %s",
+        return rs_error_set(err, RS_EPIPE, out_name(out), 0, "broken pipe");
+    return rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s",
                         strerror(out->write_errno));
 }
 
@@ -271,7 +291,7 @@ rs_status rs_out_commit(rs_out *out, rs_error *err)
     rs_out_flush_buffer(out);
     rs_status st = rs_out_status(out, err);
     if (st == RS_OK && out->fd != STDOUT_FILENO && close(out->fd) < 0)
-        st = rs_error_set(err, RS_EIO, rs_out_name(out), 0, "write error: %s", strerror(errno));
+        st = rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s", strerror(errno));
     if (out->fd != STDOUT_FILENO)
         out->fd = -1;
     if (st == RS_OK && out->is_temp && rename(out->temp_path, out->path) < 0)

@@ -38,10 +38,9 @@ void rs_out_abort(rs_out *out);
  * rs_out_status, to stop early). */
 void rs_out_write(rs_out *out, const void *data, size_t len);
 static inline void rs_out_putc(rs_out *out, char c);
-/* printf to out (at most 4 KiB a call). */
+/* printf-style formatting written to out like rs_out_write (any length). */
 void rs_out_printf(rs_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 rs_status rs_out_status(const rs_out *out, rs_error *err);
-const char *rs_out_name(const rs_out *out);
 
 /* internals for the inline fast path */
 struct rs_out {

@@ -26,7 +26,8 @@ typedef struct {
     unsigned char *to_test;  /* (n_rows) the decision */
 } splitter;
 
-long rs_split_shard_of(const char *key, size_t len, long n)
+/* The shard (0..n-1) of a key: rs_hash64, stable across versions. */
+static long shard_of(const char *key, size_t len, long n)
 {
     return (long)(rs_hash64(key, len, 0) % (uint64_t)n);
 }
@@ -223,7 +224,7 @@ static rs_status write_rows(splitter *s, rs_table_writer *train, rs_table_writer
             to_test = t > spec->cutoff;
         } else if (spec->mode == RS_SPLIT_SHARD) {
             const rs_field *k = &rec.fields[s->key_col];
-            to_test = rs_split_shard_of(k->ptr, k->len, spec->shard_n) != spec->shard_k - 1;
+            to_test = shard_of(k->ptr, k->len, spec->shard_n) != spec->shard_k - 1;
         } else {
             if (i >= s->n_rows)
                 return rs_error_set(err, RS_EDATA, rs_table_name(s->table), rec.line,

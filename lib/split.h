@@ -38,7 +38,4 @@ typedef struct {
 
 rs_status rs_split_run(const rs_split_spec *spec, rs_split_report *report, rs_error *err);
 
-/* The shard (0..n-1) of a key: rs_hash64, stable across versions. */
-long rs_split_shard_of(const char *key, size_t len, long n);
-
 #endif

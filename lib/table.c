@@ -129,7 +129,6 @@ void rs_table_free(rs_table *t)
 size_t rs_table_n_cols(const rs_table *t) { return t->n_cols; }
 const char *rs_table_col_name(const rs_table *t, size_t col) { return t->names[col]; }
 rs_col_type rs_table_col_type(const rs_table *t, size_t col) { return t->types[col]; }
-rs_format rs_table_format(const rs_table *t) { return t->frame ? RS_FORMAT_RSF : RS_FORMAT_CSV; }
 const char *rs_table_name(const rs_table *t) { return rs_in_name(t->in); }
 long rs_table_blank_lines(const rs_table *t) { return t->csv ? rs_csv_reader_blank_lines(t->csv) : 0; }
 

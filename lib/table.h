@@ -27,7 +27,6 @@ size_t rs_table_n_cols(const rs_table *t);
 const char *rs_table_col_name(const rs_table *t, size_t col);
 /* RS_COL_STR for every CSV column; the stored type for rsf. */
 rs_col_type rs_table_col_type(const rs_table *t, size_t col);
-rs_format rs_table_format(const rs_table *t);
 const char *rs_table_name(const rs_table *t);   /* "-" for stdin */
 
 /* Column index, or RS_EUSAGE naming the option and listing the columns that

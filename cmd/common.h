@@ -1,11 +1,13 @@
-/* cli.h — what every rs binary shares on the command line: the common
- * options, their help block, version, usage errors and the stderr hook.
- * Used by cmd/ only; the rest of librs never prints. */
-#ifndef RS_CLI_H
-#define RS_CLI_H
+/* common.h — what every rs binary shares on the command line: the common
+ * options, their help block, version, usage errors, printing an rs_error and
+ * the stderr warning hook.  Linked into every binary ($(BUILD)/cmd/common.o),
+ * not part of librs: the library never prints, it returns an rs_error and
+ * reports warnings through rs_set_warn_hook; this is where they are printed. */
+#ifndef RS_CMD_COMMON_H
+#define RS_CMD_COMMON_H
 
-#include "error.h"
-#include "table.h"
+#include "../lib/error.h"
+#include "../lib/table.h"
 
 #include <getopt.h>
 
@@ -21,7 +23,10 @@ enum {
     RS_OPT_FIRST_OWN   /* commands number their own long-only options from here */
 };
 
-#define RS_COMMON_SHORT "i:o:hqvj:d:k:m:"  /* -k (rs-eval, rs-recommend) and -m (model) are the commands' own */
+/* The common short options; each command appends its own (rs-eval "k:",
+ * rs-predict "m:", rs-recommend "m:k:") and passes the result to
+ * rs_cli_parse, so a letter another command uses is unknown here. */
+#define RS_COMMON_SHORT "i:o:hqvj:d:"
 #define RS_COMMON_LONG_OPTIONS                                                   \
     {"input", required_argument, NULL, 'i'},                                     \
     {"output", required_argument, NULL, 'o'},                                    \
@@ -62,17 +67,23 @@ int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err);
 /* A command's own options: RS_OK, or an error (usage errors are RS_EUSAGE). */
 typedef rs_status (*rs_own_option_fn)(void *ctx, int opt, const char *arg, rs_error *err);
 
-/* Parse argv[first..] with the common options and own(); print --help
- * (usage, then the common block) or --version, or a usage error.  Returns
- * -1 when the command should run, else the exit code to return. */
-int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const struct option *long_options,
-                 rs_own_option_fn own, void *ctx, const char *usage);
+/* Parse argv[first..] with short_options (RS_COMMON_SHORT plus the
+ * command's own letters), long_options, the common options and own(); print
+ * --help (usage, then the common block) or --version, or a usage error that
+ * says why ("unknown option '-m'", "option '--model' needs an argument") and
+ * then "Try 'prog --help'...".  Returns -1 when the command should run, else
+ * the exit code to return. */
+int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const char *short_options,
+                 const struct option *long_options, rs_own_option_fn own, void *ctx, const char *usage);
 
 /* Route library warnings to stderr as "prog: file:line: msg" unless quiet. */
 void rs_cli_install_warnings(const rs_common *c);
 
 /* "prog: message" and "Try 'prog --help'..." on stderr; returns 2. */
 int rs_cli_usage_error(const char *prog, const rs_error *err);
+/* "prog: file:line: msg" on stderr (nothing for RS_EPIPE); the one place
+ * errors are printed. */
+void rs_error_print(const char *prog, const rs_error *err);
 /* Print err (if any) and return its exit code. */
 int rs_cli_finish(const char *prog, rs_status st, const rs_error *err);
 /* --help and --version: to stdout, checked (a full disk is exit 1). */

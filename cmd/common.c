@@ -1,6 +1,7 @@
-#include "cli.h"
+/* common.c — see common.h: everything an rs binary prints about itself. */
+#include "common.h"
 
-#include "num.h"
+#include "../lib/num.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -23,6 +24,18 @@ const char rs_common_help[] =
     "      --progress        progress on stderr even when it is not a terminal\n"
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n";
+
+void rs_error_print(const char *prog, const rs_error *err)
+{
+    if (err->code == RS_EPIPE)
+        return;
+    if (err->file[0] && err->line > 0)
+        fprintf(stderr, "%s: %s:%ld: %s\n", prog, err->file, err->line, err->msg);
+    else if (err->file[0])
+        fprintf(stderr, "%s: %s: %s\n", prog, err->file, err->msg);
+    else
+        fprintf(stderr, "%s: %s\n", prog, err->msg);
+}
 
 static const char *warn_prog;
 
@@ -153,18 +166,94 @@ int rs_cli_print_version(const char *prog)
     return flush_stdout(prog);
 }
 
-int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const struct option *long_options,
-                 rs_own_option_fn own, void *ctx, const char *usage)
+/* The long option that name (without "--", up to len bytes) selects as
+ * getopt_long does: an exact match, else the only one it is a prefix of;
+ * NULL when none or several.  The names it is a prefix of go to list (", "
+ * between them), *n_prefixed counts them. */
+static const struct option *find_long(const struct option *long_options, const char *name, size_t len,
+                                      char *list, size_t list_size, int *n_prefixed)
 {
+    const struct option *found = NULL;
+    size_t used = 0;
+    *n_prefixed = 0;
+    list[0] = '\0';
+    for (const struct option *o = long_options; o->name; o++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (strlen(o->name) == len) {
+            *n_prefixed = 1;
+            return o;
+        }
+        if (used < list_size)
+            used += (size_t)snprintf(list + used, list_size - used, "%s--%s", *n_prefixed ? ", " : "", o->name);
+        ++*n_prefixed;
+        found = o;
+    }
+    return *n_prefixed == 1 ? found : NULL;
+}
+
+/* The reason getopt_long refused argv (it returned '?' or ':' with its own
+ * messages off), naming the option: argv[optind - 1] is the element it was
+ * reading for a long option (an abbreviation is named in full when it
+ * selects one), optopt the character of a short one (optopt is 0 for an
+ * unknown or ambiguous long option). */
+static void option_error(int opt, char **argv, const struct option *long_options, rs_error *err)
+{
+    const char *arg = argv[optind - 1];
+    int is_long = strncmp(arg, "--", 2) == 0;
+    int len = (int)strcspn(arg, "=");
+    char list[256];
+    int n_prefixed = 0;
+    const struct option *o =
+        is_long ? find_long(long_options, arg + 2, (size_t)len - 2, list, sizeof list, &n_prefixed) : NULL;
+    if (opt == ':' && o)
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "option '--%s' needs an argument", o->name);
+    else if (opt == ':' && is_long)
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "option '%.*s' needs an argument", len, arg);
+    else if (opt == ':')
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "option '-%c' needs an argument", optopt);
+    else if (is_long && optopt == 0 && n_prefixed > 1)
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "option '%.*s' is ambiguous (%s)", len, arg, list);
+    else if (is_long && optopt == 0)
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '%.*s'", len, arg);
+    else if (o && o->has_arg == no_argument && o->val == optopt && arg[len] == '=')
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "option '--%s' takes no argument", o->name);
+    else
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '-%c'", optopt);
+}
+
+/* For an option getopt_long accepted but own() has no case for (a command
+ * listing a letter it does not handle): its name, "--name" or "-c". */
+static void unhandled_option(int opt, const struct option *long_options, rs_error *err)
+{
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == opt) {
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '--%s'", o->name);
+            return;
+        }
+    rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '-%c'", opt);
+}
+
+int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const char *short_options,
+                 const struct option *long_options, rs_own_option_fn own, void *ctx, const char *usage)
+{
+    /* a leading ':' makes getopt_long return ':' for a missing argument */
+    char shorts[64];
+    snprintf(shorts, sizeof shorts, ":%s", short_options);
     rs_error err = {0};
     int opt;
+    opterr = 0;
     optind = first;
-    while ((opt = getopt_long(argc, argv, RS_COMMON_SHORT, long_options, NULL)) != -1) {
-        if (opt == '?')
-            return rs_cli_usage_error(c->prog, NULL);
+    while ((opt = getopt_long(argc, argv, shorts, long_options, NULL)) != -1) {
+        if (opt == '?' || opt == ':') {
+            option_error(opt, argv, long_options, &err);
+            return rs_cli_usage_error(c->prog, &err);
+        }
         int handled = rs_common_option(c, opt, optarg, &err);
         if (handled == 0 && own(ctx, opt, optarg, &err) != RS_OK)
             handled = -1;
+        if (handled < 0 && !err.msg[0])
+            unhandled_option(opt, long_options, &err);
         if (handled < 0)
             return rs_cli_finish(c->prog, err.code, &err);
     }
