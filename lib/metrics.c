@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include "logistic.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,4 +215,21 @@ void rs_reg_metrics_compute(const double *truth, const double *pred, size_t n, r
     m->r2 = !n ? NAN : ss_tot > 0 ? 1 - ss_res / ss_tot : ss_res == 0 ? 1 : 0;
     m->mape = ape_n ? ape / (double)ape_n : NAN;
     m->mape_skipped = (long)n - ape_n;
+}
+
+void rs_margin_fit(const double *margin, const double *y, size_t n, int logistic, unsigned char *labels,
+                   double *mean_loss, double *auc)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        double m = margin[i], t = y[i];
+        labels[i] = t > 0.5;
+        total += logistic ? rs_log1p_exp_neg(t > 0.5 ? m : -m) : (m - t) * (m - t);
+    }
+    *mean_loss = total / (double)n;
+    *auc = NAN;
+    rs_class_metrics cm;
+    rs_error ignored;
+    if (logistic && rs_class_metrics_compute(labels, margin, n, 0, &cm, NULL, &ignored) == RS_OK)
+        *auc = cm.roc_auc;
 }

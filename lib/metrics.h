@@ -51,6 +51,13 @@ rs_status rs_class_metrics_compute(const unsigned char *y, const double *score, 
                                    rs_error *err);
 void rs_curve_free(rs_curve *curve);
 
+/* A model's fit on a validation table, from its margins (logits, or the
+ * predictions themselves): the mean log loss and ROC AUC of margin against
+ * the 0/1 labels y > 0.5 (logistic), or the mean squared error (auc NaN).
+ * labels: scratch of n bytes.  One evaluator for every kind's --valid. */
+void rs_margin_fit(const double *margin, const double *y, size_t n, int logistic, unsigned char *labels,
+                   double *mean_loss, double *auc);
+
 /* Regression: mse, rmse, mae, r2 (1 - SS_res / SS_tot; with constant truth
  * 1 when the predictions are exact, else 0, as scikit-learn), mape (mean of
  * |t - p| / |t| over rows with t != 0; the others are counted in

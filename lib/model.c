@@ -1,5 +1,11 @@
 #include "model.h"
 
+/* The file is little-endian and tensors are mapped as they lie: a
+ * big-endian host would need byte swaps on every load. */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "rsm model files assume a little-endian host"
+#endif
+
 #include "num.h"
 
 #include "hash.h"

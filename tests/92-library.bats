@@ -29,3 +29,31 @@ setup() {
     assert_success
     refute_output
 }
+
+@test "no include cycle among lib/ modules (a .c/.h pair is one module)" {
+    "$BATS_TEST_DIRNAME/../scripts/lib-deps" includes > includes.txt
+    # the graph is real: the kinds include their interface
+    run grep -c '^lib/models/knn lib/models/kind$' includes.txt
+    assert_output 1
+    [ "$(wc -l < includes.txt)" -gt 100 ]
+    run --separate-stderr tsort includes.txt
+    assert_success
+    assert_equal "$stderr" ""
+}
+
+@test "no cycle among librs.a's objects (who calls whom, from nm)" {
+    "$BATS_TEST_DIRNAME/../scripts/lib-deps" objects "$lib" > objects.txt
+    run grep -c '^reco.o registry.o$' objects.txt
+    assert_output 1
+    [ "$(wc -l < objects.txt)" -gt 100 ]
+    run --separate-stderr tsort objects.txt
+    assert_success
+    assert_equal "$stderr" ""
+}
+
+@test "the cycle checks can fail: a cycle in the edges is reported" {
+    printf 'lib/a lib/b\nlib/b lib/a\n' > cycle.txt
+    run --separate-stderr tsort cycle.txt
+    assert_failure
+    assert_stderr --partial "loop"
+}

@@ -34,6 +34,34 @@ void rs_gram(const float *f, size_t n, size_t k, float *out)
             out[i * k + j] = out[j * k + i];
 }
 
+/* The exact fold-in solve (factors.h): the scoring of als needs it. */
+int rs_als_solve_exact(const float *item_factors, const double *yty, size_t k, double l2, double alpha,
+                       const int32_t *items, const float *values, size_t n, float *x, double *work)
+{
+    double *a = work, *b = work + k * k;
+    memcpy(a, yty, k * k * sizeof *a);
+    memset(b, 0, k * sizeof *b);
+    for (size_t j = 0; j < k; j++)
+        a[j * k + j] += l2;
+    for (size_t t = 0; t < n; t++) {
+        const float *y = item_factors + (size_t)items[t] * k;
+        double c = 1 + alpha * values[t];
+        for (size_t r = 0; r < k; r++) {
+            b[r] += c * y[r];
+            for (size_t s = 0; s < k; s++)
+                a[r * k + s] += (c - 1) * y[r] * y[s];
+        }
+    }
+    int kk = (int)k, one = 1, info = 0;
+    dpotrf_("L", &kk, a, &kk, &info);
+    if (info != 0)
+        return -1;
+    dpotrs_("L", &kk, &one, a, &kk, b, &kk, &info);
+    for (size_t r = 0; r < k; r++)
+        x[r] = (float)b[r];
+    return 0;
+}
+
 /* ---- scoring ------------------------------------------------------------ */
 
 typedef struct {

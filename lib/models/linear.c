@@ -41,32 +41,21 @@ static void valid_progress(const rs_params *p, const float *w, float bias, int l
     if (!v || !p->progress || v->n_rows == 0)
         return;
     float *z = malloc(v->n_rows * sizeof *z);
-    double *score = malloc(v->n_rows * sizeof *score);
-    unsigned char *y = malloc(v->n_rows);
-    if (z && score && y) {
+    double *margin = malloc(v->n_rows * sizeof *margin);
+    unsigned char *labels = malloc(v->n_rows);
+    if (z && margin && labels) {
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)v->n_rows, (int)v->n_features, 1.0f, v->x, (int)v->n_features, w,
                     1, 0.0f, z, 1);
-        double loss = 0;
-        for (size_t i = 0; i < v->n_rows; i++) {
-            double m = (double)z[i] + bias, t = v->y[i];
-            score[i] = m;
-            y[i] = t > 0.5;
-            if (logistic) {
-                double sm = t > 0.5 ? m : -m;
-                loss += rs_log1p_exp_neg(sm);
-            } else {
-                loss += (m - t) * (m - t);
-            }
-        }
-        rs_class_metrics cm;
-        rs_error ignored;
+        for (size_t i = 0; i < v->n_rows; i++)
+            margin[i] = (double)z[i] + bias;
+        double loss, auc;
+        rs_margin_fit(margin, v->y, v->n_rows, logistic, labels, &loss, &auc);
         if (!logistic)
-            rs_progress(p, "iteration %ld valid_rmse %.6g", iteration, sqrt(loss / (double)v->n_rows));
-        else if (rs_class_metrics_compute(y, score, v->n_rows, 0, &cm, NULL, &ignored) == RS_OK)
-            rs_progress(p, "iteration %ld valid_loss %.6g valid_auc %.6g", iteration, loss / (double)v->n_rows,
-                        cm.roc_auc);
+            rs_progress(p, "iteration %ld valid_rmse %.6g", iteration, sqrt(loss));
+        else if (!isnan(auc))
+            rs_progress(p, "iteration %ld valid_loss %.6g valid_auc %.6g", iteration, loss, auc);
     }
-    free(z), free(score), free(y);
+    free(z), free(margin), free(labels);
 }
 
 /* ---- linreg ---------------------------------------------------------- */

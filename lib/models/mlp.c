@@ -315,30 +315,17 @@ static void adam_step(trainer *t, const rs_params *p, long step)
 static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
 {
     size_t dim = d->n_features;
-    double total = 0;
     for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
         size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
         for (size_t i = 0; i < rows; i++)
             rs_mlp_standardize(d->x + (r0 + i) * dim, dim, t->mean, t->scale, t->xb + i * dim);
         const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
-        for (size_t i = 0; i < rows; i++) {
-            double z = out[i], y = d->y[r0 + i];
-            if (t->shape.bce) {
-                double sm = y > 0.5 ? z : -z;
-                total += rs_log1p_exp_neg(sm);
-            } else {
-                total += 0.5 * (z - y) * (z - y);
-            }
-            t->scores[r0 + i] = z;
-            t->labels[r0 + i] = y > 0.5;
-        }
+        for (size_t i = 0; i < rows; i++)
+            t->scores[r0 + i] = out[i];
     }
-    *loss = total / (double)d->n_rows;
-    *auc = NAN;
-    rs_class_metrics cm;
-    rs_error ignored;
-    if (t->shape.bce && rs_class_metrics_compute(t->labels, t->scores, d->n_rows, 0, &cm, NULL, &ignored) == RS_OK)
-        *auc = cm.roc_auc;
+    rs_margin_fit(t->scores, d->y, d->n_rows, t->shape.bce, t->labels, loss, auc);
+    if (!t->shape.bce)   /* the training loss: (z - y)^2 / 2 */
+        *loss *= 0.5;
 }
 
 typedef struct {
