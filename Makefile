@@ -10,7 +10,7 @@ CC ?= cc
 # breaks NaN handling.
 CFLAGS ?= -O3 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -Ilib $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lcsv -lm
 
 # OpenBLAS through pkg-config, for the binaries that do linear algebra.
@@ -22,7 +22,10 @@ ifeq ($(SAN),1)
   LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(wildcard lib/*.c lib/models/*.c)
+# lib/ grouped by stage (io, clean, features, models, score, eval) plus flat
+# support files; every include is rooted at lib/ (-Ilib).
+LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
+LIB_HDR := $(wildcard lib/*.h lib/*/*.h)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # What the binaries share and the library must not do: option parsing,
 # --help/--version, printing errors and warnings.  Compiled once, linked
@@ -53,23 +56,24 @@ help:
 deps:
 	@scripts/install-deps
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/lib/models
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -c $< -o $@
 
 $(BUILD)/librs.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(CMD_COMMON): cmd/common.c cmd/common.h $(wildcard lib/*.h) | $(BUILD)/cmd
+$(CMD_COMMON): cmd/common.c cmd/common.h $(LIB_HDR) | $(BUILD)/cmd
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(wildcard lib/*.h lib/models/*.h) | $(BUILD)/bin
+$(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(LIB_HDR) | $(BUILD)/bin
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(CMD_COMMON) $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -Ilib $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
-$(BUILD)/lib/models $(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:
+$(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -90,11 +94,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZERS := fuzz_model fuzz_csv
 fuzz: all
-	@mkdir -p build/fuzz/lib/models build/fuzz/corpus/fuzz_model
+	@mkdir -p build/fuzz/corpus/fuzz_model $(sort $(dir $(LIB_SRC:%=build/fuzz/%)))
 	@scripts/fuzz-seeds $(CURDIR)/$(BUILD)/bin build/fuzz/corpus/fuzz_model
 	@for f in $(LIB_SRC); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -DRS_FUZZING -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
-	    $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
+	    -Ilib $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
 	@for z in $(FUZZERS); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined $(BLAS_CFLAGS) -Ilib \
 	    tests/fuzz/$$z.c $(LIB_SRC:%.c=build/fuzz/%.o) $(LDLIBS) $(BLAS_LIBS) -lpthread -o build/fuzz/$$z || exit 1; \

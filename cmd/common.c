@@ -1,7 +1,7 @@
 /* common.c — see common.h: everything an rs binary prints about itself. */
 #include "common.h"
 
-#include "../lib/num.h"
+#include "num.h"
 
 #include <locale.h>
 #include <signal.h>

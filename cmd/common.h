@@ -6,8 +6,8 @@
 #ifndef RS_CMD_COMMON_H
 #define RS_CMD_COMMON_H
 
-#include "../lib/error.h"
-#include "../lib/table.h"
+#include "error.h"
+#include "io/table.h"
 
 #include <getopt.h>
 

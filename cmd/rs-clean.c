@@ -1,6 +1,6 @@
 /* rs-clean — clean a CSV/TSV/rsf table: types, filters, fills, outliers,
  * duplicates, identity merge; every row accounted for. */
-#include "../lib/clean.h"
+#include "clean/clean.h"
 #include "common.h"
 
 #include <stdio.h>

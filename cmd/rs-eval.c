@@ -1,8 +1,8 @@
 /* rs-eval — metrics of predictions: classification, regression, ranking and
  * A/B tests, per segment, as text, JSON or CSV, with SVG plots. */
 #include "common.h"
-#include "../lib/eval.h"
-#include "../lib/num.h"
+#include "eval/eval.h"
+#include "num.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* rs-features — features and labels from an event log, encoders with
  * fit/apply, and joins. */
 #include "common.h"
-#include "../lib/encode.h"
-#include "../lib/aggregates.h"
-#include "../lib/join.h"
-#include "../lib/num.h"
-#include "../lib/timeparse.h"
+#include "features/encode.h"
+#include "features/aggregates.h"
+#include "features/join.h"
+#include "num.h"
+#include "timeparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

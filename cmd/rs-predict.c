@@ -1,8 +1,8 @@
 /* rs-predict — score rows with a model file, streaming. */
-#include "../lib/blas.h"
+#include "blas.h"
 #include "common.h"
-#include "../lib/num.h"
-#include "../lib/predict.h"
+#include "num.h"
+#include "score/predict.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* rs-recommend — top-K items for every user (or the items similar to
  * given items) from a recommender model, with the filters shops need. */
-#include "../lib/blas.h"
+#include "blas.h"
 #include "common.h"
-#include "../lib/num.h"
-#include "../lib/recommend.h"
-#include "../lib/threads.h"
+#include "num.h"
+#include "score/recommend.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* rs-split — train/test splits, K folds and shards; every row on one side. */
 #include "common.h"
-#include "../lib/num.h"
-#include "../lib/split.h"
-#include "../lib/timeparse.h"
+#include "num.h"
+#include "clean/split.h"
+#include "timeparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

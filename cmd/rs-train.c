@@ -1,13 +1,13 @@
 /* rs-train — fit a model to a table and write it as an .rsm file.  The
  * kinds, their options and defaults come from the registry
  * (lib/models/kinds.def); this file parses, checks and reports. */
-#include "../lib/blas.h"
+#include "blas.h"
 #include "common.h"
-#include "../lib/interactions.h"
-#include "../lib/models/kinds_text.h"
-#include "../lib/reco.h"
-#include "../lib/supervised.h"
-#include "../lib/threads.h"
+#include "io/interactions.h"
+#include "models/kinds_text.h"
+#include "models/reco.h"
+#include "models/supervised.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * solved by --cg-steps CG steps warm-started from the last x_u; Y'Y once
  * per half-iteration (ssyrk).  Users (items) are split into thread ranges,
  * each solve independent, so -j changes nothing in the result. */
-#include "factors.h"
+#include "models/factors.h"
 
-#include "../blas.h"
-#include "../threads.h"
+#include "blas.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,10 +7,10 @@
  * without locks (Hogwild).  That is fast but the interleaving of item
  * updates depends on scheduling, so only -j 1 gives identical bytes on
  * every run; rs-train uses -j 1 for bpr unless --hogwild is given. */
-#include "factors.h"
+#include "models/factors.h"
 
-#include "../logistic.h"
-#include "../threads.h"
+#include "logistic.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
  * item's score its cosine with the profile.  Items that appear only in
  * --item-features (never bought) are in the model: the cold-start answer
  * for new items. */
-#include "kind.h"
+#include "models/kind.h"
 
-#include "../mem.h"
+#include "mem.h"
 
 #include <ctype.h>
 #include <math.h>

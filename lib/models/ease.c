@@ -4,8 +4,8 @@
  * X'X from dense blocks of users through ssyrk (counts: exact in float up
  * to 2^24 users per pair); P by Cholesky (spotrf, spotri) with OpenBLAS on
  * -j threads.  Memory: 4 n_items^2 bytes while training and in the model. */
-#include "../blas.h"
-#include "kind.h"
+#include "blas.h"
+#include "models/kind.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* factors.c — see factors.h. */
-#include "factors.h"
+#include "models/factors.h"
 
-#include "../blas.h"
+#include "blas.h"
 
 #include <math.h>
 #include <stdlib.h>

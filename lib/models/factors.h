@@ -2,8 +2,8 @@
 #ifndef RS_FACTORS_H
 #define RS_FACTORS_H
 
-#include "../rng.h"
-#include "kind.h"
+#include "rng.h"
+#include "models/kind.h"
 
 #include <stddef.h>
 #include <stdint.h>

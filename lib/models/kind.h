@@ -24,12 +24,12 @@
 #ifndef RS_KIND_H
 #define RS_KIND_H
 
-#include "../dataset.h"
-#include "../error.h"
-#include "../interactions.h"
-#include "../model.h"
-#include "../progress.h"
-#include "../sparse.h"
+#include "io/dataset.h"
+#include "error.h"
+#include "io/interactions.h"
+#include "io/model.h"
+#include "progress.h"
+#include "sparse.h"
 
 #include <stddef.h>
 #include <stdint.h>

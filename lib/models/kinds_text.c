@@ -1,9 +1,9 @@
 /* kinds_text.c — the registry as text: the kinds and option sections of
  * rs-train --help and the --list-models table, so the help, the listing
  * and the man page test all read the same table. */
-#include "kinds_text.h"
+#include "models/kinds_text.h"
 
-#include "../mem.h"
+#include "mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

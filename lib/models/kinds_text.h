@@ -3,7 +3,7 @@
 #ifndef RS_KINDS_TEXT_H
 #define RS_KINDS_TEXT_H
 
-#include "kind.h"
+#include "models/kind.h"
 
 /* The kinds of one family, each with its summary and option defaults. */
 char *rs_kinds_help_new(rs_family family);

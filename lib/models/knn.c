@@ -4,9 +4,9 @@
  * the other dimension: idf (log(N / n)) or BM25 (k1 1.2, b 0.75).
  * Dot products come from one sparse pass per entity (its rows, then their
  * entries) into a dense accumulator; threads take ranges of entities. */
-#include "kind.h"
-#include "../threads.h"
-#include "../topk.h"
+#include "models/kind.h"
+#include "threads.h"
+#include "topk.h"
 
 #include <math.h>
 #include <stdlib.h>

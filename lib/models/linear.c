@@ -11,12 +11,12 @@
  * NEWTON_MAX features: Newton steps on the exact Hessian (X' D X via ssyrk,
  * one pass per step, a handful of steps) with a backtracking line search;
  * otherwise OWL-QN (L-BFGS for the orthant-wise L1 problem). */
-#include "kind.h"
+#include "models/kind.h"
 
-#include "../blas.h"
-#include "../logistic.h"
-#include "../metrics.h"
-#include "../threads.h"
+#include "blas.h"
+#include "logistic.h"
+#include "eval/metrics.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdio.h>

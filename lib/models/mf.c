@@ -9,7 +9,7 @@
  * One thread: the result is the same for every -j.  The model stores the
  * effective user vectors (p_u plus the implicit sum), so scoring is a dot
  * product for every kind of factor model. */
-#include "factors.h"
+#include "models/factors.h"
 
 
 #include <math.h>

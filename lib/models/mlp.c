@@ -1,11 +1,11 @@
 /* mlp.c — multilayer perceptron: sgemm forward/backward over mini-batches,
  * Adam, dropout, early stopping on a validation table (see mlp.h). */
-#include "mlp.h"
+#include "models/mlp.h"
 
-#include "../blas.h"
-#include "../logistic.h"
-#include "../metrics.h"
-#include "../threads.h"
+#include "blas.h"
+#include "logistic.h"
+#include "eval/metrics.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,8 +11,8 @@
 #ifndef RS_MLP_H
 #define RS_MLP_H
 
-#include "../rng.h"
-#include "kind.h"
+#include "rng.h"
+#include "models/kind.h"
 
 enum { RS_ACT_RELU, RS_ACT_TANH, RS_ACT_SIGMOID };
 

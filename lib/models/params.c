@@ -1,10 +1,10 @@
 /* params.c — the options a kind may take: their types, fields and help
  * lines (one table), and parsing them for a kind against the kind's own
  * defaults and ranges (its table in its file). */
-#include "kind.h"
+#include "models/kind.h"
 
-#include "../num.h"
-#include "../strlist.h"
+#include "num.h"
+#include "strlist.h"
 
 #include <math.h>
 #include <stddef.h>

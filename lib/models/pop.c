@@ -1,7 +1,7 @@
 /* pop.c — popularity: interactions per item (with --recent, the last DAYS
  * before the newest interaction).  The shared training (reco.c) counts
  * them for every kind as the fallback; for pop they are the model. */
-#include "kind.h"
+#include "models/kind.h"
 
 #include <math.h>
 #include <string.h>

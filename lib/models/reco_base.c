@@ -1,6 +1,6 @@
 /* reco_base.c — what the recommender kinds share when they score: where a
  * query's history comes from, and the pair fallbacks. */
-#include "kind.h"
+#include "models/kind.h"
 
 int rs_reco_source(const rs_reco_base *b, const rs_reco_query *q)
 {

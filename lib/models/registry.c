@@ -1,5 +1,5 @@
 /* registry.c — the model kinds, listed once (kinds.def). */
-#include "kind.h"
+#include "models/kind.h"
 
 #include <stdio.h>
 #include <string.h>

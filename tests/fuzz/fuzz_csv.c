@@ -1,7 +1,7 @@
 /* libFuzzer harness: the table reader (CSV with libcsv and the fast path,
  * rsf frames) and the numeric row parser must reject any bytes cleanly. */
-#include "dataset.h"
-#include "table.h"
+#include "io/dataset.h"
+#include "io/table.h"
 
 #include "fuzz_file.h"
 

@@ -1,9 +1,9 @@
 /* libFuzzer harness: the .rsm loader and everything rs-predict and
  * rs-recommend read from a model (header keys, id maps, tensors, CSR
  * sections, the scorers) must reject any bytes cleanly.  make fuzz runs it. */
-#include "model.h"
-#include "reco.h"
-#include "supervised.h"
+#include "io/model.h"
+#include "models/reco.h"
+#include "models/supervised.h"
 
 #include "fuzz_file.h"
 

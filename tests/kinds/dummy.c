@@ -2,7 +2,7 @@
  * kind" (tests/85-kinds.bats): it is this file plus the line
  * RS_KIND(dummy) in lib/models/kinds.def, nothing else.  It scores an item
  * by its interaction count times --dummy-scale. */
-#include "kind.h"
+#include "models/kind.h"
 
 #include <math.h>
 #include <stdlib.h>

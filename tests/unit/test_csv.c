@@ -1,5 +1,5 @@
 /* The CSV reader: fields, exact line numbers, dialects, errors. */
-#include "csv.h"
+#include "io/csv.h"
 #include "tap.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Filter expressions: parsing, numeric and byte comparisons, and the literal
  * fast paths held equal to regexec. */
-#include "expr.h"
+#include "clean/expr.h"
 #include "tap.h"
 
 #include <math.h>

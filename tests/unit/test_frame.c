@@ -1,5 +1,5 @@
 /* rsf: round trip, and truncated, corrupted and newer files rejected. */
-#include "frame.h"
+#include "io/frame.h"
 #include "hash.h"
 #include "tap.h"
 

@@ -1,6 +1,6 @@
 /* rs_out_printf: text of any length goes out through rs_out's buffer, in
  * order with rs_out_write, and reaches the file byte for byte. */
-#include "io.h"
+#include "io/io.h"
 #include "tap.h"
 
 /* The file's bytes (malloc'd, NUL-terminated); *len set. */

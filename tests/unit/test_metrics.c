@@ -1,7 +1,7 @@
 /* Metrics against naive references: AUC by all positive-negative pairs,
  * AP by recomputing precision and recall at every distinct threshold, and
  * hand-computed cases. */
-#include "metrics.h"
+#include "eval/metrics.h"
 #include "rng.h"
 #include "tap.h"
 

@@ -1,6 +1,6 @@
 /* .rsm model files: round trip, mmap alignment, and every way a file can
  * be wrong. */
-#include "model.h"
+#include "io/model.h"
 #include "tap.h"
 
 #include <math.h>

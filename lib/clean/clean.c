@@ -1,0 +1,545 @@
+/* clean.c — rs-clean's row loop: one function per step, run over one to
+ * three passes, writing kept rows, rejected rows and the report. */
+#include "clean/clean_impl.h"
+
+#include "io/json.h"
+#include "mem.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { KEEP = -1, MAX_WARNINGS = 10 };
+
+/* Room in the arena for anything this row can write, reserved up front so
+ * fields that point into it stay valid for the whole row. */
+static int reserve_row(cleaner *c, const rs_record *rec)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        bytes += rec->fields[i].len;
+    c->arena_len = 0;
+    size_t need = bytes + c->n_cols * (RS_VALUE_BUF + c->max_extra) + 64;
+    return rs_grow((void **)&c->arena, &c->arena_cap, need, 1) ||
+           rs_grow((void **)&c->scratch, &c->scratch_cap, bytes + 8 * c->n_cols + 64, 1);
+}
+
+static char *arena_take(cleaner *c, size_t n)
+{
+    char *p = c->arena + c->arena_len;
+    c->arena_len += n;
+    return p;
+}
+
+static int is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\v' || ch == '\f';
+}
+
+static void trim_and_lower(cleaner *c)
+{
+    for (size_t i = 0; i < c->n_cols; i++) {
+        rs_field *f = &c->work[i];
+        if (c->spec->trim) {
+            while (f->len && is_space(f->ptr[0]))
+                f->ptr++, f->len--;
+            while (f->len && is_space(f->ptr[f->len - 1]))
+                f->len--;
+        }
+        if (c->col_lower[i] && f->len) {
+            char *lower = arena_take(c, f->len);
+            for (size_t k = 0; k < f->len; k++) {
+                char ch = f->ptr[k];
+                lower[k] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+            }
+            f->ptr = lower;
+        }
+    }
+}
+
+static int apply_id_map(cleaner *c)
+{
+    rs_field *f = &c->work[c->id_col];
+    if (f->len == 0)
+        return KEEP;
+    int32_t alias = rs_idmap_find(c->alias_ids, f->ptr, f->len);
+    if (alias >= 0) {
+        f->ptr = rs_idmap_key(c->canonical_ids, c->alias_target[alias], &f->len);
+        return KEEP;
+    }
+    if (c->spec->id_map_strict && rs_idmap_find(c->canonical_ids, f->ptr, f->len) < 0)
+        return c->reason_id_strict;
+    return KEEP;
+}
+
+static int check_required(cleaner *c)
+{
+    for (size_t i = 0; i < c->n_cols; i++)
+        if (c->col_require[i] && c->work[i].len == 0) {
+            c->fault_col = i;
+            return c->reason_require[i];
+        }
+    return KEEP;
+}
+
+static void apply_fills(cleaner *c, int pass)
+{
+    for (size_t i = 0; i < c->n_fills; i++) {
+        fill_rule *f = &c->fills[i];
+        rs_field *field = &c->work[f->col];
+        if (field->len == 0 && f->ready) {
+            field->ptr = f->text;
+            field->len = f->text_len;
+            if (pass == PASS_EMIT)
+                f->filled++;
+        }
+    }
+}
+
+static int apply_types(cleaner *c)
+{
+    for (size_t i = 0; i < c->n_cols; i++) {
+        c->number[i] = NAN;
+        rs_type type = c->col_type[i];
+        rs_field *f = &c->work[i];
+        if (type == RS_TYPE_STR || f->len == 0)
+            continue;
+        char *buf = arena_take(c, RS_VALUE_BUF);
+        rs_field canon;
+        if (rs_value_normalize(type, &c->spec->values, f->ptr, f->len, &canon, buf, &c->number[i]) < 0) {
+            c->fault_col = i;
+            return c->reason_type[i];
+        }
+        *f = canon;
+    }
+    return KEEP;
+}
+
+static int apply_filters(cleaner *c)
+{
+    for (size_t i = 0; i < c->n_filters; i++) {
+        const filter_rule *f = &c->filters[i];
+        int hit = rs_expr_test(&f->expr, &c->work[f->col], f->numeric, c->number[f->col], c->scratch);
+        if (hit != f->keep)
+            return f->reason;
+    }
+    return KEEP;
+}
+
+static int apply_outliers(cleaner *c, int pass)
+{
+    for (size_t i = 0; i < c->n_outliers; i++) {
+        outlier_rule *o = &c->outliers[i];
+        double v = c->number[o->col];
+        if (isnan(v) || (v >= o->lo && v <= o->hi))
+            continue;
+        if (!o->clip)
+            return o->reason;
+        rs_type type = c->col_type[o->col];
+        double bound = v < o->lo ? o->lo : o->hi;
+        if (type != RS_TYPE_NUM)   /* stay integral and inside the bounds */
+            bound = v < o->lo ? ceil(o->lo) : floor(o->hi);
+        char *buf = arena_take(c, RS_VALUE_BUF);
+        c->work[o->col].ptr = buf;
+        c->work[o->col].len = rs_value_format_number(type, &c->spec->values, bound, buf);
+        c->number[o->col] = bound;
+        if (pass == PASS_EMIT)
+            o->clipped++;
+    }
+    return KEEP;
+}
+
+/* Length-prefixed fields, so ("ab","c") and ("a","bc") differ. */
+static size_t dedupe_key(cleaner *c)
+{
+    size_t n = c->n_dedupe_cols ? c->n_dedupe_cols : c->n_out;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rs_field *f = c->n_dedupe_cols ? &c->work[c->dedupe_cols[i]] : &c->out_fields[i];
+        uint32_t flen = (uint32_t)f->len;
+        memcpy(c->scratch + len, &flen, 4);
+        memcpy(c->scratch + len + 4, f->ptr, f->len);
+        len += 4 + f->len;
+    }
+    return len;
+}
+
+static int apply_dedupe(cleaner *c, long line, int pass, int *nomem)
+{
+    size_t len = dedupe_key(c);
+    int added;
+    int64_t *seen_at = rs_keyset_upsert(c->seen, c->scratch, len, line, &added);
+    if (!seen_at) {
+        *nomem = 1;
+        return KEEP;
+    }
+    if (pass == PASS_LAST) {
+        *seen_at = line;   /* the last occurrence wins */
+        return KEEP;
+    }
+    if (c->spec->dedupe_keep_last)
+        return *seen_at == line ? KEEP : c->reason_dup;
+    return added ? KEEP : c->reason_dup;
+}
+
+static void sample_add(column_sample *s, double v, const rs_field *text, int *nomem)
+{
+    if (s->texts) {
+        int32_t idx = rs_idmap_intern(s->texts, text->ptr, text->len, NULL);
+        if (idx < 0) {
+            *nomem = 1;
+            return;
+        }
+        size_t old_cap = s->counts_cap;
+        if (rs_grow((void **)&s->counts, &s->counts_cap, (size_t)idx + 1, sizeof *s->counts) < 0) {
+            *nomem = 1;
+            return;
+        }
+        memset(s->counts + old_cap, 0, (s->counts_cap - old_cap) * sizeof *s->counts);
+        s->counts[idx]++;
+        return;
+    }
+    if (isnan(v))
+        return;
+    if (rs_grow((void **)&s->values, &s->cap, s->n + 1, sizeof *s->values) < 0) {
+        *nomem = 1;
+        return;
+    }
+    s->values[s->n++] = v;
+}
+
+static void collect_stats(cleaner *c, int *nomem)
+{
+    for (size_t i = 0; i < c->n_fills; i++) {
+        fill_rule *f = &c->fills[i];
+        if (f->kind != FILL_VALUE && c->work[f->col].len)
+            sample_add(&f->sample, c->number[f->col], &c->work[f->col], nomem);
+    }
+    for (size_t i = 0; i < c->n_outliers; i++)
+        sample_add(&c->outliers[i].sample, c->number[c->outliers[i].col], NULL, nomem);
+}
+
+static void check_utf8(cleaner *c, const rs_record *rec, int pass)
+{
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        if (rs_utf8_valid(rec->fields[i].ptr, rec->fields[i].len))
+            continue;
+        if (pass != PASS_EMIT)
+            return;
+        c->report->invalid_utf8_rows++;
+        if (!c->utf8_warned++)
+            rs_warn(c->input_name, rec->line,
+                    "invalid UTF-8 in column %s (passed through unchanged; rows counted in the report)",
+                    i < c->n_cols ? rs_table_col_name(c->table, i) : "?");
+        return;
+    }
+}
+
+/* The reject reason index, or KEEP. */
+static int process_row(cleaner *c, const rs_record *rec, int pass, int *nomem)
+{
+    c->fault_col = SIZE_MAX;
+    if (rec->n_fields != c->n_cols) {
+        char reason[96];
+        snprintf(reason, sizeof reason, "expected %zu fields, got %zu", c->n_cols, rec->n_fields);
+        int r = rs_clean_reason(c, reason, 1);
+        if (r < 0)
+            *nomem = 1;
+        return r;
+    }
+    if (rec->flags & RS_REC_NUL)
+        return c->reason_nul;
+    if (rec->flags & RS_REC_NON_ASCII)
+        check_utf8(c, rec, pass);
+    if (reserve_row(c, rec) < 0) {
+        *nomem = 1;
+        return KEEP;
+    }
+    memcpy(c->work, rec->fields, c->n_cols * sizeof *c->work);
+    int r;
+    if (c->spec->trim || c->any_lower)
+        trim_and_lower(c);
+    if (c->has_id_map && (r = apply_id_map(c)) != KEEP)
+        return r;
+    if (c->any_require && (r = check_required(c)) != KEEP)
+        return r;
+    if (pass != PASS_STATS)
+        apply_fills(c, pass);
+    if ((r = apply_types(c)) != KEEP || (r = apply_filters(c)) != KEEP)
+        return r;
+    if (pass == PASS_STATS) {
+        collect_stats(c, nomem);
+        return KEEP;
+    }
+    if ((r = apply_outliers(c, pass)) != KEEP)
+        return r;
+    for (size_t i = 0; i < c->n_out; i++)
+        c->out_fields[i] = c->work[c->out_cols[i]];
+    if (c->seen && (r = apply_dedupe(c, rec->line, pass, nomem)) != KEEP)
+        return r;
+    return KEEP;
+}
+
+static void write_reject(cleaner *c, const rs_record *rec, int reason)
+{
+    rs_out *out = c->rejects_out;
+    char line[32];
+    int n = snprintf(line, sizeof line, "%ld,", rec->line);
+    rs_out_write(out, line, (size_t)n);
+    size_t len;
+    const char *text = rs_idmap_key(c->reasons, reason, &len);
+    rs_csv_write_field(out, text, len);
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        rs_out_putc(out, ',');
+        rs_csv_write_field(out, rec->fields[i].ptr, rec->fields[i].len);
+    }
+    rs_out_putc(out, '\n');
+}
+
+static rs_status reject(cleaner *c, const rs_record *rec, int reason, rs_error *err)
+{
+    size_t len;
+    const char *text = rs_idmap_key(c->reasons, reason, &len);
+    int fault = c->reason_is_fault[reason];
+    char detail[160] = "";
+    if (c->fault_col != SIZE_MAX) {   /* a type or require fault: show the value */
+        const rs_field *f = &rec->fields[c->fault_col];
+        snprintf(detail, sizeof detail, " ('%.*s')", (int)(f->len > 60 ? 60 : f->len), f->ptr);
+    }
+    if (fault && c->spec->strict)
+        return rs_error_set(err, RS_EDATA, c->input_name, rec->line, "%.*s%s (--strict)", (int)len,
+                            text, detail);
+    c->reason_counts[reason]++;
+    c->report->rows_rejected++;
+    c->report->malformed_rows += fault;
+    if (c->rejects_out) {
+        write_reject(c, rec, reason);
+    } else if (fault && c->warned++ < MAX_WARNINGS) {
+        rs_warn(c->input_name, rec->line, "%.*s%s: row rejected%s", (int)len, text, detail,
+                c->warned == MAX_WARNINGS ? " (further ones are not shown; see --rejects)" : "");
+    }
+    return RS_OK;
+}
+
+static rs_status run_pass(cleaner *c, int pass, rs_error *err)
+{
+    if (pass != PASS_STATS && c->report->passes > 0 && rs_table_rewind(c->table, err))
+        return err->code;
+    c->report->passes++;
+    rs_record rec;
+    int got, nomem = 0;
+    while ((got = rs_table_next(c->table, &rec, err)) > 0) {
+        int r = process_row(c, &rec, pass, &nomem);
+        if (nomem)
+            return rs_error_nomem(err);
+        if (pass == PASS_EMIT) {
+            c->report->rows_in++;
+            if (r != KEEP) {
+                if (reject(c, &rec, r, err))
+                    return err->code;
+            } else {
+                c->report->rows_out++;
+                int plain = !(rec.flags & RS_REC_SPECIAL) && !c->inserts_special;
+                if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
+                    char msg[sizeof err->msg];
+                    memcpy(msg, err->msg, sizeof msg);
+                    return rs_error_set(err, err->code, c->input_name, rec.line, "%s", msg);
+                }
+            }
+            if ((c->report->rows_in & 0xfff) == 0 && rs_out_status(c->out, err))
+                return err->code;   /* stop early on a full disk or closed pipe */
+            if ((c->report->rows_in & 0xffff) == 0 && c->spec->progress)
+                c->spec->progress(c->report->rows_in, 0);
+        } else if (r != KEEP && c->spec->strict && c->reason_is_fault[r]) {
+            return reject(c, &rec, r, err);
+        }
+    }
+    if (got < 0)
+        return err->code;
+    if (pass == PASS_EMIT && c->spec->progress)
+        c->spec->progress(c->report->rows_in, 1);
+    if (pass == PASS_STATS)
+        return rs_clean_finish_stats(c, err);
+    return RS_OK;
+}
+
+static rs_status open_outputs(cleaner *c, rs_error *err)
+{
+    const rs_clean_spec *spec = c->spec;
+    if (spec->rejects_path) {
+        if (!(c->rejects_out = rs_out_open(spec->rejects_path, err)))
+            return err->code;
+        rs_out_write(c->rejects_out, "line,reason", 11);
+        for (size_t i = 0; i < c->n_cols; i++) {
+            const char *name = rs_table_col_name(c->table, i);
+            rs_out_putc(c->rejects_out, ',');
+            rs_csv_write_field(c->rejects_out, name, strlen(name));
+        }
+        rs_out_putc(c->rejects_out, '\n');
+    }
+    if (!(c->out = rs_out_open(spec->output, err)))
+        return err->code;
+    c->writer = rs_table_writer_new(c->out, spec->out_format, c->n_out,
+                                    (const char *const *)c->out_names, c->out_types, err);
+    return c->writer ? RS_OK : err->code;
+}
+
+static void write_counts(rs_out *out, const char *key, const rs_clean_count *counts, size_t n)
+{
+    char buf[64];
+    rs_out_write(out, ",\n  ", 4);
+    rs_json_write_string(out, key, strlen(key));
+    rs_out_write(out, ": {", 3);
+    for (size_t i = 0; i < n; i++) {
+        rs_out_write(out, i ? ",\n    " : "\n    ", i ? 6 : 5);
+        rs_json_write_string(out, counts[i].name, strlen(counts[i].name));
+        rs_out_write(out, buf, (size_t)snprintf(buf, sizeof buf, ": %ld", counts[i].count));
+    }
+    rs_out_write(out, n ? "\n  }" : "}", n ? 4 : 1);
+}
+
+static rs_status write_report(const cleaner *c, rs_error *err)
+{
+    rs_out *out = rs_out_open(c->spec->report_path, err);
+    if (!out)
+        return err->code;
+    const rs_clean_report *r = c->report;
+    char buf[512];
+    rs_out_write(out, "{\n  \"input\": ", 13);
+    rs_json_write_string(out, c->input_name, strlen(c->input_name));
+    rs_out_write(out, buf, (size_t)snprintf(buf, sizeof buf,
+                 ",\n  \"rows_in\": %ld,\n  \"rows_out\": %ld,\n  \"rows_rejected\": %ld,\n"
+                 "  \"malformed_rows\": %ld,\n  \"invalid_utf8_rows\": %ld,\n  \"blank_lines\": %ld,\n"
+                 "  \"passes\": %d", r->rows_in, r->rows_out, r->rows_rejected, r->malformed_rows,
+                 r->invalid_utf8_rows, r->blank_lines, r->passes));
+    write_counts(out, "rejected", r->rejected, r->n_rejected);
+    write_counts(out, "filled", r->filled, r->n_filled);
+    write_counts(out, "clipped", r->clipped, r->n_clipped);
+    rs_out_write(out, "\n}\n", 3);
+    return rs_out_commit(out, err);
+}
+
+static int add_count(rs_clean_count **list, size_t *n, const char *name, size_t len, long count)
+{
+    rs_clean_count *l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    *list = l;
+    if (!(l[*n].name = malloc(len + 1)))
+        return -1;
+    memcpy(l[*n].name, name, len);
+    l[*n].name[len] = '\0';
+    l[(*n)++].count = count;
+    return 0;
+}
+
+static rs_status fill_report(cleaner *c, rs_error *err)
+{
+    rs_clean_report *r = c->report;
+    r->blank_lines = rs_table_blank_lines(c->table);
+    for (int32_t i = 0; i < rs_idmap_size(c->reasons); i++) {
+        size_t len;
+        const char *name = rs_idmap_key(c->reasons, i, &len);
+        if (c->reason_counts[i] && add_count(&r->rejected, &r->n_rejected, name, len, c->reason_counts[i]))
+            return rs_error_nomem(err);
+    }
+    for (size_t i = 0; i < c->n_fills; i++) {
+        const char *name = rs_table_col_name(c->table, c->fills[i].col);
+        if (add_count(&r->filled, &r->n_filled, name, strlen(name), c->fills[i].filled))
+            return rs_error_nomem(err);
+    }
+    for (size_t i = 0; i < c->n_outliers; i++) {
+        const char *name = rs_table_col_name(c->table, c->outliers[i].col);
+        if (c->outliers[i].clip &&
+            add_count(&r->clipped, &r->n_clipped, name, strlen(name), c->outliers[i].clipped))
+            return rs_error_nomem(err);
+    }
+    return RS_OK;
+}
+
+/* Statistics are needed by --outliers and --fill mean|median|mode. */
+static int needs_stats_pass(const rs_clean_spec *spec)
+{
+    int needed = spec->outliers.n > 0;
+    for (size_t i = 0; i < spec->fill.n; i++) {
+        const char *eq = strchr(spec->fill.items[i], '=');
+        needed |= eq && (!strcmp(eq + 1, "mean") || !strcmp(eq + 1, "median") || !strcmp(eq + 1, "mode"));
+    }
+    return needed;
+}
+
+static rs_status run_all(cleaner *c, rs_error *err)
+{
+    const rs_clean_spec *spec = c->spec;
+    if (rs_clean_setup(c, err) || open_outputs(c, err))
+        return err->code;
+    if (needs_stats_pass(spec) && run_pass(c, PASS_STATS, err))
+        return err->code;
+    if (c->seen && spec->dedupe_keep_last && run_pass(c, PASS_LAST, err))
+        return err->code;
+    if (run_pass(c, PASS_EMIT, err) || rs_table_writer_finish(c->writer, err) ||
+        fill_report(c, err))
+        return err->code;
+    if (c->rejects_out) {
+        rs_status st = rs_out_commit(c->rejects_out, err);
+        c->rejects_out = NULL;
+        if (st)
+            return st;
+    }
+    if (spec->report_path && write_report(c, err))
+        return err->code;
+    rs_status st = rs_out_commit(c->out, err);
+    c->out = NULL;
+    return st;
+}
+
+rs_status rs_clean_run(const rs_clean_spec *spec, rs_clean_report *report, rs_error *err)
+{
+    memset(report, 0, sizeof *report);
+    cleaner c = {.spec = spec, .report = report};
+    rs_table_options topt = spec->table;
+    topt.rewindable = needs_stats_pass(spec) || (spec->dedupe && spec->dedupe_keep_last);
+    c.table = rs_table_open(spec->input, &topt, err);
+    rs_status st = c.table ? run_all(&c, err) : err->code;
+    rs_table_writer_free(c.writer);
+    rs_out_abort(c.out);
+    rs_out_abort(c.rejects_out);
+    rs_clean_teardown(&c);
+    rs_table_free(c.table);
+    if (st)
+        rs_clean_report_free(report);
+    return st;
+}
+
+static void free_counts(rs_clean_count *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].name);
+    free(list);
+}
+
+void rs_clean_report_free(rs_clean_report *report)
+{
+    free_counts(report->rejected, report->n_rejected);
+    free_counts(report->filled, report->n_filled);
+    free_counts(report->clipped, report->n_clipped);
+    memset(report, 0, sizeof *report);
+}
+
+void rs_clean_spec_free(rs_clean_spec *spec)
+{
+    rs_strlist_free(&spec->schema);
+    rs_strlist_free(&spec->select);
+    rs_strlist_free(&spec->lower);
+    rs_strlist_free(&spec->require);
+    rs_strlist_free(&spec->dedupe_cols);
+    rs_strlist_free(&spec->rename);
+    rs_strlist_free(&spec->fill);
+    rs_strlist_free(&spec->outliers);
+    free(spec->filters);
+    spec->filters = NULL;
+    spec->n_filters = 0;
+}

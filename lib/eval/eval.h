@@ -1,0 +1,38 @@
+/* eval.h — rs-eval: metrics of predictions against truth, overall and per
+ * segment (--by), as text, JSON or CSV, with SVG plots. */
+#ifndef RS_EVAL_H
+#define RS_EVAL_H
+
+#include "eval/eval_report.h"
+#include "io/table.h"
+
+#include <stdint.h>
+
+typedef struct {
+    const char *input, *output, *plot;
+    rs_table_options table;
+    rs_eval_format format;
+    const char *by;
+    /* class / reg */
+    const char *truth_col, *score_col, *pred_col;
+    double threshold;
+    /* rank */
+    const char *truth_path, *recs_path, *train_path;
+    const char *user_col, *item_col, *rank_col, *value_col;
+    long *ks;                  /* (n_ks) ascending */
+    size_t n_ks;
+    int graded;
+    /* ab */
+    const char *group_col, *outcome_col, *ab_value_col, *control;
+    long bootstrap;
+    uint64_t seed;
+} rs_eval_spec;
+
+rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);
+/* Write a report to spec->output in spec->format (for the eval modules). */
+rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err);
+
+#endif

@@ -1,0 +1,209 @@
+/* dataset.c — see dataset.h. */
+#include "io/dataset.h"
+
+#include "mem.h"
+#include "num.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+rs_status rs_row_parse(const rs_table *t, const rs_record *rec, const size_t *cols, size_t n, float *row,
+                       rs_error *err)
+{
+    for (size_t j = 0; j < n; j++) {
+        const rs_field *f = &rec->fields[cols[j]];
+        double v;
+        if (rs_parse_f64(f->ptr, f->len, &v) < 0 || v > FLT_MAX || v < -FLT_MAX)
+            return rs_table_bad_field(t, rec, cols[j], "a finite number", err);
+        row[j] = (float)v;
+    }
+    return RS_OK;
+}
+
+int rs_label_parse(const char *s, size_t len, double *out)
+{
+    if (len == 4 && !strncasecmp(s, "true", 4)) {
+        *out = 1;
+        return 0;
+    }
+    if (len == 5 && !strncasecmp(s, "false", 5)) {
+        *out = 0;
+        return 0;
+    }
+    return rs_parse_f64(s, len, out);
+}
+
+rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col, int *found,
+                            rs_error *err)
+{
+    *found = 0;
+    if (spec_id) {
+        if (rs_table_find_col(t, spec_id, "--id", col, err) != RS_OK)
+            return err->code;
+        *found = 1;
+        return RS_OK;
+    }
+    *found = rs_table_has_col(t, "id", col) || rs_table_has_col(t, "user", col);
+    return RS_OK;
+}
+
+/* The feature columns: the listed names, or every column of the first
+ * record (but label and id) that holds a number. */
+static rs_status choose_features(const rs_table *t, const rs_record *first, const rs_dataset_spec *spec,
+                                 size_t label_col, int has_id, size_t id_col, size_t **cols, size_t *n,
+                                 rs_error *err)
+{
+    size_t n_cols = rs_table_n_cols(t);
+    *cols = calloc(n_cols ? n_cols : 1, sizeof **cols);
+    if (!*cols)
+        return rs_error_nomem(err);
+    *n = 0;
+    if (spec->features && spec->features->n) {
+        for (size_t i = 0; i < spec->features->n; i++) {
+            size_t c;
+            if (rs_table_find_col(t, spec->features->items[i], "--features", &c, err) != RS_OK)
+                return err->code;
+            if (c == label_col)
+                return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features lists the label column '%s'",
+                                    spec->features->items[i]);
+            if (*n >= n_cols)
+                return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features lists a column twice");
+            (*cols)[(*n)++] = c;
+        }
+        return RS_OK;
+    }
+    for (size_t c = 0; c < n_cols; c++) {
+        double v;
+        if (c == label_col || (has_id && c == id_col))
+            continue;
+        if (rs_parse_f64(first->fields[c].ptr, first->fields[c].len, &v) == 0)
+            (*cols)[(*n)++] = c;
+    }
+    if (*n == 0)
+        return rs_error_set(err, RS_EDATA, rs_table_name(t), first->line,
+                            "no numeric feature columns besides the label (encode the table with "
+                            "rs-features encode, or name them with --features)");
+    return RS_OK;
+}
+
+static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
+                            const size_t *cols, size_t label_col, rs_error *err)
+{
+    if (rs_table_check_width(t, rec, err) != RS_OK)
+        return err->code;
+    if (d->n_rows == *cap_rows) {
+        size_t cap_y = *cap_rows;
+        if (rs_grow((void **)&d->x, cap_rows, d->n_rows + 1, d->n_features * sizeof(float)) < 0 ||
+            rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0)
+            return rs_error_nomem(err);
+    }
+    const rs_field *label = &rec->fields[label_col];
+    if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0)
+        return rs_table_bad_field(t, rec, label_col, "a number (or true/false)", err);
+    if (rs_row_parse(t, rec, cols, d->n_features, d->x + d->n_rows * d->n_features, err) != RS_OK)
+        return err->code;
+    d->n_rows++;
+    return RS_OK;
+}
+
+static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *spec, rs_error *err)
+{
+    size_t label_col, id_col = 0, *cols = NULL, cap_rows = 0;
+    int has_id;
+    rs_record rec;
+    if (rs_table_find_col(t, spec->label, "--label", &label_col, err) != RS_OK ||
+        rs_dataset_id_col(t, spec->id, &id_col, &has_id, err) != RS_OK)
+        return err->code;
+    if (has_id && !(d->id_name = strdup(rs_table_col_name(t, id_col))))
+        return rs_error_nomem(err);
+    int got = rs_table_next(t, &rec, err);
+    if (got < 0)
+        return err->code;
+    if (got == 0)
+        return rs_error_set(err, RS_EDATA, rs_table_name(t), 0, "no data rows");
+    rs_status st = rs_table_check_width(t, &rec, err);
+    if (st == RS_OK)
+        st = choose_features(t, &rec, spec, label_col, has_id, id_col, &cols, &d->n_features, err);
+    for (size_t j = 0; st == RS_OK && j < d->n_features; j++)
+        if (rs_strlist_push(&d->names, rs_table_col_name(t, cols[j])) < 0)
+            st = rs_error_nomem(err);
+    while (st == RS_OK && got == 1) {
+        st = append_row(d, &cap_rows, t, &rec, cols, label_col, err);
+        if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
+            st = err->code;
+    }
+    free(cols);
+    return st;
+}
+
+rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
+                            rs_error *err)
+{
+    rs_dataset *d = calloc(1, sizeof *d);
+    if (!d) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    rs_table *t = rs_table_open(path, opt, err);
+    if (!t || load_rows(d, t, spec, err) != RS_OK) {
+        rs_table_free(t);
+        rs_dataset_free(d);
+        return NULL;
+    }
+    rs_table_free(t);
+    return d;
+}
+
+void rs_dataset_free(rs_dataset *d)
+{
+    if (!d)
+        return;
+    free(d->x);
+    free(d->y);
+    rs_strlist_free(&d->names);
+    free(d->id_name);
+    free(d);
+}
+
+size_t rs_label_classes(const rs_dataset *d, size_t count[2])
+{
+    size_t first_other = 0;
+    count[0] = count[1] = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        if (d->y[i] == 0 || d->y[i] == 1)
+            count[d->y[i] == 1]++;
+        else if (!first_other)
+            first_other = i + 1;
+    }
+    return first_other;
+}
+
+rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err)
+{
+    if (count[0] && count[1])
+        return RS_OK;
+    return rs_error_set(err, RS_EDATA, NULL, 0,
+                        "the label has one class (every one of the %zu rows is %d): nothing to learn", d->n_rows,
+                        count[1] ? 1 : 0);
+}
+
+rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)
+{
+    size_t dim = d->n_features, n_constant = 0;
+    for (size_t j = 0; j < dim; j++) {
+        float first = d->x[j];
+        constant[j] = 1;
+        for (size_t i = 1; i < d->n_rows && constant[j]; i++)
+            constant[j] = d->x[i * dim + j] == first;
+        if (constant[j]) {
+            n_constant++;
+            rs_warn(NULL, 0, "feature '%s' is constant (%g in every row): its weight is 0", d->names.items[j],
+                    (double)first);
+        }
+    }
+    if (n_constant == dim && d->n_rows > 1)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "every feature is constant: nothing to learn from");
+    return RS_OK;
+}

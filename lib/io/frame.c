@@ -1,0 +1,592 @@
+#include "io/frame.h"
+
+#include "hash.h"
+#include "num.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "rsf I/O assumes a little-endian host"
+#endif
+
+enum {
+    BLOCK_ROWS = 8192,
+    BLOCK_STR_BYTES = 4 << 20,
+    MAX_COLS = 1 << 20,
+    MAX_BLOCK_ROWS = 1 << 24,
+};
+#define MAX_PAYLOAD ((uint32_t)1 << 31)
+
+static const char *col_type_name(rs_col_type type)
+{
+    switch (type) {
+    case RS_COL_STR: return "str";
+    case RS_COL_I64: return "i64";
+    case RS_COL_F64: return "f64";
+    case RS_COL_F32: return "f32";
+    }
+    return "?";
+}
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+typedef struct {
+    char *name;
+    rs_col_type type;
+    unsigned char *values;      /* (BLOCK_ROWS x width) for numeric columns */
+    uint32_t *str_off;          /* (BLOCK_ROWS + 1) for str columns */
+    char *str_bytes;
+    size_t str_len, str_cap;
+} frame_column;
+
+static size_t type_width(rs_col_type t)
+{
+    return t == RS_COL_F32 ? 4 : 8;
+}
+
+static size_t column_payload(const frame_column *c, size_t n_rows)
+{
+    if (c->type == RS_COL_STR)
+        return pad8((n_rows + 1) * 4) + pad8(c->str_len);
+    return pad8(n_rows * type_width(c->type));
+}
+
+static void free_columns(frame_column *cols, size_t n)
+{
+    if (!cols)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(cols[i].name);
+        free(cols[i].values);
+        free(cols[i].str_off);
+        free(cols[i].str_bytes);
+    }
+    free(cols);
+}
+
+/* ---- writer ---- */
+
+struct rs_frame_writer {
+    rs_out *out;
+    frame_column *cols;   /* (n_cols) */
+    size_t n_cols;
+    size_t n_rows;        /* rows in the open block */
+    uint64_t total_rows;
+    unsigned char *scratch;   /* payload assembly buffer */
+    size_t scratch_cap;
+};
+
+static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+rs_frame_writer *rs_frame_writer_new(rs_out *out, size_t n_cols, const char *const *names,
+                                     const rs_col_type *types, rs_error *err)
+{
+    rs_frame_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->cols = calloc(n_cols ? n_cols : 1, sizeof *w->cols)))
+        goto nomem;
+    w->out = out;
+    w->n_cols = n_cols;
+    size_t header_len = RS_FRAME_MAGIC_LEN + 8;
+    for (size_t i = 0; i < n_cols; i++) {
+        frame_column *c = &w->cols[i];
+        size_t name_len = strlen(names[i]);
+        if (name_len > UINT16_MAX) {
+            rs_frame_writer_free(w);
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "column name longer than 65535 bytes");
+            return NULL;
+        }
+        c->type = types[i];
+        if (!(c->name = strdup(names[i])))
+            goto nomem;
+        if (c->type == RS_COL_STR) {
+            c->str_off = malloc((BLOCK_ROWS + 1) * sizeof *c->str_off);
+            c->str_cap = 1 << 12;
+            c->str_bytes = malloc(c->str_cap);
+            if (!c->str_off || !c->str_bytes)
+                goto nomem;
+            c->str_off[0] = 0;
+        } else if (!(c->values = malloc(BLOCK_ROWS * 8))) {
+            goto nomem;
+        }
+        header_len += 4 + name_len;
+    }
+    unsigned char *h = calloc(1, pad8(header_len) + 8);
+    if (!h)
+        goto nomem;
+    memcpy(h, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN);
+    put_u32(h + 8, RS_FRAME_VERSION);
+    put_u32(h + 12, (uint32_t)n_cols);
+    size_t pos = 16;
+    for (size_t i = 0; i < n_cols; i++) {
+        size_t name_len = strlen(names[i]);
+        h[pos] = (unsigned char)types[i];
+        h[pos + 1] = 0;
+        uint16_t nl = (uint16_t)name_len;
+        memcpy(h + pos + 2, &nl, 2);
+        memcpy(h + pos + 4, names[i], name_len);
+        pos += 4 + name_len;
+    }
+    pos = pad8(pos);
+    put_u64(h + pos, rs_hash64(h, pos, 0));
+    rs_out_write(out, h, pos + 8);
+    free(h);
+    return w;
+nomem:
+    rs_frame_writer_free(w);
+    rs_error_nomem(err);
+    return NULL;
+}
+
+void rs_frame_writer_free(rs_frame_writer *w)
+{
+    if (!w)
+        return;
+    free_columns(w->cols, w->n_cols);
+    free(w->scratch);
+    free(w);
+}
+
+static rs_status flush_block(rs_frame_writer *w, rs_error *err)
+{
+    if (w->n_rows == 0)
+        return RS_OK;
+    size_t payload = 0;
+    for (size_t i = 0; i < w->n_cols; i++)
+        payload += column_payload(&w->cols[i], w->n_rows);
+    if (payload >= MAX_PAYLOAD)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "rsf block too large");
+    if (payload + 16 > w->scratch_cap) {
+        unsigned char *s = realloc(w->scratch, payload + 16);
+        if (!s)
+            return rs_error_nomem(err);
+        w->scratch = s;
+        w->scratch_cap = payload + 16;
+    }
+    unsigned char *p = w->scratch + 8;
+    memset(p, 0, payload);
+    for (size_t i = 0; i < w->n_cols; i++) {
+        frame_column *c = &w->cols[i];
+        if (c->type == RS_COL_STR) {
+            memcpy(p, c->str_off, (w->n_rows + 1) * 4);
+            p += pad8((w->n_rows + 1) * 4);
+            memcpy(p, c->str_bytes, c->str_len);
+            p += pad8(c->str_len);
+            c->str_len = 0;
+        } else {
+            size_t n = w->n_rows * type_width(c->type);
+            memcpy(p, c->values, n);
+            p += pad8(n);
+        }
+    }
+    put_u32(w->scratch, (uint32_t)w->n_rows);
+    put_u32(w->scratch + 4, (uint32_t)payload);
+    put_u64(w->scratch + 8 + payload, rs_hash64(w->scratch + 8, payload, 0));
+    rs_out_write(w->out, w->scratch, payload + 16);
+    w->total_rows += w->n_rows;
+    w->n_rows = 0;
+    return rs_out_status(w->out, err);
+}
+
+static rs_status add_str(frame_column *c, size_t row, const rs_field *f, rs_error *err)
+{
+    if (c->str_len + f->len > c->str_cap) {
+        size_t cap = c->str_cap;
+        while (cap < c->str_len + f->len)
+            cap *= 2;
+        char *b = realloc(c->str_bytes, cap);
+        if (!b)
+            return rs_error_nomem(err);
+        c->str_bytes = b;
+        c->str_cap = cap;
+    }
+    memcpy(c->str_bytes + c->str_len, f->ptr, f->len);
+    c->str_len += f->len;
+    c->str_off[row + 1] = (uint32_t)c->str_len;
+    return RS_OK;
+}
+
+rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, rs_error *err)
+{
+    size_t row = w->n_rows;
+    /* numbers first: a bad one must leave the block untouched (the values
+     * written at `row` are not counted until n_rows grows) */
+    for (size_t i = 0; i < w->n_cols; i++) {
+        frame_column *c = &w->cols[i];
+        const rs_field *f = &fields[i];
+        if (c->type == RS_COL_STR)
+            continue;
+        double d = NAN;
+        int64_t v = RS_I64_MISSING;
+        int bad = 0;
+        if (f->len && c->type == RS_COL_I64)
+            bad = rs_parse_i64(f->ptr, f->len, &v) < 0 || v == RS_I64_MISSING;
+        else if (f->len)
+            bad = rs_parse_f64(f->ptr, f->len, &d) < 0;
+        if (bad)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "column %s: '%.*s' is not a %s number",
+                                c->name, (int)(f->len > 40 ? 40 : f->len), f->ptr,
+                                col_type_name(c->type));
+        if (c->type == RS_COL_I64) {
+            memcpy(c->values + row * 8, &v, 8);
+        } else if (c->type == RS_COL_F64) {
+            memcpy(c->values + row * 8, &d, 8);
+        } else {
+            float x = (float)d;
+            memcpy(c->values + row * 4, &x, 4);
+        }
+    }
+    int str_full = 0;
+    for (size_t i = 0; i < w->n_cols; i++) {
+        frame_column *c = &w->cols[i];
+        if (c->type != RS_COL_STR)
+            continue;
+        if (add_str(c, row, &fields[i], err))
+            return err->code;
+        str_full |= c->str_len > BLOCK_STR_BYTES;
+    }
+    w->n_rows++;
+    if (w->n_rows == BLOCK_ROWS || str_full)
+        return flush_block(w, err);
+    return RS_OK;
+}
+
+rs_status rs_frame_writer_finish(rs_frame_writer *w, rs_error *err)
+{
+    if (flush_block(w, err))
+        return err->code;
+    unsigned char end[16] = {0};
+    put_u64(end + 8, w->total_rows);
+    rs_out_write(w->out, end, sizeof end);
+    return rs_out_status(w->out, err);
+}
+
+/* ---- reader ---- */
+
+struct rs_frame_reader {
+    rs_in *in;
+    const unsigned char *prefix;
+    size_t prefix_len;
+    unsigned char *prefix_copy;
+    size_t header_bytes;        /* to skip on rewind */
+    frame_column *cols;         /* (n_cols) names and types */
+    size_t n_cols;
+    unsigned char *block;       /* payload of the current block */
+    size_t block_cap;
+    size_t block_rows, block_pos;
+    const unsigned char **col_data;   /* (n_cols) start of each column in block */
+    uint64_t rows_read;
+    int done;
+    char *text;                 /* text of the current row */
+    size_t text_cap;
+    rs_field *fields;           /* (n_cols) */
+};
+
+static rs_status read_exact(rs_frame_reader *r, void *buf, size_t len, const char *what,
+                            rs_error *err)
+{
+    unsigned char *p = buf;
+    size_t n = r->prefix_len < len ? r->prefix_len : len;
+    memcpy(p, r->prefix, n);
+    r->prefix += n;
+    r->prefix_len -= n;
+    while (n < len) {
+        ssize_t got = rs_in_read(r->in, p + n, len - n, err);
+        if (got < 0)
+            return err->code;
+        if (got == 0)
+            return rs_error_set(err, RS_EDATA, rs_in_name(r->in), (long)r->rows_read + 1,
+                                "truncated rsf file (%s cut short)", what);
+        n += (size_t)got;
+    }
+    return RS_OK;
+}
+
+static rs_status corrupt(rs_frame_reader *r, const char *what, rs_error *err)
+{
+    return rs_error_set(err, RS_EDATA, rs_in_name(r->in), (long)r->rows_read + 1,
+                        "corrupt rsf file (%s)", what);
+}
+
+static rs_status read_header(rs_frame_reader *r, rs_error *err)
+{
+    unsigned char fixed[16];
+    if (read_exact(r, fixed, 16, "header", err))
+        return err->code;
+    if (memcmp(fixed, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN) != 0)
+        return corrupt(r, "bad magic", err);
+    uint32_t version = get_u32(fixed + 8);
+    if (version != RS_FRAME_VERSION)
+        return rs_error_set(err, RS_EDATA, rs_in_name(r->in), 0,
+                            "rsf format version %u, this rs reads version %d%s", version,
+                            RS_FRAME_VERSION, version > RS_FRAME_VERSION ? " (upgrade rs)" : "");
+    uint32_t n_cols = get_u32(fixed + 12);
+    if (n_cols > MAX_COLS)
+        return corrupt(r, "column count", err);
+    /* the header is hashed as a whole: collect it */
+    size_t cap = 16 + (size_t)n_cols * 4 + 64, len = 16;
+    unsigned char *h = malloc(cap);
+    if (!h || !(r->cols = calloc(n_cols ? n_cols : 1, sizeof *r->cols)))
+        goto nomem;
+    r->n_cols = n_cols;
+    memcpy(h, fixed, 16);
+    for (uint32_t i = 0; i < n_cols; i++) {
+        unsigned char d[4];
+        if (read_exact(r, d, 4, "header", err))
+            goto fail;
+        uint16_t name_len;
+        memcpy(&name_len, d + 2, 2);
+        if (d[0] < RS_COL_STR || d[0] > RS_COL_F32) {
+            corrupt(r, "column type", err);
+            goto fail;
+        }
+        r->cols[i].type = (rs_col_type)d[0];
+        if (len + 4 + name_len + 16 > cap) {
+            cap = (len + 4 + name_len + 16) * 2;
+            unsigned char *nh = realloc(h, cap);
+            if (!nh)
+                goto nomem;
+            h = nh;
+        }
+        memcpy(h + len, d, 4);
+        len += 4;
+        if (!(r->cols[i].name = malloc((size_t)name_len + 1)))
+            goto nomem;
+        if (read_exact(r, r->cols[i].name, name_len, "header", err))
+            goto fail;
+        r->cols[i].name[name_len] = '\0';
+        memcpy(h + len, r->cols[i].name, name_len);
+        len += name_len;
+    }
+    size_t padded = pad8(len);
+    unsigned char tail[16];
+    if (read_exact(r, tail, padded - len + 8, "header", err))
+        goto fail;
+    memset(h + len, 0, padded - len);
+    if (memcmp(tail, h + len, padded - len) != 0 ||
+        get_u64(tail + (padded - len)) != rs_hash64(h, padded, 0)) {
+        corrupt(r, "header checksum mismatch", err);
+        goto fail;
+    }
+    r->header_bytes = padded + 8;
+    free(h);
+    return RS_OK;
+nomem:
+    rs_error_nomem(err);
+fail:
+    free(h);
+    return err->code ? err->code : RS_EDATA;
+}
+
+rs_frame_reader *rs_frame_reader_new(rs_in *in, const void *prefix, size_t prefix_len,
+                                     rs_error *err)
+{
+    rs_frame_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->prefix_copy = malloc(prefix_len + 1))) {
+        free(r);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    r->in = in;
+    memcpy(r->prefix_copy, prefix, prefix_len);
+    r->prefix = r->prefix_copy;
+    r->prefix_len = prefix_len;
+    if (read_header(r, err) != RS_OK) {
+        rs_frame_reader_free(r);
+        return NULL;
+    }
+    r->col_data = calloc(r->n_cols ? r->n_cols : 1, sizeof *r->col_data);
+    r->fields = calloc(r->n_cols ? r->n_cols : 1, sizeof *r->fields);
+    if (!r->col_data || !r->fields) {
+        rs_frame_reader_free(r);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    return r;
+}
+
+void rs_frame_reader_free(rs_frame_reader *r)
+{
+    if (!r)
+        return;
+    free_columns(r->cols, r->n_cols);
+    free(r->prefix_copy);
+    free(r->block);
+    free(r->col_data);
+    free(r->text);
+    free(r->fields);
+    free(r);
+}
+
+size_t rs_frame_reader_n_cols(const rs_frame_reader *r) { return r->n_cols; }
+const char *rs_frame_reader_col_name(const rs_frame_reader *r, size_t col) { return r->cols[col].name; }
+rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col) { return r->cols[col].type; }
+
+/* Check the block's column layout against payload_bytes before trusting any
+ * offset in it. */
+static rs_status index_block(rs_frame_reader *r, size_t payload, rs_error *err)
+{
+    size_t pos = 0, n = r->block_rows;
+    for (size_t i = 0; i < r->n_cols; i++) {
+        r->col_data[i] = r->block + pos;
+        if (r->cols[i].type == RS_COL_STR) {
+            size_t off_bytes = pad8((n + 1) * 4);
+            if (pos + off_bytes > payload)
+                return corrupt(r, "block layout", err);
+            const unsigned char *off = r->block + pos;
+            uint32_t prev = 0;
+            for (size_t k = 0; k <= n; k++) {
+                uint32_t o = get_u32(off + 4 * k);
+                if ((k == 0 && o != 0) || o < prev)
+                    return corrupt(r, "string offsets", err);
+                prev = o;
+            }
+            pos += off_bytes + pad8(prev);
+        } else {
+            pos += pad8(n * type_width(r->cols[i].type));
+        }
+        if (pos > payload)
+            return corrupt(r, "block layout", err);
+    }
+    if (pos != payload)
+        return corrupt(r, "block size", err);
+    return RS_OK;
+}
+
+static int load_block(rs_frame_reader *r, rs_error *err)
+{
+    unsigned char head[8];
+    if (read_exact(r, head, 8, "block header", err))
+        return -1;
+    uint32_t n_rows = get_u32(head), payload = get_u32(head + 4);
+    if (n_rows == 0) {
+        unsigned char total[8];
+        if (read_exact(r, total, 8, "end marker", err))
+            return -1;
+        if (payload != 0 || get_u64(total) != r->rows_read) {
+            corrupt(r, "row count in end marker", err);
+            return -1;
+        }
+        r->done = 1;
+        return 0;
+    }
+    if (n_rows > MAX_BLOCK_ROWS || payload >= MAX_PAYLOAD || payload % 8) {
+        corrupt(r, "block header", err);
+        return -1;
+    }
+    if ((size_t)payload + 8 > r->block_cap) {
+        unsigned char *b = realloc(r->block, (size_t)payload + 8);
+        if (!b) {
+            rs_error_nomem(err);
+            return -1;
+        }
+        r->block = b;
+        r->block_cap = (size_t)payload + 8;
+    }
+    if (read_exact(r, r->block, (size_t)payload + 8, "block", err))
+        return -1;
+    if (get_u64(r->block + payload) != rs_hash64(r->block, payload, 0)) {
+        corrupt(r, "block checksum mismatch", err);
+        return -1;
+    }
+    r->block_rows = n_rows;
+    r->block_pos = 0;
+    if (index_block(r, payload, err))
+        return -1;
+    return 1;
+}
+
+int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
+{
+    if (r->done)
+        return 0;
+    if (r->block_pos == r->block_rows) {
+        int got = load_block(r, err);
+        if (got <= 0)
+            return got;
+    }
+    size_t row = r->block_pos++, n = r->block_rows;
+    /* first the text lengths, then one buffer for all of them */
+    size_t need = 0;
+    for (size_t i = 0; i < r->n_cols; i++) {
+        if (r->cols[i].type == RS_COL_STR) {
+            const unsigned char *off = r->col_data[i];
+            need += get_u32(off + 4 * (row + 1)) - get_u32(off + 4 * row);
+        } else {
+            need += RS_NUM_BUF;
+        }
+    }
+    if (need > r->text_cap) {
+        char *t = realloc(r->text, need);
+        if (!t) {
+            rs_error_nomem(err);
+            return -1;
+        }
+        r->text = t;
+        r->text_cap = need;
+    }
+    char *t = r->text;
+    for (size_t i = 0; i < r->n_cols; i++) {
+        const unsigned char *d = r->col_data[i];
+        size_t len = 0;
+        switch (r->cols[i].type) {
+        case RS_COL_STR: {
+            uint32_t a = get_u32(d + 4 * row), b = get_u32(d + 4 * (row + 1));
+            len = b - a;
+            memcpy(t, d + pad8((n + 1) * 4) + a, len);
+            break;
+        }
+        case RS_COL_I64: {
+            int64_t v = (int64_t)get_u64(d + 8 * row);
+            len = v == RS_I64_MISSING ? 0 : rs_format_i64(v, t);
+            break;
+        }
+        case RS_COL_F64: {
+            double v;
+            memcpy(&v, d + 8 * row, 8);
+            len = rs_format_f64(v, t);
+            break;
+        }
+        case RS_COL_F32: {
+            float v;
+            memcpy(&v, d + 4 * row, 4);
+            len = rs_format_f32(v, t);
+            break;
+        }
+        }
+        r->fields[i].ptr = t;
+        r->fields[i].len = len;
+        t += len;
+    }
+    r->rows_read++;
+    rec->fields = r->fields;
+    rec->n_fields = r->n_cols;
+    rec->line = (long)r->rows_read + 1;
+    rec->flags = RS_REC_NON_ASCII | RS_REC_SPECIAL;   /* not scanned */
+    return 1;
+}
+
+rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err)
+{
+    if (rs_in_rewind(r->in, err))
+        return err->code;
+    r->prefix_len = 0;   /* the input delivers the sniffed bytes again */
+    unsigned char skip[256];
+    for (size_t left = r->header_bytes; left;) {
+        size_t n = left < sizeof skip ? left : sizeof skip;
+        if (read_exact(r, skip, n, "header", err))
+            return err->code;
+        left -= n;
+    }
+    r->block_rows = r->block_pos = 0;
+    r->rows_read = 0;
+    r->done = 0;
+    return RS_OK;
+}

@@ -1,0 +1,60 @@
+/* frame.h — rsf, the binary frame format between rs tools.
+ *
+ * Layout (all integers little-endian; every section starts 8-byte aligned):
+ *
+ *   header  magic "\x89RSF\r\n\x1a\n" (8)  version u32  n_cols u32
+ *           per column: type u8, 0 u8, name_len u16, name bytes
+ *           zero padding to 8, checksum u64 (rs_hash64 of everything before)
+ *   block   n_rows u32 (> 0)  payload_bytes u32
+ *           payload: per column, in order, padded to 8:
+ *             i64 / f64: n_rows x 8 bytes     f32: n_rows x 4 bytes
+ *             str: (n_rows + 1) x u32 offsets, then the bytes
+ *           checksum u64 (rs_hash64 of the payload)
+ *   end     0 u32  0 u32  total_rows u64
+ *
+ * Missing values: NaN for f32/f64, INT64_MIN for i64, "" for str.  Blocks
+ * make the format streamable; the end marker and checksums make a truncated
+ * or damaged file an error instead of silently fewer rows. */
+#ifndef RS_FRAME_H
+#define RS_FRAME_H
+
+#include "error.h"
+#include "io/io.h"
+#include "io/record.h"
+
+#include <stdint.h>
+
+#define RS_FRAME_MAGIC "\x89RSF\r\n\x1a\n"
+enum { RS_FRAME_MAGIC_LEN = 8, RS_FRAME_VERSION = 1 };
+
+typedef enum { RS_COL_STR = 1, RS_COL_I64 = 2, RS_COL_F64 = 3, RS_COL_F32 = 4 } rs_col_type;
+
+#define RS_I64_MISSING INT64_MIN
+
+
+typedef struct rs_frame_writer rs_frame_writer;
+
+/* The writer borrows out; names and types are copied. */
+rs_frame_writer *rs_frame_writer_new(rs_out *out, size_t n_cols, const char *const *names,
+                                     const rs_col_type *types, rs_error *err);
+/* One row given as text: numeric columns must hold numbers (or be empty =
+ * missing); otherwise RS_EDATA naming the column. */
+rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, rs_error *err);
+/* Writes the last block and the end marker (does not commit out). */
+rs_status rs_frame_writer_finish(rs_frame_writer *w, rs_error *err);
+void rs_frame_writer_free(rs_frame_writer *w);
+
+typedef struct rs_frame_reader rs_frame_reader;
+
+/* prefix: bytes already read from in (at least the magic). */
+rs_frame_reader *rs_frame_reader_new(rs_in *in, const void *prefix, size_t prefix_len,
+                                     rs_error *err);
+void rs_frame_reader_free(rs_frame_reader *r);
+size_t rs_frame_reader_n_cols(const rs_frame_reader *r);
+const char *rs_frame_reader_col_name(const rs_frame_reader *r, size_t col);
+rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col);
+/* Next row as text fields (numbers in canonical form); 1, 0 at end, -1. */
+int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err);
+rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err);
+
+#endif

@@ -1,0 +1,41 @@
+/* interactions.h — user,item[,value][,ts] rows read into dense indices.
+ *
+ * Every recommender trains on this, and rs-recommend reads --history and
+ * rs-predict scores user,item pairs through it. */
+#ifndef RS_INTERACTIONS_H
+#define RS_INTERACTIONS_H
+
+#include "idmap.h"
+#include "io/table.h"
+
+#include <stdint.h>
+
+typedef struct {
+    const char *user_col, *item_col;   /* default user, item */
+    const char *value_col;             /* NULL: "value" when present, else every row counts 1 */
+    const char *time_col;              /* NULL: "ts" when present and wanted */
+    const char *time_format;
+    int want_time;
+    int value_required;                /* explicit ratings: the value column must exist */
+} rs_interactions_spec;
+
+typedef struct {
+    rs_idmap *users, *items;   /* owned unless borrowed (see load) */
+    int own_users, own_items;
+    size_t n;                  /* rows kept */
+    int32_t *user, *item;      /* (n) */
+    float *value;              /* (n) */
+    int64_t *ts;               /* (n) when want_time and a time column exists */
+    long unknown_items;        /* rows skipped: item not in a borrowed item map */
+    int has_value;
+} rs_interactions;
+
+/* Read a table.  users/items: NULL makes new maps (every id is added); a
+ * given map is borrowed: users are still added to it when add_users,
+ * items are looked up and rows with an unknown item skipped and counted. */
+rs_interactions *rs_interactions_load(const char *path, const rs_table_options *opt,
+                                      const rs_interactions_spec *spec, rs_idmap *users, int add_users,
+                                      rs_idmap *items, rs_error *err);
+void rs_interactions_free(rs_interactions *x);
+
+#endif

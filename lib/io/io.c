@@ -1,0 +1,318 @@
+#define _GNU_SOURCE
+#include "io/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OUT_BUF_SIZE = 1 << 18, SPOOL_BUF_SIZE = 1 << 16 };
+
+struct rs_in {
+    int fd;
+    int owns_fd;
+    int rewindable;
+    char *name;
+};
+
+static int is_stdio_name(const char *path)
+{
+    return path == NULL || strcmp(path, "-") == 0;
+}
+
+rs_in *rs_in_open(const char *path, rs_error *err)
+{
+    rs_in *in = calloc(1, sizeof *in);
+    if (!in || !(in->name = strdup(is_stdio_name(path) ? "-" : path))) {
+        free(in);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    if (is_stdio_name(path)) {
+        in->fd = STDIN_FILENO;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0) {
+            rs_error_set(err, RS_EIO, path, 0, "cannot open: %s", strerror(errno));
+            rs_in_free(in);
+            return NULL;
+        }
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rs_error_set(err, RS_EIO, path, 0, "is a directory");
+            close(in->fd);
+            in->fd = -1;
+            rs_in_free(in);
+            return NULL;
+        }
+        in->owns_fd = 1;
+    }
+    return in;
+}
+
+void rs_in_free(rs_in *in)
+{
+    if (!in)
+        return;
+    if (in->owns_fd && in->fd >= 0)
+        close(in->fd);
+    free(in->name);
+    free(in);
+}
+
+const char *rs_in_name(const rs_in *in)
+{
+    return in->name;
+}
+
+ssize_t rs_in_read(rs_in *in, void *buf, size_t len, rs_error *err)
+{
+    for (;;) {
+        ssize_t n = read(in->fd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR)
+            continue;
+        rs_error_set(err, RS_EIO, in->name, 0, "read error: %s", strerror(errno));
+        return -1;
+    }
+}
+
+static int make_temp_file(char *tmpl_out, size_t cap)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    snprintf(tmpl_out, cap, "%s/rs-spool.XXXXXX", dir);
+    return mkostemp(tmpl_out, O_CLOEXEC);
+}
+
+rs_status rs_in_make_rewindable(rs_in *in, rs_error *err)
+{
+    struct stat st;
+    if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(in->fd, 0, SEEK_CUR) >= 0) {
+        in->rewindable = 1;
+        return RS_OK;
+    }
+    char path[4096];
+    int fd = make_temp_file(path, sizeof path);
+    if (fd < 0)
+        return rs_error_set(err, RS_EIO, in->name, 0, "cannot create temp file for a second pass: %s",
+                            strerror(errno));
+    unlink(path);
+    char *buf = malloc(SPOOL_BUF_SIZE);
+    if (!buf) {
+        close(fd);
+        return rs_error_nomem(err);
+    }
+    ssize_t n;
+    while ((n = rs_in_read(in, buf, SPOOL_BUF_SIZE, err)) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(fd, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rs_error_set(err, RS_EIO, path, 0, "cannot spool input: %s", strerror(errno));
+                free(buf);
+                close(fd);
+                return RS_EIO;
+            }
+            off += w;
+        }
+    }
+    free(buf);
+    if (n < 0) {
+        close(fd);
+        return err->code;
+    }
+    if (in->owns_fd)
+        close(in->fd);
+    in->fd = fd;
+    in->owns_fd = 1;
+    in->rewindable = 1;
+    return rs_in_rewind(in, err);
+}
+
+rs_status rs_in_rewind(rs_in *in, rs_error *err)
+{
+    if (!in->rewindable || lseek(in->fd, 0, SEEK_SET) < 0)
+        return rs_error_set(err, RS_EIO, in->name, 0, "cannot rewind input");
+    return RS_OK;
+}
+
+/* ---- output ---- */
+
+rs_out *rs_out_open(const char *path, rs_error *err)
+{
+    rs_out *out = calloc(1, sizeof *out);
+    if (!out || !(out->buf = malloc(OUT_BUF_SIZE))) {
+        free(out);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    out->cap = OUT_BUF_SIZE;
+    if (is_stdio_name(path)) {
+        out->fd = STDOUT_FILENO;
+        return out;
+    }
+    out->path = strdup(path);
+    if (!out->path)
+        goto nomem;
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
+        (exists && !S_ISREG(st.st_mode))) {
+        /* a device, FIFO, socket or /dev/stdout: write in place, appending,
+         * and never rename over it (/dev/stdout may resolve to the very file
+         * the shell redirected stdout to) */
+        out->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (out->fd < 0)
+            goto cannot_open;
+        return out;
+    }
+    /* through a symlink, replace the target and keep the link */
+    char *real = exists ? realpath(path, NULL) : NULL;
+    if (real) {
+        free(out->path);
+        out->path = real;
+        path = real;
+    }
+    size_t n = strlen(path) + 16;
+    if (!(out->temp_path = malloc(n)))
+        goto nomem;
+    snprintf(out->temp_path, n, "%s.tmp.XXXXXX", path);
+    out->fd = mkostemp(out->temp_path, O_CLOEXEC);
+    if (out->fd < 0)
+        goto cannot_open;
+    out->is_temp = 1;
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(out->fd, 0666 & ~mask);
+    return out;
+cannot_open:
+    rs_error_set(err, RS_EIO, path, 0, "cannot open for writing: %s", strerror(errno));
+    free(out->temp_path);
+    free(out->path);
+    free(out->buf);
+    free(out);
+    return NULL;
+nomem:
+    rs_out_abort(out);
+    rs_error_nomem(err);
+    return NULL;
+}
+
+static const char *out_name(const rs_out *out)
+{
+    return out->path ? out->path : "stdout";
+}
+
+static void write_all(rs_out *out, const char *data, size_t len)
+{
+    while (len && !out->write_errno) {
+        ssize_t n = write(out->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            out->write_errno = errno;
+            return;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+void rs_out_flush_buffer(rs_out *out)
+{
+    write_all(out, out->buf, out->len);
+    out->len = 0;
+}
+
+void rs_out_write(rs_out *out, const void *data, size_t len)
+{
+    if (out->len + len > out->cap) {
+        rs_out_flush_buffer(out);
+        if (len > out->cap) {
+            write_all(out, data, len);
+            return;
+        }
+    }
+    memcpy(out->buf + out->len, data, len);
+    out->len += len;
+}
+
+/* Formats straight into out's buffer (flushing it first when the text does
+ * not fit), so the bytes take the same path as rs_out_write; text longer than
+ * the whole buffer is formatted into a temporary allocation. */
+void rs_out_printf(rs_out *out, const char *fmt, ...)
+{
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    size_t room = out->cap - out->len;
+    int n = vsnprintf(out->buf + out->len, room, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < room) {
+        out->len += (size_t)n;
+    } else if (n > 0) {
+        rs_out_flush_buffer(out);
+        if ((size_t)n < out->cap) {
+            out->len = (size_t)vsnprintf(out->buf, out->cap, fmt, again);
+        } else {
+            char *text = malloc((size_t)n + 1);
+            if (text) {
+                vsnprintf(text, (size_t)n + 1, fmt, again);
+                write_all(out, text, (size_t)n);
+                free(text);
+            } else if (!out->write_errno) {
+                out->write_errno = ENOMEM;
+            }
+        }
+    }
+    va_end(again);
+}
+
+rs_status rs_out_status(const rs_out *out, rs_error *err)
+{
+    if (!out->write_errno)
+        return RS_OK;
+    if (out->write_errno == EPIPE)
+        return rs_error_set(err, RS_EPIPE, out_name(out), 0, "broken pipe");
+    return rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s",
+                        strerror(out->write_errno));
+}
+
+rs_status rs_out_commit(rs_out *out, rs_error *err)
+{
+    rs_out_flush_buffer(out);
+    rs_status st = rs_out_status(out, err);
+    if (st == RS_OK && out->fd != STDOUT_FILENO && close(out->fd) < 0)
+        st = rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s", strerror(errno));
+    if (out->fd != STDOUT_FILENO)
+        out->fd = -1;
+    if (st == RS_OK && out->is_temp && rename(out->temp_path, out->path) < 0)
+        st = rs_error_set(err, RS_EIO, out->path, 0, "cannot rename %s into place: %s",
+                          out->temp_path, strerror(errno));
+    if (st == RS_OK)
+        out->is_temp = 0;
+    rs_out_abort(out);
+    return st;
+}
+
+void rs_out_abort(rs_out *out)
+{
+    if (!out)
+        return;
+    if (out->fd >= 0 && out->fd != STDOUT_FILENO)
+        close(out->fd);
+    if (out->is_temp)
+        unlink(out->temp_path);
+    free(out->temp_path);
+    free(out->path);
+    free(out->buf);
+    free(out);
+}

@@ -1,0 +1,151 @@
+/* supervised.c — one interface over linreg, logreg and mlp (supervised.h):
+ * the checks every kind needs, the model header they share, and scoring. */
+#include "models/supervised.h"
+
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rs_status add_header(rs_model *m, const rs_dataset *d, const rs_params *p, rs_error *err)
+{
+    rs_idmap *names = rs_idmap_new();
+    if (!names)
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < d->n_features; j++) {
+        int added = 0;
+        const char *name = d->names.items[j];
+        if (rs_idmap_intern(names, name, strlen(name), &added) < 0) {
+            rs_idmap_free(names);
+            return rs_error_nomem(err);
+        }
+        if (!added) {
+            rs_idmap_free(names);
+            return rs_error_set(err, RS_EDATA, NULL, 0, "two feature columns are named '%s'", name);
+        }
+    }
+    if (rs_model_set(m, "label", p->label, err) || (p->id && rs_model_set(m, "id", p->id, err)) ||
+        rs_model_set_i64(m, "train_rows", (int64_t)d->n_rows, err) ||
+        rs_model_set_i64(m, "n_features", (int64_t)d->n_features, err)) {
+        rs_idmap_free(names);
+        return err->code;
+    }
+    return rs_model_adopt_ids(m, "features", names, err);
+}
+
+rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error *err)
+{
+    const rs_kind *kind = rs_kind_find(p->kind);
+    if (!kind || kind->family != RS_FAMILY_SUPERVISED) {
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "--model '%s' is not a supervised kind", p->kind);
+        return NULL;
+    }
+    unsigned char *constant = calloc(train->n_features + 1, 1);
+    rs_model *m = rs_model_new(p->kind);
+    rs_status st = !constant || !m ? rs_error_nomem(err) : RS_OK;
+    if (st == RS_OK)
+        st = rs_check_features(train, constant, err);
+    if (st == RS_OK)
+        st = add_header(m, train, p, err);
+    if (st == RS_OK)
+        st = kind->train_rows(train, p, constant, m, err);
+    free(constant);
+    if (st != RS_OK) {
+        rs_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- scoring ----------------------------------------------------------- */
+
+struct rs_scorer {
+    const rs_kind *kind;
+    void *state;            /* the kind's */
+    size_t n_features;
+    char **names;           /* (n_features) NUL-terminated */
+};
+
+static rs_status load_names(rs_scorer *s, const rs_model *m, rs_error *err)
+{
+    int64_t n_features;
+    if (rs_model_get_i64(m, "n_features", &n_features, err) != RS_OK)
+        return err->code;
+    rs_idmap *names = rs_model_ids_new(m, "features", err);
+    if (!names)
+        return err->code;
+    rs_status st = RS_OK;
+    if (n_features < 1 || rs_idmap_size(names) != n_features)
+        st = rs_error_set(err, RS_EDATA, NULL, 0, "the model says n_features %lld but holds %d feature names",
+                          (long long)n_features, rs_idmap_size(names));
+    else if (!(s->names = calloc((size_t)n_features, sizeof *s->names)))
+        st = rs_error_nomem(err);
+    else
+        s->n_features = (size_t)n_features;
+    for (size_t j = 0; st == RS_OK && j < s->n_features; j++) {
+        size_t len;
+        const char *key = rs_idmap_key(names, (int32_t)j, &len);
+        if (!(s->names[j] = strndup(key, len)))
+            st = rs_error_nomem(err);
+    }
+    rs_idmap_free(names);
+    return st;
+}
+
+rs_scorer *rs_scorer_new(const rs_model *m, rs_error *err)
+{
+    const char *name = rs_model_kind(m);
+    rs_scorer *s = calloc(1, sizeof *s);
+    if (!s) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    rs_status st = RS_OK;
+    s->kind = rs_kind_find(name);
+    if (!s->kind || s->kind->family != RS_FAMILY_SUPERVISED)
+        st = rs_error_set(err, RS_EUSAGE, NULL, 0,
+                          "a %s model does not score feature rows (it scores user,item pairs or "
+                          "recommends: rs-recommend)", name);
+    else if (load_names(s, m, err) != RS_OK)
+        st = err->code;
+    else if (!(s->state = s->kind->rows_load(m, s->n_features, err)))
+        st = err->code;
+    if (st != RS_OK) {
+        rs_scorer_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void rs_scorer_free(rs_scorer *s)
+{
+    if (!s)
+        return;
+    for (size_t j = 0; s->names && j < s->n_features; j++)
+        free(s->names[j]);
+    free(s->names);
+    if (s->state)
+        s->kind->unload(s->state);
+    free(s);
+}
+
+size_t rs_scorer_n_features(const rs_scorer *s)
+{
+    return s->n_features;
+}
+
+const char *rs_scorer_feature(const rs_scorer *s, size_t j)
+{
+    return s->names[j];
+}
+
+int rs_scorer_is_probability(const rs_scorer *s)
+{
+    return s->kind->rows_probability(s->state);
+}
+
+void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores)
+{
+    s->kind->rows_score(s->state, rows, n, scores);
+}

@@ -1,0 +1,30 @@
+/* supervised.h — supervised models, whatever their kind: train a dataset
+ * into an rs_model, and score feature rows with a loaded one.  Each kind's
+ * own training and scoring live in its file under lib/models/ (the
+ * interface: lib/models/kind.h). */
+#ifndef RS_SUPERVISED_H
+#define RS_SUPERVISED_H
+
+#include "io/dataset.h"
+#include "io/model.h"
+#include "models/kind.h"
+
+/* A model ready to save, or NULL (err set: a single-class label, rank
+ * deficiency, ...).  Constant features are warned about and get weight 0. */
+rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error *err);
+
+/* Scoring with a loaded model (it borrows the model: keep it until
+ * rs_scorer_free). */
+typedef struct rs_scorer rs_scorer;
+
+rs_scorer *rs_scorer_new(const rs_model *m, rs_error *err);
+void rs_scorer_free(rs_scorer *s);
+size_t rs_scorer_n_features(const rs_scorer *s);
+/* The name of feature j, NUL-terminated. */
+const char *rs_scorer_feature(const rs_scorer *s, size_t j);
+/* 1 when scores are probabilities (logreg, mlp with bce). */
+int rs_scorer_is_probability(const rs_scorer *s);
+/* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
+void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores);
+
+#endif

@@ -1,0 +1,284 @@
+/* predict.c — rs-predict's work: score a table's rows with a supervised
+ * model, batch by batch (constant memory), or its user,item pairs with a
+ * recommender; the pass-through columns and the output. */
+#include "score/predict.h"
+
+#include "mem.h"
+#include "num.h"
+#include "models/reco.h"
+#include "models/supervised.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The rows of one batch: features, and the text passed through. */
+typedef struct {
+    size_t n_rows, n_pass;     /* pass-through fields per row: id (if any) + keep */
+    float *x;                  /* (RS_SCORE_BATCH x n_features) */
+    double *scores;
+    char *text;                /* the pass-through bytes */
+    size_t text_len, text_cap;
+    size_t *offsets;           /* (RS_SCORE_BATCH x n_pass) starts; lengths follow */
+    size_t *lengths;
+    unsigned char *special;    /* a row's pass-through needs CSV quoting */
+    long first_row;            /* 1-based number of the batch's first row */
+} batch;
+
+typedef struct {
+    rs_table *in;
+    rs_scorer *scorer;
+    size_t *feature_cols, *pass_cols, n_pass;
+    int has_id;
+    rs_table_sink sink;
+    batch b;
+    const rs_predict_spec *a;
+} predictor;
+
+static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *cols, rs_error *err)
+{
+    size_t row = b->n_rows;
+    for (size_t k = 0; k < b->n_pass; k++) {
+        const rs_field *f = &rec->fields[cols[k]];
+        if (rs_grow((void **)&b->text, &b->text_cap, b->text_len + f->len + 1, 1) < 0)
+            return rs_error_nomem(err);
+        memcpy(b->text + b->text_len, f->ptr, f->len);
+        b->offsets[row * b->n_pass + k] = b->text_len;
+        b->lengths[row * b->n_pass + k] = f->len;
+        b->text_len += f->len;
+    }
+    b->special[row] = (rec->flags & RS_REC_SPECIAL) != 0;
+    return RS_OK;
+}
+
+static rs_status write_batch(predictor *pr, rs_error *err)
+{
+    batch *b = &pr->b;
+    rs_scorer_score(pr->scorer, b->x, b->n_rows, b->scores);
+    rs_field fields[64 + 4];
+    char row_num[RS_NUM_BUF], score[RS_NUM_BUF];
+    for (size_t i = 0; i < b->n_rows; i++) {
+        size_t n = 0, pass = 0;
+        if (pr->has_id) {
+            fields[n++] = (rs_field){b->text + b->offsets[i * b->n_pass], b->lengths[i * b->n_pass]};
+            pass = 1;
+        } else {
+            fields[n++] = (rs_field){row_num, rs_format_i64(b->first_row + (long)i, row_num)};
+        }
+        fields[n++] = (rs_field){score, rs_format_f32((float)b->scores[i], score)};
+        if (pr->a->have_threshold)
+            fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
+        for (; pass < b->n_pass; pass++)
+            fields[n++] = (rs_field){b->text + b->offsets[i * b->n_pass + pass], b->lengths[i * b->n_pass + pass]};
+        if (rs_table_writer_write(pr->sink.writer, fields, !b->special[i], err) != RS_OK)
+            return err->code;
+    }
+    b->first_row += (long)b->n_rows;
+    b->n_rows = 0;
+    b->text_len = 0;
+    return RS_OK;
+}
+
+static rs_status resolve_columns(predictor *pr, const char *model_id, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    for (size_t j = 0; j < d; j++)
+        if (rs_table_find_col(pr->in, rs_scorer_feature(pr->scorer, j), "the model's features",
+                              &pr->feature_cols[j], err) != RS_OK) {
+            err->code = RS_EDATA;
+            return err->code;
+        }
+    size_t id_col = 0;
+    pr->has_id = 0;
+    if (pr->a->id) {
+        if (rs_table_find_col(pr->in, pr->a->id, "--id", &id_col, err) != RS_OK)
+            return err->code;
+        pr->has_id = 1;
+    } else if (model_id) {
+        pr->has_id = rs_table_has_col(pr->in, model_id, &id_col);
+    }
+    if (pr->has_id)
+        pr->pass_cols[pr->n_pass++] = id_col;
+    for (size_t k = 0; k < pr->a->keep.n; k++)
+        if (rs_table_find_col(pr->in, pr->a->keep.items[k], "--keep", &pr->pass_cols[pr->n_pass++], err) != RS_OK)
+            return err->code;
+    return RS_OK;
+}
+
+static rs_status open_output(predictor *pr, rs_error *err)
+{
+    const char *names[64 + 4];
+    rs_col_type types[64 + 4];
+    size_t n = 0, pass = 0;
+    names[n++] = pr->has_id ? rs_table_col_name(pr->in, pr->pass_cols[pass++]) : "row";
+    names[n++] = "score";
+    if (pr->a->have_threshold)
+        names[n++] = "class";
+    for (; pass < pr->n_pass; pass++)
+        names[n++] = rs_table_col_name(pr->in, pr->pass_cols[pass]);
+    for (size_t i = 0; i < n; i++)
+        types[i] = RS_COL_STR;
+    return rs_table_sink_open(&pr->sink, pr->a->output, pr->a->format, n, names, types, err);
+}
+
+static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, rs_error *err)
+{
+    b->n_pass = n_pass;
+    b->first_row = 1;
+    b->x = malloc(RS_SCORE_BATCH * n_features * sizeof *b->x);
+    b->scores = malloc(RS_SCORE_BATCH * sizeof *b->scores);
+    b->offsets = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->offsets);
+    b->lengths = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->lengths);
+    b->special = malloc(RS_SCORE_BATCH);
+    return b->x && b->scores && b->offsets && b->lengths && b->special ? RS_OK : rs_error_nomem(err);
+}
+
+static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    if (pr->a->keep.n > 64)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", pr->a->keep.n);
+    if (!(pr->in = rs_table_open(pr->a->input, pr->a->table, err)))
+        return err->code;
+    pr->feature_cols = malloc(d * sizeof *pr->feature_cols);
+    pr->pass_cols = malloc((pr->a->keep.n + 1) * sizeof *pr->pass_cols);
+    if (!pr->feature_cols || !pr->pass_cols)
+        return rs_error_nomem(err);
+    if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK ||
+        alloc_batch(&pr->b, d, pr->n_pass, err) != RS_OK || open_output(pr, err) != RS_OK)
+        return err->code;
+    rs_record rec;
+    int got;
+    while ((got = rs_table_next(pr->in, &rec, err)) == 1) {
+        batch *b = &pr->b;
+        if (rs_table_check_width(pr->in, &rec, err) != RS_OK ||
+            rs_row_parse(pr->in, &rec, pr->feature_cols, d, b->x + b->n_rows * d, err) != RS_OK ||
+            copy_pass_fields(b, &rec, pr->pass_cols, err) != RS_OK)
+            return err->code;
+        if (++b->n_rows == RS_SCORE_BATCH && write_batch(pr, err) != RS_OK)
+            return err->code;
+    }
+    if (got < 0 || write_batch(pr, err) != RS_OK)
+        return err->code;
+    return rs_table_sink_commit(&pr->sink, err);
+}
+
+/* ---- user,item pairs with a recommender model ------------------------- */
+
+typedef struct {
+    rs_table *in;
+    rs_table_sink sink;
+    rs_reco *reco;
+    rs_reco_work *work;
+    size_t user_col, item_col, keep_cols[64];
+    long unknown_users, unknown_items;
+} pair_run;
+
+static rs_status pairs_open(pair_run *pr, const rs_predict_spec *a, rs_error *err)
+{
+    if (a->keep.n > 64)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", a->keep.n);
+    if (!(pr->in = rs_table_open(a->input, a->table, err)) ||
+        rs_table_find_col(pr->in, a->user_col ? a->user_col : "user", "--user-col", &pr->user_col, err) ||
+        rs_table_find_col(pr->in, a->item_col ? a->item_col : "item", "--item-col", &pr->item_col, err))
+        return err->code;
+    const char *names[64 + 4];
+    rs_col_type types[64 + 4];
+    size_t n = 0;
+    names[n++] = rs_table_col_name(pr->in, pr->user_col);
+    names[n++] = rs_table_col_name(pr->in, pr->item_col);
+    names[n++] = "score";
+    if (a->have_threshold)
+        names[n++] = "class";
+    for (size_t k = 0; k < a->keep.n; k++) {
+        if (rs_table_find_col(pr->in, a->keep.items[k], "--keep", &pr->keep_cols[k], err))
+            return err->code;
+        names[n++] = rs_table_col_name(pr->in, pr->keep_cols[k]);
+    }
+    for (size_t i = 0; i < n; i++)
+        types[i] = RS_COL_STR;
+    if (!(pr->work = rs_reco_work_new(pr->reco)))
+        return rs_error_nomem(err);
+    return rs_table_sink_open(&pr->sink, a->output, a->format, n, names, types, err);
+}
+
+static rs_status pairs_row(pair_run *pr, const rs_predict_spec *a, const rs_record *rec, rs_error *err)
+{
+    if (rs_table_check_width(pr->in, rec, err) != RS_OK)
+        return err->code;
+    const rs_field *u = &rec->fields[pr->user_col], *it = &rec->fields[pr->item_col];
+    rs_reco_query q = {rs_idmap_find(rs_reco_users(pr->reco), u->ptr, u->len), NULL, NULL, 0};
+    int32_t item = rs_idmap_find(rs_reco_items(pr->reco), it->ptr, it->len);
+    pr->unknown_users += q.user < 0;
+    pr->unknown_items += item < 0;
+    float score = rs_reco_score_pair(pr->reco, &q, item, pr->work);
+    char text[RS_NUM_BUF];
+    rs_field f[64 + 4];
+    size_t n = 0;
+    f[n++] = *u;
+    f[n++] = *it;
+    f[n++] = (rs_field){text, rs_format_f32(score, text)};
+    if (a->have_threshold)
+        f[n++] = (rs_field){score >= a->threshold ? "1" : "0", 1};
+    for (size_t k = 0; k < a->keep.n; k++)
+        f[n++] = rec->fields[pr->keep_cols[k]];
+    return rs_table_writer_write(pr->sink.writer, f, !(rec->flags & RS_REC_SPECIAL), err);
+}
+
+static rs_status predict_pairs(const rs_model *m, const rs_predict_spec *a, rs_predict_report *rep, rs_error *err)
+{
+    pair_run pr = {0};
+    rs_status st = (pr.reco = rs_reco_new(m, err)) ? pairs_open(&pr, a, err) : err->code;
+    rs_record rec;
+    int got = 0;
+    while (st == RS_OK && (got = rs_table_next(pr.in, &rec, err)) == 1)
+        st = pairs_row(&pr, a, &rec, err);
+    if (st == RS_OK && got < 0)
+        st = err->code;
+    if (st == RS_OK)
+        st = rs_table_sink_commit(&pr.sink, err);
+    rep->unknown_users = pr.unknown_users;
+    rep->unknown_items = pr.unknown_items;
+    rs_table_sink_close(&pr.sink);
+    rs_table_free(pr.in);
+    rs_reco_work_free(pr.work);
+    rs_reco_free(pr.reco);
+    return st;
+}
+
+rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_predict_report *rep, rs_error *err)
+{
+    const rs_kind *kind = rs_kind_find(rs_model_kind(m));
+    memset(rep, 0, sizeof *rep);
+    if (kind && kind->family == RS_FAMILY_RECOMMENDER)
+        return predict_pairs(m, spec, rep, err);
+    predictor pr = {.a = spec};
+    rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
+    rs_table_sink_close(&pr.sink);
+    rs_table_free(pr.in);
+    free(pr.feature_cols), free(pr.pass_cols), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
+    free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special);
+    rs_scorer_free(pr.scorer);
+    return st;
+}
+
+rs_status rs_predict_describe(const char *path, const char *output, rs_error *err)
+{
+    rs_model *m = rs_model_load(path, err);
+    rs_out *out = m ? rs_out_open(output, err) : NULL;
+    rs_status st = m && out ? RS_OK : err->code;
+    if (st == RS_OK) {
+        rs_model_describe(m, out);
+        rs_idmap *features = rs_model_get(m, "n_features") ? rs_model_ids_new(m, "features", err) : NULL;
+        for (int32_t j = 0; features && j < rs_idmap_size(features); j++) {
+            size_t len;
+            const char *name = rs_idmap_key(features, j, &len);
+            rs_out_printf(out, "feature %.*s\n", (int)len, name);
+        }
+        rs_idmap_free(features);
+        st = rs_out_commit(out, err);
+    } else if (out) {
+        rs_out_abort(out);
+    }
+    rs_model_free(m);
+    return st;
+}

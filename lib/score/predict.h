@@ -1,0 +1,30 @@
+/* predict.h — score every row of a table with a model file (rs-predict):
+ * feature rows with a supervised model, user,item pairs with a
+ * recommender.  Streams: memory does not grow with the rows. */
+#ifndef RS_PREDICT_H
+#define RS_PREDICT_H
+
+#include "io/model.h"
+#include "strlist.h"
+#include "io/table.h"
+
+typedef struct {
+    const char *input, *output;        /* NULL: stdin, stdout */
+    rs_format format;
+    const rs_table_options *table;
+    const char *id;                    /* rows: the id column (NULL: the model's, if present) */
+    const char *user_col, *item_col;   /* pairs: NULL for user, item */
+    rs_strlist keep;                   /* columns passed through (borrowed strings) */
+    int have_threshold;
+    double threshold;                  /* a class column: score >= threshold */
+} rs_predict_spec;
+
+typedef struct {
+    long unknown_users, unknown_items;   /* pairs with an id the model lacks */
+} rs_predict_report;
+
+rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_predict_report *rep, rs_error *err);
+/* The model's header as "key value" lines, then "feature NAME" lines. */
+rs_status rs_predict_describe(const char *path, const char *output, rs_error *err);
+
+#endif

@@ -1,0 +1,338 @@
+/* recommend.c — rs-recommend's work: whom to recommend for (model users,
+ * --users, --history fold-ins), blocks of RS_RECO_BLOCK users scored by the
+ * model's kind over -j threads, the filters, the partial top-K and the
+ * output; or the items similar to given items. */
+#include "score/recommend.h"
+
+#include "io/interactions.h"
+#include "num.h"
+#include "threads.h"
+#include "topk.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- id lists: a table's named (or only) column ------------------------ */
+
+typedef struct {
+    rs_idmap *ids;    /* in file order, duplicates once */
+} id_list;
+
+static rs_status read_ids(const char *path, const rs_table_options *opt, const char *col_name, const char *dflt,
+                          const char *option, id_list *out, rs_error *err)
+{
+    rs_table *t = rs_table_open(path, opt, err);
+    if (!t)
+        return err->code;
+    size_t col = 0;
+    rs_status st = RS_OK;
+    if (col_name || rs_table_n_cols(t) > 1)
+        st = rs_table_find_col(t, col_name ? col_name : dflt, option, &col, err);
+    if (st == RS_OK && !(out->ids = rs_idmap_new()))
+        st = rs_error_nomem(err);
+    rs_record rec;
+    int got = 0, added;
+    while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
+        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
+            break;
+        if (rec.fields[col].len && rs_idmap_intern(out->ids, rec.fields[col].ptr, rec.fields[col].len, &added) < 0)
+            st = rs_error_nomem(err);
+    }
+    if (st == RS_OK && got < 0)
+        st = err->code;
+    rs_table_free(t);
+    return st;
+}
+
+/* A comma-separated list, when ITEMS is not a readable file. */
+static rs_status split_ids(const char *text, id_list *out, rs_error *err)
+{
+    if (!(out->ids = rs_idmap_new()))
+        return rs_error_nomem(err);
+    for (const char *p = text; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int added;
+        if (len && rs_idmap_intern(out->ids, p, len, &added) < 0)
+            return rs_error_nomem(err);
+        p += len + (comma != NULL);
+    }
+    return RS_OK;
+}
+
+/* A mask over the model's items (1 = listed); counts ids the model lacks. */
+static rs_status item_mask(const rs_reco *r, const char *path, const rs_table_options *opt, const rs_recommend_spec *a,
+                           const char *option, unsigned char **mask, long *unknown, rs_error *err)
+{
+    id_list list = {0};
+    if (read_ids(path, opt, a->item_col, "item", option, &list, err) != RS_OK) {
+        rs_idmap_free(list.ids);
+        return err->code;
+    }
+    if (!(*mask = calloc(rs_reco_n_items(r) + 1, 1))) {
+        rs_idmap_free(list.ids);
+        return rs_error_nomem(err);
+    }
+    for (int32_t i = 0; i < rs_idmap_size(list.ids); i++) {
+        size_t len;
+        const char *key = rs_idmap_key(list.ids, i, &len);
+        int32_t item = rs_idmap_find(rs_reco_items(r), key, len);
+        if (item >= 0)
+            (*mask)[item] = 1;
+        else
+            (*unknown)++;
+    }
+    rs_idmap_free(list.ids);
+    return RS_OK;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct {
+    const rs_reco *r;
+    const rs_recommend_spec *a;
+    unsigned char *exclude, *allow;
+    rs_reco_query *queries;
+    size_t n_queries;
+    rs_scored *best;        /* (n_queries x k) */
+    int32_t *n_best;
+    int32_t *because;       /* (n_queries x k) with --explain */
+    int failed;
+} run;
+
+static void filter_row(const run *job, const rs_reco_query *q, float *row)
+{
+    size_t n_items = rs_reco_n_items(job->r);
+    for (size_t i = 0; job->exclude && i < n_items; i++)
+        if (job->exclude[i])
+            row[i] = -INFINITY;
+    for (size_t i = 0; job->allow && i < n_items; i++)
+        if (!job->allow[i])
+            row[i] = -INFINITY;
+    if (job->a->include_seen)
+        return;
+    const int32_t *items;
+    const float *values;
+    if (q->user >= 0)
+        for (size_t t = 0, n = rs_reco_seen(job->r, q->user, &items, &values); t < n; t++)
+            row[items[t]] = -INFINITY;
+    for (size_t t = 0; t < q->n_items; t++)
+        row[q->items[t]] = -INFINITY;
+}
+
+static void run_thread(void *ctx, int t, int n_threads)
+{
+    run *job = ctx;
+    size_t n_blocks = (job->n_queries + RS_RECO_BLOCK - 1) / RS_RECO_BLOCK, begin, end, k = (size_t)job->a->k;
+    size_t n_items = rs_reco_n_items(job->r);
+    rs_thread_range(n_blocks, t, n_threads, &begin, &end);
+    rs_reco_work *w = rs_reco_work_new(job->r);
+    float *scores = malloc(RS_RECO_BLOCK * (n_items + 1) * sizeof *scores);
+    if (!w || !scores) {
+        job->failed = 1;
+        rs_reco_work_free(w);
+        free(scores);
+        return;
+    }
+    for (size_t b = begin; b < end; b++) {
+        size_t q0 = b * RS_RECO_BLOCK, n = job->n_queries - q0 < RS_RECO_BLOCK ? job->n_queries - q0 : RS_RECO_BLOCK;
+        rs_reco_score(job->r, job->queries + q0, n, scores, w);
+        for (size_t i = 0; i < n; i++) {
+            float *row = scores + i * n_items;
+            filter_row(job, &job->queries[q0 + i], row);
+            rs_scored *best = job->best + (q0 + i) * k;
+            job->n_best[q0 + i] = (int32_t)rs_topk(row, n_items, k, best);
+            for (int32_t j = 0; job->because && j < job->n_best[q0 + i]; j++)
+                job->because[(q0 + i) * k + (size_t)j] = rs_reco_explain(job->r, &job->queries[q0 + i], best[j].index);
+        }
+    }
+    rs_reco_work_free(w);
+    free(scores);
+}
+
+static rs_status write_recs(const run *job, const rs_field *names, const char *head,
+                            rs_error *err)
+{
+    const char *cols[] = {head, "item", "rank", "score", "because"};
+    if (!strcmp(head, "item"))
+        cols[1] = "similar";
+    rs_col_type types[5] = {RS_COL_STR, RS_COL_STR, RS_COL_STR, RS_COL_STR, RS_COL_STR};
+    size_t n_cols = job->because ? 5 : 4, k = (size_t)job->a->k;
+    rs_table_sink sink = {0};
+    if (rs_table_sink_open(&sink, job->a->output, job->a->format, n_cols, cols, types, err) != RS_OK)
+        return err->code;
+    rs_status st = RS_OK;
+    char rank[RS_NUM_BUF], score[RS_NUM_BUF];
+    const rs_idmap *items = rs_reco_items(job->r);
+    for (size_t q = 0; q < job->n_queries && st == RS_OK; q++)
+        for (int32_t j = 0; j < job->n_best[q] && st == RS_OK; j++) {
+            rs_scored s = job->best[q * k + (size_t)j];
+            rs_field f[5];
+            size_t len;
+            f[0] = names[q];
+            f[1].ptr = rs_idmap_key(items, s.index, &len), f[1].len = len;
+            f[2] = (rs_field){rank, rs_format_i64(j + 1, rank)};
+            f[3] = (rs_field){score, rs_format_f32(s.score, score)};
+            if (job->because) {
+                int32_t why = job->because[q * k + (size_t)j];
+                f[4].ptr = why >= 0 ? rs_idmap_key(items, why, &len) : "", f[4].len = why >= 0 ? len : 0;
+            }
+            st = rs_table_writer_write(sink.writer, f, 0, err);
+        }
+    if (st == RS_OK)
+        st = rs_table_sink_commit(&sink, err);
+    rs_table_sink_close(&sink);
+    return st;
+}
+
+/* Whom to recommend for, with their names and histories. */
+typedef struct {
+    id_list users;                 /* --users */
+    rs_interactions *history;
+    rs_csr history_csr;            /* history users x model items */
+    rs_reco_query *queries;
+    rs_field *names;
+    size_t n;
+    long fallback, fold_ins;
+} audience;
+
+static rs_status load_history(audience *au, const rs_reco *r, const rs_recommend_spec *a, const rs_table_options *opt,
+                              rs_error *err)
+{
+    rs_interactions_spec spec = {a->user_col, a->item_col, a->value_col, NULL, NULL, 0, 0};
+    if (!(au->history = rs_interactions_load(a->history_path, opt, &spec, NULL, 1, (rs_idmap *)rs_reco_items(r), err)))
+        return err->code;
+    rs_interactions *h = au->history;
+    return rs_csr_from_triples(&au->history_csr, (size_t)rs_idmap_size(h->users), rs_reco_n_items(r), h->user,
+                               h->item, h->value, h->n, err);
+}
+
+static rs_status build_audience(audience *au, const rs_reco *r, const rs_recommend_spec *a, const rs_table_options *opt,
+                                rs_error *err)
+{
+    if (a->history_path && load_history(au, r, a, opt, err) != RS_OK)
+        return err->code;
+    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", &au->users, err) != RS_OK)
+        return err->code;
+    const rs_idmap *names = a->users_path ? au->users.ids : au->history ? au->history->users : rs_reco_users(r);
+    au->n = (size_t)rs_idmap_size(names);
+    au->queries = calloc(au->n + 1, sizeof *au->queries);
+    au->names = calloc(au->n + 1, sizeof *au->names);
+    if (!au->queries || !au->names)
+        return rs_error_nomem(err);
+    for (size_t q = 0; q < au->n; q++) {
+        size_t len;
+        const char *key = rs_idmap_key(names, (int32_t)q, &len);
+        au->names[q] = (rs_field){key, len};
+        rs_reco_query *query = &au->queries[q];
+        query->user = names == rs_reco_users(r) ? (int32_t)q : rs_idmap_find(rs_reco_users(r), key, len);
+        int32_t hu = au->history ? rs_idmap_find(au->history->users, key, len) : -1;
+        if (hu >= 0 && au->history_csr.ptr[hu + 1] > au->history_csr.ptr[hu]) {   /* known items only */
+            const rs_csr *hc = &au->history_csr;
+            query->items = hc->idx + hc->ptr[hu];
+            query->values = hc->val + hc->ptr[hu];
+            query->n_items = (size_t)(hc->ptr[hu + 1] - hc->ptr[hu]);
+            au->fold_ins++;
+        }
+        au->fallback += !rs_reco_serves(r, query);
+    }
+    return RS_OK;
+}
+
+static void audience_free(audience *au)
+{
+    rs_idmap_free(au->users.ids);
+    rs_interactions_free(au->history);
+    rs_csr_free(&au->history_csr);
+    free(au->queries), free(au->names);
+}
+
+static rs_status recommend(const rs_reco *r, const rs_recommend_spec *a, run *job, rs_recommend_report *rep,
+                           rs_error *err)
+{
+    audience au = {0};
+    rs_status st = build_audience(&au, r, a, a->table, err);
+    size_t k = (size_t)a->k;
+    if (st == RS_OK) {
+        job->queries = au.queries, job->n_queries = au.n;
+        job->best = malloc((au.n * k + 1) * sizeof *job->best);
+        job->n_best = calloc(au.n + 1, sizeof *job->n_best);
+        job->because = a->explain ? malloc((au.n * k + 1) * sizeof *job->because) : NULL;
+        if (!job->best || !job->n_best || (a->explain && !job->because))
+            st = rs_error_nomem(err);
+    }
+    if (st == RS_OK) {
+        rs_parallel(a->threads > 0 ? a->threads : 1, run_thread, job);
+        if (job->failed)
+            st = rs_error_nomem(err);
+    }
+    rep->n_users = au.n;
+    rep->fallback = au.fallback;
+    rep->fold_ins = au.fold_ins;
+    rep->history_unknown_items = au.history && au.history->unknown_items;
+    if (st == RS_OK)
+        st = write_recs(job, au.names, "user", err);
+    audience_free(&au);
+    return st;
+}
+
+static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job, rs_error *err)
+{
+    if (!rs_reco_has_similar(r))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--similar: a %s model has no item-to-item similarities",
+                            rs_reco_kind(r)->name);
+    id_list list = {0};
+    FILE *probe = fopen(a->similar, "r");
+    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &list, err)
+                         : split_ids(a->similar, &list, err);
+    if (probe)
+        fclose(probe);
+    size_t n = st == RS_OK ? (size_t)rs_idmap_size(list.ids) : 0, k = (size_t)a->k, n_items = rs_reco_n_items(r);
+    rs_field *names = calloc(n + 1, sizeof *names);
+    float *row = malloc((n_items + 1) * sizeof *row);
+    job->best = malloc((n * k + 1) * sizeof *job->best);
+    job->n_best = calloc(n + 1, sizeof *job->n_best);
+    job->n_queries = n;
+    if (st == RS_OK && (!names || !row || !job->best || !job->n_best))
+        st = rs_error_nomem(err);
+    for (size_t q = 0; st == RS_OK && q < n; q++) {
+        size_t len;
+        const char *key = rs_idmap_key(list.ids, (int32_t)q, &len);
+        names[q] = (rs_field){key, len};
+        int32_t item = rs_idmap_find(rs_reco_items(r), key, len);
+        if (item < 0) {
+            st = rs_error_set(err, RS_EDATA, NULL, 0, "--similar: item '%.*s' is not in the model", (int)len, key);
+            break;
+        }
+        rs_reco_similar(r, item, row);
+        rs_reco_query none = {-1, NULL, NULL, 0};
+        filter_row(job, &none, row);   /* --exclude and --allow; no user, nothing seen */
+        job->n_best[q] = (int32_t)rs_topk(row, n_items, k, job->best + q * k);
+    }
+    if (st == RS_OK)
+        st = write_recs(job, names, "item", err);
+    rs_idmap_free(list.ids);
+    free(names), free(row);
+    return st;
+}
+
+rs_status rs_recommend_run(const rs_reco *reco, const rs_recommend_spec *a, rs_recommend_report *rep, rs_error *err)
+{
+    run job = {.r = reco, .a = a};
+    rs_status st = RS_OK;
+    if (a->explain && a->similar)
+        st = rs_error_set(err, RS_EUSAGE, NULL, 0, "--explain works with user recommendations, not --similar");
+    else if (a->explain && !rs_reco_explains(reco))
+        st = rs_error_set(err, RS_EUSAGE, NULL, 0, "--explain works with itemknn and ease models, not %s",
+                          rs_reco_kind(reco)->name);
+    if (st == RS_OK && a->exclude_path)
+        st = item_mask(reco, a->exclude_path, a->table, a, "--item-col", &job.exclude, &rep->unknown_filter_items, err);
+    if (st == RS_OK && a->allow_path)
+        st = item_mask(reco, a->allow_path, a->table, a, "--item-col", &job.allow, &rep->unknown_filter_items, err);
+    if (st == RS_OK)
+        st = a->similar ? similar(reco, a, &job, err) : recommend(reco, a, &job, rep, err);
+    free(job.exclude), free(job.allow), free(job.best), free(job.n_best), free(job.because);
+    return st;
+}
