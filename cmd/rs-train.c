@@ -119,29 +119,10 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     return RS_OK;
 }
 
-/* An option of the other family's data is as wrong as a kind option the
- * kind does not list. */
-static int data_option_family(const char *name)
-{
-    for (size_t i = 2; i < N_DATA; i++)
-        if (!strcmp(data_options[i].name, name))
-            return data_options[i].val >= OPT_USER_COL ? RS_FAMILY_RECOMMENDER : RS_FAMILY_SUPERVISED;
-    return -1;
-}
-
 static rs_status apply_options(const args *a, const rs_kind *kind, rs_params *p, rs_error *err)
 {
-    if (rs_params_init(p, kind, err) != RS_OK)
+    if (rs_params_apply(p, kind, &a->given, err) != RS_OK)
         return err->code;
-    for (size_t i = 0; i + 1 < a->given.n; i += 2) {
-        const char *name = a->given.items[i], *arg = a->given.items[i + 1];
-        int family = data_option_family(name);
-        if (family >= 0 && family != (int)kind->family)
-            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)",
-                                name, kind->name);
-        if (family < 0 && rs_params_set(p, kind, name, rs_option_def_find(name)->arg ? arg : NULL, err) != RS_OK)
-            return err->code;
-    }
     p->label = a->label;
     p->id = a->id;
     p->item_col = a->cols.item_col;

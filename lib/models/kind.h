@@ -30,6 +30,7 @@
 #include "io/model.h"
 #include "progress.h"
 #include "sparse.h"
+#include "strlist.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -248,6 +249,13 @@ rs_status rs_params_set(rs_params *p, const rs_kind *kind, const char *name, con
 double rs_params_real(const rs_params *p, const char *name);
 long rs_params_int(const rs_params *p, const char *name);
 const char *rs_params_text(const rs_params *p, const char *name);
+/* rs_params_init, then every option given (name, argument, name, argument
+ * ...: long names without "--", in command-line order).  The data options
+ * of the other family (--label for a recommender, --user-col for a
+ * supervised kind) and the kind options the kind does not list are
+ * RS_EUSAGE naming the option and the kind; the data options themselves
+ * are left to the caller. */
+rs_status rs_params_apply(rs_params *p, const rs_kind *kind, const rs_strlist *given, rs_error *err);
 /* "0 < X <= 10" for the kind's option into buf. */
 const char *rs_kind_option_range(const rs_kind_option *o, char *buf, size_t size);
 

@@ -276,3 +276,39 @@ rs_status rs_params_set(rs_params *p, const rs_kind *kind, const char *name, con
                             name, kind->name);
     return parse_value(p, entry_find(name), o, arg ? arg : "on", err);
 }
+
+/* What each family's data is read with: rs-train reads these itself, but
+ * the other family's are as wrong as an option the kind does not list. */
+static const struct {
+    const char *name;
+    rs_family family;
+} data_options[] = {
+    {"label", RS_FAMILY_SUPERVISED},    {"features", RS_FAMILY_SUPERVISED},   {"id", RS_FAMILY_SUPERVISED},
+    {"valid", RS_FAMILY_SUPERVISED},    {"user-col", RS_FAMILY_RECOMMENDER}, {"item-col", RS_FAMILY_RECOMMENDER},
+    {"value-col", RS_FAMILY_RECOMMENDER}, {"time-col", RS_FAMILY_RECOMMENDER}, {"time-format", RS_FAMILY_RECOMMENDER},
+};
+
+static int data_option_family(const char *name)
+{
+    for (size_t i = 0; i < sizeof data_options / sizeof data_options[0]; i++)
+        if (!strcmp(data_options[i].name, name))
+            return (int)data_options[i].family;
+    return -1;
+}
+
+rs_status rs_params_apply(rs_params *p, const rs_kind *kind, const rs_strlist *given, rs_error *err)
+{
+    if (rs_params_init(p, kind, err) != RS_OK)
+        return err->code;
+    for (size_t i = 0; i + 1 < given->n; i += 2) {
+        const char *name = given->items[i], *arg = given->items[i + 1];
+        int family = data_option_family(name);
+        const rs_option_def *def = rs_option_def_find(name);
+        if (family >= 0 && family != (int)kind->family)
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)",
+                                name, kind->name);
+        if (family < 0 && rs_params_set(p, kind, name, def && def->arg ? arg : NULL, err) != RS_OK)
+            return err->code;
+    }
+    return RS_OK;
+}
