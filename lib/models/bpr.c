@@ -144,11 +144,5 @@ const rs_kind rs_kind_bpr = {
     .options = bpr_options,
     .quick_args = "--factors 2 --epochs 1",
     .train_interactions = bpr_train,
-    .reco_load = rs_factors_load_bpr,
-    .work_new = rs_factors_work_new,
-    .work_free = rs_factors_work_free,
-    .score_block = rs_factors_score_block,
-    .score_pair = rs_factors_score_pair,
-    .similar = rs_factors_similar,
-    .unload = rs_factors_unload,
+    RS_FACTORS_SCORING(rs_factors_load_bpr),
 };

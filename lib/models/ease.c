@@ -75,6 +75,8 @@ static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
 
 /* ---- scoring: the history row times B, a block of users by one sgemm ---- */
 
+extern const rs_kind rs_kind_ease;
+
 static void *ease_load(const rs_reco_base *b, rs_error *err)
 {
     return (void *)rs_model_need(b->model, "weights", b->n_items, b->n_items, err);
@@ -116,15 +118,7 @@ static float ease_score_pair(const rs_reco_base *b, const void *state, const rs_
                              void *work)
 {
     (void)work;
-    float s = 0;
-    if (rs_reco_pair_fallback(b, q, item, &s))
-        return s;
-    const int32_t *items;
-    const float *values;
-    size_t h = rs_reco_history(b, q, &items, &values);
-    for (size_t t = 0; t < h; t++)
-        s += values[t] * ease_contribution(b, state, items[t], item);
-    return s;
+    return rs_reco_pair_from_history(b, &rs_kind_ease, state, q, item);
 }
 
 static void ease_similar(const rs_reco_base *b, const void *state, int32_t item, float *scores)

@@ -213,6 +213,18 @@ struct rs_kind {
  * popularity fallback), with the score in *score. */
 int rs_reco_pair_fallback(const rs_reco_base *b, const rs_reco_query *q, int32_t item, float *score);
 
+/* A pair score from a kind's contribution(): the fallbacks, else the sum
+ * over the query's history of value x contribution(history item, item). */
+float rs_reco_pair_from_history(const rs_reco_base *b, const rs_kind *kind, const void *state,
+                                const rs_reco_query *q, int32_t item);
+
+/* The scoring members every factor kind (mf, als, bpr: factors.h) shares;
+ * load is the kind's own. */
+#define RS_FACTORS_SCORING(load)                                                            \
+    .reco_load = load, .work_new = rs_factors_work_new, .work_free = rs_factors_work_free,  \
+    .score_block = rs_factors_score_block, .score_pair = rs_factors_score_pair,             \
+    .similar = rs_factors_similar, .unload = rs_factors_unload
+
 /* ---- the registry (registry.c) ------------------------------------------ */
 
 /* The kinds in registry order; *n their count. */

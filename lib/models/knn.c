@@ -193,6 +193,8 @@ static rs_status knn_train(rs_reco_data *d, rs_model *m, rs_error *err)
 
 /* ---- scoring ------------------------------------------------------------ */
 
+extern const rs_kind rs_kind_itemknn;
+
 /* The kept neighbours of each item (itemknn) or user (userknn): a view. */
 static void *knn_load(const rs_reco_base *b, size_t n, rs_error *err)
 {
@@ -243,15 +245,7 @@ static float itemknn_score_pair(const rs_reco_base *b, const void *state, const 
                                 void *work)
 {
     (void)work;
-    float s = 0;
-    if (rs_reco_pair_fallback(b, q, item, &s))
-        return s;
-    const int32_t *items;
-    const float *values;
-    size_t h = rs_reco_history(b, q, &items, &values);
-    for (size_t t = 0; t < h; t++)
-        s += values[t] * itemknn_contribution(b, state, items[t], item);
-    return s;
+    return rs_reco_pair_from_history(b, &rs_kind_itemknn, state, q, item);
 }
 
 static void itemknn_similar(const rs_reco_base *b, const void *state, int32_t item, float *scores)

@@ -625,17 +625,17 @@ static const rs_kind_option logreg_options[] = {
     {NULL},
 };
 
+#define LINEAR_FUNCTIONS                                                                  \
+    .train_rows = linear_train, .rows_load = linear_load, .rows_score = linear_score,     \
+    .rows_probability = linear_probability, .unload = linear_unload
+
 const rs_kind rs_kind_linreg = {
     .name = "linreg",
     .family = RS_FAMILY_SUPERVISED,
     .summary = "least squares; ridge with --l2 (X'X by dsyrk, then Cholesky)",
     .options = linreg_options,
     .quick_args = "",
-    .train_rows = linear_train,
-    .rows_load = linear_load,
-    .rows_score = linear_score,
-    .rows_probability = linear_probability,
-    .unload = linear_unload,
+    LINEAR_FUNCTIONS,
 };
 
 const rs_kind rs_kind_logreg = {
@@ -644,9 +644,5 @@ const rs_kind rs_kind_logreg = {
     .summary = "logistic regression, 0/1 label; L2/L1, class weights; Newton/OWL-QN",
     .options = logreg_options,
     .quick_args = "",
-    .train_rows = linear_train,
-    .rows_load = linear_load,
-    .rows_score = linear_score,
-    .rows_probability = linear_probability,
-    .unload = linear_unload,
+    LINEAR_FUNCTIONS,
 };

@@ -181,11 +181,5 @@ const rs_kind rs_kind_mf = {
     .flags = RS_KIND_NEEDS_VALUE,
     .quick_args = "--factors 2 --epochs 1",
     .train_interactions = mf_train,
-    .reco_load = rs_factors_load_mf,
-    .work_new = rs_factors_work_new,
-    .work_free = rs_factors_work_free,
-    .score_block = rs_factors_score_block,
-    .score_pair = rs_factors_score_pair,
-    .similar = rs_factors_similar,
-    .unload = rs_factors_unload,
+    RS_FACTORS_SCORING(rs_factors_load_mf),
 };

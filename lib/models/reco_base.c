@@ -35,3 +35,17 @@ int rs_reco_pair_fallback(const rs_reco_base *b, const rs_reco_query *q, int32_t
     }
     return 0;
 }
+
+float rs_reco_pair_from_history(const rs_reco_base *b, const rs_kind *kind, const void *state,
+                                const rs_reco_query *q, int32_t item)
+{
+    float s = 0;
+    if (rs_reco_pair_fallback(b, q, item, &s))
+        return s;
+    const int32_t *items;
+    const float *values;
+    size_t h = rs_reco_history(b, q, &items, &values);
+    for (size_t t = 0; t < h; t++)
+        s += values[t] * kind->contribution(b, state, items[t], item);
+    return s;
+}
