@@ -52,6 +52,10 @@ typedef struct {
     /* supervised data */
     const char *label, *id;     /* names recorded in the model */
     const rs_dataset *valid;    /* NULL or a table with the same features */
+    /* a kind that wraps another (uplift, a policy over a reward model, a
+     * forecaster's global model): the inner kind, resolved by the caller so
+     * that kind files never call the registry */
+    const struct rs_kind *inner;
     /* recommender data */
     const rs_table_options *table;
     const char *item_col;       /* content: item column of item_features */
@@ -130,6 +134,10 @@ typedef struct {
     const int32_t *items;    /* history, sorted ascending (may be NULL) */
     const float *values;
     size_t n_items;
+    /* For kinds that read order (RS_KIND_ORDERED, the sequence issue): the
+     * history in time order, most recent last.  NULL for the others. */
+    const int32_t *sequence;
+    size_t n_sequence;
 } rs_reco_query;
 
 /* What every loaded recommender holds, whatever its kind. */
@@ -160,16 +168,20 @@ size_t rs_reco_history(const rs_reco_base *b, const rs_reco_query *q, const int3
 
 /* ---- the kind ----------------------------------------------------------- */
 
+/* What a kind trains on and how it is scored.  Bandit policies (the
+ * intervene issue) are supervised kinds with rows_choose; forecasters and
+ * uplift models wrap another kind through rs_params.inner. */
 typedef enum { RS_FAMILY_SUPERVISED, RS_FAMILY_RECOMMENDER } rs_family;
 
 enum {
     RS_KIND_FOLDS_IN = 1,      /* a --history can be folded in */
     RS_KIND_SERVES_ALL = 4,    /* scores any query (no user needed): pop */
     RS_KIND_NEEDS_VALUE = 8,   /* training needs a value column (ratings) */
+    RS_KIND_ORDERED = 16,      /* reads rs_reco_query.sequence (time order) */
 };
 
 typedef struct rs_kind rs_kind;
-struct rs_kind {
+struct rs_kind {   /* members a kind does not implement are NULL */
     const char *name;
     rs_family family;
     const char *summary;             /* one line for --help and --list-models */
@@ -184,6 +196,14 @@ struct rs_kind {
     /* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
     void (*rows_score)(void *state, const float *rows, size_t n, double *scores);
     int (*rows_probability)(const void *state);   /* 1: scores are probabilities */
+    /* Outputs per row (NULL: 1).  A multiclass kind writes n x outputs
+     * scores, one per class, named by rows_output_name. */
+    size_t (*rows_outputs)(const void *state);
+    const char *(*rows_output_name)(const void *state, size_t j);
+    /* A policy: the action for each row and the probability it was chosen
+     * with (what off-policy evaluation needs), drawn from seed. */
+    void (*rows_choose)(void *state, const float *rows, size_t n, uint64_t seed, int32_t *action,
+                        double *propensity);
 
     /* recommenders: optional preparation before the CSR is built (may add
      * items), then training (NULL: the popularity the shared code writes is

@@ -206,7 +206,7 @@ static rs_status pairs_row(pair_run *pr, const rs_predict_spec *a, const rs_reco
     if (rs_table_check_width(pr->in, rec, err) != RS_OK)
         return err->code;
     const rs_field *u = &rec->fields[pr->user_col], *it = &rec->fields[pr->item_col];
-    rs_reco_query q = {rs_idmap_find(rs_reco_users(pr->reco), u->ptr, u->len), NULL, NULL, 0};
+    rs_reco_query q = {.user = rs_idmap_find(rs_reco_users(pr->reco), u->ptr, u->len)};
     int32_t item = rs_idmap_find(rs_reco_items(pr->reco), it->ptr, it->len);
     pr->unknown_users += q.user < 0;
     pr->unknown_items += item < 0;

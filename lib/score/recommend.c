@@ -307,7 +307,7 @@ static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job,
             break;
         }
         rs_reco_similar(r, item, row);
-        rs_reco_query none = {-1, NULL, NULL, 0};
+        rs_reco_query none = {.user = -1};
         filter_row(job, &none, row);   /* --exclude and --allow; no user, nothing seen */
         job->n_best[q] = (int32_t)rs_topk(row, n_items, k, job->best + q * k);
     }
