@@ -160,6 +160,12 @@ int rs_cli_print_help(const char *prog, const char *usage)
     return flush_stdout(prog);
 }
 
+int rs_cli_print_text(const char *prog, const char *text)
+{
+    fputs(text, stdout);
+    return flush_stdout(prog);
+}
+
 int rs_cli_print_version(const char *prog)
 {
     printf("%s (rs) %s\n", prog, RS_VERSION);

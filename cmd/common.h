@@ -89,5 +89,7 @@ int rs_cli_finish(const char *prog, rs_status st, const rs_error *err);
 /* --help and --version: to stdout, checked (a full disk is exit 1). */
 int rs_cli_print_help(const char *prog, const char *usage);
 int rs_cli_print_version(const char *prog);
+/* Other text for stdout (rs-train --list-models), checked the same way. */
+int rs_cli_print_text(const char *prog, const char *text);
 
 #endif

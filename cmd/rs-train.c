@@ -252,12 +252,13 @@ static char *usage_new(void)
 
 static int list_models(const rs_common *c)
 {
+    rs_error err = {0};
     char *list = rs_kinds_list_new();
     if (!list)
-        return rs_cli_finish(c->prog, RS_ENOMEM, &(rs_error){RS_ENOMEM, "", 0, "out of memory"});
-    fputs(list, stdout);
+        return rs_cli_finish(c->prog, rs_error_nomem(&err), &err);
+    int code = rs_cli_print_text(c->prog, list);
     free(list);
-    return fflush(stdout) == 0 && !ferror(stdout) ? RS_EXIT_OK : RS_EXIT_FAILURE;
+    return code;
 }
 
 static int run(args *a, rs_common *common, int argc, char **argv, const char *usage)
@@ -301,8 +302,9 @@ int main(int argc, char **argv)
     struct option *long_options = long_options_new();
     char *usage = usage_new();
     a.long_options = long_options;
+    rs_error err = {0};
     int code = long_options && usage ? run(&a, &common, argc, argv, usage)
-                                     : rs_cli_finish(common.prog, RS_ENOMEM, &(rs_error){RS_ENOMEM, "", 0, "out of memory"});
+                                     : rs_cli_finish(common.prog, rs_error_nomem(&err), &err);
     rs_strlist_free(&a.features);
     rs_strlist_free(&a.given);
     free(long_options);

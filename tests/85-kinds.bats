@@ -21,6 +21,9 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
     run kinds
     [ "${#lines[@]}" -eq 11 ]
     [ "$(kinds | sort -u | wc -l)" -eq 11 ]
+    run --separate-stderr bash -c 'rs-train --list-models > /dev/full'
+    assert_failure 1
+    assert_stderr "rs-train: stdout: write error"
 }
 
 @test "every kind has a --help line with its summary, a man-page paragraph with the registry's defaults, and a fuzz seed" {
