@@ -75,7 +75,7 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
         for opt in $options; do
             case "$own" in *" $opt "*) continue ;; esac
             arg=1   # a flag takes none
-            if rs-train --help | grep -E -- "^      --$opt {2,}[a-z]" > /dev/null; then arg=; fi
+            if rs-train --help | grep -E -- "^      --$opt {2,}" > /dev/null; then arg=; fi
             # shellcheck disable=SC2086
             run --separate-stderr rs-train --model "$kind" $base "--$opt" $arg -o m.rsm
             [ "$status" -eq 2 ] || { echo "$kind --$opt: status $status"; false; }

@@ -92,18 +92,17 @@ char *rs_kind_options_help_new(void)
     const rs_option_def *defs = rs_option_defs(&n_defs);
     const rs_kind *const *kinds = rs_kinds(&n_kinds);
     for (size_t d = 0; d < n_defs; d++) {
-        char head[64];
+        char head[64], who[256] = "";
+        size_t used = 0;
         snprintf(head, sizeof head, "--%s%s%s", defs[d].name, defs[d].arg ? " " : "", defs[d].arg ? defs[d].arg : "");
-        append(&t, "      %-22s  %s", head, defs[d].help);
-        if (defs[d].choices)
-            append(&t, ": %s", defs[d].choices);
-        const char *sep = " (";
-        for (size_t k = 0; k < n_kinds; k++)
-            if (rs_kind_option_find(kinds[k], defs[d].name)) {
-                append(&t, "%s%s", sep, kinds[k]->name);
-                sep = ", ";
-            }
-        append(&t, ")\n");
+        for (size_t k = 0; k < n_kinds && used < sizeof who; k++)
+            if (rs_kind_option_find(kinds[k], defs[d].name))
+                used += (size_t)snprintf(who + used, sizeof who - used, "%s%s", used ? ", " : "(", kinds[k]->name);
+        size_t width = 30 + strlen(defs[d].help) + (defs[d].choices ? strlen(defs[d].choices) + 2 : 0);
+        append(&t, "      %-22s  %s%s%s", head, defs[d].help, defs[d].choices ? ": " : "",
+               defs[d].choices ? defs[d].choices : "");
+        /* the kinds that take it: on the same line when it fits in 79 */
+        append(&t, width + used + 2 > 79 ? "\n%30s%s)\n" : "%.0s %s)\n", "", who);
     }
     return finish(&t);
 }

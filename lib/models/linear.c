@@ -621,7 +621,7 @@ static const rs_kind_option logreg_options[] = {
     {"class-weight", "1,1", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {"tol", "1e-6", 0, 1, 1, 1, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {"max-iter", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0,
-     "100 (Newton), or 1000 with --l1 or over 1023 features (OWL-QN)", RS_SHARED},
+     "100 Newton; 1000 with --l1 or > 1023 features", RS_SHARED},
     {NULL},
 };
 
