@@ -150,6 +150,13 @@ u3,b,1,2"
     assert_output "user,item,score
 u1,a,6
 new,c,2"
+    # a kind-own real option keeps its fraction (rs_params_real)
+    run --separate-stderr "$bin/rs-train" --model dummy --dummy-scale 0.5 -i i.csv -o h.rsm
+    assert_success
+    run --separate-stderr "$bin/rs-predict" -m h.rsm -i pairs.csv
+    assert_output "user,item,score
+u1,a,1.5
+new,c,0.5"
     run --separate-stderr "$bin/rs-train" --model dummy --dummy-scale 0 -i i.csv -o d2.rsm
     assert_failure 2
     assert_stderr --partial "invalid --dummy-scale '0' (expected X > 0)"
