@@ -163,6 +163,13 @@ new,c,0.5"
     run --separate-stderr "$bin/rs-train" --model dummy --factors 3 -i i.csv -o d2.rsm
     assert_failure 2
     assert_stderr --partial "--factors is not an option of --model dummy"
+    # a model of a kind this build does not know: a data error naming it, from both scorers
+    run --separate-stderr rs-predict -m d.rsm -i pairs.csv
+    assert_failure 1
+    assert_stderr --partial "d.rsm: unknown model kind 'dummy' (this rs knows linreg, logreg,"
+    run --separate-stderr rs-recommend -m d.rsm -k 1
+    assert_failure 1
+    assert_stderr --partial "d.rsm: unknown model kind 'dummy'"
     run --separate-stderr "$bin/rs-train" --model ease --dummy-scale 3 -i i.csv -o d2.rsm
     assert_failure 2
     assert_stderr --partial "--dummy-scale is not an option of --model ease"

@@ -109,3 +109,11 @@ ghost,c,3,0"
     done < <(rs-train --list-models | tail -n +2)
     [ "$n" -ge 30 ]
 }
+
+@test "an empty file option is a usage error naming it" {
+    printf 'user,item\nu1,a\nu2,b\n' > i.csv
+    run --separate-stderr rs-train --model content --item-features '' -i i.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "invalid --item-features '' (expected a non-empty value)"
+    [ ! -e m.rsm ]
+}

@@ -253,6 +253,9 @@ const rs_kind *const *rs_kinds(size_t *n);
 const rs_kind *rs_kind_find(const char *name);
 /* "linreg, logreg, ... or ease" into buf (the list every message shows). */
 const char *rs_kind_names(char *buf, size_t size);
+/* The kind a model file names: RS_OK with *kind; an unknown kind (a file
+ * from a newer rs, or a damaged one) is RS_EDATA listing the known ones. */
+rs_status rs_kind_of_model(const char *name, const rs_kind **kind, rs_error *err);
 /* The kind's entry for option name (without "--"), or NULL. */
 const rs_kind_option *rs_kind_option_find(const rs_kind *kind, const char *name);
 

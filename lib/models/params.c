@@ -182,6 +182,8 @@ static rs_status set_own(rs_params *p, const rs_kind_option *o, const char *arg,
         return invalid(o, arg, NULL, err);
     if (o->type == RS_OPTION_CHOICE && parse_choice(&def, o, arg, &choice, err) != RS_OK)
         return err->code;
+    if (o->type == RS_OPTION_TEXT && !*arg)
+        return invalid(o, arg, "a non-empty value", err);
     size_t i = 0;
     while (i < p->n_own && strcmp(p->own[i].name, o->name))
         i++;
@@ -245,6 +247,8 @@ static rs_status parse_value(rs_params *p, const option_entry *e, const rs_kind_
     case RS_OPTION_CHOICE:
         return parse_choice(&e->def, o, arg, (const char **)(void *)field, err);
     case RS_OPTION_TEXT:
+        if (!*arg)
+            return invalid(o, arg, "a non-empty value", err);
         *(const char **)(void *)field = arg;
         return RS_OK;
     case RS_OPTION_SIZES:

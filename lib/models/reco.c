@@ -103,8 +103,9 @@ static rs_status load(rs_reco *r, rs_error *err)
 {
     const rs_model *m = r->base.model;
     const char *name = rs_model_kind(m);
-    r->kind = rs_kind_find(name);
-    if (!r->kind || r->kind->family != RS_FAMILY_RECOMMENDER)
+    if (rs_kind_of_model(name, &r->kind, err) != RS_OK)
+        return err->code;
+    if (r->kind->family != RS_FAMILY_RECOMMENDER)
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "a %s model does not recommend (it scores feature rows: rs-predict)", name);
     r->base.flags = r->kind->flags;

@@ -40,6 +40,15 @@ const char *rs_kind_names(char *buf, size_t size)
     return buf;
 }
 
+rs_status rs_kind_of_model(const char *name, const rs_kind **kind, rs_error *err)
+{
+    char names[512];
+    if ((*kind = rs_kind_find(name)))
+        return RS_OK;
+    return rs_error_set(err, RS_EDATA, NULL, 0, "unknown model kind '%s' (this rs knows %s)", name,
+                        rs_kind_names(names, sizeof names));
+}
+
 const rs_kind_option *rs_kind_option_find(const rs_kind *kind, const char *name)
 {
     for (const rs_kind_option *o = kind->options; o->name; o++)

@@ -247,9 +247,11 @@ static rs_status predict_pairs(const rs_model *m, const rs_predict_spec *a, rs_p
 
 rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_predict_report *rep, rs_error *err)
 {
-    const rs_kind *kind = rs_kind_find(rs_model_kind(m));
+    const rs_kind *kind;
     memset(rep, 0, sizeof *rep);
-    if (kind && kind->family == RS_FAMILY_RECOMMENDER)
+    if (rs_kind_of_model(rs_model_kind(m), &kind, err) != RS_OK)
+        return err->code;
+    if (kind->family == RS_FAMILY_RECOMMENDER)
         return predict_pairs(m, spec, rep, err);
     predictor pr = {.a = spec};
     rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
