@@ -3,10 +3,8 @@
  * (lib/models/kinds.def); this file parses, checks and reports. */
 #include "blas.h"
 #include "common.h"
-#include "io/interactions.h"
 #include "models/kinds_text.h"
-#include "models/reco.h"
-#include "models/supervised.h"
+#include "models/train.h"
 #include "threads.h"
 
 #include <stdio.h>
@@ -157,68 +155,6 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void report(const rs_common *c, const rs_model *m, const rs_dataset *d, double seconds)
-{
-    const char *iterations = rs_model_get(m, "iterations"), *epochs = rs_model_get(m, "epochs_run");
-    if (d) {
-        fprintf(stderr, "rs-train: %s: %zu rows x %zu features", rs_model_kind(m), d->n_rows, d->n_features);
-        if (iterations)
-            fprintf(stderr, ", %s %s iterations (%s)", rs_model_get(m, "solver"), iterations,
-                    strcmp(rs_model_get(m, "converged"), "1") ? "not converged" : "converged");
-        if (epochs)
-            fprintf(stderr, ", %s epochs", epochs);
-    } else {
-        const char *passes = iterations ? iterations : rs_model_get(m, "epochs");
-        fprintf(stderr, "rs-train: %s: %s users x %s items, %s interactions", rs_model_kind(m),
-                rs_model_get(m, "n_users"), rs_model_get(m, "n_items"), rs_model_get(m, "n_interactions"));
-        if (passes)
-            fprintf(stderr, ", %s %s", passes, iterations ? "iterations" : "epochs");
-    }
-    fprintf(stderr, ", %.3f s -> %s\n", seconds, c->output);
-}
-
-static rs_status train_supervised(args *a, rs_params *p, const rs_common *c, double start, rs_error *err)
-{
-    rs_dataset_spec spec = {p->label, p->id, &a->features};
-    rs_dataset *train = NULL, *valid = NULL;
-    rs_model *model = NULL;
-    rs_status st = RS_OK;
-    if (!(train = rs_dataset_load(c->input, &c->table, &spec, err)))
-        st = err->code;
-    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL};
-    if (st == RS_OK && a->valid_path && !(valid = rs_dataset_load(a->valid_path, &c->table, &valid_spec, err)))
-        st = err->code;
-    p->valid = valid;
-    if (train && !p->id)
-        p->id = train->id_name;
-    if (st == RS_OK && !(model = rs_sup_train_new(train, p, err)))
-        st = err->code;
-    if (st == RS_OK)
-        st = rs_model_save(model, c->output, err);
-    if (st == RS_OK && !c->quiet)
-        report(c, model, train, now_seconds() - start);
-    rs_model_free(model);
-    rs_dataset_free(train);
-    rs_dataset_free(valid);
-    return st;
-}
-
-static rs_status train_recommender(args *a, const rs_kind *kind, rs_params *p, const rs_common *c, double start,
-                                   rs_error *err)
-{
-    a->cols.want_time = p->recent_days > 0;
-    a->cols.value_required = (kind->flags & RS_KIND_NEEDS_VALUE) && !a->cols.value_col;
-    p->table = &c->table;
-    rs_interactions *x = rs_interactions_load(c->input, &c->table, &a->cols, NULL, 1, NULL, err);
-    rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;
-    rs_status st = model ? rs_model_save(model, c->output, err) : err->code;
-    if (st == RS_OK && !c->quiet)
-        report(c, model, NULL, now_seconds() - start);
-    rs_model_free(model);
-    rs_interactions_free(x);
-    return st;
-}
-
 /* The common options, the data options, then every kind option. */
 static struct option *long_options_new(void)
 {
@@ -285,8 +221,11 @@ static int run(args *a, rs_common *common, int argc, char **argv, const char *us
         }
         if (common->verbose > 1 && !common->quiet)
             fprintf(stderr, "rs-train: OpenBLAS kernel %s, %d threads\n", rs_blas_kernel(), p.threads);
-        st = kind->family == RS_FAMILY_SUPERVISED ? train_supervised(a, &p, common, start, &err)
-                                                   : train_recommender(a, kind, &p, common, start, &err);
+        rs_train_spec spec = {common->input, common->output, &common->table, a->valid_path, &a->features, a->cols};
+        char summary[512];
+        st = rs_train_run(kind, &p, &spec, summary, sizeof summary, &err);
+        if (st == RS_OK && !common->quiet)
+            fprintf(stderr, "rs-train: %s, %.3f s -> %s\n", summary, now_seconds() - start, common->output);
     }
     if (st == RS_EDATA && !err.file[0])
         snprintf(err.file, sizeof err.file, "%s", common->input ? common->input : "-");

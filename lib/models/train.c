@@ -1,0 +1,81 @@
+/* train.c — see train.h. */
+#include "models/train.h"
+
+#include "models/reco.h"
+#include "models/supervised.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void summarize_rows(const rs_model *m, const rs_dataset *d, char *out, size_t size)
+{
+    const char *iterations = rs_model_get(m, "iterations"), *epochs = rs_model_get(m, "epochs_run");
+    size_t used = (size_t)snprintf(out, size, "%s: %zu rows x %zu features", rs_model_kind(m), d->n_rows,
+                                   d->n_features);
+    if (iterations && used < size)
+        used += (size_t)snprintf(out + used, size - used, ", %s %s iterations (%s)", rs_model_get(m, "solver"),
+                                 iterations, strcmp(rs_model_get(m, "converged"), "1") ? "not converged" : "converged");
+    if (epochs && used < size)
+        snprintf(out + used, size - used, ", %s epochs", epochs);
+}
+
+static void summarize_interactions(const rs_model *m, char *out, size_t size)
+{
+    const char *iterations = rs_model_get(m, "iterations");
+    const char *passes = iterations ? iterations : rs_model_get(m, "epochs");
+    size_t used = (size_t)snprintf(out, size, "%s: %s users x %s items, %s interactions", rs_model_kind(m),
+                                   rs_model_get(m, "n_users"), rs_model_get(m, "n_items"),
+                                   rs_model_get(m, "n_interactions"));
+    if (passes && used < size)
+        snprintf(out + used, size - used, ", %s %s", passes, iterations ? "iterations" : "epochs");
+}
+
+static rs_status train_rows(rs_params *p, const rs_train_spec *spec, char *summary, size_t size, rs_error *err)
+{
+    rs_dataset_spec data_spec = {p->label, p->id, spec->features};
+    rs_dataset *train = NULL, *valid = NULL;
+    rs_model *model = NULL;
+    rs_status st = RS_OK;
+    if (!(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
+        st = err->code;
+    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL};
+    if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
+        st = err->code;
+    p->valid = valid;
+    if (train && !p->id)
+        p->id = train->id_name;
+    if (st == RS_OK && !(model = rs_sup_train_new(train, p, err)))
+        st = err->code;
+    if (st == RS_OK && (st = rs_model_save(model, spec->output, err)) == RS_OK)
+        summarize_rows(model, train, summary, size);
+    rs_model_free(model);
+    rs_dataset_free(train);
+    rs_dataset_free(valid);
+    p->valid = NULL;
+    return st;
+}
+
+static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
+                                    size_t size, rs_error *err)
+{
+    rs_interactions_spec cols = spec->cols;
+    cols.want_time = p->recent_days > 0;
+    cols.value_required = (kind->flags & RS_KIND_NEEDS_VALUE) && !cols.value_col;
+    p->table = spec->table;
+    rs_interactions *x = rs_interactions_load(spec->input, spec->table, &cols, NULL, 1, NULL, err);
+    rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;
+    rs_status st = model ? rs_model_save(model, spec->output, err) : err->code;
+    if (st == RS_OK)
+        summarize_interactions(model, summary, size);
+    rs_model_free(model);   /* before x: the model borrowed x's id maps */
+    rs_interactions_free(x);
+    return st;
+}
+
+rs_status rs_train_run(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
+                       size_t summary_size, rs_error *err)
+{
+    summary[0] = 0;
+    return kind->family == RS_FAMILY_SUPERVISED ? train_rows(p, spec, summary, summary_size, err)
+                                                : train_interactions(kind, p, spec, summary, summary_size, err);
+}
