@@ -216,27 +216,21 @@ static void content_clear(content_work *w, size_t n_touched)
         w->profile[w->touched[t]] = 0;
 }
 
-static void content_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
-                                float *scores, void *work)
+static void content_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row,
+                              void *work)
 {
     const content_model *cm = state;
-    for (size_t i = 0; i < n; i++) {
-        if (rs_reco_source(b, &q[i]) < 0)
-            continue;
-        float *row = scores + i * b->n_items;
-        memset(row, 0, b->n_items * sizeof *row);
-        const int32_t *items;
-        const float *values;
-        size_t h = rs_reco_history(b, &q[i], &items, &values);
-        size_t n_touched = content_profile(cm, items, values, h, work);
-        const content_work *w = work;
-        for (size_t t = 0; t < n_touched; t++) {
-            int32_t tok = w->touched[t];
-            for (int32_t k = cm->content_t.ptr[tok]; k < cm->content_t.ptr[tok + 1]; k++)
-                row[cm->content_t.idx[k]] += w->profile[tok] * cm->content_t.val[k];
-        }
-        content_clear(work, n_touched);
+    content_work *w = work;
+    const int32_t *items;
+    const float *values;
+    size_t h = rs_reco_history(b, q, &items, &values);
+    size_t n_touched = content_profile(cm, items, values, h, w);
+    for (size_t t = 0; t < n_touched; t++) {
+        int32_t tok = w->touched[t];
+        for (int32_t k = cm->content_t.ptr[tok]; k < cm->content_t.ptr[tok + 1]; k++)
+            row[cm->content_t.idx[k]] += w->profile[tok] * cm->content_t.val[k];
     }
+    content_clear(w, n_touched);
 }
 
 static float content_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
@@ -286,7 +280,7 @@ const rs_kind rs_kind_content = {
     .reco_load = content_load,
     .work_new = content_work_new,
     .work_free = content_work_free,
-    .score_block = content_score_block,
+    .score_row = content_score_row,
     .score_pair = content_score_pair,
     .similar = content_similar,
     .unload = content_unload,

@@ -219,6 +219,9 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * popularity afterwards. */
     void (*score_block)(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n, float *scores,
                         void *work);
+    /* Or, for kinds without a block method, one query's scores into row
+     * (n_items, zeroed before), called for the queries with a source. */
+    void (*score_row)(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row, void *work);
     /* One (query, item) pair; item -1 is an item the model lacks. */
     float (*score_pair)(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item, void *work);
     /* The part of item's score due to history item j (NULL: no --explain). */

@@ -222,23 +222,17 @@ static float itemknn_contribution(const rs_reco_base *b, const void *state, int3
     return at >= 0 ? nb->val[at] : 0;
 }
 
-static void itemknn_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
-                                float *scores, void *work)
+static void itemknn_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row,
+                              void *work)
 {
     (void)work;
     const rs_csr *nb = state;
-    for (size_t i = 0; i < n; i++) {
-        if (rs_reco_source(b, &q[i]) < 0)
-            continue;
-        float *row = scores + i * b->n_items;
-        memset(row, 0, b->n_items * sizeof *row);
-        const int32_t *items;
-        const float *values;
-        size_t h = rs_reco_history(b, &q[i], &items, &values);
-        for (size_t t = 0; t < h; t++)
-            for (int32_t k = nb->ptr[items[t]]; k < nb->ptr[items[t] + 1]; k++)
-                row[nb->idx[k]] += values[t] * nb->val[k];
-    }
+    const int32_t *items;
+    const float *values;
+    size_t h = rs_reco_history(b, q, &items, &values);
+    for (size_t t = 0; t < h; t++)
+        for (int32_t k = nb->ptr[items[t]]; k < nb->ptr[items[t] + 1]; k++)
+            row[nb->idx[k]] += values[t] * nb->val[k];
 }
 
 static float itemknn_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
@@ -257,22 +251,15 @@ static void itemknn_similar(const rs_reco_base *b, const void *state, int32_t it
 }
 
 /* userknn: the neighbours' seen items, weighted by similarity. */
-static void userknn_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
-                                float *scores, void *work)
+static void userknn_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row,
+                              void *work)
 {
     (void)work;
     const rs_csr *nb = state;
-    for (size_t i = 0; i < n; i++) {
-        if (rs_reco_source(b, &q[i]) < 0)
-            continue;
-        float *row = scores + i * b->n_items;
-        memset(row, 0, b->n_items * sizeof *row);
-        int32_t user = q[i].user;
-        for (int32_t k = nb->ptr[user]; k < nb->ptr[user + 1]; k++) {
-            int32_t v = nb->idx[k];
-            for (int32_t s = b->seen.ptr[v]; s < b->seen.ptr[v + 1]; s++)
-                row[b->seen.idx[s]] += nb->val[k] * b->seen.val[s];
-        }
+    for (int32_t k = nb->ptr[q->user]; k < nb->ptr[q->user + 1]; k++) {
+        int32_t v = nb->idx[k];
+        for (int32_t s = b->seen.ptr[v]; s < b->seen.ptr[v + 1]; s++)
+            row[b->seen.idx[s]] += nb->val[k] * b->seen.val[s];
     }
 }
 
@@ -309,7 +296,7 @@ const rs_kind rs_kind_itemknn = {
     .quick_args = "",
     .train_interactions = knn_train,
     .reco_load = itemknn_load,
-    .score_block = itemknn_score_block,
+    .score_row = itemknn_score_row,
     .score_pair = itemknn_score_pair,
     .contribution = itemknn_contribution,
     .similar = itemknn_similar,
@@ -324,7 +311,7 @@ const rs_kind rs_kind_userknn = {
     .quick_args = "",
     .train_interactions = knn_train,
     .reco_load = userknn_load,
-    .score_block = userknn_score_block,
+    .score_row = userknn_score_row,
     .score_pair = userknn_score_pair,
     .unload = free,
 };

@@ -196,10 +196,18 @@ int rs_reco_serves(const rs_reco *r, const rs_reco_query *q)
 
 void rs_reco_score(const rs_reco *r, const rs_reco_query *q, size_t n, float *scores, rs_reco_work *w)
 {
-    r->kind->score_block(&r->base, r->state, q, n, scores, w->kind_work);
-    for (size_t b = 0; b < n; b++)
-        if (rs_reco_source(&r->base, &q[b]) < 0)
-            memcpy(scores + b * r->base.n_items, r->base.popularity, r->base.n_items * sizeof *scores);
+    size_t n_items = r->base.n_items;
+    if (r->kind->score_block)
+        r->kind->score_block(&r->base, r->state, q, n, scores, w->kind_work);
+    for (size_t b = 0; b < n; b++) {
+        float *row = scores + b * n_items;
+        if (rs_reco_source(&r->base, &q[b]) < 0) {
+            memcpy(row, r->base.popularity, n_items * sizeof *row);
+        } else if (!r->kind->score_block) {
+            memset(row, 0, n_items * sizeof *row);
+            r->kind->score_row(&r->base, r->state, &q[b], row, w->kind_work);
+        }
+    }
 }
 
 float rs_reco_score_pair(const rs_reco *r, const rs_reco_query *q, int32_t item, rs_reco_work *w)
