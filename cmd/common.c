@@ -66,10 +66,13 @@ int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err)
     long v;
     switch (opt) {
     case 'i':
-        c->input = arg;
-        return 1;
     case 'o':
-        c->output = arg;
+        if (!*arg) {   /* found before any work, not at the rename after it */
+            rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid -%c '' (expected a file name, or - for standard %s)", opt,
+                         opt == 'i' ? "input" : "output");
+            return -1;
+        }
+        *(opt == 'i' ? &c->input : &c->output) = arg;
         return 1;
     case 'h':
         c->help = 1;

@@ -117,3 +117,15 @@ Try 'rs-clean --help' for more information."
     assert_failure 1
     assert_stderr --partial "rs-recommend: missing.rsm"
 }
+
+@test "an empty -i or -o is a usage error before any work" {
+    printf 'a\n1\n' > t.csv
+    run --separate-stderr rs-clean -i t.csv -o ''
+    assert_failure 2
+    assert_stderr --partial "rs-clean: invalid -o '' (expected a file name, or - for standard output)"
+    run --separate-stderr rs-train --model pop -i '' -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid -i '' (expected a file name, or - for standard input)"
+    run find . -name '*.tmp.*' -o -name m.rsm
+    refute_output
+}

@@ -446,3 +446,16 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
                 END { printf "max diff %.2g\n", m; exit m > 1e-3 }' p1.csv p2.csv
     assert_success
 }
+
+@test "linreg and logreg on one row: a clear error, nothing on stdout (OpenBLAS is never called with empty sizes)" {
+    printf 'a,y\n1,2\n' > one.csv
+    run --separate-stderr rs-train --model linreg --label y -i one.csv -o m.rsm
+    assert_failure 1
+    refute_output
+    assert_stderr --partial "one.csv: linreg needs at least two training rows (the table has 1)"
+    refute_output --partial "illegal value"
+    [ ! -e m.rsm ]
+    run --separate-stderr rs-train --model logreg --label y -i one.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "logreg needs at least two training rows"
+}

@@ -294,3 +294,14 @@ nobody,q,4,1"
     for i in 1 2 3; do [ "$(tail -n +2 shard$i.csv | wc -l)" -gt 0 ]; done
     [ "$(tail -q -n +2 shard*.csv | cut -d, -f1 | sort -u | wc -l)" -eq "$(tail -n +2 single.csv | cut -d, -f1 | sort -u | wc -l)" ]
 }
+
+@test "a model path that is a FIFO is refused at once, never waited on" {
+    mkfifo pipe.rsm
+    run --separate-stderr timeout 10 rs-recommend -m pipe.rsm
+    assert_failure 1
+    assert_stderr --partial "pipe.rsm: not a valid rs model file (not a regular file)"
+    printf 'user,item\nu,a\n' > pairs.csv
+    run --separate-stderr timeout 10 rs-predict -m pipe.rsm -i pairs.csv
+    assert_failure 1
+    assert_stderr --partial "pipe.rsm: not a valid rs model file (not a regular file)"
+}

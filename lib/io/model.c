@@ -358,7 +358,8 @@ rs_model *rs_model_load(const char *path, rs_error *err)
         rs_error_nomem(err);
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO with no writer is refused below, not waited on */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
         rs_error_set(err, RS_EIO, path, 0, "cannot open: %s", strerror(errno));

@@ -498,6 +498,9 @@ static rs_status linear_train(const rs_dataset *d, const rs_params *params, cons
 {
     rs_params derived = *params;
     const rs_params *p = &derived;
+    if (d->n_rows < 2)   /* one row has no variance to fit; OpenBLAS would be called with empty sizes */
+        return rs_error_set(err, RS_EDATA, NULL, 0, "%s needs at least two training rows (the table has %zu)",
+                            p->kind, d->n_rows);
     if (derived.max_iter <= 0)   /* Newton needs few steps; OWL-QN many */
         derived.max_iter = p->l1 > 0 || d->n_features + 1 > NEWTON_MAX ? 1000 : 100;
     size_t n_features = d->n_features;
