@@ -2,6 +2,7 @@
  * duplicates, identity merge; every row accounted for. */
 #include "clean/clean.h"
 #include "common.h"
+#include "io/paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +198,10 @@ int main(int argc, char **argv)
         rs_clean_spec_free(&spec);
         return code;
     }
-    if (check_spec(&spec, &err) != RS_OK) {
+    rs_path_use files[] = {{common.input, "-i", 0},         {spec.id_map_path, "--id-map", 0},
+                           {common.output, "-o", 1},        {spec.rejects_path, "--rejects", 1},
+                           {spec.report_path, "--report", 1}};
+    if (check_spec(&spec, &err) != RS_OK || rs_paths_distinct(files, 5, &err) != RS_OK) {
         code = rs_cli_finish(common.prog, err.code, &err);
     } else {
         spec.input = common.input;

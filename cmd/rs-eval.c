@@ -1,6 +1,7 @@
 /* rs-eval — metrics of predictions: classification, regression, ranking and
  * A/B tests, per segment, as text, JSON or CSV, with SVG plots. */
 #include "common.h"
+#include "io/paths.h"
 #include "eval/eval.h"
 #include "num.h"
 
@@ -165,6 +166,11 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
         return bad(err, "%s", "rs-eval ab needs --group COL and --outcome COL");
     if (a->have_threshold && strcmp(cmd, "class"))
         return bad(err, "%s", "--threshold is for rs-eval class");
+    rs_path_use files[] = {{s->input, "-i", 0},          {s->recs_path, "--recs", 0}, {s->train_path, "--train", 0},
+                           {s->output, "-o", 1},         {s->plot, "--plot", 1},
+                           {!strcmp(cmd, "rank") ? s->truth_path : NULL, "--truth", 0}};
+    if (rs_paths_distinct(files, 6, err) != RS_OK)
+        return err->code;
     return strcmp(cmd, "rank") ? RS_OK : parse_ks(a, err);
 }
 

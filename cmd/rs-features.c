@@ -1,6 +1,7 @@
 /* rs-features — features and labels from an event log, encoders with
  * fit/apply, and joins. */
 #include "common.h"
+#include "io/paths.h"
 #include "features/encode.h"
 #include "features/aggregates.h"
 #include "features/join.h"
@@ -200,6 +201,11 @@ static void print_report(const rs_common *c, const char *cmd, const rs_features_
 
 static rs_status run(args *a, const char *cmd, rs_common *common, rs_error *err)
 {
+    rs_path_use files[] = {{common->input, "-i", 0},       {a->encode.apply, "--apply", 0},
+                           {a->join.right, "--right", 0},  {common->output, "-o", 1},
+                           {a->encode.fit_out, "--fit-out", 1}};
+    if (rs_paths_distinct(files, 5, err) != RS_OK)
+        return err->code;
     if (!strcmp(cmd, "encode")) {
         a->encode.input = common->input;
         a->encode.output = common->output;

@@ -1,6 +1,7 @@
 /* rs-predict — score rows with a model file, streaming. */
 #include "blas.h"
 #include "common.h"
+#include "io/paths.h"
 #include "num.h"
 #include "score/predict.h"
 
@@ -103,8 +104,11 @@ int main(int argc, char **argv)
     rs_model *model = NULL;
     rs_predict_report rep = {0};
     rs_status st = RS_OK;
+    rs_path_use files[] = {{common.input, "-i", 0}, {a.model_path, "-m", 0}, {common.output, "-o", 1}};
     if (!a.model_path)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "-m MODEL.rsm is required");
+    else if (rs_paths_distinct(files, 3, &err) != RS_OK)
+        st = err.code;
     else if (!(model = rs_model_load(a.model_path, &err)))
         st = err.code;
     else

@@ -2,6 +2,7 @@
  * given items) from a recommender model, with the filters shops need. */
 #include "blas.h"
 #include "common.h"
+#include "io/paths.h"
 #include "num.h"
 #include "score/recommend.h"
 #include "threads.h"
@@ -145,8 +146,13 @@ int main(int argc, char **argv)
     rs_reco *reco = NULL;
     rs_recommend_report rep = {0};
     rs_status st = RS_OK;
+    rs_path_use files[] = {{a.model_path, "-m", 0},          {a.spec.users_path, "--users", 0},
+                           {a.spec.history_path, "--history", 0}, {a.spec.exclude_path, "--exclude", 0},
+                           {a.spec.allow_path, "--allow", 0},     {common.output, "-o", 1}};
     if (!a.model_path)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "-m MODEL.rsm is required");
+    else if (rs_paths_distinct(files, 6, &err) != RS_OK)
+        st = err.code;
     else if (a.spec.explain && a.spec.similar)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "--explain works with user recommendations, not --similar");
     else if (!(model = rs_model_load(a.model_path, &err)) || !(reco = rs_reco_new(model, &err)))

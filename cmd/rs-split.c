@@ -1,5 +1,6 @@
 /* rs-split — train/test splits, K folds and shards; every row on one side. */
 #include "common.h"
+#include "io/paths.h"
 #include "num.h"
 #include "clean/split.h"
 #include "timeparse.h"
@@ -158,8 +159,6 @@ static rs_status choose_mode(rs_split_spec *spec, const raw_args *raw, rs_error 
         return bad(err, "%s", "--stratify works with --by random only");
     if (!spec->test_path && spec->mode != RS_SPLIT_SHARD)
         return bad(err, "%s", "--test-out FILE is required (the train rows go to -o)");
-    if (spec->test_path && spec->train_path && !strcmp(spec->test_path, spec->train_path))
-        return bad(err, "%s", "-o and --test-out name the same file");
     return RS_OK;
 }
 
@@ -174,7 +173,8 @@ int main(int argc, char **argv)
         return code;
     rs_split_spec *spec = &a.spec;
     spec->train_path = common.output;
-    if (choose_mode(spec, &a.raw, &err) != RS_OK)
+    rs_path_use files[] = {{common.input, "-i", 0}, {common.output, "-o", 1}, {spec->test_path, "--test-out", 1}};
+    if (choose_mode(spec, &a.raw, &err) != RS_OK || rs_paths_distinct(files, 3, &err) != RS_OK)
         return rs_cli_finish(common.prog, err.code, &err);
     spec->input = common.input;
     spec->table = common.table;

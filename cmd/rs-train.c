@@ -3,6 +3,7 @@
  * (lib/models/kinds.def); this file parses, checks and reports. */
 #include "blas.h"
 #include "common.h"
+#include "io/paths.h"
 #include "models/kinds_text.h"
 #include "models/train.h"
 #include "threads.h"
@@ -209,7 +210,10 @@ static int run(args *a, rs_common *common, int argc, char **argv, const char *us
     rs_error err = {0};
     const rs_kind *kind = NULL;
     rs_params p;
+    rs_path_use files[] = {{common->input, "-i", 0}, {a->valid_path, "--valid", 0}, {common->output, "-o", 1}};
     rs_status st = check_args(a, common, &kind, &err);
+    if (st == RS_OK)
+        st = rs_paths_distinct(files, 3, &err);
     if (st == RS_OK)
         st = apply_options(a, kind, &p, &err);
     rs_blas_init();
