@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 enum { OUT_BUF_SIZE = 1 << 18, SPOOL_BUF_SIZE = 1 << 16 };
@@ -146,6 +147,152 @@ rs_status rs_in_rewind(rs_in *in, rs_error *err)
 
 /* ---- output ---- */
 
+/* ---- atomic replacement ------------------------------------------------
+ * Where the file system allows it (Linux O_TMPFILE), the new file has no
+ * name until it is complete, synced and linked beside the target under a
+ * temporary name renamed over it at once: no signal, not even kill -9,
+ * leaves a temp file.  Elsewhere the temp file has a name from the start,
+ * and SIGINT, SIGTERM and SIGHUP remove it before the process dies. */
+
+enum { MAX_PENDING = 64 };
+static char *pending[MAX_PENDING];   /* named temp files not yet renamed */
+
+static void remove_pending_and_die(int sig)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i])
+            unlink(pending[i]);   /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remember_temp(char *temp_path)
+{
+    static int handlers;
+    if (!handlers) {
+        static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+        for (int i = 0; i < 3; i++) {
+            struct sigaction sa, old;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = remove_pending_and_die;
+            sigemptyset(&sa.sa_mask);
+            /* keep a handler or SIG_IGN the program chose */
+            if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                sigaction(signals[i], &sa, NULL);
+        }
+        handlers = 1;
+    }
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (!pending[i]) {
+            pending[i] = temp_path;
+            return;
+        }
+}
+
+static void forget_temp(const char *temp_path)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i] == temp_path)
+            pending[i] = NULL;
+}
+
+/* The directory of path (a new string), "." when it has none. */
+static char *dir_of_new(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
+static int open_anonymous(const char *path, mode_t mode)
+{
+#ifdef O_TMPFILE
+    /* linkat needs /proc at commit; RS_NO_TMPFILE=1 takes the other path
+     * (named temp files removed on signals), for its tests */
+    const char *off = getenv("RS_NO_TMPFILE");
+    if (access("/proc/self/fd", X_OK) != 0 || (off && !strcmp(off, "1")))
+        return -1;
+    char *dir = dir_of_new(path);
+    int fd = dir ? open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode) : -1;
+    free(dir);
+    return fd;
+#else
+    (void)path, (void)mode;
+    return -1;
+#endif
+}
+
+/* Give the anonymous file a temporary name beside its target. */
+static rs_status name_anonymous(rs_out *out, rs_error *err)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", out->fd);
+    size_t n = strlen(out->path) + 16;
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        snprintf(out->temp_path, n, "%s.tmp.%06x", out->path,
+                 (unsigned)(getpid() * 2654435761u + attempt * 40503u + (unsigned)out->fd) & 0xffffff);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, out->temp_path, AT_SYMLINK_FOLLOW) == 0) {
+            out->anonymous = 0;   /* named now: removed on failure like any temp file */
+            return RS_OK;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    return rs_error_set(err, RS_EIO, out->path, 0, "cannot link the new file into place: %s", strerror(errno));
+}
+
+/* Rename the temp file over the target, then sync the directory so the
+ * rename itself survives a power loss. */
+static rs_status replace(rs_out *out, rs_error *err)
+{
+    if (rename(out->temp_path, out->path) < 0)
+        return rs_error_set(err, RS_EIO, out->path, 0, "cannot rename %s into place: %s", out->temp_path,
+                            strerror(errno));
+    forget_temp(out->temp_path);
+    char *dir = dir_of_new(out->path);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        fsync(fd);   /* best effort: some file systems refuse directory syncs */
+        close(fd);
+    }
+    free(dir);
+    return RS_OK;
+}
+
+/* The file a dangling symlink points to (a new string), or NULL when path
+ * is not a symlink. */
+static char *link_target_new(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur && hops < 40; hops++) {
+        char target[4096];
+        ssize_t len = readlink(cur, target, sizeof target - 1);
+        if (len < 0) {
+            if (hops == 0) {
+                free(cur);
+                return NULL;
+            }
+            return cur;
+        }
+        target[len] = 0;
+        char *next;
+        if (target[0] == '/' || !strchr(cur, '/')) {
+            next = strdup(target);
+        } else {
+            char *dir = dir_of_new(cur);
+            size_t n = (dir ? strlen(dir) : 0) + strlen(target) + 2;
+            next = dir ? malloc(n) : NULL;
+            if (next)
+                snprintf(next, n, "%s/%s", dir, target);
+            free(dir);
+        }
+        free(cur);
+        cur = next;
+    }
+    return cur;
+}
+
 rs_out *rs_out_open(const char *path, rs_error *err)
 {
     rs_out *out = calloc(1, sizeof *out);
@@ -174,24 +321,32 @@ rs_out *rs_out_open(const char *path, rs_error *err)
             goto cannot_open;
         return out;
     }
-    /* through a symlink, replace the target and keep the link */
-    char *real = exists ? realpath(path, NULL) : NULL;
+    /* through a symlink (even one whose target does not exist yet), write
+     * the target and keep the link, as GNU tools do */
+    char *real = exists ? realpath(path, NULL) : link_target_new(path);
     if (real) {
         free(out->path);
         out->path = real;
         path = real;
     }
+    /* the mode of the file replaced, else what the umask allows */
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
     size_t n = strlen(path) + 16;
     if (!(out->temp_path = malloc(n)))
         goto nomem;
-    snprintf(out->temp_path, n, "%s.tmp.XXXXXX", path);
-    out->fd = mkostemp(out->temp_path, O_CLOEXEC);
-    if (out->fd < 0)
-        goto cannot_open;
+    if ((out->fd = open_anonymous(path, mode)) >= 0) {
+        out->anonymous = 1;   /* no name until commit: kill -9 leaves nothing */
+    } else {
+        snprintf(out->temp_path, n, "%s.tmp.XXXXXX", path);
+        out->fd = mkostemp(out->temp_path, O_CLOEXEC);
+        if (out->fd < 0)
+            goto cannot_open;
+        remember_temp(out->temp_path);
+    }
     out->is_temp = 1;
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(out->fd, 0666 & ~mask);
+    fchmod(out->fd, mode);
     return out;
 cannot_open:
     rs_error_set(err, RS_EIO, path, 0, "cannot open for writing: %s", strerror(errno));
@@ -290,13 +445,18 @@ rs_status rs_out_commit(rs_out *out, rs_error *err)
 {
     rs_out_flush_buffer(out);
     rs_status st = rs_out_status(out, err);
+    /* on disk before it replaces the old file: a power loss leaves the old
+     * file or the new one, never an empty one */
+    if (st == RS_OK && out->is_temp && fsync(out->fd) < 0)
+        st = rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s", strerror(errno));
+    if (st == RS_OK && out->is_temp && out->anonymous && name_anonymous(out, err) != RS_OK)
+        st = err->code;
     if (st == RS_OK && out->fd != STDOUT_FILENO && close(out->fd) < 0)
         st = rs_error_set(err, RS_EIO, out_name(out), 0, "write error: %s", strerror(errno));
     if (out->fd != STDOUT_FILENO)
         out->fd = -1;
-    if (st == RS_OK && out->is_temp && rename(out->temp_path, out->path) < 0)
-        st = rs_error_set(err, RS_EIO, out->path, 0, "cannot rename %s into place: %s",
-                          out->temp_path, strerror(errno));
+    if (st == RS_OK && out->is_temp)
+        st = replace(out, err);
     if (st == RS_OK)
         out->is_temp = 0;
     rs_out_abort(out);
@@ -309,8 +469,10 @@ void rs_out_abort(rs_out *out)
         return;
     if (out->fd >= 0 && out->fd != STDOUT_FILENO)
         close(out->fd);
-    if (out->is_temp)
+    if (out->is_temp && !out->anonymous)
         unlink(out->temp_path);
+    if (out->temp_path && !out->anonymous)
+        forget_temp(out->temp_path);
     free(out->temp_path);
     free(out->path);
     free(out->buf);

@@ -46,6 +46,7 @@ rs_status rs_out_status(const rs_out *out, rs_error *err);
 struct rs_out {
     int fd;
     int is_temp;
+    int anonymous;        /* an O_TMPFILE file: no name until commit */
     int write_errno;      /* first write errno, 0 if none */
     char *buf;            /* (cap) */
     size_t len, cap;
