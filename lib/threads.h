@@ -9,11 +9,16 @@
 
 typedef void (*rs_thread_fn)(void *ctx, int thread, int n_threads);
 
-/* fn(ctx, t, n) for t in 0..n-1, concurrently; returns when all are done.
- * When a thread cannot be started its share runs on the caller's thread. */
+/* fn(ctx, t, n) for t in 0..n-1, on at most rs_cpu_count() threads (a
+ * thread runs slices t, t + threads, ...); returns when all are done.
+ * When a thread cannot be started its slices run on the caller's thread. */
 void rs_parallel(int n_threads, rs_thread_fn fn, void *ctx);
 
-/* -j 0 means all online cores. */
+/* The CPUs this process may run on (its affinity mask). */
+int rs_cpu_count(void);
+
+/* -j N: N (a note when N is above rs_cpu_count()); -j 0 (the default):
+ * SLURM_CPUS_PER_TASK when set, else rs_cpu_count(). */
 int rs_threads_resolve(int requested);
 
 /* The rows [*begin, *end) of n that thread t of n_threads owns. */

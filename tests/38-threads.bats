@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# -j N splits the work into N slices whatever the machine (the same -j, the
+# same bytes) and runs them on no more threads than the CPUs the process may
+# use; the default -j is that CPU count, or SLURM_CPUS_PER_TASK in a job.
+
+setup() {
+    load test_helper/common-setup
+    _common_setup
+    awk 'BEGIN { srand(4); print "a,b,y"; for (i = 0; i < 3000; i++) { a = rand(); b = rand()
+        printf "%.4f,%.4f,%d\n", a, b, (a + b + rand() > 1.5) } }' > t.csv
+}
+
+@test "-j above the CPU count: the same bytes on one CPU as on all, and a note" {
+    command -v taskset > /dev/null || skip "taskset is not installed"
+    rs-train --model logreg --label y -i t.csv -o free.rsm -j 3 -q
+    run --separate-stderr taskset -c 0 rs-train --model logreg --label y -i t.csv -o one.rsm -j 3
+    assert_success
+    assert_stderr --partial "rs-train: -j 3: 3 slices of the work (the same bytes as -j 3 anywhere), run on 1 thread (the CPUs this process may use)"
+    run cmp free.rsm one.rsm
+    assert_success
+    run --separate-stderr taskset -c 0 rs-train --model logreg --label y -i t.csv -o q.rsm -j 3 -q
+    assert_success
+    assert_equal "$stderr" ""
+}
+
+@test "the default -j: the CPUs this process may use, or SLURM_CPUS_PER_TASK" {
+    command -v taskset > /dev/null || skip "taskset is not installed"
+    run --separate-stderr taskset -c 0 rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_success
+    assert_stderr --regexp "OpenBLAS kernel [A-Za-z0-9]+, 1 threads"
+    run --separate-stderr env SLURM_CPUS_PER_TASK=3 rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_stderr --regexp "OpenBLAS kernel [A-Za-z0-9]+, 3 threads"
+    run --separate-stderr env SLURM_CPUS_PER_TASK=x rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_stderr --regexp "OpenBLAS kernel [A-Za-z0-9]+, $(nproc) threads"
+}
