@@ -278,7 +278,7 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     cp m.rsm future.rsm; printf '\x09' | dd of=future.rsm bs=1 seek=8 conv=notrunc 2>/dev/null
     run --separate-stderr rs-predict -m future.rsm -i cls.csv
     assert_failure 1
-    assert_stderr --partial "version 9"
+    assert_stderr --partial "future.rsm: not a valid rs model file (the version field and the checksum disagree: the file is damaged)"
     run --separate-stderr rs-predict -m cls.csv -i cls.csv
     assert_failure 1
     assert_stderr --partial "not a valid rs model file"

@@ -386,12 +386,18 @@ rs_model *rs_model_load(const char *path, rs_error *err)
     uint32_t version, header_bytes;
     memcpy(&version, m->map + 8, 4);
     memcpy(&header_bytes, m->map + 12, 4);
+    size_t body_end = m->map_len - TRAILER;
     if (version != RS_MODEL_VERSION) {
-        rs_error_set(err, RS_EDATA, path, 0, "model format version %u, this rs reads version %d%s", version,
-                     RS_MODEL_VERSION, version > RS_MODEL_VERSION ? " (upgrade rs)" : "");
+        /* a damaged version field is damage, not a reason to upgrade */
+        uint64_t stored;
+        memcpy(&stored, m->map + body_end, 8);
+        if (memcmp(m->map + body_end + 8, TRAILER_TAG, 8) || stored != rs_hash64(m->map, body_end, 0))
+            corrupt(path, "the version field and the checksum disagree: the file is damaged", err);
+        else
+            rs_error_set(err, RS_EDATA, path, 0, "model format version %u, this rs reads version %d%s", version,
+                         RS_MODEL_VERSION, version > RS_MODEL_VERSION ? " (upgrade rs)" : "");
         goto fail;
     }
-    size_t body_end = m->map_len - TRAILER;
     if (memcmp(m->map + body_end + 8, TRAILER_TAG, 8)) {
         corrupt(path, "no end marker: truncated?", err);
         goto fail;

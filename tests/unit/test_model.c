@@ -1,5 +1,6 @@
 /* .rsm model files: round trip, mmap alignment, and every way a file can
  * be wrong. */
+#include "hash.h"
 #include "io/model.h"
 #include "tap.h"
 
@@ -82,7 +83,12 @@ int main(void)
     spit(bad, copy, n);
     CHECK(!rs_model_load(bad, &err) && strstr(err.msg, "checksum"), "a flipped bit: %s", err.msg);
     memcpy(copy, bytes, n);
-    copy[8] = 7;
+    copy[8] = 7;   /* a damaged version field: the checksum says so */
+    spit(bad, copy, n);
+    CHECK(!rs_model_load(bad, &err) && strstr(err.msg, "damaged") && !strstr(err.msg, "upgrade"),
+          "a damaged version field is damage: %s", err.msg);
+    uint64_t sum = rs_hash64(copy, n - 16, 0);   /* a file a newer rs wrote: its checksum holds */
+    memcpy(copy + n - 16, &sum, 8);
     spit(bad, copy, n);
     CHECK(!rs_model_load(bad, &err) && strstr(err.msg, "version 7") && strstr(err.msg, "upgrade"),
           "a newer version names both: %s", err.msg);
