@@ -117,10 +117,14 @@ static int parse_iso(const char *s, size_t len, int64_t *epoch)
     return 0;
 }
 
+/* Epoch seconds beyond 1e11 (the year 5138) are epoch milliseconds or
+ * microseconds read as seconds: refused, never a date 40,000 years away. */
+static const int64_t EPOCH_SECONDS_MAX = 100000000000LL;
+
 static int parse_epoch(const char *s, size_t len, int64_t *epoch)
 {
     if (rs_parse_i64(s, len, epoch) == 0)
-        return 0;
+        return *epoch >= EPOCH_SECONDS_MAX || *epoch <= -EPOCH_SECONDS_MAX ? RS_TIME_TOO_BIG : 0;
     /* "978300760.5": fractional seconds are floored */
     size_t i = (len && s[0] == '-');
     size_t start = i;
@@ -132,7 +136,14 @@ static int parse_epoch(const char *s, size_t len, int64_t *epoch)
     if (rs_parse_f64(s, len, &v) < 0 || fabs(v) > 9.2e18)
         return -1;
     *epoch = (int64_t)floor(v);
-    return 0;
+    return fabs(v) >= (double)EPOCH_SECONDS_MAX ? RS_TIME_TOO_BIG : 0;
+}
+
+const char *rs_time_expected(int rc, const char *usual)
+{
+    return rc == RS_TIME_TOO_BIG ? "a time in epoch seconds (this number is past the year 5138: epoch "
+                                   "milliseconds or microseconds? divide by 1000 or 1000000 first)"
+                                 : usual;
 }
 
 static int parse_strptime(const char *s, size_t len, const char *format, int64_t *epoch)

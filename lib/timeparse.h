@@ -12,8 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 0, or -1 when the text is not a valid time. strptime_format may be NULL. */
+/* 0, or -1 when the text is not a valid time, or RS_TIME_TOO_BIG for a
+ * number of epoch seconds past the year 5138 (epoch milliseconds or
+ * microseconds, surely).  strptime_format may be NULL. */
+enum { RS_TIME_TOO_BIG = -2 };
 int rs_time_parse(const char *s, size_t len, const char *strptime_format, int64_t *epoch);
+/* What a bad time was expected to be, for rc from rs_time_parse: usual, or
+ * the epoch-milliseconds explanation. */
+const char *rs_time_expected(int rc, const char *usual);
 
 /* "YYYY-MM-DDTHH:MM:SSZ"; buf holds at least RS_TIME_BUF bytes.  Returns
  * the length. */

@@ -158,3 +158,13 @@ body() { tail -n +2 "$1" | sort; }
     assert_failure 1
     assert_stderr --partial 'ragged.csv:3: expected 2 fields, got 1'
 }
+
+@test "epoch milliseconds are refused with a message naming them, never read as the year 43165" {
+    printf 'user,item,ts\nu1,a,1700000000\nu1,b,1700000000000\n' > ms.csv
+    run --separate-stderr rs-split -i ms.csv --by time --cutoff 2023-01-01 -o a.csv --test-out b.csv
+    assert_failure 1
+    assert_stderr --partial "ms.csv:3: column ts: '1700000000000' is not a time in epoch seconds (this number is past the year 5138: epoch milliseconds or microseconds?"
+    run --separate-stderr rs-train --model pop --recent 3 -i ms.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "ms.csv:3: column ts: '1700000000000' is not a time in epoch seconds"
+}

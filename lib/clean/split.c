@@ -35,11 +35,13 @@ static long shard_of(const char *key, size_t len, long n)
 static rs_status parse_time(const splitter *s, const rs_record *rec, int64_t *t, rs_error *err)
 {
     const rs_field *f = &rec->fields[s->time_col];
-    if (rs_time_parse(f->ptr, f->len, s->spec->time_format, t) == 0)
+    int rc = rs_time_parse(f->ptr, f->len, s->spec->time_format, t);
+    if (rc == 0)
         return RS_OK;
     return rs_table_bad_field(s->table, rec, s->time_col,
-                              s->spec->time_format ? "a time (epoch seconds or ISO 8601, or --time-format)"
-                                                   : "a time (epoch seconds or ISO 8601)",
+                              rs_time_expected(rc, s->spec->time_format
+                                                       ? "a time (epoch seconds or ISO 8601, or --time-format)"
+                                                       : "a time (epoch seconds or ISO 8601)"),
                               err);
 }
 

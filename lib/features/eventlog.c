@@ -112,8 +112,9 @@ int rs_eventlog_next(rs_eventlog *log, rs_event *ev, rs_error *err)
     ev->qty = 1;
     ev->item = ev->event = ev->channel = -1;
     const rs_field *ts = &f[log->col[RS_EV_TS]];
-    if (rs_time_parse(ts->ptr, ts->len, log->opt.time_format, &ev->ts) < 0) {
-        bad_field(log, &rec, RS_EV_TS, "a time (epoch seconds or ISO 8601)", err);
+    int rc = rs_time_parse(ts->ptr, ts->len, log->opt.time_format, &ev->ts);
+    if (rc < 0) {
+        bad_field(log, &rec, RS_EV_TS, rs_time_expected(rc, "a time (epoch seconds or ISO 8601)"), err);
         return -1;
     }
     if ((ev->user = intern(log->users, &f[log->col[RS_EV_USER]], err)) < 0)

@@ -79,9 +79,11 @@ static rs_status add_row(rs_interactions *x, const rs_table *t, const rs_record 
     double v = 1;
     if (c->has_value && rs_parse_f64(rec->fields[c->value].ptr, rec->fields[c->value].len, &v) < 0)
         return rs_table_bad_field(t, rec, c->value, "a finite number", err);
-    if (c->has_time && rs_time_parse(rec->fields[c->time].ptr, rec->fields[c->time].len, spec->time_format,
-                                     &x->ts[x->n]) < 0)
-        return rs_table_bad_field(t, rec, c->time, "a time (epoch seconds, ISO 8601 or --time-format)", err);
+    int rc = c->has_time ? rs_time_parse(rec->fields[c->time].ptr, rec->fields[c->time].len, spec->time_format,
+                                         &x->ts[x->n]) : 0;
+    if (rc < 0)
+        return rs_table_bad_field(t, rec, c->time,
+                                  rs_time_expected(rc, "a time (epoch seconds, ISO 8601 or --time-format)"), err);
     x->user[x->n] = user;
     x->item[x->n] = item;
     x->value[x->n] = (float)v;

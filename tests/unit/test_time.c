@@ -67,5 +67,14 @@ int main(void)
     char buf[RS_TIME_BUF];
     rs_time_format_iso(-1, buf);
     CHECK(strcmp(buf, "1969-12-31T23:59:59Z") == 0, "negative epochs format correctly");
+    int64_t t;
+    CHECK(rs_time_parse("99999999999", 11, NULL, &t) == 0 && t == 99999999999LL, "epoch seconds up to 1e11 - 1");
+    CHECK(rs_time_parse("100000000000", 12, NULL, &t) == RS_TIME_TOO_BIG, "1e11 seconds (the year 5138) is refused");
+    CHECK(rs_time_parse("1700000000000", 13, NULL, &t) == RS_TIME_TOO_BIG, "epoch milliseconds are refused");
+    CHECK(rs_time_parse("1700000000000000", 16, NULL, &t) == RS_TIME_TOO_BIG, "epoch microseconds are refused");
+    CHECK(rs_time_parse("1700000000000.5", 15, NULL, &t) == RS_TIME_TOO_BIG, "fractional milliseconds too");
+    CHECK(rs_time_parse("-100000000000", 13, NULL, &t) == RS_TIME_TOO_BIG, "and far before 1970");
+    CHECK(strstr(rs_time_expected(RS_TIME_TOO_BIG, "x"), "milliseconds") && !strcmp(rs_time_expected(-1, "x"), "x"),
+          "the message names milliseconds only for them");
     return tap_done();
 }
