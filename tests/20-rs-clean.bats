@@ -392,3 +392,24 @@ setup() {
     run --separate-stderr rs-clean -i retail.csv --dedupe --seed 42 -j 2
     assert_output "$expected"
 }
+
+@test "--id-map: chains resolve to the id at their end; cycles are an error naming them" {
+    printf 'id,v\na,1\nb,2\nc,3\nd,4\n' > t.csv
+    printf 'alias,id\na,b\nb,c\n' > chain.csv
+    run --separate-stderr rs-clean -i t.csv --id-map chain.csv --id-col id
+    assert_success
+    assert_output "id,v
+c,1
+c,2
+c,3
+d,4"
+    printf 'alias,id\na,b\nb,a\n' > cycle.csv
+    run --separate-stderr rs-clean -i t.csv --id-map cycle.csv --id-col id -o out.csv
+    assert_failure 1
+    assert_stderr --partial "cycle.csv: --id-map: alias 'a' -> 'b' -> ... leads back to it (a cycle"
+    [ ! -e out.csv ]
+    printf 'alias,id\na,b\nb,c\nc,b\n' > loop.csv
+    run --separate-stderr rs-clean -i t.csv --id-map loop.csv --id-col id
+    assert_failure 1
+    assert_stderr --partial "never reaches an id that is not an alias"
+}

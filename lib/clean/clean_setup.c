@@ -331,6 +331,36 @@ static rs_status setup_dedupe(cleaner *c, rs_error *err)
     return RS_OK;
 }
 
+/* a -> b and b -> c: every alias points at the id at the end of its chain,
+ * so one customer is one id; a chain that comes back to itself is an error
+ * naming it (it would swap ids silently). */
+static rs_status resolve_chains(cleaner *c, const char *path, rs_error *err)
+{
+    int32_t n = rs_idmap_size(c->alias_ids);
+    for (int32_t a = 0; a < n; a++) {
+        int32_t target = c->alias_target[a];
+        size_t first_len;
+        const char *first = rs_idmap_key(c->canonical_ids, target, &first_len);
+        for (int32_t hops = 0;; hops++) {
+            size_t len, alias_len;
+            const char *key = rs_idmap_key(c->canonical_ids, target, &len);
+            int32_t next = rs_idmap_find(c->alias_ids, key, len);
+            if (next < 0)
+                break;
+            if (next == a || hops > n) {
+                const char *alias = rs_idmap_key(c->alias_ids, a, &alias_len);
+                return rs_error_set(err, RS_EDATA, path, 0,
+                                    "--id-map: alias '%.*s' -> '%.*s' -> ... %s (a cycle: every id in it is ambiguous)",
+                                    (int)alias_len, alias, (int)first_len, first,
+                                    next == a ? "leads back to it" : "never reaches an id that is not an alias");
+            }
+            target = c->alias_target[next];
+        }
+        c->alias_target[a] = target;
+    }
+    return RS_OK;
+}
+
 /* --id-map FILE: a CSV whose first two columns are alias and canonical id. */
 static rs_status load_id_map(cleaner *c, rs_error *err)
 {
@@ -400,6 +430,8 @@ static rs_status load_id_map(cleaner *c, rs_error *err)
     }
     if (got < 0)
         st = err->code;
+    if (st == RS_OK)
+        st = resolve_chains(c, spec->id_map_path, err);
     c->has_id_map = 1;
     char reason[1100];
     snprintf(reason, sizeof reason, "id-map-strict %s", spec->id_col);
