@@ -23,10 +23,11 @@ void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 void rs_blas_init(void);
 
 /* Call first in main, before any input is read.  OpenBLAS picks its CPU
- * kernel when the library loads, from OPENBLAS_CORETYPE or its CPU table;
- * an OpenBLAS older than the CPU (Debian 12's 0.3.21 on AMD Zen 5), or an
- * OPENBLAS_CORETYPE=Haswell left in the environment, gives the AVX2 kernel
- * on a CPU with AVX-512, at about half the sgemm speed.  Then this sets
+ * kernel when the library loads, from OPENBLAS_CORETYPE or its CPU table.
+ * Measured: Debian 12's 0.3.21 picks an AVX-512 kernel (Cooperlake) on AMD
+ * Zen 5 by itself; an OPENBLAS_CORETYPE=Haswell left in the environment
+ * gives the AVX2 kernel on a CPU with AVX-512, at about 0.65x the sgemm
+ * speed (OPENBLAS_L2_SIZE is ignored by 0.3.21).  Then this sets
  * OPENBLAS_CORETYPE=SkylakeX and re-executes the program once (same argv,
  * same open files; nothing has been read yet).  RS_BLAS_KEEP=1 keeps the
  * kernel OpenBLAS chose. */
