@@ -1,6 +1,8 @@
 /* common.c — see common.h: everything an rs binary prints about itself. */
 #include "common.h"
 
+#include "blas.h"
+
 #include "num.h"
 
 #include <locale.h>
@@ -140,6 +142,13 @@ int rs_cli_usage_error(const char *prog, const rs_error *err)
 
 int rs_cli_finish(const char *prog, rs_status st, const rs_error *err)
 {
+    int argument;
+    const char *routine = rs_blas_argument_error(&argument);
+    if (routine) {   /* never a success: the numbers came from a call that did nothing */
+        fprintf(stderr, "%s: internal error: OpenBLAS %s rejected argument %d (please report this)\n", prog, routine,
+                argument);
+        return RS_EXIT_FAILURE;
+    }
     if (st == RS_EUSAGE)
         return rs_cli_usage_error(prog, err);
     if (st != RS_OK)

@@ -11,6 +11,35 @@ int setenv(const char *name, const char *value, int overwrite);
 void openblas_set_num_threads(int n);
 char *openblas_get_corename(void);
 
+/* OpenBLAS reports an illegal argument through LAPACK's xerbla_, whose own
+ * version prints on standard output (into the data) and lets the call
+ * return as if it had worked.  This one, found first because the binary
+ * defines it, keeps the first report for rs_blas_argument_error() instead.
+ * The name is LAPACK's, hence the one symbol without the rs_ prefix. */
+static char bad_routine[16];
+static int bad_argument;
+
+int xerbla_(const char *routine, const int *argument, int routine_len);
+int xerbla_(const char *routine, const int *argument, int routine_len)
+{
+    if (!bad_argument) {
+        int n = routine_len < (int)sizeof bad_routine - 1 ? routine_len : (int)sizeof bad_routine - 1;
+        n = n > 0 ? (int)strnlen(routine, (size_t)n) : 0;   /* OpenBLAS counts the NUL */
+        memcpy(bad_routine, routine, (size_t)(n > 0 ? n : 0));
+        bad_routine[n > 0 ? n : 0] = 0;
+        for (int i = n - 1; i >= 0 && bad_routine[i] == ' '; i--)
+            bad_routine[i] = 0;
+        bad_argument = *argument;
+    }
+    return 0;
+}
+
+const char *rs_blas_argument_error(int *argument)
+{
+    *argument = bad_argument;
+    return bad_argument ? bad_routine : NULL;
+}
+
 void rs_blas_init(void)
 {
     openblas_set_num_threads(1);

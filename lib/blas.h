@@ -37,5 +37,8 @@ void rs_blas_choose_kernel(char **argv);
 void rs_blas_threads(int n);
 /* The kernel OpenBLAS chose for this CPU, e.g. "SkylakeX" or "Haswell". */
 const char *rs_blas_kernel(void);
+/* The BLAS/LAPACK routine that rejected an argument (and which, 1-based),
+ * or NULL: a bug in rs, reported by cmd/ as an internal error. */
+const char *rs_blas_argument_error(int *argument);
 
 #endif
