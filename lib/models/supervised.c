@@ -102,7 +102,9 @@ rs_scorer *rs_scorer_new(const rs_model *m, rs_error *err)
         return NULL;
     }
     rs_status st = rs_kind_of_model(name, &s->kind, err);
-    if (st == RS_OK && s->kind->family != RS_FAMILY_SUPERVISED)
+    if (st != RS_OK)
+        s->kind = NULL;
+    else if (s->kind->family != RS_FAMILY_SUPERVISED)
         st = rs_error_set(err, RS_EUSAGE, NULL, 0,
                           "a %s model does not score feature rows (it scores user,item pairs or "
                           "recommends: rs-recommend)", name);
