@@ -305,3 +305,22 @@ nobody,q,4,1"
     assert_failure 1
     assert_stderr --partial "pipe.rsm: not a valid rs model file (not a regular file)"
 }
+
+@test "a side file that is a FIFO with no writer yet: a note on stderr while waiting, then it is read" {
+    printf 'user,item\nu1,a\nu2,b\n' > r.csv
+    rs-train --model pop -i r.csv -o m.rsm -q
+    mkfifo users.fifo
+    timeout 60 rs-recommend -m m.rsm --users users.fifo -k 1 -o out.csv 2> err.txt &
+    pid=$!
+    for _ in $(seq 150); do
+        if grep -q "users.fifo: a FIFO: waiting for a writer (5 s so far)" err.txt; then break; fi
+        sleep 0.1
+    done
+    run cat err.txt
+    assert_output --partial "rs-recommend: users.fifo: a FIFO: waiting for a writer (5 s so far)"
+    printf 'user\nu1\n' > users.fifo
+    wait "$pid"
+    run cat out.csv
+    assert_output "user,item,rank,score
+u1,b,1,1"
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -25,6 +26,25 @@ static int is_stdio_name(const char *path)
     return path == NULL || strcmp(path, "-") == 0;
 }
 
+/* A named FIFO: opened without blocking, then waited on with a note every
+ * RS_FIFO_NOTE_SECONDS while nobody writes, so a FIFO whose writer never
+ * comes does not hang the tool silently.  Then reads block as usual. */
+enum { RS_FIFO_NOTE_SECONDS = 5 };
+
+static int open_fifo(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    struct pollfd p = {fd, POLLIN, 0};
+    for (int waited = 0; poll(&p, 1, RS_FIFO_NOTE_SECONDS * 1000) == 0;) {
+        waited += RS_FIFO_NOTE_SECONDS;
+        rs_warn(path, 0, "a FIFO: waiting for a writer (%d s so far)", waited);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
 rs_in *rs_in_open(const char *path, rs_error *err)
 {
     rs_in *in = calloc(1, sizeof *in);
@@ -36,7 +56,9 @@ rs_in *rs_in_open(const char *path, rs_error *err)
     if (is_stdio_name(path)) {
         in->fd = STDIN_FILENO;
     } else {
-        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat named;
+        int fifo = stat(path, &named) == 0 && S_ISFIFO(named.st_mode);
+        in->fd = fifo ? open_fifo(path) : open(path, O_RDONLY | O_CLOEXEC);
         if (in->fd < 0) {
             rs_error_set(err, RS_EIO, path, 0, "cannot open: %s", strerror(errno));
             rs_in_free(in);
