@@ -67,7 +67,8 @@ static const char usage_tail[] =
 enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_LIST, OPT_LABEL, OPT_FEATURES, OPT_ID, OPT_VALID, OPT_USER_COL, OPT_ITEM_COL,
        OPT_VALUE_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_KIND_FIRST };
 
-/* The options of one family's data, and the first recommender one. */
+/* rs-train's own options: --model, --list-models and the data options (which
+ * family each belongs to is the library's table, rs_params_apply). */
 static const struct option data_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},     {"list-models", no_argument, NULL, OPT_LIST},
     {"label", required_argument, NULL, OPT_LABEL},     {"features", required_argument, NULL, OPT_FEATURES},

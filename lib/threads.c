@@ -31,12 +31,16 @@ static void *thread_main(void *arg)
 
 int rs_cpu_count(void)
 {
+    /* asked once: rs_parallel runs per mini-batch and per half-iteration */
+    static int count;
+    if (count > 0)
+        return count;
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0 ? CPU_COUNT(&set)
+                                                                              : sysconf(_SC_NPROCESSORS_ONLN);
+    count = n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+    return count;
 }
 
 void rs_parallel(int n_threads, rs_thread_fn fn, void *ctx)

@@ -17,7 +17,8 @@ body() { tail -n +2 "$1" | sort; }
     run --separate-stderr rs-split -i log.csv --by random --ratio 0.7 --seed 1 -o train.csv --test-out test.csv -v
     assert_success
     assert_stderr "rs-split: log.csv: $n_rows rows: train $(( (n_rows * 7 + 5) / 10 )), test $(( n_rows - (n_rows * 7 + 5) / 10 ))"
-    [ "$(head -1 train.csv)" = "user,item,ts,label" ] && [ "$(head -1 test.csv)" = "user,item,ts,label" ]
+    [ "$(head -1 train.csv)" = "user,item,ts,label" ]
+    [ "$(head -1 test.csv)" = "user,item,ts,label" ]
     run diff <(cat <(body train.csv) <(body test.csv) | sort) <(body log.csv)
     assert_success
 }
@@ -152,7 +153,8 @@ body() { tail -n +2 "$1" | sort; }
     run --separate-stderr rs-split -i bad.csv --by time --cutoff 5 -o a --test-out b
     assert_failure 1
     assert_stderr "rs-split: bad.csv:3: column ts: 'yesterday' is not a time (epoch seconds or ISO 8601)"
-    [ ! -e a ] && [ ! -e b ]
+    [ ! -e a ]
+    [ ! -e b ]
     printf 'user,ts\na,1\nb\n' > ragged.csv
     run --separate-stderr rs-split -i ragged.csv --by random --ratio 0.5 -o a --test-out b
     assert_failure 1

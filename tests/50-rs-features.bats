@@ -29,34 +29,51 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     # items {x,y,z}; monetary 10x2 + 5x1 + 20x1 = 45, basket 45/2;
     # values 10 5 20: mean 35/3, sample sd sqrt(116.67/2) = 7.637626
     [ "$(col u.csv user 1)" = a ]
-    [ "$(col u.csv events 1)" = 4 ] && [ "$(col u.csv purchases 1)" = 3 ]
-    [ "$(col u.csv orders 1)" = 2 ] && [ "$(col u.csv active_days 1)" = 3 ]
-    [ "$(col u.csv distinct_items 1)" = 3 ] && [ "$(col u.csv monetary 1)" = 45 ]
-    [ "$(col u.csv mean_basket 1)" = 22.5 ] && [ "$(col u.csv value_mean 1)" = 11.666667 ]
+    [ "$(col u.csv events 1)" = 4 ]
+    [ "$(col u.csv purchases 1)" = 3 ]
+    [ "$(col u.csv orders 1)" = 2 ]
+    [ "$(col u.csv active_days 1)" = 3 ]
+    [ "$(col u.csv distinct_items 1)" = 3 ]
+    [ "$(col u.csv monetary 1)" = 45 ]
+    [ "$(col u.csv mean_basket 1)" = 22.5 ]
+    [ "$(col u.csv value_mean 1)" = 11.666667 ]
     [ "$(col u.csv value_std 1)" = 7.637626 ]
     # last event Jan 8 09:00: 1 d 15 h = 1.625 d before asof; first Jan 1 10:00: 8 d 14 h
-    [ "$(col u.csv recency_days 1)" = 1.625 ] && [ "$(col u.csv recency_purchase_days 1)" = 1.625 ]
+    [ "$(col u.csv recency_days 1)" = 1.625 ]
+    [ "$(col u.csv recency_purchase_days 1)" = 1.625 ]
     [ "$(col u.csv tenure_days 1)" = 8.583333 ]
     # 3 purchases / 1 view; event and channel counts and shares
     [ "$(col u.csv conversion_rate 1)" = 3 ]
-    [ "$(col u.csv event_purchase_count 1)" = 3 ] && [ "$(col u.csv event_purchase_share 1)" = 0.75 ]
-    [ "$(col u.csv event_view_count 1)" = 1 ] && [ "$(col u.csv event_view_share 1)" = 0.25 ]
-    [ "$(col u.csv channel_web_count 1)" = 2 ] && [ "$(col u.csv channel_app_share 1)" = 0.5 ]
+    [ "$(col u.csv event_purchase_count 1)" = 3 ]
+    [ "$(col u.csv event_purchase_share 1)" = 0.75 ]
+    [ "$(col u.csv event_view_count 1)" = 1 ]
+    [ "$(col u.csv event_view_share 1)" = 0.25 ]
+    [ "$(col u.csv channel_web_count 1)" = 2 ]
+    [ "$(col u.csv channel_app_share 1)" = 0.5 ]
     # 7-day window (Jan 3, Jan 10]: the Jan 5 view and the Jan 8 order of 20
-    [ "$(col u.csv events_7d 1)" = 2 ] && [ "$(col u.csv orders_7d 1)" = 1 ] && [ "$(col u.csv spend_7d 1)" = 20 ]
+    [ "$(col u.csv events_7d 1)" = 2 ]
+    [ "$(col u.csv orders_7d 1)" = 1 ]
+    [ "$(col u.csv spend_7d 1)" = 20 ]
     # hours 10 10 15 09; weekdays Mon Mon Fri Mon
-    [ "$(col u.csv hour_10_share 1)" = 0.5 ] && [ "$(col u.csv hour_15_share 1)" = 0.25 ]
-    [ "$(col u.csv hour_09_share 1)" = 0.25 ] && [ "$(col u.csv hour_00_share 1)" = 0 ]
-    [ "$(col u.csv weekday_mon_share 1)" = 0.75 ] && [ "$(col u.csv weekday_fri_share 1)" = 0.25 ]
+    [ "$(col u.csv hour_10_share 1)" = 0.5 ]
+    [ "$(col u.csv hour_15_share 1)" = 0.25 ]
+    [ "$(col u.csv hour_09_share 1)" = 0.25 ]
+    [ "$(col u.csv hour_00_share 1)" = 0 ]
+    [ "$(col u.csv weekday_mon_share 1)" = 0.75 ]
+    [ "$(col u.csv weekday_fri_share 1)" = 0.25 ]
 }
 
 @test "users: user b, and the column set" {
     rs-features users -i log.csv --asof 2024-01-10 --windows 7d,30d -o u.csv
     # b: a view at 12:00 and a purchase of 3 x 10 at 12:30 on Tuesday Jan 9
-    [ "$(col u.csv user 2)" = b ] && [ "$(col u.csv monetary 2)" = 30 ]
-    [ "$(col u.csv value_std 2)" = 0 ] && [ "$(col u.csv recency_days 2)" = 0.47916666 ]   # 11.5 h
-    [ "$(col u.csv tenure_days 2)" = 0.5 ] && [ "$(col u.csv weekday_tue_share 2)" = 1 ]
-    [ "$(col u.csv channel_app_count 2)" = 0 ] && [ "$(col u.csv orders_30d 2)" = 1 ]
+    [ "$(col u.csv user 2)" = b ]
+    [ "$(col u.csv monetary 2)" = 30 ]
+    [ "$(col u.csv value_std 2)" = 0 ]
+    [ "$(col u.csv recency_days 2)" = 0.47916666 ]   # 11.5 h
+    [ "$(col u.csv tenure_days 2)" = 0.5 ]
+    [ "$(col u.csv weekday_tue_share 2)" = 1 ]
+    [ "$(col u.csv channel_app_count 2)" = 0 ]
+    [ "$(col u.csv orders_30d 2)" = 1 ]
     run head -1 u.csv
     assert_output --partial 'user,events,purchases,orders,active_days,distinct_items,monetary,mean_basket,value_mean,value_std,recency_days,recency_purchase_days,tenure_days,conversion_rate,event_purchase_count,event_purchase_share,event_view_count,event_view_share,channel_web_count,channel_web_share,channel_app_count,channel_app_share,events_7d,orders_7d,spend_7d,events_30d,orders_30d,spend_30d,hour_00_share'
     [ "$(wc -l < u.csv)" -eq 3 ]
@@ -79,21 +96,34 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
 @test "items: buyers, repeat rate, price stats, trend, windows" {
     rs-features items -i log.csv --asof 2024-01-10 --windows 7d -o i.csv
     # x: a bought 2 (o1), viewed; b viewed, bought 3 (o3) -> buyers 2, no repeat
-    [ "$(col i.csv item 1)" = x ] && [ "$(col i.csv events 1)" = 4 ] && [ "$(col i.csv purchases 1)" = 2 ]
-    [ "$(col i.csv orders 1)" = 2 ] && [ "$(col i.csv units 1)" = 5 ] && [ "$(col i.csv buyers 1)" = 2 ]
-    [ "$(col i.csv repeat_buyer_rate 1)" = 0 ] && [ "$(col i.csv revenue 1)" = 50 ]
-    [ "$(col i.csv price_mean 1)" = 10 ] && [ "$(col i.csv price_std 1)" = 0 ]
+    [ "$(col i.csv item 1)" = x ]
+    [ "$(col i.csv events 1)" = 4 ]
+    [ "$(col i.csv purchases 1)" = 2 ]
+    [ "$(col i.csv orders 1)" = 2 ]
+    [ "$(col i.csv units 1)" = 5 ]
+    [ "$(col i.csv buyers 1)" = 2 ]
+    [ "$(col i.csv repeat_buyer_rate 1)" = 0 ]
+    [ "$(col i.csv revenue 1)" = 50 ]
+    [ "$(col i.csv price_mean 1)" = 10 ]
+    [ "$(col i.csv price_std 1)" = 0 ]
     # both purchases in the last 30 days, none before: trend (2 + 1) / (0 + 1)
-    [ "$(col i.csv purchases_30d 1)" = 2 ] && [ "$(col i.csv purchases_prev_30d 1)" = 0 ] && [ "$(col i.csv trend_30d 1)" = 3 ]
-    [ "$(col i.csv events_7d 1)" = 3 ] && [ "$(col i.csv purchases_7d 1)" = 1 ] && [ "$(col i.csv units_7d 1)" = 3 ]
-    [ "$(col i.csv recency_days 1)" = 0.47916666 ] && [ "$(col i.csv first_seen_days 1)" = 8.583333 ]
+    [ "$(col i.csv purchases_30d 1)" = 2 ]
+    [ "$(col i.csv purchases_prev_30d 1)" = 0 ]
+    [ "$(col i.csv trend_30d 1)" = 3 ]
+    [ "$(col i.csv events_7d 1)" = 3 ]
+    [ "$(col i.csv purchases_7d 1)" = 1 ]
+    [ "$(col i.csv units_7d 1)" = 3 ]
+    [ "$(col i.csv recency_days 1)" = 0.47916666 ]
+    [ "$(col i.csv first_seen_days 1)" = 8.583333 ]
 }
 
 @test "items: a user buying an item in two orders is a repeat buyer" {
     printf 'user,item,ts,order\nu,p,1,A\nu,p,2,A\nu,p,3,B\nv,p,4,C\n' > r.csv
     rs-features items -i r.csv --asof 10 -o i.csv
     # u bought p in orders A and B (two lines of A count once), v once: 1 of 2
-    [ "$(col i.csv buyers 1)" = 2 ] && [ "$(col i.csv repeat_buyer_rate 1)" = 0.5 ] && [ "$(col i.csv orders 1)" = 3 ]
+    [ "$(col i.csv buyers 1)" = 2 ]
+    [ "$(col i.csv repeat_buyer_rate 1)" = 0.5 ]
+    [ "$(col i.csv orders 1)" = 3 ]
 }
 
 @test "label buys, spend and churn in (asof, asof + horizon]" {
@@ -160,7 +190,8 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     printf 'c\na\nb\na\n' > h.csv
     run --separate-stderr rs-features encode -i h.csv --hash c:3
     assert_line --index 0 'c_h0,c_h1,c_h2,c_h3,c_h4,c_h5,c_h6,c_h7'
-    [ "${lines[1]}" = "${lines[3]}" ] && [ "${lines[1]}" != "${lines[2]}" ]
+    [ "${lines[1]}" = "${lines[3]}" ]
+    [ "${lines[1]}" != "${lines[2]}" ]
     [ "$(echo "${lines[1]}" | tr , '\n' | grep -c 1)" -eq 1 ]
 }
 

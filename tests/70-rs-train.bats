@@ -186,7 +186,8 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     rs-train --model mlp --seed 4 -j 2 --label y -i cls.csv -o b.rsm -q
     cmp a.rsm b.rsm
     rs-train --model mlp --seed 5 -j 2 --label y -i cls.csv -o c.rsm -q
-    ! cmp -s a.rsm c.rsm
+    run cmp -s a.rsm c.rsm
+    assert_failure 1
     rs-train --model logreg -j 2 --label y -i cls.csv -o d.rsm -q
     rs-train --model logreg -j 2 --label y -i cls.csv -o e.rsm -q
     cmp d.rsm e.rsm

@@ -79,7 +79,8 @@ u1,c,1,2"
     last=$(echo "$stderr" | grep valid_rmse | tail -1 | awk '{ print $NF }')
     rs-predict -m r.rsm -i valid.csv --keep y > p.csv
     rmse=$(rs-eval reg -i p.csv --truth y --pred score --csv | sed -n 's/^all,rmse,//p')
-    [ -n "$last" ] && [ -n "$rmse" ]
+    [ -n "$last" ]
+    [ -n "$rmse" ]
     awk -v a="$last" -v b="$rmse" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-4) }'
 }
 

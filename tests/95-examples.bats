@@ -52,7 +52,9 @@ for d, rs in days.items():
     assert_stderr --regexp "nightly 2011-09-15: cleaned [0-9]+ new daily file\(s\) up to 2011-09-14"
     assert_stderr --regexp "published [0-9]+ recommendations"
     [ ! -e state/clean/orders-2011-09-15.csv ]
-    [ -s state/publish/recs.csv ] && [ -s state/publish/features.csv ] && [ -s state/publish/model.rsm ]
+    [ -s state/publish/recs.csv ]
+    [ -s state/publish/features.csv ]
+    [ -s state/publish/model.rsm ]
     n_clean=$(ls state/clean/orders-*.csv | wc -l)
     run --separate-stderr env RS="$RS_BIN" "$root/examples/nightly/nightly.sh" -d 2011-09-16 state
     assert_success

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "io/io.h"
 
+#include "io/paths.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -218,15 +220,6 @@ static void forget_temp(const char *temp_path)
             pending[i] = NULL;
 }
 
-/* The directory of path (a new string), "." when it has none. */
-static char *dir_of_new(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
-}
-
 static int open_anonymous(const char *path, mode_t mode)
 {
 #ifdef O_TMPFILE
@@ -235,7 +228,7 @@ static int open_anonymous(const char *path, mode_t mode)
     const char *off = getenv("RS_NO_TMPFILE");
     if (access("/proc/self/fd", X_OK) != 0 || (off && !strcmp(off, "1")))
         return -1;
-    char *dir = dir_of_new(path);
+    char *dir = rs_path_dir_new(path);
     int fd = dir ? open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode) : -1;
     free(dir);
     return fd;
@@ -272,7 +265,7 @@ static rs_status replace(rs_out *out, rs_error *err)
         return rs_error_set(err, RS_EIO, out->path, 0, "cannot rename %s into place: %s", out->temp_path,
                             strerror(errno));
     forget_temp(out->temp_path);
-    char *dir = dir_of_new(out->path);
+    char *dir = rs_path_dir_new(out->path);
     int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd >= 0) {
         fsync(fd);   /* best effort: some file systems refuse directory syncs */
@@ -302,7 +295,7 @@ static char *link_target_new(const char *path)
         if (target[0] == '/' || !strchr(cur, '/')) {
             next = strdup(target);
         } else {
-            char *dir = dir_of_new(cur);
+            char *dir = rs_path_dir_new(cur);
             size_t n = (dir ? strlen(dir) : 0) + strlen(target) + 2;
             next = dir ? malloc(n) : NULL;
             if (next)

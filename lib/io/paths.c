@@ -17,26 +17,28 @@ typedef struct {
     int comparable;      /* not stdin/stdout, a pipe, a terminal, a socket */
 } file_id;
 
+char *rs_path_dir_new(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
 /* The path with its directory's links resolved: realpath of the whole path
  * when it exists, else of its directory plus the last component. */
 static void canonical_path(const char *path, char *out)
 {
-    char dir[PATH_MAX];
     if (realpath(path, out))
         return;
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
-    size_t dir_len = slash ? (size_t)(slash - path) : 0;
-    if (dir_len >= sizeof dir) {
-        snprintf(out, PATH_MAX, "%s", path);
-        return;
-    }
-    memcpy(dir, path, dir_len);
-    dir[dir_len] = 0;
+    char *dir = rs_path_dir_new(path);
     char resolved[PATH_MAX];
     size_t len;
-    if (realpath(slash ? (dir_len ? dir : "/") : ".", resolved) &&
-        (len = strlen(resolved)) + strlen(base) + 2 <= PATH_MAX) {
+    int ok = dir && realpath(dir, resolved) && (len = strlen(resolved)) + strlen(base) + 2 <= PATH_MAX;
+    free(dir);
+    if (ok) {
         len = strcmp(resolved, "/") ? len : 0;
         memcpy(out, resolved, len);
         out[len] = '/';

@@ -21,4 +21,8 @@ typedef struct {
  * same file as anything.  Call before reading or writing anything. */
 rs_status rs_paths_distinct(const rs_path_use *uses, size_t n, rs_error *err);
 
+/* The directory of path (a new string): "." when it has none, "/" for a
+ * file at the root; NULL when out of memory. */
+char *rs_path_dir_new(const char *path);
+
 #endif

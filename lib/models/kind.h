@@ -163,6 +163,8 @@ typedef struct {
 /* What a query is scored from: 1 its history, 0 the model user, -1 nothing
  * (the popularity fallback). */
 int rs_reco_source(const rs_reco_base *b, const rs_reco_query *q);
+/* The items model user interacted with in training (sorted), and values. */
+size_t rs_reco_base_seen(const rs_reco_base *b, int32_t user, const int32_t **items, const float **values);
 /* The query's history: its own (source 1) or the model user's seen items. */
 size_t rs_reco_history(const rs_reco_base *b, const rs_reco_query *q, const int32_t **items, const float **values);
 

@@ -170,20 +170,9 @@ static rs_status parse_choice(const rs_option_def *d, const rs_kind_option *o, c
     return invalid(o, arg, expected, err);
 }
 
-/* A kind-own option: checked as its type says, kept as text. */
+/* A kind-own option's value, kept as the text given (already checked). */
 static rs_status set_own(rs_params *p, const rs_kind_option *o, const char *arg, rs_error *err)
 {
-    double v;
-    long n;
-    const char *choice;
-    rs_option_def def = {o->name, o->type, o->arg, o->choices, o->help};
-    if ((o->type == RS_OPTION_INT && rs_parse_long_arg(arg, (long)o->lo, (long)fmin(o->hi, 9e18), &n) < 0) ||
-        (o->type == RS_OPTION_REAL && (rs_parse_double_arg(arg, &v) < 0 || !in_range(o, v))))
-        return invalid(o, arg, NULL, err);
-    if (o->type == RS_OPTION_CHOICE && parse_choice(&def, o, arg, &choice, err) != RS_OK)
-        return err->code;
-    if (o->type == RS_OPTION_TEXT && !*arg)
-        return invalid(o, arg, "a non-empty value", err);
     size_t i = 0;
     while (i < p->n_own && strcmp(p->own[i].name, o->name))
         i++;
@@ -220,41 +209,49 @@ const char *rs_params_text(const rs_params *p, const char *name)
     return own_value(p, name);
 }
 
-/* arg into the field of entry e (or the kind-own option), checked against
- * the kind's range. */
+/* arg checked as its type says against the kind's range: the number in
+ * *real or *integer, the choice in *text. */
+static rs_status check_value(const rs_option_def *d, const rs_kind_option *o, const char *arg, double *real,
+                             long *integer, const char **text, rs_error *err)
+{
+    switch (d->type) {
+    case RS_OPTION_INT:
+        return rs_parse_long_arg(arg, (long)o->lo, (long)fmin(o->hi, 9e18), integer) < 0 ? invalid(o, arg, NULL, err)
+                                                                                          : RS_OK;
+    case RS_OPTION_REAL:
+        return rs_parse_double_arg(arg, real) < 0 || !in_range(o, *real) ? invalid(o, arg, NULL, err) : RS_OK;
+    case RS_OPTION_CHOICE:
+        return parse_choice(d, o, arg, text, err);
+    case RS_OPTION_TEXT:
+        *text = arg;
+        return *arg ? RS_OK : invalid(o, arg, "a non-empty value", err);
+    default:   /* flags; sizes and class weights are parsed where they are stored */
+        return RS_OK;
+    }
+}
+
+/* arg into the field of entry e, or kept as the kind's own option. */
 static rs_status parse_value(rs_params *p, const option_entry *e, const rs_kind_option *o, const char *arg,
                              rs_error *err)
 {
+    rs_option_def own = {o->name, o->type, o->arg, o->choices, o->help};
+    const rs_option_def *d = e ? &e->def : &own;
+    double real = 0;
+    long integer = 0;
+    const char *text = NULL;
+    if (check_value(d, o, arg, &real, &integer, &text, err) != RS_OK)
+        return err->code;
     if (!e)
         return set_own(p, o, arg, err);
     char *field = (char *)p + e->offset;
-    double v;
-    long n;
-    switch (e->def.type) {
-    case RS_OPTION_INT:
-        if (rs_parse_long_arg(arg, (long)o->lo, (long)fmin(o->hi, 9e18), &n) < 0)
-            return invalid(o, arg, NULL, err);
-        *(long *)(void *)field = n;
-        return RS_OK;
-    case RS_OPTION_REAL:
-        if (rs_parse_double_arg(arg, &v) < 0 || !in_range(o, v))
-            return invalid(o, arg, NULL, err);
-        *(double *)(void *)field = v;
-        return RS_OK;
-    case RS_OPTION_FLAG:
-        *(int *)(void *)field = strcmp(arg, "off") != 0;
-        return RS_OK;
+    switch (d->type) {
+    case RS_OPTION_INT: *(long *)(void *)field = integer; return RS_OK;
+    case RS_OPTION_REAL: *(double *)(void *)field = real; return RS_OK;
+    case RS_OPTION_FLAG: *(int *)(void *)field = strcmp(arg, "off") != 0; return RS_OK;
     case RS_OPTION_CHOICE:
-        return parse_choice(&e->def, o, arg, (const char **)(void *)field, err);
-    case RS_OPTION_TEXT:
-        if (!*arg)
-            return invalid(o, arg, "a non-empty value", err);
-        *(const char **)(void *)field = arg;
-        return RS_OK;
-    case RS_OPTION_SIZES:
-        return parse_sizes(p, o, arg, err);
-    case RS_OPTION_CLASS_WEIGHT:
-        return parse_class_weight(p, o, arg, err);
+    case RS_OPTION_TEXT: *(const char **)(void *)field = text; return RS_OK;
+    case RS_OPTION_SIZES: return parse_sizes(p, o, arg, err);
+    case RS_OPTION_CLASS_WEIGHT: return parse_class_weight(p, o, arg, err);
     }
     return RS_OK;
 }
@@ -272,12 +269,17 @@ rs_status rs_params_init(rs_params *p, const rs_kind *kind, rs_error *err)
     return RS_OK;
 }
 
+static rs_status not_an_option(const rs_kind *kind, const char *name, rs_error *err)
+{
+    return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)", name,
+                        kind->name);
+}
+
 rs_status rs_params_set(rs_params *p, const rs_kind *kind, const char *name, const char *arg, rs_error *err)
 {
     const rs_kind_option *o = rs_kind_option_find(kind, name);
     if (!o)
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)",
-                            name, kind->name);
+        return not_an_option(kind, name, err);
     return parse_value(p, entry_find(name), o, arg ? arg : "on", err);
 }
 
@@ -309,8 +311,7 @@ rs_status rs_params_apply(rs_params *p, const rs_kind *kind, const rs_strlist *g
         int family = data_option_family(name);
         const rs_option_def *def = rs_option_def_find(name);
         if (family >= 0 && family != (int)kind->family)
-            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is not an option of --model %s (see rs-train --help)",
-                                name, kind->name);
+            return not_an_option(kind, name, err);
         if (family < 0 && rs_params_set(p, kind, name, def && def->arg ? arg : NULL, err) != RS_OK)
             return err->code;
     }

@@ -162,10 +162,7 @@ int rs_reco_has_similar(const rs_reco *r) { return r->kind->similar != NULL; }
 
 size_t rs_reco_seen(const rs_reco *r, int32_t user, const int32_t **items, const float **values)
 {
-    const rs_csr *seen = &r->base.seen;
-    *items = seen->idx + seen->ptr[user];
-    *values = seen->val + seen->ptr[user];
-    return (size_t)(seen->ptr[user + 1] - seen->ptr[user]);
+    return rs_reco_base_seen(&r->base, user, items, values);
 }
 
 rs_reco_work *rs_reco_work_new(const rs_reco *r)

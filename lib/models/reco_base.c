@@ -18,9 +18,14 @@ size_t rs_reco_history(const rs_reco_base *b, const rs_reco_query *q, const int3
         *values = q->values;
         return q->n_items;
     }
-    *items = b->seen.idx + b->seen.ptr[q->user];
-    *values = b->seen.val + b->seen.ptr[q->user];
-    return (size_t)(b->seen.ptr[q->user + 1] - b->seen.ptr[q->user]);
+    return rs_reco_base_seen(b, q->user, items, values);
+}
+
+size_t rs_reco_base_seen(const rs_reco_base *b, int32_t user, const int32_t **items, const float **values)
+{
+    *items = b->seen.idx + b->seen.ptr[user];
+    *values = b->seen.val + b->seen.ptr[user];
+    return (size_t)(b->seen.ptr[user + 1] - b->seen.ptr[user]);
 }
 
 int rs_reco_pair_fallback(const rs_reco_base *b, const rs_reco_query *q, int32_t item, float *score)
