@@ -13,8 +13,8 @@ static const char usage_text[] =
     "Usage: rs-predict -m MODEL.rsm [OPTION]...\n"
     "  or:  rs-predict --describe MODEL.rsm\n"
     "Score every row of a table (CSV or rsf) with a model from rs-train and write\n"
-    "ID,score: a probability for logreg and mlp (bce), a value for linreg and mlp\n"
-    "(squared).  Features are matched by name: the input may order them any way\n"
+    "ID,score: a probability for logreg, mlp and gbdt (bce), a value for linreg,\n"
+    "mlp and gbdt (squared), a count for gbdt (poisson).  Features are matched by name: the input may order them any way\n"
     "and carry other columns; a missing one is an error naming it.  Streams in\n"
     "batches of 1024 rows, in constant memory.  With no -i, or when it is -, read\n"
     "standard input.\n"
@@ -30,12 +30,18 @@ static const char usage_text[] =
     "  -m, --model FILE            the model (.rsm) to score with (required)\n"
     "      --describe FILE         print what the model holds as 'key value' lines\n"
     "                              (kind, hyper-parameters, sections, one 'feature\n"
-    "                              NAME' line per feature) and exit\n"
+    "                              NAME' line per feature; gbdt: 'importance NAME\n"
+    "                              gain G splits N' lines, by gain) and exit\n"
     "      --id COL                the id column written first (default: the model's\n"
     "                              id column when the input has it, else 'row', the\n"
     "                              1-based row number)\n"
     "      --keep COLS             pass these input columns through, after the score\n"
     "      --threshold T           add a column 'class': 1 when score >= T, else 0\n"
+    "      --explain               gbdt: after the score, each feature's TreeSHAP\n"
+    "                              contribution to the raw score (contrib_FEATURE,\n"
+    "                              then contrib_base, the expected raw score); a\n"
+    "                              row's contributions sum to its raw score (the\n"
+    "                              log-odds for bce, the log for poisson)\n"
     "      --user-col, --item-col COL\n"
     "                              recommender models: the pair columns (default user,\n"
     "                              item)\n"
@@ -43,9 +49,11 @@ static const char usage_text[] =
     "Examples:\n"
     "  rs-predict -m buy.rsm -i test.csv --keep Revenue > scored.csv\n"
     "  rs-eval class -i scored.csv --truth Revenue --score score\n"
-    "  rs-predict --describe buy.rsm\n";
+    "  rs-predict --describe buy.rsm\n"
+    "  rs-predict -m churn.rsm -i customers.csv --explain > why.csv\n";
 
-enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD, OPT_USER_COL, OPT_ITEM_COL };
+enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD, OPT_USER_COL, OPT_ITEM_COL,
+       OPT_EXPLAIN };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -56,6 +64,7 @@ static const struct option long_options[] = {
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"user-col", required_argument, NULL, OPT_USER_COL},
     {"item-col", required_argument, NULL, OPT_ITEM_COL},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
     {NULL, 0, NULL, 0},
 };
 
@@ -74,6 +83,7 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_ID: a->spec.id = arg; return RS_OK;
     case OPT_USER_COL: a->spec.user_col = arg; return RS_OK;
     case OPT_ITEM_COL: a->spec.item_col = arg; return RS_OK;
+    case OPT_EXPLAIN: a->spec.explain = 1; return RS_OK;
     case OPT_KEEP: return rs_strlist_push_split(&a->spec.keep, arg) < 0 ? rs_error_nomem(err) : RS_OK;
     case OPT_THRESHOLD:
         a->spec.have_threshold = 1;

@@ -5,6 +5,7 @@
 #include "num.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +19,23 @@ rs_status rs_row_parse(const rs_table *t, const rs_record *rec, const size_t *co
         if (rs_parse_f64(f->ptr, f->len, &v) < 0 || v > FLT_MAX || v < -FLT_MAX)
             return rs_table_bad_field(t, rec, cols[j], "a finite number", err);
         row[j] = (float)v;
+    }
+    return RS_OK;
+}
+
+rs_status rs_row_parse_mixed(const rs_table *t, const rs_record *rec, const size_t *cols, size_t n,
+                             rs_idmap *const *categories, float *row, rs_error *err)
+{
+    for (size_t j = 0; j < n; j++) {
+        const rs_field *f = &rec->fields[cols[j]];
+        if (f->len == 0) {
+            row[j] = NAN;
+        } else if (categories && categories[j]) {
+            int32_t code = rs_idmap_find(categories[j], f->ptr, f->len);
+            row[j] = (float)(code >= 0 ? code : rs_idmap_size(categories[j]));
+        } else if (rs_row_parse(t, rec, cols + j, 1, row + j, err) != RS_OK) {
+            return err->code;
+        }
     }
     return RS_OK;
 }
@@ -78,7 +96,7 @@ static rs_status choose_features(const rs_table *t, const rs_record *first, cons
         double v;
         if (c == label_col || (has_id && c == id_col))
             continue;
-        if (rs_parse_f64(first->fields[c].ptr, first->fields[c].len, &v) == 0)
+        if (spec->mixed || rs_parse_f64(first->fields[c].ptr, first->fields[c].len, &v) == 0)
             (*cols)[(*n)++] = c;
     }
     if (*n == 0)
@@ -88,8 +106,49 @@ static rs_status choose_features(const rs_table *t, const rs_record *first, cons
     return RS_OK;
 }
 
+/* A cell of a mixed table being learnt: empty is NaN; the first non-empty
+ * value of a column makes it numeric or categorical (numeric[j]). */
+static rs_status learn_cell(rs_dataset *d, const rs_table *t, const rs_record *rec, size_t col, size_t j,
+                            unsigned char *numeric, float *out, rs_error *err)
+{
+    const rs_field *f = &rec->fields[col];
+    if (f->len == 0) {
+        *out = NAN;
+        return RS_OK;
+    }
+    if (!d->categories[j]) {
+        double v;
+        if (numeric[j] || (rs_parse_f64(f->ptr, f->len, &v) == 0 && v <= FLT_MAX && v >= -FLT_MAX)) {
+            numeric[j] = 1;
+            return rs_row_parse(t, rec, &col, 1, out, err);
+        }
+        if (!(d->categories[j] = rs_idmap_new()))
+            return rs_error_nomem(err);
+    }
+    int added;
+    int32_t code = rs_idmap_intern(d->categories[j], f->ptr, f->len, &added);
+    if (code < 0)
+        return rs_error_nomem(err);
+    *out = (float)code;
+    return RS_OK;
+}
+
+static rs_status parse_features(rs_dataset *d, const rs_table *t, const rs_record *rec, const size_t *cols,
+                                const rs_dataset_spec *spec, unsigned char *numeric, float *row, rs_error *err)
+{
+    if (!spec->mixed)
+        return rs_row_parse(t, rec, cols, d->n_features, row, err);
+    if (spec->like)
+        return rs_row_parse_mixed(t, rec, cols, d->n_features, spec->like->categories, row, err);
+    for (size_t j = 0; j < d->n_features; j++)
+        if (learn_cell(d, t, rec, cols[j], j, numeric, &row[j], err) != RS_OK)
+            return err->code;
+    return RS_OK;
+}
+
 static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
-                            const size_t *cols, size_t label_col, rs_error *err)
+                            const size_t *cols, size_t label_col, const rs_dataset_spec *spec,
+                            unsigned char *numeric, rs_error *err)
 {
     if (rs_table_check_width(t, rec, err) != RS_OK)
         return err->code;
@@ -102,9 +161,93 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
     const rs_field *label = &rec->fields[label_col];
     if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0)
         return rs_table_bad_field(t, rec, label_col, "a number (or true/false)", err);
-    if (rs_row_parse(t, rec, cols, d->n_features, d->x + d->n_rows * d->n_features, err) != RS_OK)
+    if (parse_features(d, t, rec, cols, spec, numeric, d->x + d->n_rows * d->n_features, err) != RS_OK)
         return err->code;
     d->n_rows++;
+    return RS_OK;
+}
+
+/* Recode text column j by frequency (most frequent 0, ties in order of
+ * first sight), keeping at most RS_MAX_CATEGORIES; the rarer ones share
+ * the code after the kept ones. */
+typedef struct {
+    size_t count;
+    int32_t code;
+} code_count;
+
+static int by_count(const void *a, const void *b)
+{
+    const code_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return (x->code > y->code) - (x->code < y->code);
+}
+
+static rs_status order_column(rs_dataset *d, size_t j, rs_error *err)
+{
+    rs_idmap *old = d->categories[j], *kept = rs_idmap_new();
+    size_t n_codes = (size_t)rs_idmap_size(old);
+    code_count *order = calloc(n_codes, sizeof *order);
+    float *recode = calloc(n_codes, sizeof *recode);
+    if (!kept || !order || !recode) {
+        rs_idmap_free(kept), free(order), free(recode);
+        return rs_error_nomem(err);
+    }
+    for (size_t c = 0; c < n_codes; c++)
+        order[c].code = (int32_t)c;
+    for (size_t i = 0; i < d->n_rows; i++)
+        if (!isnan(d->x[i * d->n_features + j]))
+            order[(size_t)d->x[i * d->n_features + j]].count++;
+    qsort(order, n_codes, sizeof *order, by_count);
+    for (size_t r = 0; r < n_codes; r++) {
+        recode[order[r].code] = (float)(r < RS_MAX_CATEGORIES ? r : RS_MAX_CATEGORIES);
+        size_t len;
+        const char *key = rs_idmap_key(old, order[r].code, &len);
+        int added;
+        if (r < RS_MAX_CATEGORIES && rs_idmap_intern(kept, key, len, &added) < 0) {
+            rs_idmap_free(kept), free(order), free(recode);
+            return rs_error_nomem(err);
+        }
+    }
+    for (size_t i = 0; i < d->n_rows; i++) {
+        float *v = &d->x[i * d->n_features + j];
+        if (!isnan(*v))
+            *v = recode[(size_t)*v];
+    }
+    if (n_codes > RS_MAX_CATEGORIES)
+        rs_warn(NULL, 0, "column '%s' has %zu categories: the %zu rarest share one code ('other')",
+                d->names.items[j], n_codes, n_codes - RS_MAX_CATEGORIES);
+    rs_idmap_free(old);
+    d->categories[j] = kept;
+    free(order), free(recode);
+    return RS_OK;
+}
+
+static rs_status order_categories(rs_dataset *d, rs_error *err)
+{
+    for (size_t j = 0; j < d->n_features; j++)
+        if (d->categories[j] && order_column(d, j, err) != RS_OK)
+            return err->code;
+    return RS_OK;
+}
+
+/* A table coded with like's categories keeps a copy of them (the model
+ * and the caller see one dataset type). */
+static rs_status copy_categories(rs_dataset *d, const rs_dataset *like, rs_error *err)
+{
+    for (size_t j = 0; j < d->n_features; j++) {
+        if (!like->categories[j])
+            continue;
+        if (!(d->categories[j] = rs_idmap_new()))
+            return rs_error_nomem(err);
+        for (int32_t c = 0; c < rs_idmap_size(like->categories[j]); c++) {
+            size_t len;
+            const char *key = rs_idmap_key(like->categories[j], c, &len);
+            int added;
+            if (rs_idmap_intern(d->categories[j], key, len, &added) < 0)
+                return rs_error_nomem(err);
+        }
+    }
     return RS_OK;
 }
 
@@ -129,11 +272,21 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
     for (size_t j = 0; st == RS_OK && j < d->n_features; j++)
         if (rs_strlist_push(&d->names, rs_table_col_name(t, cols[j])) < 0)
             st = rs_error_nomem(err);
+    unsigned char *numeric = NULL;
+    if (st == RS_OK && spec->mixed && !(numeric = calloc(d->n_features, 1)))
+        st = rs_error_nomem(err);
+    if (st == RS_OK && spec->mixed && !(d->categories = calloc(d->n_features, sizeof *d->categories)))
+        st = rs_error_nomem(err);
     while (st == RS_OK && got == 1) {
-        st = append_row(d, &cap_rows, t, &rec, cols, label_col, err);
+        st = append_row(d, &cap_rows, t, &rec, cols, label_col, spec, numeric, err);
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
+    if (st == RS_OK && spec->mixed && spec->like)
+        st = copy_categories(d, spec->like, err);
+    else if (st == RS_OK && spec->mixed)
+        st = order_categories(d, err);
+    free(numeric);
     free(cols);
     return st;
 }
@@ -164,6 +317,9 @@ void rs_dataset_free(rs_dataset *d)
     free(d->y);
     rs_strlist_free(&d->names);
     free(d->id_name);
+    for (size_t j = 0; d->categories && j < d->n_features; j++)
+        rs_idmap_free(d->categories[j]);
+    free(d->categories);
     free(d);
 }
 
@@ -195,9 +351,14 @@ rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_err
     for (size_t j = 0; j < dim; j++) {
         float first = d->x[j];
         constant[j] = 1;
-        for (size_t i = 1; i < d->n_rows && constant[j]; i++)
-            constant[j] = d->x[i * dim + j] == first;
-        if (constant[j]) {
+        for (size_t i = 1; i < d->n_rows && constant[j]; i++) {
+            float v = d->x[i * dim + j];
+            constant[j] = v == first || (isnan(v) && isnan(first));
+        }
+        if (constant[j] && isnan(first)) {
+            n_constant++;
+            rs_warn(NULL, 0, "feature '%s' is empty in every row: it is not used", d->names.items[j]);
+        } else if (constant[j]) {
             n_constant++;
             rs_warn(NULL, 0, "feature '%s' is constant (%g in every row): its weight is 0", d->names.items[j],
                     (double)first);

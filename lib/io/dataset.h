@@ -6,8 +6,13 @@
 #ifndef RS_DATASET_H
 #define RS_DATASET_H
 
+#include "idmap.h"
 #include "strlist.h"
 #include "io/table.h"
+
+/* Distinct values a text (categorical) column keeps; the rarer ones share
+ * one more code, "other", which unseen values also get when scoring. */
+enum { RS_MAX_CATEGORIES = 254 };
 
 typedef struct {
     size_t n_rows, n_features;
@@ -15,13 +20,24 @@ typedef struct {
     double *y;           /* (n_rows) */
     rs_strlist names;    /* the feature names, in column order of x */
     char *id_name;       /* the id column found, or NULL */
+    /* With spec.mixed: the categories of each text column in code order
+     * (most frequent first), NULL for a numeric column; NULL otherwise. */
+    rs_idmap **categories;
 } rs_dataset;
 
 typedef struct {
     const char *label;          /* required */
     const char *id;             /* never a feature; NULL: "id" or "user" when present */
     const rs_strlist *features; /* NULL or empty: every column but label and id whose
-                                   first value is a number */
+                                   first value is a number (with mixed: every column
+                                   but label and id) */
+    /* 1 for kinds that read raw tables (RS_KIND_MIXED): an empty cell is
+     * missing (NaN), and a column whose first non-empty value is not a
+     * number holds categories, coded 0.. by frequency (rs_row_parse_mixed). */
+    int mixed;
+    /* mixed: code the text columns with this table's categories (a --valid
+     * table like the training one); NULL: learn them. */
+    const rs_dataset *like;
 } rs_dataset_spec;
 
 rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
@@ -46,6 +62,12 @@ rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_
 /* Mark constant features (warned about: their weight is 0); an error when
  * every feature is constant. */
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err);
+
+/* rs_row_parse for a mixed table: an empty cell is NaN; a column with
+ * categories[j] non-NULL is coded by it, a value it lacks as "other" (its
+ * size). */
+rs_status rs_row_parse_mixed(const rs_table *t, const rs_record *rec, const size_t *cols, size_t n,
+                             rs_idmap *const *categories, float *row, rs_error *err);
 
 /* A label: a number, or true/false in any case (1/0). */
 int rs_label_parse(const char *s, size_t len, double *out);

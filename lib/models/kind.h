@@ -180,6 +180,9 @@ enum {
     RS_KIND_SERVES_ALL = 4,    /* scores any query (no user needed): pop */
     RS_KIND_NEEDS_VALUE = 8,   /* training needs a value column (ratings) */
     RS_KIND_ORDERED = 16,      /* reads rs_reco_query.sequence (time order) */
+    RS_KIND_MIXED = 32,        /* supervised: reads empty cells as missing (NaN)
+                                  and text columns as categories (codes, see
+                                  rs_dataset_spec.mixed) */
 };
 
 typedef struct rs_kind rs_kind;
@@ -206,6 +209,13 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * with (what off-policy evaluation needs), drawn from seed. */
     void (*rows_choose)(void *state, const float *rows, size_t n, uint64_t seed, int32_t *action,
                         double *propensity);
+    /* Per-row feature contributions of n <= RS_SCORE_BATCH rows into
+     * contrib (n x (n_features + 1)): feature j's part of the raw score, the
+     * last column the expected raw score; a row's sum is its raw score
+     * (NULL: no rs-predict --explain). */
+    void (*rows_explain)(void *state, const float *rows, size_t n, double *contrib);
+    /* Each feature's total gain and number of splits (NULL: none). */
+    void (*rows_importance)(const void *state, double *gain, double *splits);
 
     /* recommenders: optional preparation before the CSR is built (may add
      * items), then training (NULL: the popularity the shared code writes is

@@ -28,7 +28,7 @@ static const option_entry entries[] = {
     {{"max-iter", RS_OPTION_INT, "N", NULL, "iteration cap; not converging is a warning"}, FIELD(max_iter)},
     {{"hidden", RS_OPTION_SIZES, "LIST", NULL, "hidden sizes, e.g. 64,32 (0: none; at most 8)"}, 0},
     {{"activation", RS_OPTION_CHOICE, "F", "relu,tanh,sigmoid", "hidden units' activation"}, FIELD(activation)},
-    {{"loss", RS_OPTION_CHOICE, "L", "bce,squared", "training loss"}, FIELD(loss)},
+    {{"loss", RS_OPTION_CHOICE, "L", "bce,squared,poisson", "training loss (poisson: gbdt, counts)"}, FIELD(loss)},
     {{"dropout", RS_OPTION_REAL, "P", NULL, "drop hidden units with probability P"}, FIELD(dropout)},
     {{"lr", RS_OPTION_REAL, "X", NULL, "learning rate (Adam step; SGD step)"}, FIELD(lr)},
     {{"epochs", RS_OPTION_INT, "N", NULL, "passes over the data (als: iterations)"}, FIELD(epochs)},
@@ -182,31 +182,6 @@ static rs_status set_own(rs_params *p, const rs_kind_option *o, const char *arg,
     p->own[i].value = o->type == RS_OPTION_FLAG ? (strcmp(arg, "off") ? "1" : "0") : arg;
     p->n_own += i == p->n_own;
     return RS_OK;
-}
-
-static const char *own_value(const rs_params *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_own; i++)
-        if (!strcmp(p->own[i].name, name))
-            return p->own[i].value;
-    return NULL;
-}
-
-double rs_params_real(const rs_params *p, const char *name)
-{
-    const char *v = own_value(p, name);
-    return v ? strtod(v, NULL) : 0;
-}
-
-long rs_params_int(const rs_params *p, const char *name)
-{
-    const char *v = own_value(p, name);
-    return v ? strtol(v, NULL, 10) : 0;
-}
-
-const char *rs_params_text(const rs_params *p, const char *name)
-{
-    return own_value(p, name);
 }
 
 /* arg checked as its type says against the kind's range: the number in

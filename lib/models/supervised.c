@@ -8,6 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A mixed table's feature types ("feature_types n,c,..."; c: categories)
+ * and each text column's categories in code order ("categories.J"),
+ * borrowed from d until the model is saved. */
+static rs_status add_categories(rs_model *m, const rs_dataset *d, rs_error *err)
+{
+    char *types = malloc(2 * d->n_features);
+    if (!types)
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < d->n_features; j++) {
+        types[2 * j] = d->categories[j] ? 'c' : 'n';
+        types[2 * j + 1] = j + 1 < d->n_features ? ',' : 0;
+    }
+    rs_status st = rs_model_set(m, "feature_types", types, err);
+    free(types);
+    for (size_t j = 0; st == RS_OK && j < d->n_features; j++) {
+        char name[64];
+        snprintf(name, sizeof name, "categories.%zu", j);
+        if (d->categories[j])
+            st = rs_model_add_ids(m, name, d->categories[j], err);
+    }
+    return st;
+}
+
 static rs_status add_header(rs_model *m, const rs_dataset *d, const rs_params *p, rs_error *err)
 {
     rs_idmap *names = rs_idmap_new();
@@ -24,6 +47,10 @@ static rs_status add_header(rs_model *m, const rs_dataset *d, const rs_params *p
             rs_idmap_free(names);
             return rs_error_set(err, RS_EDATA, NULL, 0, "two feature columns are named '%s'", name);
         }
+    }
+    if (d->categories && add_categories(m, d, err) != RS_OK) {
+        rs_idmap_free(names);
+        return err->code;
     }
     if (rs_model_set(m, "label", p->label, err) || (p->id && rs_model_set(m, "id", p->id, err)) ||
         rs_model_set_i64(m, "train_rows", (int64_t)d->n_rows, err) ||
@@ -65,7 +92,30 @@ struct rs_scorer {
     void *state;            /* the kind's */
     size_t n_features;
     char **names;           /* (n_features) NUL-terminated */
+    rs_idmap **categories;  /* RS_KIND_MIXED: (n_features), NULL for numbers */
 };
+
+/* A mixed model's categories (feature_types and categories.J). */
+static rs_status load_categories(rs_scorer *s, const rs_model *m, rs_error *err)
+{
+    const char *types = rs_model_get(m, "feature_types");
+    if (!(s->categories = calloc(s->n_features, sizeof *s->categories)))
+        return rs_error_nomem(err);
+    if (!types)   /* every feature numeric */
+        return RS_OK;
+    if (strlen(types) != 2 * s->n_features - 1)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's feature_types does not list %zu features",
+                            s->n_features);
+    for (size_t j = 0; j < s->n_features; j++) {
+        char name[64];
+        snprintf(name, sizeof name, "categories.%zu", j);
+        if (types[2 * j] == 'c' && !(s->categories[j] = rs_model_ids_new(m, name, err)))
+            return err->code;
+        if (types[2 * j] != 'c' && types[2 * j] != 'n')
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's feature_types is damaged");
+    }
+    return RS_OK;
+}
 
 static rs_status load_names(rs_scorer *s, const rs_model *m, rs_error *err)
 {
@@ -110,6 +160,8 @@ rs_scorer *rs_scorer_new(const rs_model *m, rs_error *err)
                           "recommends: rs-recommend)", name);
     else if (load_names(s, m, err) != RS_OK)
         st = err->code;
+    else if ((s->kind->flags & RS_KIND_MIXED) && load_categories(s, m, err) != RS_OK)
+        st = err->code;
     else if (!(s->state = s->kind->rows_load(m, s->n_features, err)))
         st = err->code;
     if (st != RS_OK) {
@@ -126,6 +178,9 @@ void rs_scorer_free(rs_scorer *s)
     for (size_t j = 0; s->names && j < s->n_features; j++)
         free(s->names[j]);
     free(s->names);
+    for (size_t j = 0; s->categories && j < s->n_features; j++)
+        rs_idmap_free(s->categories[j]);
+    free(s->categories);
     if (s->state)
         s->kind->unload(s->state);
     free(s);
@@ -149,4 +204,30 @@ int rs_scorer_is_probability(const rs_scorer *s)
 void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores)
 {
     s->kind->rows_score(s->state, rows, n, scores);
+}
+
+rs_status rs_scorer_parse(const rs_scorer *s, const rs_table *t, const rs_record *rec, const size_t *cols,
+                          float *row, rs_error *err)
+{
+    if (s->categories)
+        return rs_row_parse_mixed(t, rec, cols, s->n_features, s->categories, row, err);
+    return rs_row_parse(t, rec, cols, s->n_features, row, err);
+}
+
+int rs_scorer_can_explain(const rs_scorer *s)
+{
+    return s->kind->rows_explain != NULL;
+}
+
+void rs_scorer_explain(rs_scorer *s, const float *rows, size_t n, double *contrib)
+{
+    s->kind->rows_explain(s->state, rows, n, contrib);
+}
+
+int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits)
+{
+    if (!s->kind->rows_importance)
+        return 0;
+    s->kind->rows_importance(s->state, gain, splits);
+    return 1;
 }

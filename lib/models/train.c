@@ -30,15 +30,17 @@ static void summarize_interactions(const rs_model *m, char *out, size_t size)
         snprintf(out + used, size - used, ", %s %s", passes, iterations ? "iterations" : "epochs");
 }
 
-static rs_status train_rows(rs_params *p, const rs_train_spec *spec, char *summary, size_t size, rs_error *err)
+static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
+                            size_t size, rs_error *err)
 {
-    rs_dataset_spec data_spec = {p->label, p->id, spec->features};
+    int mixed = (kind->flags & RS_KIND_MIXED) != 0;
+    rs_dataset_spec data_spec = {p->label, p->id, spec->features, mixed, NULL};
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
     rs_status st = RS_OK;
     if (!(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
         st = err->code;
-    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL};
+    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL, mixed, train};
     if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
         st = err->code;
     p->valid = valid;
@@ -76,6 +78,6 @@ rs_status rs_train_run(const rs_kind *kind, rs_params *p, const rs_train_spec *s
                        size_t summary_size, rs_error *err)
 {
     summary[0] = 0;
-    return kind->family == RS_FAMILY_SUPERVISED ? train_rows(p, spec, summary, summary_size, err)
+    return kind->family == RS_FAMILY_SUPERVISED ? train_rows(kind, p, spec, summary, summary_size, err)
                                                 : train_interactions(kind, p, spec, summary, summary_size, err);
 }

@@ -8,6 +8,7 @@
 #include "models/reco.h"
 #include "models/supervised.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@ typedef struct {
     size_t n_rows, n_pass;     /* pass-through fields per row: id (if any) + keep */
     float *x;                  /* (RS_SCORE_BATCH x n_features) */
     double *scores;
+    double *contrib;           /* --explain: (RS_SCORE_BATCH x (n_features + 1)) */
+    rs_field *fields;          /* one output row */
+    char (*numbers)[RS_NUM_BUF];   /* --explain: its numbers' text */
     char *text;                /* the pass-through bytes */
     size_t text_len, text_cap;
     size_t *offsets;           /* (RS_SCORE_BATCH x n_pass) starts; lengths follow */
@@ -53,8 +57,11 @@ static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *
 static rs_status write_batch(predictor *pr, rs_error *err)
 {
     batch *b = &pr->b;
+    size_t d = rs_scorer_n_features(pr->scorer);
     rs_scorer_score(pr->scorer, b->x, b->n_rows, b->scores);
-    rs_field fields[64 + 4];
+    if (pr->a->explain)
+        rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
+    rs_field *fields = b->fields;
     char row_num[RS_NUM_BUF], score[RS_NUM_BUF];
     for (size_t i = 0; i < b->n_rows; i++) {
         size_t n = 0, pass = 0;
@@ -67,6 +74,8 @@ static rs_status write_batch(predictor *pr, rs_error *err)
         fields[n++] = (rs_field){score, rs_format_f32((float)b->scores[i], score)};
         if (pr->a->have_threshold)
             fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
+        for (size_t j = 0; pr->a->explain && j <= d; j++)
+            fields[n++] = (rs_field){b->numbers[j], rs_format_f32((float)b->contrib[i * (d + 1) + j], b->numbers[j])};
         for (; pass < b->n_pass; pass++)
             fields[n++] = (rs_field){b->text + b->offsets[i * b->n_pass + pass], b->lengths[i * b->n_pass + pass]};
         if (rs_table_writer_write(pr->sink.writer, fields, !b->special[i], err) != RS_OK)
@@ -104,32 +113,65 @@ static rs_status resolve_columns(predictor *pr, const char *model_id, rs_error *
     return RS_OK;
 }
 
-static rs_status open_output(predictor *pr, rs_error *err)
+/* --explain's columns: contrib_FEATURE per feature, then contrib_base. */
+static rs_status explain_names(const rs_scorer *s, rs_strlist *names, rs_error *err)
 {
-    const char *names[64 + 4];
-    rs_col_type types[64 + 4];
-    size_t n = 0, pass = 0;
-    names[n++] = pr->has_id ? rs_table_col_name(pr->in, pr->pass_cols[pass++]) : "row";
-    names[n++] = "score";
-    if (pr->a->have_threshold)
-        names[n++] = "class";
-    for (; pass < pr->n_pass; pass++)
-        names[n++] = rs_table_col_name(pr->in, pr->pass_cols[pass]);
-    for (size_t i = 0; i < n; i++)
-        types[i] = RS_COL_STR;
-    return rs_table_sink_open(&pr->sink, pr->a->output, pr->a->format, n, names, types, err);
+    size_t d = rs_scorer_n_features(s);
+    char name[1024];
+    for (size_t j = 0; j <= d; j++) {
+        snprintf(name, sizeof name, "contrib_%s", j < d ? rs_scorer_feature(s, j) : "base");
+        if (rs_strlist_push(names, name) < 0)
+            return rs_error_nomem(err);
+    }
+    return RS_OK;
 }
 
-static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, rs_error *err)
+static rs_status open_output(predictor *pr, rs_error *err)
+{
+    rs_strlist contrib = {0};
+    size_t width = pr->n_pass + 2 + (pr->a->explain ? rs_scorer_n_features(pr->scorer) + 1 : 0);
+    const char **names = calloc(width + 1, sizeof *names);
+    rs_col_type *types = calloc(width + 1, sizeof *types);
+    rs_status st = names && types ? RS_OK : rs_error_nomem(err);
+    if (st == RS_OK && pr->a->explain)
+        st = explain_names(pr->scorer, &contrib, err);
+    size_t n = 0, pass = 0;
+    if (st == RS_OK) {
+        names[n++] = pr->has_id ? rs_table_col_name(pr->in, pr->pass_cols[pass++]) : "row";
+        names[n++] = "score";
+        if (pr->a->have_threshold)
+            names[n++] = "class";
+        for (size_t j = 0; j < contrib.n; j++)
+            names[n++] = contrib.items[j];
+        for (; pass < pr->n_pass; pass++)
+            names[n++] = rs_table_col_name(pr->in, pr->pass_cols[pass]);
+        for (size_t i = 0; i < n; i++)
+            types[i] = RS_COL_STR;
+        st = rs_table_sink_open(&pr->sink, pr->a->output, pr->a->format, n, names, types, err);
+    }
+    rs_strlist_free(&contrib);
+    free(names), free(types);
+    return st;
+}
+
+static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int explain, rs_error *err)
 {
     b->n_pass = n_pass;
+    size_t width = n_pass + 3 + (explain ? n_features + 1 : 0);
+    b->fields = malloc(width * sizeof *b->fields);
+    if (explain) {
+        b->contrib = malloc(RS_SCORE_BATCH * (n_features + 1) * sizeof *b->contrib);
+        b->numbers = malloc((n_features + 1) * sizeof *b->numbers);
+        if (!b->contrib || !b->numbers)
+            return rs_error_nomem(err);
+    }
     b->first_row = 1;
     b->x = malloc(RS_SCORE_BATCH * n_features * sizeof *b->x);
     b->scores = malloc(RS_SCORE_BATCH * sizeof *b->scores);
     b->offsets = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->offsets);
     b->lengths = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->lengths);
     b->special = malloc(RS_SCORE_BATCH);
-    return b->x && b->scores && b->offsets && b->lengths && b->special ? RS_OK : rs_error_nomem(err);
+    return b->x && b->scores && b->offsets && b->lengths && b->special && b->fields ? RS_OK : rs_error_nomem(err);
 }
 
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
@@ -137,6 +179,9 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     size_t d = rs_scorer_n_features(pr->scorer);
     if (pr->a->keep.n > 64)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", pr->a->keep.n);
+    if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "--explain: a %s model has no per-feature contributions (gbdt has)", rs_model_kind(model));
     if (!(pr->in = rs_table_open(pr->a->input, pr->a->table, err)))
         return err->code;
     pr->feature_cols = malloc(d * sizeof *pr->feature_cols);
@@ -144,14 +189,14 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (!pr->feature_cols || !pr->pass_cols)
         return rs_error_nomem(err);
     if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK ||
-        alloc_batch(&pr->b, d, pr->n_pass, err) != RS_OK || open_output(pr, err) != RS_OK)
+        alloc_batch(&pr->b, d, pr->n_pass, pr->a->explain, err) != RS_OK || open_output(pr, err) != RS_OK)
         return err->code;
     rs_record rec;
     int got;
     while ((got = rs_table_next(pr->in, &rec, err)) == 1) {
         batch *b = &pr->b;
         if (rs_table_check_width(pr->in, &rec, err) != RS_OK ||
-            rs_row_parse(pr->in, &rec, pr->feature_cols, d, b->x + b->n_rows * d, err) != RS_OK ||
+            rs_scorer_parse(pr->scorer, pr->in, &rec, pr->feature_cols, b->x + b->n_rows * d, err) != RS_OK ||
             copy_pass_fields(b, &rec, pr->pass_cols, err) != RS_OK)
             return err->code;
         if (++b->n_rows == RS_SCORE_BATCH && write_batch(pr, err) != RS_OK)
@@ -258,8 +303,51 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_table_sink_close(&pr.sink);
     rs_table_free(pr.in);
     free(pr.feature_cols), free(pr.pass_cols), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
-    free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special);
+    free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
+    free(pr.b.numbers);
     rs_scorer_free(pr.scorer);
+    return st;
+}
+
+typedef struct {
+    double gain, splits;
+    size_t feature;
+} importance;
+
+static int by_gain(const void *a, const void *b)
+{
+    const importance *x = a, *y = b;
+    if (x->gain != y->gain)
+        return x->gain < y->gain ? 1 : -1;
+    return (x->feature > y->feature) - (x->feature < y->feature);
+}
+
+/* "importance NAME gain G splits N" per feature, by gain, for kinds that
+ * have it. */
+static rs_status describe_importance(const rs_model *m, rs_out *out, rs_error *err)
+{
+    const rs_kind *kind;
+    if (rs_kind_of_model(rs_model_kind(m), &kind, err) != RS_OK || kind->family != RS_FAMILY_SUPERVISED ||
+        !kind->rows_importance)
+        return RS_OK;
+    rs_scorer *s = rs_scorer_new(m, err);
+    if (!s)
+        return err->code;
+    size_t d = rs_scorer_n_features(s);
+    double *gain = malloc(d * sizeof *gain), *splits = malloc(d * sizeof *splits);
+    importance *order = malloc(d * sizeof *order);
+    rs_status st = gain && splits && order ? RS_OK : rs_error_nomem(err);
+    if (st == RS_OK) {
+        rs_scorer_importance(s, gain, splits);
+        for (size_t j = 0; j < d; j++)
+            order[j] = (importance){gain[j], splits[j], j};
+        qsort(order, d, sizeof *order, by_gain);
+        for (size_t j = 0; j < d; j++)
+            rs_out_printf(out, "importance %s gain %.9g splits %.0f\n", rs_scorer_feature(s, order[j].feature),
+                          order[j].gain, order[j].splits);
+    }
+    free(gain), free(splits), free(order);
+    rs_scorer_free(s);
     return st;
 }
 
@@ -277,7 +365,11 @@ rs_status rs_predict_describe(const char *path, const char *output, rs_error *er
             rs_out_printf(out, "feature %.*s\n", (int)len, name);
         }
         rs_idmap_free(features);
-        st = rs_out_commit(out, err);
+        st = describe_importance(m, out, err);
+        if (st == RS_OK)
+            st = rs_out_commit(out, err);
+        else
+            rs_out_abort(out);
     } else if (out) {
         rs_out_abort(out);
     }

@@ -17,6 +17,7 @@ typedef struct {
     rs_strlist keep;                   /* columns passed through (borrowed strings) */
     int have_threshold;
     double threshold;                  /* a class column: score >= threshold */
+    int explain;                       /* rows: each feature's contribution (kinds with rows_explain) */
 } rs_predict_spec;
 
 typedef struct {
@@ -24,7 +25,8 @@ typedef struct {
 } rs_predict_report;
 
 rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_predict_report *rep, rs_error *err);
-/* The model's header as "key value" lines, then "feature NAME" lines. */
+/* The model's header as "key value" lines, then "feature NAME" lines, then
+ * for kinds that have it "importance NAME gain G splits N" lines by gain. */
 rs_status rs_predict_describe(const char *path, const char *output, rs_error *err);
 
 #endif

@@ -1,0 +1,553 @@
+/* gbdt.c — gradient-boosted trees (the gbdt kind): histogram boosting in
+ * the way of LightGBM and XGBoost's hist method.  Features are quantised
+ * once into at most 255 byte bins (gbdt_bins.c), each tree is grown
+ * leaf-wise on gradient histograms (gbdt_grow.c), empty cells learn their
+ * side at every split and text columns are split as category sets.
+ * Losses: bce (0/1 label), squared, poisson (counts).  Explanations are
+ * exact TreeSHAP (gbdt_shap.c). */
+#include "models/gbdt.h"
+
+#include "logistic.h"
+#include "models/kind.h"
+#include "rng.h"
+#include "threads.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { LOSS_BCE, LOSS_SQUARED, LOSS_POISSON } loss_kind;
+static const char *const loss_names[] = {"bce", "squared", "poisson"};
+
+/* XGBoost's max_delta_step for Poisson: the hessian exp(raw + 0.7) keeps
+ * the first steps from overshooting when counts are small. */
+#define POISSON_HESSIAN_SHIFT 0.7
+
+/* ---- losses ---------------------------------------------------------------- */
+
+static void gradient(loss_kind loss, double raw, double y, float *g, float *h)
+{
+    if (loss == LOSS_BCE) {
+        double p = rs_sigmoid(raw);
+        *g = (float)(p - y);
+        *h = (float)fmax(p * (1 - p), 1e-16);
+    } else if (loss == LOSS_POISSON) {
+        *g = (float)(exp(raw) - y);
+        *h = (float)exp(raw + POISSON_HESSIAN_SHIFT);
+    } else {
+        *g = (float)(raw - y);
+        *h = 1;
+    }
+}
+
+/* The loss of one row: log loss, half squared error, Poisson deviance / 2. */
+static double row_loss(loss_kind loss, double raw, double y)
+{
+    if (loss == LOSS_BCE)
+        return y == 1 ? rs_log1p_exp_neg(raw) : rs_log1p_exp_neg(-raw);
+    if (loss == LOSS_POISSON)
+        return exp(raw) - y * raw;
+    return 0.5 * (raw - y) * (raw - y);
+}
+
+static double output(loss_kind loss, double raw)
+{
+    return loss == LOSS_BCE ? rs_sigmoid(raw) : loss == LOSS_POISSON ? exp(raw) : raw;
+}
+
+static rs_status choose_loss(const rs_dataset *d, const rs_params *p, loss_kind *loss, double *base, rs_error *err)
+{
+    size_t count[2];
+    size_t first_other = rs_label_classes(d, count);
+    *loss = !p->loss ? (first_other ? LOSS_SQUARED : LOSS_BCE)
+            : !strcmp(p->loss, "bce") ? LOSS_BCE : !strcmp(p->loss, "poisson") ? LOSS_POISSON : LOSS_SQUARED;
+    double sum = 0;
+    for (size_t i = 0; i < d->n_rows; i++)
+        sum += d->y[i];
+    double mean = sum / (double)d->n_rows;
+    if (*loss == LOSS_BCE) {
+        if (first_other)
+            return rs_error_set(err, RS_EDATA, NULL, 0,
+                                "--loss bce needs a 0/1 label (row %zu is %g; use --loss squared or poisson)",
+                                first_other, d->y[first_other - 1]);
+        if (rs_require_two_classes(d, count, err) != RS_OK)
+            return err->code;
+        *base = log(mean / (1 - mean));
+    } else if (*loss == LOSS_POISSON) {
+        for (size_t i = 0; i < d->n_rows; i++)
+            if (d->y[i] < 0)
+                return rs_error_set(err, RS_EDATA, NULL, 0,
+                                    "--loss poisson needs counts >= 0 (row %zu is %g)", i + 1, d->y[i]);
+        if (mean <= 0)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "--loss poisson: every label is 0, nothing to learn");
+        *base = log(mean);
+    } else {
+        *base = mean;
+    }
+    return RS_OK;
+}
+
+/* ---- training ---------------------------------------------------------------- */
+
+typedef struct {
+    const rs_dataset *d;
+    rs_gbdt_binned bins;
+    double *raw;               /* (n_rows) current raw scores */
+} scored_table;
+
+typedef struct {
+    const rs_params *p;
+    loss_kind loss;
+    double base;
+    rs_gbdt_grow_params grow;
+    long n_trees, patience;
+    double subsample, colsample;
+    float *edges;
+    uint32_t *edge_start;
+    unsigned char *categorical, *usable, *use;
+    scored_table train, valid;
+    float *g, *h;
+    uint32_t *rows;
+    rs_gbdt_forest forest;
+    size_t *tree_start;        /* (n_trees + 1) nodes, bitmaps before each tree */
+    size_t *bitmap_start;
+    rs_rng rng;
+} booster;
+
+typedef struct {
+    booster *bo;
+    scored_table *t;
+    const rs_gbdt_node *tree;
+    int gradients;             /* 1: also the gradients of the rows */
+} rows_job;
+
+static void rows_thread(void *ctx, int th, int n_threads)
+{
+    rows_job *job = ctx;
+    size_t begin, end;
+    rs_thread_range(job->t->d->n_rows, th, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++) {
+        if (job->tree)
+            job->t->raw[i] += rs_gbdt_tree_value_binned(job->tree, job->bo->forest.bitmaps, &job->t->bins, i);
+        if (job->gradients)
+            gradient(job->bo->loss, job->t->raw[i], job->t->d->y[i], &job->bo->g[i], &job->bo->h[i]);
+    }
+}
+
+static void update_rows(booster *bo, scored_table *t, const rs_gbdt_node *tree, int gradients)
+{
+    rows_job job = {bo, t, tree, gradients};
+    /* below ~100,000 rows starting threads costs more than it saves */
+    rs_parallel(t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
+}
+
+static double mean_loss(const booster *bo, const scored_table *t)
+{
+    double sum = 0;
+    for (size_t i = 0; i < t->d->n_rows; i++)
+        sum += row_loss(bo->loss, t->raw[i], t->d->y[i]);
+    return sum / (double)t->d->n_rows;
+}
+
+static rs_status table_new(booster *bo, scored_table *t, const rs_dataset *d, rs_error *err)
+{
+    t->d = d;
+    t->bins = (rs_gbdt_binned){d->n_rows, d->n_features, NULL, bo->categorical, bo->edges, bo->edge_start};
+    if (!(t->raw = malloc(d->n_rows * sizeof *t->raw)))
+        return rs_error_nomem(err);
+    for (size_t i = 0; i < d->n_rows; i++)
+        t->raw[i] = bo->base;
+    return rs_gbdt_bin_rows(&t->bins, d->x, bo->p->threads > 0 ? bo->p->threads : 1, err);
+}
+
+static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params *p, const unsigned char *constant,
+                              rs_error *err)
+{
+    size_t n = d->n_rows, dim = d->n_features;
+    bo->p = p;
+    bo->n_trees = rs_params_int(p, "trees");
+    bo->patience = p->patience;
+    bo->subsample = rs_params_real(p, "subsample");
+    bo->colsample = rs_params_real(p, "colsample");
+    bo->grow = (rs_gbdt_grow_params){rs_params_int(p, "leaves"), rs_params_int(p, "max-depth"),
+                                     rs_params_int(p, "min-rows"), rs_params_real(p, "min-hessian"), p->l2, p->l1,
+                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1};
+    rs_rng_seed(&bo->rng, p->seed);
+    if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
+        return err->code;
+    bo->categorical = calloc(dim, 1), bo->usable = calloc(dim, 1), bo->use = calloc(dim, 1);
+    bo->g = malloc(n * sizeof *bo->g), bo->h = malloc(n * sizeof *bo->h);
+    bo->rows = malloc(n * sizeof *bo->rows);
+    bo->tree_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->tree_start);
+    bo->bitmap_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->bitmap_start);
+    if (!bo->categorical || !bo->usable || !bo->use || !bo->g || !bo->h || !bo->rows || !bo->tree_start ||
+        !bo->bitmap_start)
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < dim; j++) {
+        bo->categorical[j] = d->categories && d->categories[j];
+        bo->usable[j] = !constant[j];
+    }
+    if (rs_gbdt_edges_new(d->x, n, dim, bo->categorical, (int)rs_params_int(p, "bins"), &bo->edges,
+                          &bo->edge_start, err) != RS_OK ||
+        table_new(bo, &bo->train, d, err) != RS_OK || (p->valid && table_new(bo, &bo->valid, p->valid, err) != RS_OK))
+        return err->code;
+    return RS_OK;
+}
+
+static void booster_free(booster *bo)
+{
+    scored_table *tables[2] = {&bo->train, &bo->valid};
+    for (int k = 0; k < 2; k++) {
+        rs_gbdt_binned_free(&tables[k]->bins);
+        free(tables[k]->raw);
+    }
+    free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
+    free(bo->g), free(bo->h), free(bo->rows), free(bo->tree_start), free(bo->bitmap_start);
+    rs_gbdt_forest_free(&bo->forest);
+}
+
+/* This tree's rows (each kept with probability subsample) and features
+ * (a colsample share of the usable ones), drawn in a fixed order. */
+static size_t draw_sample(booster *bo)
+{
+    size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (bo->subsample >= 1 || rs_rng_uniform(&bo->rng) < bo->subsample)
+            bo->rows[m++] = (uint32_t)i;
+    if (m == 0)
+        bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);
+    size_t n_usable = 0, pick[4096];
+    memset(bo->use, 0, dim);
+    for (size_t j = 0; j < dim; j++)
+        if (bo->usable[j]) {
+            if (bo->colsample >= 1 || n_usable >= sizeof pick / sizeof pick[0])
+                bo->use[j] = 1;
+            else
+                pick[n_usable++] = j;
+        }
+    size_t k = (size_t)ceil(bo->colsample * (double)n_usable);
+    for (size_t i = 0; i < k && i < n_usable; i++) {   /* a partial shuffle */
+        size_t r = i + (size_t)rs_rng_below(&bo->rng, n_usable - i), t = pick[i];
+        pick[i] = pick[r], pick[r] = t;
+        bo->use[pick[i]] = 1;
+    }
+    return m;
+}
+
+/* Trees until n_trees, or until the validation loss has not improved for
+ * patience trees (the trees after its best are then dropped). */
+static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs_error *err)
+{
+    *best_valid = INFINITY;
+    update_rows(bo, &bo->train, NULL, 1);
+    for (long t = 0; t < bo->n_trees; t++) {
+        size_t m = draw_sample(bo);
+        bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
+        if (rs_gbdt_grow(&bo->train.bins, bo->g, bo->h, bo->rows, m, bo->use, &bo->grow, &bo->forest, err) != RS_OK)
+            return err->code;
+        bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
+        const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[t];
+        update_rows(bo, &bo->train, tree, 1);
+        if (!bo->p->valid) {
+            *best_iteration = t;
+            if ((t + 1) % 10 == 0 || t + 1 == bo->n_trees)
+                rs_progress(bo->p, "tree %ld: train loss %.6f", t + 1, mean_loss(bo, &bo->train));
+            continue;
+        }
+        update_rows(bo, &bo->valid, tree, 0);
+        double v = mean_loss(bo, &bo->valid);
+        rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", t + 1, mean_loss(bo, &bo->train), v);
+        if (v < *best_valid) {
+            *best_valid = v;
+            *best_iteration = t;
+        } else if (t - *best_iteration >= bo->patience) {
+            break;
+        }
+    }
+    bo->forest.n_nodes = bo->tree_start[*best_iteration + 1];
+    bo->forest.n_bitmaps = bo->bitmap_start[*best_iteration + 1];
+    return RS_OK;
+}
+
+static rs_status save_forest(const booster *bo, long n_trees, rs_model *m, rs_error *err)
+{
+    const rs_gbdt_forest *f = &bo->forest;
+    size_t n = f->n_nodes, dim = bo->train.d->n_features;
+    int32_t *nodes = malloc(n * 5 * sizeof *nodes), *starts = malloc(((size_t)n_trees + 1) * sizeof *starts);
+    float *values = malloc(n * 4 * sizeof *values);
+    int32_t *edge_start = malloc((dim + 1) * sizeof *edge_start);
+    if (!nodes || !starts || !values || !edge_start) {
+        free(nodes), free(starts), free(values), free(edge_start);
+        return rs_error_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const rs_gbdt_node *nd = &f->nodes[i];
+        int32_t *o = nodes + 5 * i;
+        o[0] = nd->feature, o[1] = nd->left, o[2] = nd->right, o[3] = nd->flags, o[4] = nd->bin;
+        float *v = values + 4 * i;
+        v[0] = nd->threshold, v[1] = nd->value, v[2] = nd->cover, v[3] = nd->gain;
+    }
+    for (long t = 0; t <= n_trees; t++)
+        starts[t] = (int32_t)bo->tree_start[t];
+    for (size_t j = 0; j <= dim; j++)
+        edge_start[j] = (int32_t)bo->edge_start[j];
+    size_t n_edges = bo->edge_start[dim];
+    if (rs_model_adopt_i32(m, "nodes", nodes, n, 5, err) || rs_model_adopt_tensor(m, "node_values", values, n, 4, err) ||
+        rs_model_adopt_i32(m, "tree_start", starts, (size_t)n_trees + 1, 1, err) ||
+        rs_model_adopt_i32(m, "bin_start", edge_start, dim + 1, 1, err) ||
+        (n_edges && rs_model_add_copy(m, "bin_edges", bo->edges, n_edges, 1, err)))
+        return err->code;
+    if (!f->n_bitmaps)
+        return RS_OK;
+    int32_t *bitmaps = malloc(f->n_bitmaps * RS_GBDT_BITMAP_WORDS * sizeof *bitmaps);
+    if (!bitmaps)
+        return rs_error_nomem(err);
+    memcpy(bitmaps, f->bitmaps, f->n_bitmaps * RS_GBDT_BITMAP_WORDS * sizeof *bitmaps);
+    return rs_model_adopt_i32(m, "bitmaps", bitmaps, f->n_bitmaps, RS_GBDT_BITMAP_WORDS, err);
+}
+
+static rs_status gbdt_train(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
+                            rs_error *err)
+{
+    booster bo = {0};
+    long best_iteration = 0;
+    double best_valid = NAN;
+    rs_status st = booster_init(&bo, d, p, constant, err);
+    if (st == RS_OK)
+        st = boost(&bo, &best_iteration, &best_valid, err);
+    long n_trees = best_iteration + 1;
+    if (st == RS_OK && (rs_model_set(m, "loss", loss_names[bo.loss], err) ||
+                        rs_model_set_f64(m, "base_score", bo.base, err) ||
+                        rs_model_set_i64(m, "n_trees", n_trees, err) ||
+                        rs_model_set_f64(m, "lr", p->lr, err) || rs_model_set_f64(m, "l2", p->l2, err) ||
+                        rs_model_set_f64(m, "l1", p->l1, err) || rs_model_set_i64(m, "seed", (int64_t)p->seed, err) ||
+                        (p->valid && rs_model_set_f64(m, "valid_loss", best_valid, err))))
+        st = err->code;
+    for (size_t k = 0; st == RS_OK && k < p->n_own; k++)
+        st = rs_model_set(m, p->own[k].name, p->own[k].value, err);
+    if (st == RS_OK)
+        st = save_forest(&bo, n_trees, m, err);
+    booster_free(&bo);
+    return st;
+}
+
+/* ---- scoring ----------------------------------------------------------------- */
+
+typedef struct {
+    size_t n_features, n_trees, n_nodes;
+    rs_gbdt_node *nodes;
+    size_t *tree_start;        /* (n_trees + 1) */
+    uint32_t *bitmaps;
+    size_t n_bitmaps;
+    loss_kind loss;
+    double base;
+    double *shap_work;         /* TreeSHAP paths of the deepest tree */
+} gbdt_model;
+
+static void gbdt_unload(void *state)
+{
+    gbdt_model *gm = state;
+    if (!gm)
+        return;
+    free(gm->nodes), free(gm->tree_start), free(gm->bitmaps), free(gm->shap_work);
+    free(gm);
+}
+
+/* Every child index lies inside its tree, after its parent, and every node
+ * but the root is some node's child exactly once: a damaged file can
+ * neither loop nor share subtrees. */
+static rs_status check_tree(const gbdt_model *gm, size_t t, unsigned char *parents, rs_error *err)
+{
+    size_t start = gm->tree_start[t], n = gm->tree_start[t + 1] - start;
+    memset(parents, 0, n);
+    for (size_t i = 0; i < n; i++) {
+        const rs_gbdt_node *nd = &gm->nodes[start + i];
+        if (nd->feature < 0)
+            continue;
+        int bad = (size_t)nd->feature >= gm->n_features || nd->left <= (int32_t)i || nd->right <= (int32_t)i ||
+                  (size_t)nd->left >= n || (size_t)nd->right >= n || nd->left == nd->right ||
+                  ((nd->flags & RS_GBDT_CATEGORICAL) && (nd->bin < 0 || (size_t)nd->bin >= gm->n_bitmaps));
+        if (bad || parents[nd->left]++ || parents[nd->right]++)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's tree %zu is damaged (node %zu)", t, i);
+    }
+    for (size_t i = 1; i < n; i++)
+        if (!parents[i])
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's tree %zu is damaged (node %zu)", t, i);
+    return RS_OK;
+}
+
+static rs_status load_nodes(gbdt_model *gm, const rs_model *m, rs_error *err)
+{
+    size_t rows, cols, vrows, vcols, srows, scols, brows = 0, bcols = 0;
+    const int32_t *nodes = rs_model_i32(m, "nodes", &rows, &cols);
+    const float *values = rs_model_tensor(m, "node_values", &vrows, &vcols);
+    const int32_t *starts = rs_model_i32(m, "tree_start", &srows, &scols);
+    const int32_t *bitmaps = rs_model_i32(m, "bitmaps", &brows, &bcols);
+    if (!nodes || !values || !starts || cols != 5 || vcols != 4 || vrows != rows || scols != 1 ||
+        srows != gm->n_trees + 1 || (bitmaps && bcols != RS_GBDT_BITMAP_WORDS))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's trees are missing or damaged");
+    gm->n_nodes = rows, gm->n_bitmaps = bitmaps ? brows : 0;
+    gm->nodes = malloc((rows + 1) * sizeof *gm->nodes);
+    gm->tree_start = malloc((gm->n_trees + 1) * sizeof *gm->tree_start);
+    gm->bitmaps = malloc((gm->n_bitmaps + 1) * RS_GBDT_BITMAP_WORDS * sizeof *gm->bitmaps);
+    if (!gm->nodes || !gm->tree_start || !gm->bitmaps)
+        return rs_error_nomem(err);
+    for (size_t i = 0; i < rows; i++) {
+        const int32_t *o = nodes + 5 * i;
+        const float *v = values + 4 * i;
+        gm->nodes[i] = (rs_gbdt_node){o[0], o[1], o[2], o[3], o[4], v[0], v[1], v[2], v[3]};
+        if (gm->nodes[i].feature < 0 && !isfinite(v[1]))
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's leaf %zu is not a number", i);
+    }
+    if (gm->n_bitmaps)
+        memcpy(gm->bitmaps, bitmaps, gm->n_bitmaps * RS_GBDT_BITMAP_WORDS * sizeof *gm->bitmaps);
+    for (size_t t = 0; t <= gm->n_trees; t++) {
+        gm->tree_start[t] = (size_t)starts[t];
+        if (starts[t] < 0 || (size_t)starts[t] > rows || (t > 0 && starts[t] <= starts[t - 1]) ||
+            (t == gm->n_trees && (size_t)starts[t] != rows) || (t == 0 && starts[t] != 0))
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's tree_start is damaged");
+    }
+    return RS_OK;
+}
+
+/* Each tree checked, and TreeSHAP's work for the deepest one. */
+static rs_status check_trees(gbdt_model *gm, rs_error *err)
+{
+    unsigned char *parents = malloc(gm->n_nodes + 1);
+    int *depth_of = malloc((gm->n_nodes + 1) * sizeof *depth_of);
+    rs_status st = parents && depth_of ? RS_OK : rs_error_nomem(err);
+    int depth = 0;
+    for (size_t t = 0; st == RS_OK && t < gm->n_trees; t++) {
+        st = check_tree(gm, t, parents, err);
+        if (st == RS_OK) {
+            int dt = rs_gbdt_tree_depth(gm->nodes + gm->tree_start[t], gm->tree_start[t + 1] - gm->tree_start[t],
+                                        depth_of);
+            depth = dt > depth ? dt : depth;
+        }
+    }
+    free(parents), free(depth_of);
+    size_t entries = ((size_t)depth + 2) * ((size_t)depth + 3) / 2;
+    if (st == RS_OK && !(gm->shap_work = malloc(entries * 4 * sizeof *gm->shap_work)))
+        st = rs_error_nomem(err);
+    return st;
+}
+
+static void *gbdt_load(const rs_model *m, size_t n_features, rs_error *err)
+{
+    gbdt_model *gm = calloc(1, sizeof *gm);
+    if (!gm) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    gm->n_features = n_features;
+    int64_t n_trees;
+    const char *loss = rs_model_get(m, "loss");
+    rs_status st = rs_model_get_f64(m, "base_score", &gm->base, err) ? err->code
+                   : rs_model_get_i64(m, "n_trees", &n_trees, err) ? err->code : RS_OK;
+    gm->loss = loss && !strcmp(loss, "bce") ? LOSS_BCE : loss && !strcmp(loss, "poisson") ? LOSS_POISSON : LOSS_SQUARED;
+    if (st == RS_OK && (!loss || (strcmp(loss, "bce") && strcmp(loss, "poisson") && strcmp(loss, "squared"))))
+        st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's loss is missing or unknown");
+    else if (st == RS_OK && (n_trees < 1 || n_trees > 10000000 || !isfinite(gm->base)))
+        st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's n_trees or base_score is damaged");
+    if (st == RS_OK) {
+        gm->n_trees = (size_t)n_trees;
+        st = load_nodes(gm, m, err);
+    }
+    if (st == RS_OK)
+        st = check_trees(gm, err);
+    if (st != RS_OK) {
+        gbdt_unload(gm);
+        return NULL;
+    }
+    return gm;
+}
+
+static double raw_score(const gbdt_model *gm, const float *row)
+{
+    double raw = gm->base;
+    for (size_t t = 0; t < gm->n_trees; t++)
+        raw += rs_gbdt_tree_value(gm->nodes + gm->tree_start[t], gm->bitmaps, row);
+    return raw;
+}
+
+static void gbdt_score(void *state, const float *rows, size_t n, double *scores)
+{
+    const gbdt_model *gm = state;
+    for (size_t i = 0; i < n; i++)
+        scores[i] = output(gm->loss, raw_score(gm, rows + i * gm->n_features));
+}
+
+static int gbdt_probability(const void *state)
+{
+    return ((const gbdt_model *)state)->loss == LOSS_BCE;
+}
+
+static void gbdt_explain(void *state, const float *rows, size_t n, double *contrib)
+{
+    gbdt_model *gm = state;
+    size_t width = gm->n_features + 1;
+    for (size_t i = 0; i < n; i++) {
+        double *phi = contrib + i * width;
+        memset(phi, 0, width * sizeof *phi);
+        phi[gm->n_features] = gm->base;
+        for (size_t t = 0; t < gm->n_trees; t++)
+            rs_gbdt_shap(gm->nodes + gm->tree_start[t], gm->bitmaps, rows + i * gm->n_features, gm->n_features, phi,
+                         gm->shap_work);
+    }
+}
+
+static void gbdt_importance(const void *state, double *gain, double *splits)
+{
+    const gbdt_model *gm = state;
+    memset(gain, 0, gm->n_features * sizeof *gain);
+    memset(splits, 0, gm->n_features * sizeof *splits);
+    for (size_t i = 0; i < gm->n_nodes; i++)
+        if (gm->nodes[i].feature >= 0) {
+            gain[gm->nodes[i].feature] += gm->nodes[i].gain;
+            splits[gm->nodes[i].feature] += 1;
+        }
+}
+
+static const rs_kind_option gbdt_options[] = {
+    {"trees", "300", 1, 1e6, 0, 0, RS_SEARCH_LOG_INT, 50, 2000, NULL, RS_OPTION_INT, "N", NULL,
+     "boosting rounds (with --valid: at most N)"},
+    {"lr", "0.05", 0, 1, 1, 0, RS_SEARCH_LOG, 0.01, 0.3, NULL, RS_SHARED},
+    {"leaves", "15", 2, 65536, 0, 0, RS_SEARCH_LOG_INT, 4, 256, NULL, RS_OPTION_INT, "N", NULL,
+     "leaves per tree at most (grown best-first)"},
+    {"max-depth", "0", 0, 64, 0, 0, RS_SEARCH_INT, 0, 12, NULL, RS_OPTION_INT, "N", NULL,
+     "depth limit per tree (0: none, --leaves bounds it)"},
+    {"min-rows", "20", 1, 1e9, 0, 0, RS_SEARCH_LOG_INT, 1, 200, NULL, RS_OPTION_INT, "N", NULL,
+     "rows per leaf at least"},
+    {"min-hessian", "0.001", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-4, 10, NULL, RS_OPTION_REAL, "X", NULL,
+     "hessian (weight) per leaf at least"},
+    {"min-gain", "0", 0, INFINITY, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_REAL, "X", NULL,
+     "split only when the gain exceeds X"},
+    {"l2", "1", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-3, 100, NULL, RS_SHARED},
+    {"l1", "0", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-3, 10, NULL, RS_SHARED},
+    {"bins", "255", 2, 255, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_INT, "N", NULL,
+     "value bins per numeric feature at most"},
+    {"subsample", "0.8", 0, 1, 1, 0, RS_SEARCH_LINEAR, 0.5, 1, NULL, RS_OPTION_REAL, "X", NULL,
+     "share of rows each tree sees (seeded)"},
+    {"colsample", "1", 0, 1, 1, 0, RS_SEARCH_LINEAR, 0.3, 1, NULL, RS_OPTION_REAL, "X", NULL,
+     "share of features each tree sees (seeded)"},
+    {"loss", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "bce for a 0/1 label, else squared", RS_SHARED},
+    {"patience", "20", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    {NULL},
+};
+
+const rs_kind rs_kind_gbdt = {
+    .name = "gbdt",
+    .family = RS_FAMILY_SUPERVISED,
+    .summary = "gradient-boosted trees: histograms, missing values, categories",
+    .options = gbdt_options,
+    .flags = RS_KIND_MIXED,
+    .quick_args = "--trees 2 --leaves 2 --min-rows 1",
+    .train_rows = gbdt_train,
+    .rows_load = gbdt_load,
+    .rows_score = gbdt_score,
+    .rows_probability = gbdt_probability,
+    .rows_explain = gbdt_explain,
+    .rows_importance = gbdt_importance,
+    .unload = gbdt_unload,
+};

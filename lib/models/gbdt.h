@@ -1,0 +1,122 @@
+/* gbdt.h — the parts of the gradient-boosted trees kind (gbdt.c) that
+ * its helper files share: features quantised into byte bins
+ * (gbdt_bins.c), growing one tree on gradient histograms (gbdt_grow.c),
+ * and TreeSHAP (gbdt_shap.c).
+ *
+ * A feature's value bins are 0..n_bins-1; bin RS_GBDT_MISSING holds its
+ * empty cells.  A numeric bin b holds the values in (edge[b-1], edge[b]];
+ * a categorical feature's bin is its category code (dataset.h). */
+#ifndef RS_GBDT_H
+#define RS_GBDT_H
+
+#include "error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { RS_GBDT_MISSING = 255, RS_GBDT_MAX_BINS = 255, RS_GBDT_BITMAP_WORDS = 8 };
+
+/* ---- bins ----------------------------------------------------------------- */
+
+typedef struct {
+    size_t n_rows, n_features;
+    uint8_t *bins;                /* (n_features x n_rows), column-major */
+    const unsigned char *categorical;   /* (n_features) borrowed */
+    const float *edges;           /* every feature's edges, borrowed */
+    const uint32_t *edge_start;   /* (n_features + 1) borrowed */
+} rs_gbdt_binned;
+
+/* The edges of every numeric feature of x (n_rows x n_features, NaN
+ * missing) for at most max_bins bins: one bin per distinct value when
+ * there are few, else bins of about equal row counts (from at most 200,000
+ * rows).  New arrays: *edges, *edge_start (n_features + 1). */
+rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, const unsigned char *categorical,
+                            int max_bins, float **edges, uint32_t **edge_start, rs_error *err);
+
+/* The bin of value v of feature j. */
+uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v);
+
+/* x quantised into b->bins (a new array, freed by rs_gbdt_binned_free);
+ * the other members must be set. */
+rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err);
+void rs_gbdt_binned_free(rs_gbdt_binned *b);
+
+/* ---- trees ---------------------------------------------------------------- */
+
+enum { RS_GBDT_DEFAULT_LEFT = 1, RS_GBDT_CATEGORICAL = 2 };
+
+typedef struct {
+    int32_t feature;     /* -1: a leaf */
+    int32_t left, right; /* children, indices within the tree (> this node's) */
+    int32_t flags;       /* RS_GBDT_DEFAULT_LEFT (missing goes left), RS_GBDT_CATEGORICAL */
+    int32_t bin;         /* numeric: bins <= bin go left; categorical: its bitmap */
+    float threshold;     /* numeric: values <= threshold go left */
+    float value;         /* a leaf's output (learning rate applied) */
+    float cover;         /* training rows that reached the node */
+    float gain;          /* an inner node's split gain */
+} rs_gbdt_node;
+
+/* 1 when a row with value v (NaN: missing) goes left at inner node n. */
+static inline int rs_gbdt_goes_left(const rs_gbdt_node *n, const uint32_t *bitmaps, float v)
+{
+    if (n->flags & RS_GBDT_CATEGORICAL) {
+        unsigned b = v != v ? RS_GBDT_MISSING : v < 0 ? 0 : v > 254 ? 254 : (unsigned)v;
+        return (bitmaps[(size_t)n->bin * RS_GBDT_BITMAP_WORDS + b / 32] >> (b % 32)) & 1;
+    }
+    if (v != v)
+        return (n->flags & RS_GBDT_DEFAULT_LEFT) != 0;
+    return v <= n->threshold;
+}
+
+/* The raw output of one tree for a row of values (n_features). */
+static inline float rs_gbdt_tree_value(const rs_gbdt_node *tree, const uint32_t *bitmaps, const float *row)
+{
+    int32_t i = 0;
+    while (tree[i].feature >= 0)
+        i = rs_gbdt_goes_left(&tree[i], bitmaps, row[tree[i].feature]) ? tree[i].left : tree[i].right;
+    return tree[i].value;
+}
+
+/* A tree being grown, and the trees grown: nodes and categorical bitmaps
+ * appended to growing arrays. */
+typedef struct {
+    rs_gbdt_node *nodes;
+    size_t n_nodes, cap_nodes;
+    uint32_t *bitmaps;             /* (n_bitmaps x RS_GBDT_BITMAP_WORDS) */
+    size_t n_bitmaps, cap_bitmaps;
+} rs_gbdt_forest;
+
+typedef struct {
+    long max_leaves, max_depth;   /* max_depth 0: no limit */
+    long min_rows;
+    double min_hessian, l2, l1, min_gain, learning_rate;
+    int threads;
+} rs_gbdt_grow_params;
+
+/* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
+ * (ascending), using the features with use[j] set, and append it to f.
+ * rows is reordered. */
+rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
+                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, rs_error *err);
+
+/* The raw output of tree (its nodes) for row i of b. */
+float rs_gbdt_tree_value_binned(const rs_gbdt_node *tree, const uint32_t *bitmaps, const rs_gbdt_binned *b,
+                                size_t i);
+
+void rs_gbdt_forest_free(rs_gbdt_forest *f);
+
+/* ---- TreeSHAP -------------------------------------------------------------- */
+
+/* The path-dependent Shapley values of one tree (Lundberg et al., 2018)
+ * for row: phi[j] += feature j's contribution (phi has n_features + 1;
+ * the last gets the tree's expected value).  work holds
+ * (depth + 2) * (depth + 3) / 2 path entries of 4 doubles (depth: the
+ * tree's). */
+void rs_gbdt_shap(const rs_gbdt_node *tree, const uint32_t *bitmaps, const float *row, size_t n_features,
+                  double *phi, double *work);
+
+/* The depth of a valid tree of n_nodes (a lone leaf: 0); depth_of holds
+ * n_nodes ints. */
+int rs_gbdt_tree_depth(const rs_gbdt_node *tree, size_t n_nodes, int *depth_of);
+
+#endif
