@@ -46,7 +46,7 @@ all: $(BINS)
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
 	@echo "make demo       clean the bundled Online Retail sample (installs dependencies)"
-	@echo "make test       unit tests + Bats suite, ends with 'N passed, N failed'"
+	@echo "make test       unit tests, scripts/lint-tests, Bats suite; ends with 'N passed, N failed'"
 	@echo "make sanitize   the whole suite under ASan+UBSan"
 	@echo "make bench      benchmarks into BENCHMARKS.md"
 	@echo "make compare OLD=DIR  the same model bytes and outputs as the rs-* in DIR"
