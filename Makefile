@@ -46,7 +46,7 @@ all: $(BINS)
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
 	@echo "make demo       clean the bundled Online Retail sample (installs dependencies)"
-	@echo "make test       unit tests + Bats suite, ends with 'N passed, N failed'"
+	@echo "make test       unit tests, scripts/lint-tests, Bats suite; ends with 'N passed, N failed'"
 	@echo "make sanitize   the whole suite under ASan+UBSan"
 	@echo "make bench      benchmarks into BENCHMARKS.md"
 	@echo "make compare OLD=DIR  the same model bytes and outputs as the rs-* in DIR"
@@ -70,7 +70,7 @@ $(CMD_COMMON): cmd/common.c cmd/common.h $(LIB_HDR) | $(BUILD)/cmd
 $(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(LIB_HDR) | $(BUILD)/bin
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(CMD_COMMON) $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
 $(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:

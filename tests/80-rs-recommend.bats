@@ -19,6 +19,18 @@ random_ratings() {
         for (u = 1; u <= 40; u++) for (i = 1; i <= 25; i++) if (rand() < 0.3) printf "u%d,i%d,%d\n", u, i, 1 + int(rand() * 5) }' > r.csv
 }
 
+# rs-recommend's output (user,item,rank,score) against the hand-computed
+# list: user, item and rank exact, the score within 3e-7 of the value
+# (scores are float and print to 8 significant digits).
+scores_near() { # actual.csv expected.csv
+    awk -F, 'NR == FNR { want[FNR] = $0; n = FNR; next }
+        { split(want[FNR], w, ",")
+          d = $4 - w[4]; if (d < 0) d = -d
+          if ($1 != w[1] || $2 != w[2] || $3 != w[3] || d > 3e-7 * (w[4] < 0 ? -w[4] : w[4]) + 1e-12) {
+              print "line " FNR ": " $0 ", want " want[FNR]; bad++ } }
+        END { if (FNR != n) { print FNR " lines, want " n; bad++ }; exit bad > 0 }' "$2" "$1"
+}
+
 @test "itemknn: --similar gives the hand-computed cosines, with and without shrinkage" {
     toy
     rs-train --model itemknn --shrink 0 -i toy.csv -o knn.rsm -q
@@ -46,6 +58,53 @@ u1,c,1,1.3164966,b"
     run rs-predict -m knn.rsm -i pairs.csv
     assert_line --index 1 "u1,c,1.3164966"
     assert_line --index 2 "u3,a,1.3164966"
+}
+
+@test "userknn: scores are the hand-computed sums of neighbour similarity x value (shrink 10, --neighbors, --shrink 0)" {
+    # user vectors over items a b c d: u1 = (3 4 0 0), u2 = (4 0 3 0), u3 = (0 2 4 4);
+    # norms 5, 5, 6; dots u1.u2 = 12, u1.u3 = 8, u2.u3 = 12
+    printf 'user,item,value\nu1,a,3\nu1,b,4\nu2,a,4\nu2,c,3\nu3,b,2\nu3,c,4\nu3,d,4\n' > uk.csv
+    # defaults (shrink 10, weighting none, 100 neighbours): sim = dot / (|x| |y| + 10):
+    # s12 = 12/35, s13 = 8/40 = 0.2, s23 = 12/40 = 0.3; score(u, i) = sum_v s_uv x_vi
+    # u1: a 4 s12 = 48/35, b 2 s13 = 0.4, c 3 s12 + 4 s13 = 64/35, d 4 s13 = 0.8
+    # u2: a 3 s12 = 36/35, b 4 s12 + 2 s23 = 69/35, c 4 s23 = 1.2, d 4 s23 = 1.2 (tie: c first)
+    # u3: a 3 s13 + 4 s23 = 1.8, b 4 s13 = 0.8, c 3 s23 = 0.9, d 0
+    rs-train --model userknn -i uk.csv -o uk.rsm -q
+    rs-recommend -m uk.rsm -k 5 --include-seen > recs.csv
+    assert_equal "$(head -1 recs.csv)" "user,item,rank,score"
+    tail -n +2 recs.csv > got.csv
+    printf '%s\n' u1,c,1,1.8285714286 u1,a,2,1.3714285714 u1,d,3,0.8 u1,b,4,0.4 \
+        u2,b,1,1.9714285714 u2,c,2,1.2 u2,d,3,1.2 u2,a,4,1.0285714286 \
+        u3,a,1,1.8 u3,c,2,0.9 u3,b,3,0.8 u3,d,4,0 > want.csv
+    run scores_near got.csv want.csv
+    assert_success
+    # without --include-seen: only the unseen items, same scores
+    rs-recommend -m uk.rsm -k 5 | tail -n +2 > got.csv
+    printf '%s\n' u1,c,1,1.8285714286 u1,d,2,0.8 u2,b,1,1.9714285714 u2,d,2,1.2 u3,a,1,1.8 > want.csv
+    run scores_near got.csv want.csv
+    assert_success
+    # rs-predict scores pairs the same way; an unknown item is 0, an unknown user gets popularity (c: 2)
+    printf 'user,item\nu1,c\nu2,b\nu3,d\nu1,zz\nzz,c\n' > pairs.csv
+    rs-predict -m uk.rsm -i pairs.csv -q | tail -n +2 | awk -F, '{ print $1 "," $2 ",1," $3 }' > got.csv
+    printf '%s\n' u1,c,1,1.8285714286 u2,b,1,1.9714285714 u3,d,1,0 u1,zz,1,0 zz,c,1,2 > want.csv
+    run scores_near got.csv want.csv
+    assert_success
+    # --neighbors 1 keeps the most similar user only: u1 -> u2 (12/35), u2 -> u1 (12/35), u3 -> u2 (0.3)
+    rs-train --model userknn --neighbors 1 -i uk.csv -o uk1.rsm -q
+    rs-recommend -m uk1.rsm -k 2 --include-seen | tail -n +2 > got.csv
+    printf '%s\n' u1,a,1,1.3714285714 u1,c,2,1.0285714286 u2,b,1,1.3714285714 u2,a,2,1.0285714286 \
+        u3,a,1,1.2 u3,c,2,0.9 > want.csv
+    run scores_near got.csv want.csv
+    assert_success
+    # --shrink 0: plain cosines s12 = 12/25, s13 = 8/30, s23 = 12/30
+    # u1: c 3 s12 + 4 s13 = 1.44 + 16/15, a 4 s12 = 1.92, d 4 s13 = 16/15, b 2 s13 = 8/15
+    # u3: a 3 s13 + 4 s23 = 0.8 + 1.6 = 2.4, c 3 s23 = 1.2, b 4 s13 = 16/15
+    rs-train --model userknn --shrink 0 -i uk.csv -o uk0.rsm -q
+    rs-recommend -m uk0.rsm -k 4 --include-seen --users <(printf 'user\nu1\nu3\n') | tail -n +2 > got.csv
+    printf '%s\n' u1,c,1,2.5066666667 u1,a,2,1.92 u1,d,3,1.0666666667 u1,b,4,0.5333333333 \
+        u3,a,1,2.4 u3,c,2,1.2 u3,b,3,1.0666666667 u3,d,4,0 > want.csv
+    run scores_near got.csv want.csv
+    assert_success
 }
 
 @test "ease: equals its closed form B = -P / diag(P), P = (X'X + l2 I)^-1, on a toy matrix" {

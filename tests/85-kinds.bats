@@ -111,7 +111,7 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
         checked=0
         for kv in $defaults; do
             key=$(echo "${kv%%=*}" | tr - _) value=${kv#*=}
-            [ "$kind/$key" = als/epochs ] && key=iterations
+            if [ "$kind/$key" = als/epochs ]; then key=iterations; fi
             got=$(rs-predict --describe "$kind.rsm" | awk -v k="$key" '$1 == k { print $2 }')
             [ -n "$got" ] || continue
             [[ "$value" =~ ^[0-9.e-]+$ ]] || continue

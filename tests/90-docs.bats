@@ -17,10 +17,20 @@ setup() {
     done
 }
 
-@test "every long option in each tool's --help is documented in its man page" {
-    for tool in rs-clean rs-train rs-predict rs-recommend; do
-        for opt in $($tool --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+@test "every option in each tool's --help, long and short, is documented in its man page (all seven tools)" {
+    for tool in rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval; do
+        run --separate-stderr "$tool" --help
+        assert_success
+        longs=$(echo "$output" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+        shorts=$(echo "$output" | grep -oE '^ +-[a-zA-Z],' | tr -d ' ,' | sort -u)
+        [ "$(echo "$longs" | wc -l)" -ge 15 ]
+        [ "$(echo "$shorts" | wc -l)" -ge 7 ]
+        # in roff a hyphen is \-: --input is \-\-input, and -i is \-i not preceded by a hyphen
+        for opt in $longs; do
             grep -q -- "${opt//-/\\\\-}" "$root/man/$tool.1" || { echo "missing in $tool.1: $opt"; false; }
+        done
+        for opt in $shorts; do
+            grep -qE -- "(^|[^-])\\\\-${opt#-}([^a-zA-Z0-9]|\$)" "$root/man/$tool.1" || { echo "missing in $tool.1: $opt"; false; }
         done
     done
 }
