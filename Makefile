@@ -50,7 +50,8 @@ help:
 	@echo "make sanitize   the whole suite under ASan+UBSan"
 	@echo "make bench      benchmarks into BENCHMARKS.md"
 	@echo "make compare OLD=DIR  the same model bytes and outputs as the rs-* in DIR"
-	@echo "make fuzz       libFuzzer on the model loader and the table reader (FUZZ_SECONDS=60 each)"
+	@echo "make fuzz       libFuzzer on models, CSV (every delimiter), rsf and encode params"
+	@echo "                (FUZZ_SECONDS=60 each; FUZZERS=NAME for one; make test replays the corpus)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 deps:
@@ -76,7 +77,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $
 $(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@
 
-unit: $(UNIT_BINS)
+# The fuzz harnesses outside libFuzzer: replay the saved corpus in make test.
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_file.h $(BUILD)/librs.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< tests/fuzz/replay.c $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
+
+unit: $(UNIT_BINS) $(FUZZ_REPLAY)
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
@@ -87,23 +95,31 @@ sanitize: deps
 	@BUILD=build/san SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/run-tests
 
-# libFuzzer (clang) with ASan+UBSan over the whole library; crashes land in
-# build/fuzz/ as crash-* files.  RS_FUZZING skips the model checksum so that
-# mutated files reach the header, section and tensor checks behind it.
+# libFuzzer (clang) with ASan+UBSan over the whole library, one harness at
+# a time (tests/fuzz/NAME.c; FUZZERS=NAME runs one): fuzz_model (.rsm files
+# of every kind, then scoring), fuzz_csv (every delimiter and reader option),
+# fuzz_frame (rsf), fuzz_encode (rs-features encode --apply params).  Seeds
+# come from the tools (scripts/fuzz-seeds, scripts/fuzz-seeds-tables) and
+# the saved corpus tests/fuzz/corpus/NAME; new inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/ as crash-* files.
+# RS_FUZZING skips the model checksum so that mutated files reach the
+# header, section and tensor checks behind it.  make test replays the saved
+# corpus (tests/fuzz/replay.c, tests/96-fuzz-corpus.bats).
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZERS := fuzz_model fuzz_csv
+FUZZERS := fuzz_model fuzz_csv fuzz_frame fuzz_encode
 fuzz: all
-	@mkdir -p build/fuzz/corpus/fuzz_model $(sort $(dir $(LIB_SRC:%=build/fuzz/%)))
+	@mkdir -p $(FUZZERS:%=build/fuzz/corpus/%) $(sort $(dir $(LIB_SRC:%=build/fuzz/%)))
 	@scripts/fuzz-seeds $(CURDIR)/$(BUILD)/bin build/fuzz/corpus/fuzz_model
+	@scripts/fuzz-seeds-tables $(CURDIR)/$(BUILD)/bin build/fuzz/corpus
 	@for f in $(LIB_SRC); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -DRS_FUZZING -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	    -Ilib $(BLAS_CFLAGS) -c $$f -o build/fuzz/$${f%.c}.o || exit 1; done
 	@for z in $(FUZZERS); do \
 	  $(FUZZ_CC) -std=c17 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined $(BLAS_CFLAGS) -Ilib \
 	    tests/fuzz/$$z.c $(LIB_SRC:%.c=build/fuzz/%.o) $(LDLIBS) $(BLAS_LIBS) -lpthread -o build/fuzz/$$z || exit 1; \
-	  mkdir -p build/fuzz/corpus/$$z; \
-	  (cd build/fuzz && ./$$z -max_total_time=$(FUZZ_SECONDS) -max_len=16384 corpus/$$z) || exit 1; done
+	  mkdir -p tests/fuzz/corpus/$$z; \
+	  (cd build/fuzz && ./$$z -max_total_time=$(FUZZ_SECONDS) -max_len=16384 corpus/$$z ../../tests/fuzz/corpus/$$z) || exit 1; done
 
 demo: deps all
 	@BUILD=$(BUILD) scripts/demo

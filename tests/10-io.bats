@@ -120,6 +120,19 @@ setup() {
     assert_stderr --regexp '^rs-clean: cut.rsf:[0-9]+: truncated rsf file'
 }
 
+@test "a damaged rsf block length in a short file is truncation, found without allocating it (make fuzz)" {
+    [ "${SAN:-}" != 1 ] || skip "ulimit -v: the sanitizers reserve terabytes of address space"
+    printf 'a\n1\n' > in.csv
+    rs-clean -i in.csv --schema a:int --format rsf -o t.rsf
+    # header (32 bytes), then a block of 1 row claiming 2 GiB - 8 of payload, then 8 bytes
+    head -c 32 t.rsf > big.rsf
+    printf '\001\000\000\000\370\377\377\177abcdefgh' >> big.rsf
+    run --separate-stderr bash -c 'ulimit -v 400000 && rs-clean -i big.rsf'
+    assert_failure 1
+    assert_stderr "rs-clean: big.rsf:1: truncated rsf file (block cut short)"
+    refute_output
+}
+
 @test "--no-header on an empty input is an empty table" {
     : > empty.csv
     run --separate-stderr rs-clean --no-header -i empty.csv

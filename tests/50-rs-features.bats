@@ -224,6 +224,31 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     assert_stderr "rs-features: bad.csv:3: column x: 'abc' is not a number"
 }
 
+@test "encode --apply: damaged rule lines are errors (make fuzz found a crash on a short numeric line)" {
+    printf 'x\n1\n' > n.csv
+    # tests/fuzz/corpus/fuzz_encode/crash-numeric-rule-short-line: read a 4th field a 2-field line lacks
+    printf 'rs-encode-params\t1\nnumeric\t204\nend\n' > short.txt
+    run --separate-stderr rs-features encode -i n.csv --apply short.txt
+    assert_failure 1
+    assert_stderr "rs-features: short.txt:2: malformed rule line"
+    refute_output
+    # a second rule for a column leaked the first and mixed the two
+    printf 'rs-encode-params\t1\nonehot\tx\t1\ncategory\t1\nonehot\tx\t1\nend\n' > twice.txt
+    run --separate-stderr rs-features encode -i n.csv --apply twice.txt
+    assert_failure 1
+    assert_stderr "rs-features: twice.txt:4: column 'x' has two rules"
+    # no more categories than --onehot can keep (100000), else the row scratch overflows
+    awk 'BEGIN { printf "rs-encode-params\t1\nonehot\tx\t100001\n"; for (i = 0; i <= 100000; i++) print "category\t" i; print "end" }' > many.txt
+    run --separate-stderr rs-features encode -i n.csv --apply many.txt
+    assert_failure 1
+    assert_stderr "rs-features: many.txt:100003: column 'x' has more than 100000 categories"
+    head -n 100002 many.txt > keep.txt
+    echo end >> keep.txt
+    run --separate-stderr rs-features encode -i n.csv --apply keep.txt
+    assert_success
+    assert_line --index 1 --regexp '^0(,0)*,1,0(,0)*$'
+}
+
 @test "join: left join on a key; missing keys give empty fields; duplicate right keys are an error" {
     rs-features users -i log.csv --asof 2024-01-10 --windows 7d -o u.csv
     rs-features label -i log.csv --asof 2024-01-10 --horizon 30d -o l.csv

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #define PARAMS_MAGIC "rs-encode-params"
-enum { PARAMS_VERSION = 1, MAX_BITS = 20 };
+/* MAX_TOP_N: the most categories --onehot keeps (and a params file may
+ * list); below 2^MAX_BITS, the size of the encoder's scratch vector. */
+enum { PARAMS_VERSION = 1, MAX_BITS = 20, MAX_TOP_N = 100000 };
 typedef enum { ENC_ONEHOT, ENC_HASH, ENC_NUMERIC, ENC_BOOL, ENC_TEXT } enc_kind;
 typedef enum { SCALE_NONE, SCALE_MINMAX, SCALE_ZSCORE } enc_scale;
 static const char *const scale_names[] = {"none", "minmax", "zscore"};
@@ -104,7 +106,7 @@ static rs_status rules_from_options(encoder *e, rs_error *err)
     long n;
     for (size_t i = 0; i < s->onehot.n; i++) {
         enc_rule *r;
-        if (split_count(s->onehot.items[i], "--onehot", 20, 1, 100000, name, sizeof name, &n, err) ||
+        if (split_count(s->onehot.items[i], "--onehot", 20, 1, MAX_TOP_N, name, sizeof name, &n, err) ||
             !(r = rule_for(e, name, err)) || set_kind(r, ENC_ONEHOT, "--onehot", err))
             return err->code;
         r->top_n = n;
@@ -265,6 +267,11 @@ static rs_status load_params(encoder *e, rs_error *err)
         if (!strcmp(kind, "end")) {
             ended = 1;
         } else if (!strcmp(kind, "category") && nf == 2 && r && r->kind == ENC_ONEHOT) {
+            if (r->n_kept == MAX_TOP_N) {
+                st = rs_error_set(err, RS_EDATA, path, lineno, "column '%s' has more than %d categories",
+                                  r->column, MAX_TOP_N);
+                break;
+            }
             unescape(fields[1]);
             int32_t idx = rs_idmap_intern(r->values, fields[1], strlen(fields[1]), NULL);
             if (idx < 0 || rs_grow((void **)&r->kept, &r->counts_cap, (size_t)r->n_kept + 1, sizeof *r->kept) < 0) {
@@ -283,6 +290,10 @@ static rs_status load_params(encoder *e, rs_error *err)
                 st = err->code;
                 break;
             }
+            if (r->kind != (enc_kind)-1) {   /* a second rule would leak and mix the first */
+                st = rs_error_set(err, RS_EDATA, path, lineno, "column '%s' has two rules", r->column);
+                break;
+            }
             int ok = 1;
             if (!strcmp(kind, "onehot")) {
                 r->kind = ENC_ONEHOT;
@@ -296,9 +307,12 @@ static rs_status load_params(encoder *e, rs_error *err)
                 ok = nf == 6 && rs_parse_long_arg(fields[2], 0, 1, &a) == 0 &&
                      rs_parse_double_arg(fields[4], &r->a) == 0 && rs_parse_double_arg(fields[5], &r->b) == 0;
                 r->log1p = (int)a;
-                r->scale = !strcmp(fields[3], "minmax") ? SCALE_MINMAX : !strcmp(fields[3], "zscore") ? SCALE_ZSCORE
-                                                                                                       : SCALE_NONE;
-                ok = ok && (r->scale != SCALE_NONE || !strcmp(fields[3], "none"));
+                if (ok) {   /* fields[3] exists only on a line of 6 fields */
+                    r->scale = !strcmp(fields[3], "minmax") ? SCALE_MINMAX
+                               : !strcmp(fields[3], "zscore") ? SCALE_ZSCORE
+                                                              : SCALE_NONE;
+                    ok = r->scale != SCALE_NONE || !strcmp(fields[3], "none");
+                }
             } else if (!strcmp(kind, "bool")) {
                 r->kind = ENC_BOOL;
                 ok = nf == 2;

@@ -16,6 +16,7 @@ enum {
     BLOCK_STR_BYTES = 4 << 20,
     MAX_COLS = 1 << 20,
     MAX_BLOCK_ROWS = 1 << 24,
+    READ_STEP = 1 << 20,   /* a block is read (and its buffer grown) this much at a time */
 };
 #define MAX_PAYLOAD ((uint32_t)1 << 31)
 
@@ -481,17 +482,25 @@ static int load_block(rs_frame_reader *r, rs_error *err)
         corrupt(r, "block header", err);
         return -1;
     }
-    if ((size_t)payload + 8 > r->block_cap) {
-        unsigned char *b = realloc(r->block, (size_t)payload + 8);
-        if (!b) {
-            rs_error_nomem(err);
-            return -1;
+    /* The buffer grows with the bytes that arrive, not with what the block
+     * header claims: a damaged length in a short file is reported as
+     * truncation after at most READ_STEP bytes, not after a 2 GiB malloc. */
+    size_t need = (size_t)payload + 8;
+    for (size_t have = 0, step; have < need; have += step) {
+        step = need - have < READ_STEP ? need - have : READ_STEP;
+        if (have + step > r->block_cap) {
+            size_t cap = 2 * r->block_cap > have + step ? 2 * r->block_cap : have + step;
+            unsigned char *b = realloc(r->block, cap < need ? cap : need);
+            if (!b) {
+                rs_error_nomem(err);
+                return -1;
+            }
+            r->block = b;
+            r->block_cap = cap < need ? cap : need;
         }
-        r->block = b;
-        r->block_cap = (size_t)payload + 8;
+        if (read_exact(r, r->block + have, step, "block", err))
+            return -1;
     }
-    if (read_exact(r, r->block, (size_t)payload + 8, "block", err))
-        return -1;
     if (get_u64(r->block + payload) != rs_hash64(r->block, payload, 0)) {
         corrupt(r, "block checksum mismatch", err);
         return -1;
