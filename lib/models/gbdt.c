@@ -244,11 +244,14 @@ static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs
     for (long t = 0; t < bo->n_trees; t++) {
         size_t m = draw_sample(bo);
         bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
-        if (rs_gbdt_grow(&bo->train.bins, bo->g, bo->h, bo->rows, m, bo->use, &bo->grow, &bo->forest, err) != RS_OK)
+        /* every row in the sample: the tree adds its leaves to them as it grows */
+        int all_rows = m == bo->train.d->n_rows;
+        if (rs_gbdt_grow(&bo->train.bins, bo->g, bo->h, bo->rows, m, bo->use, &bo->grow, &bo->forest,
+                         all_rows ? bo->train.raw : NULL, err) != RS_OK)
             return err->code;
         bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[t];
-        update_rows(bo, &bo->train, tree, 1);
+        update_rows(bo, &bo->train, all_rows ? NULL : tree, 1);
         if (!bo->p->valid) {
             *best_iteration = t;
             if ((t + 1) % 10 == 0 || t + 1 == bo->n_trees)

@@ -4,7 +4,9 @@
  * and TreeSHAP (gbdt_shap.c).
  *
  * A feature's value bins are 0..n_bins-1; bin RS_GBDT_MISSING holds its
- * empty cells.  A numeric bin b holds the values in (edge[b-1], edge[b]];
+ * empty cells.  Bins are stored row-major: a row's bins are one cache line
+ * or so, which a leaf's scattered rows need (one load per row, not one per
+ * row and feature).  A numeric bin b holds the values in (edge[b-1], edge[b]];
  * a categorical feature's bin is its category code (dataset.h). */
 #ifndef RS_GBDT_H
 #define RS_GBDT_H
@@ -20,7 +22,7 @@ enum { RS_GBDT_MISSING = 255, RS_GBDT_MAX_BINS = 255, RS_GBDT_BITMAP_WORDS = 8 }
 
 typedef struct {
     size_t n_rows, n_features;
-    uint8_t *bins;                /* (n_features x n_rows), column-major */
+    uint8_t *bins;                /* (n_rows x n_features), row-major */
     const unsigned char *categorical;   /* (n_features) borrowed */
     const float *edges;           /* every feature's edges, borrowed */
     const uint32_t *edge_start;   /* (n_features + 1) borrowed */
@@ -95,9 +97,11 @@ typedef struct {
 
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
  * (ascending), using the features with use[j] set, and append it to f.
- * rows is reordered. */
+ * rows is reordered.  raw (NULL: none) gets each of those rows' leaf value
+ * added, as rs_gbdt_tree_value_binned would give it. */
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
-                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, rs_error *err);
+                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, double *raw,
+                       rs_error *err);
 
 /* The raw output of tree (its nodes) for row i of b. */
 float rs_gbdt_tree_value_binned(const rs_gbdt_node *tree, const uint32_t *bitmaps, const rs_gbdt_binned *b,

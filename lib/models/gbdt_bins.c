@@ -9,10 +9,33 @@
 
 enum { EDGE_SAMPLE = 200000 };
 
-static int by_value(const void *a, const void *b)
+/* Floats in ascending order by an LSD radix sort of their bits, mapped so
+ * that unsigned order is float order (no NaN here). */
+static uint32_t order_key(float v)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return u & 0x80000000u ? ~u : u | 0x80000000u;
+}
+
+static void sort_floats(float *v, size_t m, uint32_t *keys, uint32_t *tmp)
+{
+    for (size_t i = 0; i < m; i++)
+        keys[i] = order_key(v[i]);
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < m; i++)
+            count[((keys[i] >> shift) & 0xff) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < m; i++)
+            tmp[count[(keys[i] >> shift) & 0xff]++] = keys[i];
+        memcpy(keys, tmp, m * sizeof *keys);
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint32_t u = keys[i] & 0x80000000u ? keys[i] & 0x7fffffffu : ~keys[i];
+        memcpy(&v[i], &u, sizeof u);
+    }
 }
 
 /* An edge between neighbouring distinct values a < b: their midpoint when
@@ -58,28 +81,32 @@ rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, co
                             int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
 {
     size_t step = n_rows > EDGE_SAMPLE ? (n_rows + EDGE_SAMPLE - 1) / EDGE_SAMPLE : 1;
-    float *values = malloc((n_rows / step + 1) * sizeof *values);
+    size_t n_sample = (n_rows + step - 1) / step;
+    /* the sample transposed: one pass over the rows, then a column each */
+    float *values = malloc((n_sample * n_features + 1) * sizeof *values);
+    uint32_t *keys = malloc((n_sample + 1) * sizeof *keys), *tmp = malloc((n_sample + 1) * sizeof *tmp);
+    size_t *n_values = calloc(n_features + 1, sizeof *n_values);
     *edges = malloc(((size_t)max_bins * n_features + 1) * sizeof **edges);
     *edge_start = calloc(n_features + 1, sizeof **edge_start);
-    if (!values || !*edges || !*edge_start) {
-        free(values), free(*edges), free(*edge_start);
+    if (!values || !keys || !tmp || !n_values || !*edges || !*edge_start) {
+        free(values), free(keys), free(tmp), free(n_values), free(*edges), free(*edge_start);
         *edges = NULL, *edge_start = NULL;
         return rs_error_nomem(err);
     }
+    for (size_t i = 0; i < n_rows; i += step)
+        for (size_t j = 0; j < n_features; j++)
+            if (!isnan(x[i * n_features + j]))
+                values[j * n_sample + n_values[j]++] = x[i * n_features + j];
     size_t n_edges = 0;
     for (size_t j = 0; j < n_features; j++) {
         (*edge_start)[j] = (uint32_t)n_edges;
         if (categorical[j])
             continue;
-        size_t m = 0;
-        for (size_t i = 0; i < n_rows; i += step)
-            if (!isnan(x[i * n_features + j]))
-                values[m++] = x[i * n_features + j];
-        qsort(values, m, sizeof *values, by_value);
-        n_edges += feature_edges(values, m, max_bins, *edges + n_edges);
+        sort_floats(values + j * n_sample, n_values[j], keys, tmp);
+        n_edges += feature_edges(values + j * n_sample, n_values[j], max_bins, *edges + n_edges);
     }
     (*edge_start)[n_features] = (uint32_t)n_edges;
-    free(values);
+    free(values), free(keys), free(tmp), free(n_values);
     return RS_OK;
 }
 
@@ -89,17 +116,18 @@ uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v)
         return RS_GBDT_MISSING;
     if (b->categorical[j])
         return v < 0 ? 0 : v > 254 ? 254 : (uint8_t)v;
-    /* the first edge >= v: values <= edge[k] are in bin k or below */
-    const float *e = b->edges + b->edge_start[j];
-    size_t lo = 0, hi = b->edge_start[j + 1] - b->edge_start[j];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (e[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the number of edges below v, branch-free (Khuong and Morin's layout
+     * of a binary search): values <= edge[k] are in bin k or below */
+    const float *e = b->edges + b->edge_start[j], *base = e;
+    size_t n = b->edge_start[j + 1] - b->edge_start[j];
+    if (n == 0)
+        return 0;
+    while (n > 1) {
+        size_t half = n / 2;
+        base += (size_t)(base[half - 1] < v) * half;
+        n -= half;
     }
-    return (uint8_t)lo;
+    return (uint8_t)((size_t)(base - e) + (*base < v));
 }
 
 typedef struct {
@@ -107,14 +135,14 @@ typedef struct {
     const float *x;
 } bin_job;
 
-static void bin_features(void *ctx, int t, int n_threads)
+static void bin_rows(void *ctx, int t, int n_threads)
 {
     bin_job *job = ctx;
-    size_t begin, end, n = job->b->n_rows, d = job->b->n_features;
-    rs_thread_range(d, t, n_threads, &begin, &end);
-    for (size_t j = begin; j < end; j++)
-        for (size_t i = 0; i < n; i++)
-            job->b->bins[j * n + i] = rs_gbdt_bin(job->b, j, job->x[i * d + j]);
+    size_t begin, end, d = job->b->n_features;
+    rs_thread_range(job->b->n_rows, t, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++)
+        for (size_t j = 0; j < d; j++)
+            job->b->bins[i * d + j] = rs_gbdt_bin(job->b, j, job->x[i * d + j]);
 }
 
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err)
@@ -122,7 +150,7 @@ rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_er
     if (!(b->bins = malloc(b->n_rows * b->n_features + 1)))
         return rs_error_nomem(err);
     bin_job job = {b, x};
-    rs_parallel(threads, bin_features, &job);
+    rs_parallel(threads, bin_rows, &job);
     return RS_OK;
 }
 

@@ -16,8 +16,12 @@ enum { HIST_BINS = 256 };
  * scan, so a rare category does not sort to an end on noise. */
 #define CAT_SMOOTH 10.0
 
+/* A histogram bin's sums.  Rows are not counted per bin (a third add in
+ * the hottest loop): a bin's rows are estimated as its hessian times the
+ * leaf's rows per unit of hessian, as LightGBM does; exact for squared
+ * loss, where every hessian is 1. */
 typedef struct {
-    double g, h, n;
+    double g, h;
 } bin_stat;
 
 typedef struct {
@@ -32,6 +36,8 @@ typedef struct {
     int32_t node;
     long depth;
     bin_stat sum;
+    size_t n;                 /* end - begin */
+    double rows_per_hessian;  /* n / sum.h */
     bin_stat *hist;           /* (n_features x HIST_BINS), or NULL */
     split best;
 } leaf;
@@ -49,6 +55,12 @@ typedef struct {
 
 /* ---- gains ---------------------------------------------------------------- */
 
+static void set_count(leaf *lf)
+{
+    lf->n = lf->end - lf->begin;
+    lf->rows_per_hessian = lf->sum.h > 0 ? (double)lf->n / lf->sum.h : 1;
+}
+
 static double soft(double g, double l1)
 {
     return g > l1 ? g - l1 : g < -l1 ? g + l1 : 0;
@@ -62,11 +74,12 @@ static double score(const bin_stat *s, const rs_gbdt_grow_params *p)
 
 /* The gain of splitting parent into left and parent - left, or -1 when a
  * child is too small. */
-static double split_gain(const bin_stat *parent, const bin_stat *left, const rs_gbdt_grow_params *p)
+static double split_gain(const leaf *lf, const bin_stat *left, const rs_gbdt_grow_params *p)
 {
-    bin_stat right = {parent->g - left->g, parent->h - left->h, parent->n - left->n};
-    if (left->n < (double)p->min_rows || right.n < (double)p->min_rows || left->h < p->min_hessian ||
-        right.h < p->min_hessian)
+    const bin_stat *parent = &lf->sum;
+    bin_stat right = {parent->g - left->g, parent->h - left->h};
+    double min_h = (double)p->min_rows / lf->rows_per_hessian * (1 - 1e-9);
+    if (left->h < min_h || right.h < min_h || left->h < p->min_hessian || right.h < p->min_hessian)
         return -1;
     return score(left, p) + score(&right, p) - score(parent, p);
 }
@@ -82,27 +95,27 @@ static void consider(split *best, double gain, const bin_stat *left, int32_t fea
 
 /* ---- the best split of one feature ---------------------------------------- */
 
-static void best_numeric(const bin_stat *hist, const bin_stat *sum, int n_bins, int32_t j,
-                         const rs_gbdt_grow_params *p, split *best)
+static void best_numeric(const bin_stat *hist, const leaf *lf, int n_bins, int32_t j, const rs_gbdt_grow_params *p,
+                         split *best)
 {
     const bin_stat *miss = &hist[RS_GBDT_MISSING];
-    bin_stat left = {0, 0, 0};
+    bin_stat left = {0, 0};
     for (int b = 0; b + 1 < n_bins; b++) {
-        left.g += hist[b].g, left.h += hist[b].h, left.n += hist[b].n;
-        if (hist[b].n == 0)
+        left.g += hist[b].g, left.h += hist[b].h;
+        if (hist[b].h == 0)   /* no rows (every row's hessian is > 0) */
             continue;
         double before = best->gain;
-        consider(best, split_gain(sum, &left, p), &left, j);
+        consider(best, split_gain(lf, &left, p), &left, j);
         if (best->gain > before) {
             best->bin = b;
             /* no missing rows here: they go with the heavier child */
-            best->default_left = miss->n == 0 && left.h > sum->h - left.h;
+            best->default_left = miss->h == 0 && left.h > lf->sum.h - left.h;
         }
-        if (miss->n == 0)
+        if (miss->h == 0)
             continue;
-        bin_stat with_missing = {left.g + miss->g, left.h + miss->h, left.n + miss->n};
+        bin_stat with_missing = {left.g + miss->g, left.h + miss->h};
         before = best->gain;
-        consider(best, split_gain(sum, &with_missing, p), &with_missing, j);
+        consider(best, split_gain(lf, &with_missing, p), &with_missing, j);
         if (best->gain > before) {
             best->bin = b;
             best->default_left = 1;
@@ -125,22 +138,22 @@ static int by_key(const void *a, const void *b)
 
 /* Categories (and the missing bin) sorted by g / (h + CAT_SMOOTH); the
  * best prefix goes left. */
-static void best_categorical(const bin_stat *hist, const bin_stat *sum, int32_t j, const rs_gbdt_grow_params *p,
+static void best_categorical(const bin_stat *hist, const leaf *lf, int32_t j, const rs_gbdt_grow_params *p,
                              split *best)
 {
     cat_order order[HIST_BINS];
     int m = 0;
     for (int b = 0; b < HIST_BINS; b++)
-        if (hist[b].n > 0)
+        if (hist[b].h > 0)
             order[m++] = (cat_order){hist[b].g / (hist[b].h + CAT_SMOOTH), b};
     qsort(order, (size_t)m, sizeof *order, by_key);
-    bin_stat left = {0, 0, 0};
+    bin_stat left = {0, 0};
     int best_k = -1;
     for (int k = 0; k + 1 < m; k++) {
         const bin_stat *s = &hist[order[k].bin];
-        left.g += s->g, left.h += s->h, left.n += s->n;
+        left.g += s->g, left.h += s->h;
         double before = best->gain;
-        consider(best, split_gain(sum, &left, p), &left, j);
+        consider(best, split_gain(lf, &left, p), &left, j);
         if (best->gain > before)
             best_k = k;
     }
@@ -159,41 +172,67 @@ static void best_of_feature(const feature_job *job, size_t j, split *best)
     const bin_stat *hist = job->hist + j * HIST_BINS;
     *best = (split){.gain = job->p->min_gain > 0 ? job->p->min_gain : 0, .feature = -1};
     if (b->categorical[j])
-        best_categorical(hist, &job->lf->sum, (int32_t)j, job->p, best);
+        best_categorical(hist, job->lf, (int32_t)j, job->p, best);
     else
-        best_numeric(hist, &job->lf->sum, (int)(b->edge_start[j + 1] - b->edge_start[j]) + 1, (int32_t)j, job->p,
+        best_numeric(hist, job->lf, (int)(b->edge_start[j + 1] - b->edge_start[j]) + 1, (int32_t)j, job->p,
                      best);
 }
 
 /* ---- histograms ----------------------------------------------------------- */
 
-static void build_feature(const feature_job *job, size_t j)
+/* The histograms of features [begin, end) from the leaf's rows: each row's
+ * bins are read once, its gradients added to every feature's histogram. */
+static void build_features(const feature_job *job, size_t begin, size_t end)
 {
-    bin_stat *hist = job->hist + j * HIST_BINS;
-    memset(hist, 0, HIST_BINS * sizeof *hist);
-    const uint8_t *col = job->b->bins + j * job->b->n_rows;
-    for (size_t k = job->lf->begin; k < job->lf->end; k++) {
-        uint32_t r = job->rows[k];
-        bin_stat *s = &hist[col[r]];
-        s->g += job->g[r], s->h += job->h[r], s->n += 1;
+    size_t d = job->b->n_features, used[RS_GBDT_MAX_BINS + 1], n_used = 0;
+    size_t cap = sizeof used / sizeof used[0];
+    for (size_t j0 = begin; j0 < end; j0 += cap) {
+        size_t j1 = j0 + cap < end ? j0 + cap : end;
+        n_used = 0;
+        for (size_t j = j0; j < j1; j++)
+            if (job->use[j]) {
+                used[n_used++] = j;
+                memset(job->hist + j * HIST_BINS, 0, HIST_BINS * sizeof *job->hist);
+            }
+        if (n_used == j1 - j0) {   /* every feature: no indirection */
+            bin_stat *hist = job->hist + j0 * HIST_BINS;
+            for (size_t k = job->lf->begin; k < job->lf->end; k++) {
+                uint32_t r = job->rows[k];
+                const uint8_t *row = job->b->bins + (size_t)r * d + j0;
+                double g = job->g[r], h = job->h[r];
+                for (size_t j = 0; j < n_used; j++) {
+                    bin_stat *s = &hist[j * HIST_BINS + row[j]];
+                    s->g += g, s->h += h;
+                }
+            }
+            continue;
+        }
+        for (size_t k = job->lf->begin; k < job->lf->end; k++) {
+            uint32_t r = job->rows[k];
+            const uint8_t *row = job->b->bins + (size_t)r * d;
+            double g = job->g[r], h = job->h[r];
+            for (size_t u = 0; u < n_used; u++) {
+                bin_stat *s = &job->hist[used[u] * HIST_BINS + row[used[u]]];
+                s->g += g, s->h += h;
+            }
+        }
     }
 }
 
-/* Thread t's features: histograms built (hist NULL: already there, by
+/* Thread t's features: histograms built (rows NULL: already there, by
  * subtraction) and each one's best split. */
 static void features_thread(void *ctx, int t, int n_threads)
 {
     const feature_job *job = ctx;
     size_t begin, end;
     rs_thread_range(job->b->n_features, t, n_threads, &begin, &end);
+    if (job->rows)
+        build_features(job, begin, end);
     for (size_t j = begin; j < end; j++) {
-        if (!job->use[j]) {
+        if (job->use[j])
+            best_of_feature(job, j, &job->best[j]);
+        else
             job->best[j] = (split){.gain = 0, .feature = -1};
-            continue;
-        }
-        if (job->rows)
-            build_feature(job, j);
-        best_of_feature(job, j, &job->best[j]);
     }
 }
 
@@ -222,21 +261,65 @@ static int goes_left_binned(const split *s, uint8_t bin)
     return bin == RS_GBDT_MISSING ? s->default_left : bin <= s->bin;
 }
 
-/* Rows of lf going left first, each side in its old order; returns where
+/* Rows of lf going left first, each side in its old order, in chunks
+ * partitioned on threads into two scratch arrays and gathered in chunk
+ * order: the same order whatever the number of threads.  Returns where
  * the right side starts. */
-static size_t partition(const leaf *lf, const rs_gbdt_binned *b, uint32_t *rows, uint32_t *scratch)
+enum { PARTITION_CHUNKS = 8 };
+
+typedef struct {
+    const leaf *lf;
+    const rs_gbdt_binned *b;
+    uint32_t *rows, *lefts, *rights;
+    size_t n_left[PARTITION_CHUNKS];
+} partition_job;
+
+static void chunk_range(const leaf *lf, int c, size_t *begin, size_t *end)
 {
-    const uint8_t *col = b->bins + (size_t)lf->best.feature * b->n_rows;
-    size_t n_left = 0, n_right = 0, n = lf->end - lf->begin;
-    for (size_t k = lf->begin; k < lf->end; k++) {
-        uint32_t r = rows[k];
-        if (goes_left_binned(&lf->best, col[r]))
-            rows[lf->begin + n_left++] = r;
-        else
-            scratch[n_right++] = r;
+    size_t n = lf->end - lf->begin;
+    *begin = lf->begin + n * (size_t)c / PARTITION_CHUNKS;
+    *end = lf->begin + n * (size_t)(c + 1) / PARTITION_CHUNKS;
+}
+
+static void partition_thread(void *ctx, int t, int n_threads)
+{
+    partition_job *job = ctx;
+    size_t d = job->b->n_features;
+    const uint8_t *col = job->b->bins + job->lf->best.feature;
+    for (int c = t; c < PARTITION_CHUNKS; c += n_threads) {
+        size_t begin, end, n_left = 0, n_right = 0;
+        chunk_range(job->lf, c, &begin, &end);
+        for (size_t k = begin; k < end; k++) {
+            uint32_t r = job->rows[k];
+            if (goes_left_binned(&job->lf->best, col[(size_t)r * d]))
+                job->lefts[begin + n_left++] = r;
+            else
+                job->rights[begin + n_right++] = r;
+        }
+        job->n_left[c] = n_left;
     }
-    memcpy(rows + lf->begin + n_left, scratch, (n - n_left) * sizeof *rows);
-    return lf->begin + n_left;
+}
+
+static size_t partition(const leaf *lf, const rs_gbdt_binned *b, uint32_t *rows, uint32_t *lefts, uint32_t *rights,
+                        int threads)
+{
+    partition_job job = {lf, b, rows, lefts, rights, {0}};
+    rs_parallel(lf->end - lf->begin < 65536 ? 1 : threads, partition_thread, &job);
+    size_t at = lf->begin;
+    for (int c = 0; c < PARTITION_CHUNKS; c++) {
+        size_t begin, end;
+        chunk_range(lf, c, &begin, &end);
+        memcpy(rows + at, lefts + begin, job.n_left[c] * sizeof *rows);
+        at += job.n_left[c];
+    }
+    size_t mid = at;
+    for (int c = 0; c < PARTITION_CHUNKS; c++) {
+        size_t begin, end;
+        chunk_range(lf, c, &begin, &end);
+        memcpy(rows + at, rights + begin, (end - begin - job.n_left[c]) * sizeof *rows);
+        at += end - begin - job.n_left[c];
+    }
+    return mid;
 }
 
 static rs_status add_node(rs_gbdt_forest *f, size_t tree_start, int32_t *index, rs_error *err)
@@ -270,7 +353,7 @@ static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf
     n->bin = s->categorical ? bitmap : s->bin;
     n->threshold = s->categorical ? 0 : b->edges[b->edge_start[s->feature] + (size_t)s->bin];
     n->gain = (float)s->gain;
-    n->cover = (float)lf->sum.n;
+    n->cover = (float)lf->n;
     return RS_OK;
 }
 
@@ -278,14 +361,14 @@ typedef struct {
     leaf *leaves;
     size_t n_leaves;
     split *per_feature;
-    uint32_t *scratch;
+    uint32_t *lefts, *rights;   /* partition scratch (n each) */
 } grower;
 
 static void grower_free(grower *gr)
 {
     for (size_t i = 0; gr->leaves && i < gr->n_leaves; i++)
         free(gr->leaves[i].hist);
-    free(gr->leaves), free(gr->per_feature), free(gr->scratch);
+    free(gr->leaves), free(gr->per_feature), free(gr->lefts), free(gr->rights);
 }
 
 /* Split leaf i: the smaller child's histogram from its rows, the larger's
@@ -298,11 +381,20 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
     int32_t left_node = 0, right_node = 0;
     if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK)
         return err->code;
-    size_t mid = partition(&parent, b, rows, gr->scratch);
+    size_t mid = partition(&parent, b, rows, gr->lefts, gr->rights, p->threads);
     bin_stat lsum = parent.best.left;
-    bin_stat rsum = {parent.sum.g - lsum.g, parent.sum.h - lsum.h, parent.sum.n - lsum.n};
+    bin_stat rsum = {parent.sum.g - lsum.g, parent.sum.h - lsum.h};
     leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1, .sum = lsum};
     leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1, .sum = rsum};
+    set_count(&l), set_count(&r);
+    if ((p->max_depth > 0 && parent.depth + 1 >= p->max_depth) || gr->n_leaves + 1 >= (size_t)p->max_leaves) {
+        /* neither child will be split: no histograms needed */
+        free(parent.hist);
+        l.best.feature = r.best.feature = -1;
+        gr->leaves[i] = l;
+        gr->leaves[gr->n_leaves++] = r;
+        return RS_OK;
+    }
     int left_small = mid - parent.begin <= parent.end - mid;
     leaf *small = left_small ? &l : &r, *large = left_small ? &r : &l;
     large->hist = parent.hist;
@@ -317,7 +409,7 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
             for (size_t k = 0; k < HIST_BINS; k++) {
                 bin_stat *d = &large->hist[j * HIST_BINS + k];
                 const bin_stat *s = &small->hist[j * HIST_BINS + k];
-                d->g -= s->g, d->h -= s->h, d->n -= s->n;
+                d->g -= s->g, d->h -= s->h;
             }
     examine(large, 0, b, g, h, rows, use, p, gr->per_feature);
     gr->leaves[i] = l;
@@ -325,24 +417,28 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
     return RS_OK;
 }
 
-static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const rs_gbdt_grow_params *p)
+static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const rs_gbdt_grow_params *p,
+                            const uint32_t *rows, double *raw)
 {
     for (size_t i = 0; i < gr->n_leaves; i++) {
         const leaf *lf = &gr->leaves[i];
         rs_gbdt_node *n = &f->nodes[tree_start + (size_t)lf->node];
         n->value = (float)(-soft(lf->sum.g, p->l1) / (lf->sum.h + p->l2) * p->learning_rate);
-        n->cover = (float)lf->sum.n;
+        n->cover = (float)lf->n;
+        for (size_t k = lf->begin; raw && k < lf->end; k++)
+            raw[rows[k]] += n->value;
     }
 }
 
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
-                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, rs_error *err)
+                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, double *raw,
+                       rs_error *err)
 {
     size_t tree_start = f->n_nodes, d = b->n_features;
     grower gr = {calloc((size_t)p->max_leaves, sizeof *gr.leaves), 0, calloc(d, sizeof *gr.per_feature),
-                 malloc((n + 1) * sizeof *gr.scratch)};
+                 malloc((n + 1) * sizeof *gr.lefts), malloc((n + 1) * sizeof *gr.rights)};
     int32_t root = 0;
-    rs_status st = !gr.leaves || !gr.per_feature || !gr.scratch ? rs_error_nomem(err)
+    rs_status st = !gr.leaves || !gr.per_feature || !gr.lefts || !gr.rights ? rs_error_nomem(err)
                                                                  : add_node(f, tree_start, &root, err);
     if (st == RS_OK && !(gr.leaves[0].hist = malloc(d * HIST_BINS * sizeof *gr.leaves[0].hist)))
         st = rs_error_nomem(err);
@@ -350,7 +446,8 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
         for (size_t k = 0; k < n; k++)
-            lf->sum.g += g[rows[k]], lf->sum.h += h[rows[k]], lf->sum.n += 1;
+            lf->sum.g += g[rows[k]], lf->sum.h += h[rows[k]];
+        set_count(lf);
         examine(lf, 1, b, g, h, rows, use, p, gr.per_feature);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
@@ -363,7 +460,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         st = split_leaf(&gr, best, b, g, h, rows, use, p, f, tree_start, err);
     }
     if (st == RS_OK)
-        set_leaf_values(&gr, f, tree_start, p);
+        set_leaf_values(&gr, f, tree_start, p, rows, raw);
     grower_free(&gr);
     return st;
 }
@@ -374,7 +471,7 @@ float rs_gbdt_tree_value_binned(const rs_gbdt_node *tree, const uint32_t *bitmap
     int32_t k = 0;
     while (tree[k].feature >= 0) {
         const rs_gbdt_node *nd = &tree[k];
-        uint8_t bin = b->bins[(size_t)nd->feature * b->n_rows + i];
+        uint8_t bin = b->bins[i * b->n_features + (size_t)nd->feature];
         int left;
         if (nd->flags & RS_GBDT_CATEGORICAL)
             left = (bitmaps[(size_t)nd->bin * RS_GBDT_BITMAP_WORDS + bin / 32] >> (bin % 32)) & 1;
