@@ -4,6 +4,7 @@
 #include "io/paths.h"
 #include "num.h"
 #include "score/predict.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,11 @@ static const char usage_text[] =
     "  or:  rs-predict --describe MODEL.rsm\n"
     "Score every row of a table (CSV or rsf) with a model from rs-train and write\n"
     "ID,score: a probability for logreg, mlp and gbdt (bce), a value for linreg,\n"
-    "mlp and gbdt (squared), a count for gbdt (poisson).  Features are matched by name: the input may order them any way\n"
-    "and carry other columns; a missing one is an error naming it.  Streams in\n"
-    "batches of 1024 rows, in constant memory.  With no -i, or when it is -, read\n"
+    "mlp and gbdt (squared), a count for gbdt (poisson).  Features are matched\n"
+    "by name: the input may order them any way and carry other columns; a\n"
+    "missing one is an error naming it.  Streams in\n"
+    "batches of 1024 rows, in constant memory (gbdt: each batch split over -j\n"
+    "threads; the same output for any -j).  With no -i, or when it is -, read\n"
     "standard input.\n"
     "\n"
     "With a recommender model (pop, itemknn, userknn, content, mf, als, bpr,\n"
@@ -111,6 +114,7 @@ int main(int argc, char **argv)
     rs_blas_init();
     a.spec.input = common.input, a.spec.output = common.output;
     a.spec.format = common.format, a.spec.table = &common.table;
+    a.spec.threads = rs_threads_resolve(common.threads);
     rs_model *model = NULL;
     rs_predict_report rep = {0};
     rs_status st = RS_OK;

@@ -239,3 +239,30 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
     run rs-predict --describe l.rsm
     assert_line "itensor nodes 9x5"
 }
+
+@test "rs-predict reads typed rsf numbers directly: the same bytes as from CSV, for any -j; a missing number is an error for logreg" {
+    "$root/scripts/gen-dense" 3000 5 6 > d.csv
+    rs-train -q --model gbdt --label y --trees 20 -i d.csv -o g.rsm
+    rs-train -q --model logreg --label y -i d.csv -o l.rsm
+    rs-clean -q -i d.csv --schema x1:num,x2:num,x3:num,x4:num,x5:num,y:int --format rsf -o d.rsf
+    for m in g l; do
+        rs-predict -m $m.rsm -i d.csv > csv.out
+        rs-predict -m $m.rsm -i d.rsf -j 2 > rsf.out
+        rs-predict -m $m.rsm -i d.rsf -j 1 > rsf1.out
+        cmp csv.out rsf.out
+        cmp rsf.out rsf1.out
+    done
+    [ "$(wc -l < rsf.out)" -eq 3001 ]
+    # a feature also passed through keeps its text (typed rsf writes 0.463 for 0.4630)
+    rs-predict -m g.rsm -i d.csv > gbdt.out
+    rs-predict -m g.rsm -i d.rsf --keep x2 > kept.out
+    run sed -n 17p kept.out
+    assert_output "16,$(sed -n 17p gbdt.out | cut -d, -f2),0.463"
+    printf 'x1,x2,x3,x4,x5\n0.1,,0.3,0.4,0.5\n' | rs-clean -q --schema x1:num,x2:num,x3:num,x4:num,x5:num --format rsf -o na.rsf
+    run --separate-stderr rs-predict -m l.rsm -i na.rsf
+    assert_failure 1
+    assert_stderr --partial "na.rsf:2: column x2: a missing value is not a finite number"
+    run rs-predict -m g.rsm -i na.rsf
+    assert_success
+    assert_line --index 0 "row,score"
+}

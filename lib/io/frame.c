@@ -288,6 +288,7 @@ struct rs_frame_reader {
     char *text;                 /* text of the current row */
     size_t text_cap;
     rs_field *fields;           /* (n_cols) */
+    unsigned char *direct;      /* (n_cols) or NULL: numbers read by rs_frame_reader_number, no text */
 };
 
 static rs_status read_exact(rs_frame_reader *r, void *buf, size_t len, const char *what,
@@ -423,6 +424,7 @@ void rs_frame_reader_free(rs_frame_reader *r)
     free(r->col_data);
     free(r->text);
     free(r->fields);
+    free(r->direct);
     free(r);
 }
 
@@ -545,7 +547,7 @@ int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
     for (size_t i = 0; i < r->n_cols; i++) {
         const unsigned char *d = r->col_data[i];
         size_t len = 0;
-        switch (r->cols[i].type) {
+        switch (r->direct && r->direct[i] ? 0 : r->cols[i].type) {
         case RS_COL_STR: {
             uint32_t a = get_u32(d + 4 * row), b = get_u32(d + 4 * (row + 1));
             len = b - a;
@@ -579,6 +581,37 @@ int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
     rec->n_fields = r->n_cols;
     rec->line = (long)r->rows_read + 1;
     rec->flags = RS_REC_NON_ASCII | RS_REC_SPECIAL;   /* not scanned */
+    return 1;
+}
+
+int rs_frame_reader_numbers_direct(rs_frame_reader *r, size_t col, rs_error *err)
+{
+    if (col >= r->n_cols || r->cols[col].type == RS_COL_STR)
+        return 0;
+    if (!r->direct && !(r->direct = calloc(r->n_cols, 1))) {
+        rs_error_nomem(err);
+        return -1;
+    }
+    r->direct[col] = 1;
+    return 1;
+}
+
+int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value)
+{
+    if (!r->direct || !r->direct[col] || r->block_pos == 0)
+        return 0;
+    const unsigned char *d = r->col_data[col];
+    size_t row = r->block_pos - 1;
+    if (r->cols[col].type == RS_COL_I64) {
+        int64_t v = (int64_t)get_u64(d + 8 * row);
+        *value = v == RS_I64_MISSING ? NAN : (double)v;
+    } else if (r->cols[col].type == RS_COL_F64) {
+        memcpy(value, d + 8 * row, 8);
+    } else {
+        float v;
+        memcpy(&v, d + 4 * row, 4);
+        *value = v;
+    }
     return 1;
 }
 

@@ -56,5 +56,12 @@ rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col);
 /* Next row as text fields (numbers in canonical form); 1, 0 at end, -1. */
 int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err);
 rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err);
+/* Read numeric column col as numbers (rs_frame_reader_number) instead of
+ * text: its fields are left empty, which saves formatting every value.
+ * 1, or 0 for a text column (left as it is), -1 when out of memory. */
+int rs_frame_reader_numbers_direct(rs_frame_reader *r, size_t col, rs_error *err);
+/* The current row's value of a direct column into *value (NaN when
+ * missing): 1, or 0 when col is not direct. */
+int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value);
 
 #endif

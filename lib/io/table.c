@@ -168,6 +168,16 @@ rs_status rs_table_find_col(const rs_table *t, const char *name, const char *opt
                         "unknown column '%s' in %s (columns: %s)", name, option, list);
 }
 
+int rs_table_numbers_direct(rs_table *t, size_t col, rs_error *err)
+{
+    return t->frame ? rs_frame_reader_numbers_direct(t->frame, col, err) : 0;
+}
+
+int rs_table_number(const rs_table *t, size_t col, double *value)
+{
+    return t->frame ? rs_frame_reader_number(t->frame, col, value) : 0;
+}
+
 int rs_table_next(rs_table *t, rs_record *rec, rs_error *err)
 {
     if (t->frame)

@@ -40,6 +40,13 @@ int rs_table_has_col(const rs_table *t, const char *name, size_t *col);
 
 /* 1 record, 0 end, -1 error.  The record is valid until the next call. */
 int rs_table_next(rs_table *t, rs_record *rec, rs_error *err);
+/* rsf input: read numeric column col as a number with rs_table_number,
+ * its text field left empty (no formatting): 1.  0 for CSV input or a text
+ * column (read its text), -1 when out of memory. */
+int rs_table_numbers_direct(rs_table *t, size_t col, rs_error *err);
+/* The current record's number in a direct column (NaN: missing): 1, or 0
+ * when the column is not direct (read its text). */
+int rs_table_number(const rs_table *t, size_t col, double *value);
 rs_status rs_table_rewind(rs_table *t, rs_error *err);
 long rs_table_blank_lines(const rs_table *t);
 

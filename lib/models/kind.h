@@ -183,6 +183,8 @@ enum {
     RS_KIND_MIXED = 32,        /* supervised: reads empty cells as missing (NaN)
                                   and text columns as categories (codes, see
                                   rs_dataset_spec.mixed) */
+    RS_KIND_PARALLEL_SCORE = 64, /* rows_score may run on several threads at
+                                    once (the loaded state is read-only) */
 };
 
 typedef struct rs_kind rs_kind;

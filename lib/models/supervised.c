@@ -207,11 +207,34 @@ void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores)
 }
 
 rs_status rs_scorer_parse(const rs_scorer *s, const rs_table *t, const rs_record *rec, const size_t *cols,
-                          float *row, rs_error *err)
+                          const unsigned char *skip, float *row, rs_error *err)
 {
-    if (s->categories)
-        return rs_row_parse_mixed(t, rec, cols, s->n_features, s->categories, row, err);
-    return rs_row_parse(t, rec, cols, s->n_features, row, err);
+    if (!skip)
+        return s->categories ? rs_row_parse_mixed(t, rec, cols, s->n_features, s->categories, row, err)
+                             : rs_row_parse(t, rec, cols, s->n_features, row, err);
+    for (size_t j = 0; j < s->n_features; j++) {
+        if (skip[j])
+            continue;
+        if (s->categories ? rs_row_parse_mixed(t, rec, cols + j, 1, s->categories + j, row + j, err)
+                          : rs_row_parse(t, rec, cols + j, 1, row + j, err))
+            return err->code;
+    }
+    return RS_OK;
+}
+
+int rs_scorer_reads_missing(const rs_scorer *s)
+{
+    return s->categories != NULL;
+}
+
+int rs_scorer_categorical(const rs_scorer *s, size_t j)
+{
+    return s->categories && s->categories[j];
+}
+
+int rs_scorer_parallel(const rs_scorer *s)
+{
+    return (s->kind->flags & RS_KIND_PARALLEL_SCORE) != 0;
 }
 
 int rs_scorer_can_explain(const rs_scorer *s)

@@ -26,11 +26,18 @@ const char *rs_scorer_feature(const rs_scorer *s, size_t j);
 int rs_scorer_is_probability(const rs_scorer *s);
 /* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
 void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores);
-/* The model's features of one record into row: numbers, and for a kind
- * that reads raw tables (RS_KIND_MIXED) empty cells as missing and text
- * as the model's category codes. */
+/* The model's features of one record into row (but those with skip[j]
+ * set; skip may be NULL): numbers, and for a kind that reads raw tables
+ * (RS_KIND_MIXED) empty cells as missing and text as the model's category
+ * codes. */
 rs_status rs_scorer_parse(const rs_scorer *s, const rs_table *t, const rs_record *rec, const size_t *cols,
-                          float *row, rs_error *err);
+                          const unsigned char *skip, float *row, rs_error *err);
+/* 1 when missing values (NaN) are valid input (RS_KIND_MIXED). */
+int rs_scorer_reads_missing(const rs_scorer *s);
+/* 1 when feature j holds categories (text). */
+int rs_scorer_categorical(const rs_scorer *s, size_t j);
+/* 1 when rs_scorer_score may run on several threads at once. */
+int rs_scorer_parallel(const rs_scorer *s);
 /* 1 when the kind writes per-feature contributions (--explain). */
 int rs_scorer_can_explain(const rs_scorer *s);
 /* n x (n_features + 1) contributions, the last the expected raw score. */

@@ -7,7 +7,10 @@
 #include "num.h"
 #include "models/reco.h"
 #include "models/supervised.h"
+#include "threads.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,8 @@ typedef struct {
     rs_table *in;
     rs_scorer *scorer;
     size_t *feature_cols, *pass_cols, n_pass;
+    unsigned char *direct;     /* (n_features): read as numbers from rsf, not text */
+    size_t n_direct;
     int has_id;
     rs_table_sink sink;
     batch b;
@@ -54,11 +59,28 @@ static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *
     return RS_OK;
 }
 
+typedef struct {
+    predictor *pr;
+    size_t n_features;
+} score_job;
+
+static void score_thread(void *ctx, int t, int n_threads)
+{
+    score_job *job = ctx;
+    batch *b = &job->pr->b;
+    size_t begin, end;
+    rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
+    if (end > begin)
+        rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin, b->scores + begin);
+}
+
 static rs_status write_batch(predictor *pr, rs_error *err)
 {
     batch *b = &pr->b;
     size_t d = rs_scorer_n_features(pr->scorer);
-    rs_scorer_score(pr->scorer, b->x, b->n_rows, b->scores);
+    score_job job = {pr, d};
+    /* each row's score is its own: the same output for any -j */
+    rs_parallel(rs_scorer_parallel(pr->scorer) && b->n_rows >= 64 ? pr->a->threads : 1, score_thread, &job);
     if (pr->a->explain)
         rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
     rs_field *fields = b->fields;
@@ -174,6 +196,43 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
     return b->x && b->scores && b->offsets && b->lengths && b->special && b->fields ? RS_OK : rs_error_nomem(err);
 }
 
+/* rsf input: the numeric feature columns that are not passed through are
+ * read as numbers, without formatting them as text first. */
+static rs_status choose_direct(predictor *pr, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    if (!(pr->direct = calloc(d + 1, 1)))
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < d; j++) {
+        int passed = 0;
+        for (size_t k = 0; k < pr->n_pass; k++)
+            passed |= pr->pass_cols[k] == pr->feature_cols[j];
+        int taken = passed || rs_scorer_categorical(pr->scorer, j)
+                        ? 0 : rs_table_numbers_direct(pr->in, pr->feature_cols[j], err);
+        if (taken < 0)
+            return err->code;
+        pr->direct[j] = (unsigned char)taken;
+        pr->n_direct += (size_t)taken;
+    }
+    return RS_OK;
+}
+
+static rs_status read_direct(predictor *pr, const rs_record *rec, float *row, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    for (size_t j = 0; j < d; j++) {
+        double v;
+        if (!pr->direct[j] || !rs_table_number(pr->in, pr->feature_cols[j], &v))
+            continue;   /* not direct: parsed from its text */
+        if ((isnan(v) && !rs_scorer_reads_missing(pr->scorer)) || v > FLT_MAX || v < -FLT_MAX)
+            return rs_error_set(err, RS_EDATA, rs_table_name(pr->in), rec->line,
+                                "column %s: %s is not a finite number", rs_table_col_name(pr->in, pr->feature_cols[j]),
+                                isnan(v) ? "a missing value" : "a value out of float range");
+        row[j] = (float)v;
+    }
+    return RS_OK;
+}
+
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
 {
     size_t d = rs_scorer_n_features(pr->scorer);
@@ -188,7 +247,7 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     pr->pass_cols = malloc((pr->a->keep.n + 1) * sizeof *pr->pass_cols);
     if (!pr->feature_cols || !pr->pass_cols)
         return rs_error_nomem(err);
-    if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK ||
+    if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK || choose_direct(pr, err) != RS_OK ||
         alloc_batch(&pr->b, d, pr->n_pass, pr->a->explain, err) != RS_OK || open_output(pr, err) != RS_OK)
         return err->code;
     rs_record rec;
@@ -196,7 +255,8 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     while ((got = rs_table_next(pr->in, &rec, err)) == 1) {
         batch *b = &pr->b;
         if (rs_table_check_width(pr->in, &rec, err) != RS_OK ||
-            rs_scorer_parse(pr->scorer, pr->in, &rec, pr->feature_cols, b->x + b->n_rows * d, err) != RS_OK ||
+            rs_scorer_parse(pr->scorer, pr->in, &rec, pr->feature_cols, pr->direct, b->x + b->n_rows * d, err) ||
+            (pr->n_direct && read_direct(pr, &rec, b->x + b->n_rows * d, err) != RS_OK) ||
             copy_pass_fields(b, &rec, pr->pass_cols, err) != RS_OK)
             return err->code;
         if (++b->n_rows == RS_SCORE_BATCH && write_batch(pr, err) != RS_OK)
@@ -302,7 +362,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
     rs_table_sink_close(&pr.sink);
     rs_table_free(pr.in);
-    free(pr.feature_cols), free(pr.pass_cols), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
+    free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
     free(pr.b.numbers);
     rs_scorer_free(pr.scorer);

@@ -18,6 +18,7 @@ typedef struct {
     int have_threshold;
     double threshold;                  /* a class column: score >= threshold */
     int explain;                       /* rows: each feature's contribution (kinds with rows_explain) */
+    int threads;                       /* rows: batches scored on this many threads (kinds that allow it) */
 } rs_predict_spec;
 
 typedef struct {
