@@ -70,8 +70,8 @@ static const char usage_text[] =
     "      --plot FILE.svg         class: ROC, precision-recall, calibration and\n"
     "                              cumulative gain charts (many classes: a heat map\n"
     "                              of the confusion matrix, at most 200 classes);\n"
-    "                              reg: binned predicted vs\n"
-    "                              truth; rank: NDCG, precision and recall against K\n"
+    "                              reg: binned predicted vs truth; rank: NDCG,\n"
+    "                              precision and recall against K\n"
     "                              (at most 8 series: all and the first segments)\n";
 
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
