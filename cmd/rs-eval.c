@@ -19,6 +19,10 @@ static const char usage_text[] =
     "          recall, F1 (at score >= T, default 0.5), ROC AUC (ties count half),\n"
     "          PR AUC (average precision), log loss, Brier, confusion matrix, the\n"
     "          threshold with the best F1, base rate\n"
+    "  class   --truth COL [--pred COL] [-k K]: many classes (without --score, or\n"
+    "          with --multiclass): the predicted class in --pred (default class),\n"
+    "          probabilities in the columns proba_CLASS; accuracy, top-k accuracy,\n"
+    "          macro, micro and weighted precision, recall and F1, log loss\n"
     "  reg     --truth COL --pred COL: MSE, RMSE, MAE, R2, MAPE (zero truths skipped\n"
     "          and counted)\n"
     "  rank    -k K[,K...] --truth TEST --recs RECS [--train TRAIN] [--graded]:\n"
@@ -33,7 +37,18 @@ static const char usage_text[] =
     "      --truth COL|FILE        class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
     "                              yes/no); rank: the test interactions\n"
     "      --score COL             class: the score (a probability or any real)\n"
-    "      --pred COL              reg: the prediction\n"
+    "      --pred COL              reg: the prediction; class: the predicted class\n"
+    "                              (default class)\n"
+    "      --multiclass            class: many classes even when the truth is 0/1\n"
+    "      --proba-prefix P        class: probabilities in the columns P + class\n"
+    "                              (default proba_; optional)\n"
+    "  -k, --k K                   class: top-k accuracy cut-off (default 5)\n"
+    "      --per-class FILE        class: group,class,support,predicted,tp,precision,\n"
+    "                              recall,f1 per class and segment\n"
+    "      --confusion FILE        class: the confusion matrix of all rows as CSV\n"
+    "                              (rows true, columns predicted; at most 1000 classes)\n"
+    "      --confusion-pairs FILE  class: its non-zero cells, group,truth,pred,count,\n"
+    "                              per segment too (any number of classes)\n"
     "      --threshold T           class: predicted positive when score >= T (0.5)\n"
     "  -k, --k LIST                rank: increasing cut-offs, e.g. 5,10,20 (default 10)\n"
     "      --recs FILE             rank: the recommendations\n"
@@ -53,13 +68,16 @@ static const char usage_text[] =
     "      --json                  JSON: {\"all\": {metric: value}, segment: {...}}\n"
     "      --csv                   CSV: group,metric,value\n"
     "      --plot FILE.svg         class: ROC, precision-recall, calibration and\n"
-    "                              cumulative gain charts; reg: binned predicted vs\n"
-    "                              truth; rank: NDCG, precision and recall against K\n"
+    "                              cumulative gain charts (many classes: a heat map\n"
+    "                              of the confusion matrix, at most 200 classes);\n"
+    "                              reg: binned predicted vs truth; rank: NDCG,\n"
+    "                              precision and recall against K\n"
     "                              (at most 8 series: all and the first segments)\n";
 
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
-       OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT };
+       OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_MULTICLASS, OPT_PROBA_PREFIX,
+       OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -84,6 +102,11 @@ static const struct option long_options[] = {
     {"value", required_argument, NULL, OPT_VALUE},
     {"control", required_argument, NULL, OPT_CONTROL},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+    {"multiclass", no_argument, NULL, OPT_MULTICLASS},
+    {"proba-prefix", required_argument, NULL, OPT_PROBA_PREFIX},
+    {"per-class", required_argument, NULL, OPT_PER_CLASS},
+    {"confusion", required_argument, NULL, OPT_CONFUSION},
+    {"confusion-pairs", required_argument, NULL, OPT_CONFUSION_PAIRS},
     {NULL, 0, NULL, 0},
 };
 
@@ -127,6 +150,12 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_JSON: s->format = RS_EVAL_JSON; return RS_OK;
     case OPT_CSV: s->format = RS_EVAL_CSV; return RS_OK;
     case OPT_PLOT: s->plot = arg; return RS_OK;
+    case OPT_MULTICLASS: s->multiclass = 1; return RS_OK;
+    case OPT_PROBA_PREFIX:
+        return *arg ? (s->proba_prefix = arg, RS_OK) : bad(err, "%s", "--proba-prefix must not be empty");
+    case OPT_PER_CLASS: s->per_class_path = arg; return RS_OK;
+    case OPT_CONFUSION: s->confusion_path = arg; return RS_OK;
+    case OPT_CONFUSION_PAIRS: s->pairs_path = arg; return RS_OK;
     default: return bad(err, "%s", "");
     }
 }
@@ -153,11 +182,36 @@ static rs_status parse_ks(args *a, rs_error *err)
     return RS_OK;
 }
 
+/* Many classes: class without --score (or with --multiclass). */
+static int is_multiclass(const char *cmd, const rs_eval_spec *s)
+{
+    return !strcmp(cmd, "class") && (s->multiclass || !s->score_col);
+}
+
+static rs_status check_multiclass(const char *cmd, args *a, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    int many = is_multiclass(cmd, s);
+    if (s->multiclass && s->score_col)
+        return bad(err, "%s", "--multiclass reads the predicted class (--pred) and probabilities, not --score");
+    if ((s->multiclass || s->proba_prefix || s->per_class_path || s->confusion_path || s->pairs_path) && !many)
+        return bad(err, "%s", "--multiclass, --proba-prefix, --per-class and --confusion[-pairs] are for rs-eval "
+                              "class without --score");
+    if (many && a->have_threshold)
+        return bad(err, "%s", "--threshold is for rs-eval class with --score (two classes)");
+    if (many && a->ks && rs_parse_long_arg(a->ks, 1, 1000000, &s->top_k) < 0)
+        return bad(err, "invalid -k '%s' (expected 1..1000000)", a->ks);
+    return RS_OK;
+}
+
 static rs_status check(const char *cmd, args *a, rs_error *err)
 {
     rs_eval_spec *s = &a->spec;
-    if (!strcmp(cmd, "class") && (!s->truth_col || !s->score_col))
-        return bad(err, "%s", "rs-eval class needs --truth COL and --score COL");
+    if (!strcmp(cmd, "class") && !s->truth_col)
+        return bad(err, "%s", "rs-eval class needs --truth COL and --score COL (a 0/1 truth), or --truth COL "
+                              "and --pred COL (many classes)");
+    if (check_multiclass(cmd, a, err))
+        return err->code;
     if (!strcmp(cmd, "reg") && (!s->truth_col || !s->pred_col))
         return bad(err, "%s", "rs-eval reg needs --truth COL and --pred COL");
     if (!strcmp(cmd, "rank") && (!s->truth_path || !s->recs_path))
@@ -168,8 +222,10 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
         return bad(err, "%s", "--threshold is for rs-eval class");
     rs_path_use files[] = {{s->input, "-i", 0},          {s->recs_path, "--recs", 0}, {s->train_path, "--train", 0},
                            {s->output, "-o", 1},         {s->plot, "--plot", 1},
-                           {!strcmp(cmd, "rank") ? s->truth_path : NULL, "--truth", 0}};
-    if (rs_paths_distinct(files, 6, err) != RS_OK)
+                           {!strcmp(cmd, "rank") ? s->truth_path : NULL, "--truth", 0},
+                           {s->per_class_path, "--per-class", 1}, {s->confusion_path, "--confusion", 1},
+                           {s->pairs_path, "--confusion-pairs", 1}};
+    if (rs_paths_distinct(files, sizeof files / sizeof *files, err) != RS_OK)
         return err->code;
     return strcmp(cmd, "rank") ? RS_OK : parse_ks(a, err);
 }
@@ -186,7 +242,8 @@ static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error
     rs_status st = check(cmd, a, err);
     if (st)
         return st;
-    return !strcmp(cmd, "class") ? rs_eval_class(s, err)
+    return is_multiclass(cmd, s)      ? rs_eval_multiclass(s, err)
+           : !strcmp(cmd, "class") ? rs_eval_class(s, err)
            : !strcmp(cmd, "reg") ? rs_eval_reg(s, err)
            : !strcmp(cmd, "rank") ? rs_eval_rank(s, err)
                                   : rs_eval_ab(s, err);

@@ -16,6 +16,11 @@ typedef struct {
     /* class / reg */
     const char *truth_col, *score_col, *pred_col;
     double threshold;
+    /* class, many classes (eval_multiclass.c) */
+    int multiclass;
+    const char *proba_prefix;  /* NULL: "proba_" (optional columns) */
+    const char *per_class_path, *confusion_path, *pairs_path;
+    long top_k;                /* 0: 5 */
     /* rank */
     const char *truth_path, *recs_path, *train_path;
     const char *user_col, *item_col, *rank_col, *value_col;
@@ -29,6 +34,13 @@ typedef struct {
 } rs_eval_spec;
 
 rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err);
+/* --confusion writes the dense matrix up to this many classes (10^6 cells);
+ * --plot draws the heat map up to RS_EVAL_HEATMAP_MAX_CLASSES. */
+enum { RS_EVAL_CONFUSION_MAX_CLASSES = 1000, RS_EVAL_HEATMAP_MAX_CLASSES = 200 };
+
+/* rs-eval class over many classes: the predicted class in --pred (default
+ * "class"), probabilities in the columns --proba-prefix CLASS. */
+rs_status rs_eval_multiclass(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);

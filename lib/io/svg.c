@@ -109,3 +109,26 @@ void rs_svg_note(rs_out *out, const rs_svg_panel *p, const char *text)
     put_text(out, text);
     rs_out_write(out, "</text>\n", 8);
 }
+
+void rs_svg_rect(rs_out *out, double x, double y, double w, double h, const char *fill, const char *stroke)
+{
+    rs_out_printf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"", x, y, w, h, fill);
+    if (stroke)
+        rs_out_printf(out, " stroke=\"%s\"", stroke);
+    rs_out_write(out, "/>\n", 3);
+}
+
+void rs_svg_text(rs_out *out, double x, double y, const char *anchor, int bold, const char *text)
+{
+    rs_out_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>", x, y, anchor,
+                  bold ? " font-weight=\"bold\"" : "");
+    put_text(out, text);
+    rs_out_write(out, "</text>\n", 8);
+}
+
+void rs_svg_vtext(rs_out *out, double x, double y, const char *text)
+{
+    rs_out_printf(out, "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"end\">", x, y);
+    put_text(out, text);
+    rs_out_write(out, "</text>\n", 8);
+}

@@ -21,6 +21,12 @@ void rs_svg_dots(rs_out *out, const rs_svg_panel *p, const double *x, const doub
 /* A line of grey text centred in a panel. */
 void rs_svg_note(rs_out *out, const rs_svg_panel *p, const char *text);
 void rs_svg_legend(rs_out *out, double x, double y, const char *const *names, size_t n);
+/* A rectangle in pixels; stroke NULL for none. */
+void rs_svg_rect(rs_out *out, double x, double y, double w, double h, const char *fill, const char *stroke);
+/* Text at a pixel position; anchor "start", "middle" or "end". */
+void rs_svg_text(rs_out *out, double x, double y, const char *anchor, int bold, const char *text);
+/* Text turned upwards, ending at (x, y). */
+void rs_svg_vtext(rs_out *out, double x, double y, const char *text);
 /* The i-th series colour (a palette that stays apart for the colour-blind). */
 const char *rs_svg_color(size_t i);
 
