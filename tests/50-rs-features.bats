@@ -138,6 +138,51 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     assert_output $'user,label\na,0\nb,0'      # Jan 20 is after Jan 15
 }
 
+@test "durations carry a unit: a bare number and 'm' are refused with the units listed (issue 12)" {
+    # --horizon 90 used to be 90 seconds and 3m three minutes, silently
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 90
+    assert_failure 2
+    assert_output ''
+    assert_stderr "rs-features: invalid --horizon '90': a duration needs a unit (s, min, h, d, w), e.g. 90d
+Try 'rs-features --help' for more information."
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 3m
+    assert_failure 2
+    assert_stderr "rs-features: invalid --horizon '3m': 'm' is ambiguous (minutes or months?); write 3min for minutes (units: s, min, h, d, w)
+Try 'rs-features --help' for more information."
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 7d,30
+    assert_failure 2
+    assert_stderr --partial "rs-features: invalid --windows '30': a duration needs a unit (s, min, h, d, w), e.g. 30d"
+    run --separate-stderr rs-features items -i log.csv --asof 2024-01-10 --windows 5m
+    assert_failure 2
+    assert_stderr --partial "rs-features: invalid --windows '5m': 'm' is ambiguous"
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 0d
+    assert_failure 2
+    assert_stderr --partial "invalid --horizon '0d' (expected a whole number > 0 and a unit: s, min, h, d, w, e.g. 90d)"
+}
+
+@test "every duration unit: 2w = 14d, 264h = 11d = 15840min = 950400s" {
+    # a buys again on Jan 20 10:00: inside (Jan 10, Jan 24] and (Jan 10, Jan 21],
+    # outside (Jan 10, Jan 20 00:00]
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 2w
+    assert_success
+    assert_output $'user,label\na,1\nb,0'
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 14d
+    assert_output $'user,label\na,1\nb,0'
+    for h in 10d 240h 14400min 864000s; do
+        run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon "$h"
+        assert_success
+        assert_output $'user,label\na,0\nb,0'
+    done
+    for h in 11d 264h 15840min 950400s; do
+        run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon "$h"
+        assert_success
+        assert_output $'user,label\na,1\nb,0'
+    done
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 90min,1w
+    assert_success
+    assert_line --index 0 --partial 'events_90min,orders_90min,spend_90min,events_1w,orders_1w,spend_1w'
+}
+
 @test "label keeps the input's id column name; without an event column every row is a purchase" {
     printf 'CustomerID,InvoiceDate\n17850,2011-01-01\n13047,2011-03-01\n' > o.csv
     run --separate-stderr rs-features label -i o.csv --user-col CustomerID --time-col InvoiceDate --asof 2011-02-01 --horizon 90d
@@ -252,7 +297,8 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     run --separate-stderr rs-features users -i log.csv --asof never
     assert_stderr --partial "invalid --asof 'never'"
     run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 7x
-    assert_stderr --partial "invalid window '7x'"
+    assert_stderr "rs-features: invalid --windows '7x': unknown unit 'x' (units: s, min, h, d, w)
+Try 'rs-features --help' for more information."
     run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --label love
     assert_stderr --partial "invalid --label 'love'"
     run --separate-stderr rs-features frobnicate
