@@ -107,8 +107,8 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     [ "$(col i.csv price_mean 1)" = 10 ]
     [ "$(col i.csv price_std 1)" = 0 ]
     # both purchases in the last 30 days, none before: trend (2 + 1) / (0 + 1)
-    [ "$(col i.csv purchases_30d 1)" = 2 ]
-    [ "$(col i.csv purchases_prev_30d 1)" = 0 ]
+    [ "$(col i.csv trend_purchases_30d 1)" = 2 ]
+    [ "$(col i.csv trend_purchases_prev_30d 1)" = 0 ]
     [ "$(col i.csv trend_30d 1)" = 3 ]
     [ "$(col i.csv events_7d 1)" = 3 ]
     [ "$(col i.csv purchases_7d 1)" = 1 ]
@@ -309,4 +309,44 @@ Try 'rs-features --help' for more information."
     run --separate-stderr rs-features --help
     assert_success
     assert_output --partial 'Common options'
+}
+
+# The names in the header of CSV file $1 that appear more than once.
+repeated_names() { head -1 "$1" | tr , '\n' | sort | uniq -d; }
+
+@test "output column names are unique in every rs-features mode (issue 12: items wrote purchases_30d twice)" {
+    rs-features users -i log.csv --asof 2024-01-10 -o u.csv
+    rs-features items -i log.csv --asof 2024-01-10 -o i.csv
+    rs-features items -i log.csv --asof 2024-01-10 --windows 30d,1w,7d -o i2.csv
+    rs-features label -i log.csv --asof 2024-01-10 -o l.csv
+    rs-features encode -i log.csv --onehot item,channel --hash event:2 --zscore qty --log1p value --text order:3 -o e.csv
+    rs-features join -i l.csv --right u.csv --on user -o j.csv
+    for f in u.csv i.csv i2.csv l.csv e.csv j.csv; do
+        run repeated_names "$f"
+        assert_success
+        assert_output ''
+    done
+    # the header of each mode is as wide as its rows, and has what it should
+    run head -1 i.csv
+    assert_output --partial 'recency_days,first_seen_days,trend_purchases_30d,trend_purchases_prev_30d,trend_30d,events_7d,purchases_7d,units_7d,events_30d,purchases_30d,units_30d,'
+    run bash -c "head -1 j.csv | tr , '\n' | wc -l"
+    assert_output "$(head -1 u.csv | tr , '\n' | wc -l | awk '{ print $1 + 1 }')"
+}
+
+@test "a column name that would repeat is an error naming it, not a second column" {
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 30d,30d -o u.csv
+    assert_failure 1
+    assert_stderr "rs-features: output column 'events_30d' would appear twice (columns 23 and 26): output column names must be unique"
+    run ls u.csv
+    assert_failure
+    rs-features label -i log.csv --asof 2024-01-10 --horizon 30d -o l.csv
+    printf 'user,label\nb,7\n' > other.csv
+    run --separate-stderr rs-features join -i l.csv --right other.csv --on user
+    assert_failure 1
+    assert_output ''
+    assert_stderr "rs-features: output column 'label' would appear twice (columns 2 and 3): output column names must be unique"
+    printf 'a,a\n1,2\n' > dup.csv
+    run --separate-stderr rs-clean -i dup.csv
+    assert_failure 1
+    assert_stderr "rs-clean: output column 'a' would appear twice (columns 1 and 2): output column names must be unique"
 }

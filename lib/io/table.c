@@ -1,5 +1,7 @@
 #include "io/table.h"
 
+#include "idmap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,10 +230,36 @@ struct rs_table_writer {
     rs_frame_writer *frame;   /* NULL for CSV */
 };
 
+/* RS_OK when no two of names are equal, else RS_EDATA naming the first
+ * repeated one: a table with two columns of one name cannot be read back
+ * by name. */
+static rs_status check_unique_names(size_t n_cols, const char *const *names, rs_error *err)
+{
+    rs_idmap *seen = rs_idmap_new();
+    if (!seen)
+        return rs_error_nomem(err);
+    rs_status st = RS_OK;
+    for (size_t i = 0; i < n_cols && st == RS_OK; i++) {
+        int added;
+        int32_t first = rs_idmap_intern(seen, names[i], strlen(names[i]), &added);
+        if (first < 0)
+            st = rs_error_nomem(err);
+        else if (!added)
+            st = rs_error_set(err, RS_EDATA, NULL, 0,
+                              "output column '%s' would appear twice (columns %d and %zu): output column names "
+                              "must be unique",
+                              names[i], first + 1, i + 1);
+    }
+    rs_idmap_free(seen);
+    return st;
+}
+
 rs_table_writer *rs_table_writer_new(rs_out *out, rs_format fmt, size_t n_cols,
                                      const char *const *names, const rs_col_type *types,
                                      rs_error *err)
 {
+    if (check_unique_names(n_cols, names, err) != RS_OK)
+        return NULL;
     rs_table_writer *w = calloc(1, sizeof *w);
     if (!w) {
         rs_error_nomem(err);
