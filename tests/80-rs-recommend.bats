@@ -383,3 +383,50 @@ nobody,q,4,1"
     assert_output "user,item,rank,score
 u1,b,1,1"
 }
+
+@test "id lists without a header lose no line: --users, --exclude, --allow, --similar FILE (issue 12)" {
+    toy
+    rs-train --model pop -i toy.csv -o pop.rsm -q
+    rs-train --model itemknn -i toy.csv -o knn.rsm -q
+    # popularity: b 3, a 2, c 2.  The first lines u3 and b are ids of the
+    # model, so they are data: u3 gets recommendations and b is excluded
+    printf 'u3\nu1\n' > users.csv
+    printf 'b\n' > out_of_stock.csv
+    run --separate-stderr rs-recommend -m pop.rsm --include-seen -k 3 --users users.csv --exclude out_of_stock.csv
+    assert_success
+    assert_output $'user,item,rank,score\nu3,a,1,2\nu3,c,2,2\nu1,a,1,2\nu1,c,2,2'
+    assert_stderr ''
+    printf 'c\n' > allow.csv
+    run --separate-stderr rs-recommend -m pop.rsm --include-seen -k 3 --users users.csv --allow allow.csv
+    assert_output $'user,item,rank,score\nu3,c,1,2\nu1,c,1,2'
+    run --separate-stderr rs-recommend -m knn.rsm -k 1 --similar allow.csv
+    assert_output $'item,similar,rank,score\nc,b,1,0.16064915'
+    # a first line that does not look like a name is an id, known or not
+    printf '17850\nu1\n' > numeric.csv
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users numeric.csv
+    assert_output $'user,item,rank,score\n17850,b,1,3\nu1,c,1,2'
+}
+
+@test "id lists with a header: the column's name is quiet, another name is read as a header with a warning" {
+    toy
+    rs-train --model pop -i toy.csv -o pop.rsm -q
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --include-seen --users <(printf 'user\nu1\n') --exclude <(printf 'item\nb\n')
+    assert_success
+    assert_output $'user,item,rank,score\nu1,a,1,2'
+    assert_stderr ''
+    printf 'CustomerID\nu1\n' > named.csv
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users named.csv
+    assert_success
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+    assert_stderr "rs-recommend: named.csv:1: the first line, 'CustomerID', is read as a header: it is not an id of the model (with --no-header it is read as an id)"
+    # --user-col names the header: quiet again
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users named.csv --user-col CustomerID
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+    assert_stderr ''
+    # --no-header: every line is an id, even 'user'
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --no-header --users <(printf 'user\nu1\n')
+    assert_output $'user,item,rank,score\nuser,b,1,3\nu1,c,1,2'
+    # several columns: a header is required, the column is found by name
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users <(printf 'user,segment\nu1,vip\n')
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+}

@@ -4,6 +4,7 @@
  * output; or the items similar to given items. */
 #include "score/recommend.h"
 
+#include "io/idlist.h"
 #include "io/interactions.h"
 #include "num.h"
 #include "threads.h"
@@ -20,30 +21,13 @@ typedef struct {
     rs_idmap *ids;    /* in file order, duplicates once */
 } id_list;
 
+/* The rule for a header is rs_idlist_read's (io/idlist.h): a first line
+ * that is an id of known (the model's users or items) is data. */
 static rs_status read_ids(const char *path, const rs_table_options *opt, const char *col_name, const char *dflt,
-                          const char *option, id_list *out, rs_error *err)
+                          const char *option, const rs_idmap *const *known, size_t n_known, id_list *out,
+                          rs_error *err)
 {
-    rs_table *t = rs_table_open(path, opt, err);
-    if (!t)
-        return err->code;
-    size_t col = 0;
-    rs_status st = RS_OK;
-    if (col_name || rs_table_n_cols(t) > 1)
-        st = rs_table_find_col(t, col_name ? col_name : dflt, option, &col, err);
-    if (st == RS_OK && !(out->ids = rs_idmap_new()))
-        st = rs_error_nomem(err);
-    rs_record rec;
-    int got = 0, added;
-    while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
-        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
-            break;
-        if (rec.fields[col].len && rs_idmap_intern(out->ids, rec.fields[col].ptr, rec.fields[col].len, &added) < 0)
-            st = rs_error_nomem(err);
-    }
-    if (st == RS_OK && got < 0)
-        st = err->code;
-    rs_table_free(t);
-    return st;
+    return rs_idlist_read(path, opt, col_name, dflt, option, known, n_known, &out->ids, err);
 }
 
 /* A comma-separated list, when ITEMS is not a readable file. */
@@ -67,7 +51,8 @@ static rs_status item_mask(const rs_reco *r, const char *path, const rs_table_op
                            const char *option, unsigned char **mask, long *unknown, rs_error *err)
 {
     id_list list = {0};
-    if (read_ids(path, opt, a->item_col, "item", option, &list, err) != RS_OK) {
+    const rs_idmap *known = rs_reco_items(r);
+    if (read_ids(path, opt, a->item_col, "item", option, &known, 1, &list, err) != RS_OK) {
         rs_idmap_free(list.ids);
         return err->code;
     }
@@ -214,7 +199,8 @@ static rs_status build_audience(audience *au, const rs_reco *r, const rs_recomme
 {
     if (a->history_path && load_history(au, r, a, opt, err) != RS_OK)
         return err->code;
-    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", &au->users, err) != RS_OK)
+    const rs_idmap *known[] = {rs_reco_users(r), au->history ? au->history->users : NULL};
+    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", known, 2, &au->users, err))
         return err->code;
     const rs_idmap *names = a->users_path ? au->users.ids : au->history ? au->history->users : rs_reco_users(r);
     au->n = (size_t)rs_idmap_size(names);
@@ -285,7 +271,8 @@ static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job,
                             rs_reco_kind(r)->name);
     id_list list = {0};
     FILE *probe = fopen(a->similar, "r");
-    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &list, err)
+    const rs_idmap *known = rs_reco_items(r);
+    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &known, 1, &list, err)
                          : split_ids(a->similar, &list, err);
     if (probe)
         fclose(probe);
