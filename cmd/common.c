@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char rs_common_help[] =
     "Common options:\n"
@@ -130,6 +131,40 @@ int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err)
     default:
         return 0;
     }
+}
+
+int rs_cli_progress_wanted(const rs_common *c)
+{
+    return !c->quiet && (c->progress || isatty(STDERR_FILENO));
+}
+
+int rs_cli_progress_init(rs_cli_progress *p, const rs_common *c, int verbose)
+{
+    memset(p, 0, sizeof *p);
+    p->prog = c->prog;
+    p->overwrite = !verbose && isatty(STDERR_FILENO);
+    return !c->quiet && (verbose || rs_cli_progress_wanted(c));
+}
+
+void rs_cli_progress_line(void *ctx, const char *line)
+{
+    rs_cli_progress *p = ctx;
+    flockfile(stderr);
+    if (p->overwrite) {
+        int width = (int)(strlen(p->prog) + 2 + strlen(line));
+        fprintf(stderr, "\r%s: %s%*s", p->prog, line, p->shown > width ? p->shown - width : 0, "");
+        p->shown = width;
+    } else {
+        fprintf(stderr, "%s: %s\n", p->prog, line);
+    }
+    funlockfile(stderr);
+}
+
+void rs_cli_progress_end(rs_cli_progress *p)
+{
+    if (p->overwrite && p->shown)
+        fprintf(stderr, "\r%*s\r", p->shown, "");
+    p->shown = 0;
 }
 
 void rs_cli_install_warnings(const rs_common *c)

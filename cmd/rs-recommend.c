@@ -53,7 +53,8 @@ static const char usage_text[] =
     "                              value)\n"
     "\n"
     "Users neither in the model nor in --history get the most popular items (a\n"
-    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel.\n"
+    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel;\n"
+    "progress (users N of M) shows on a terminal, or anywhere with --progress.\n"
     "\n"
     "Examples:\n"
     "  rs-recommend -m als.rsm -k 10 > recs.csv\n"
@@ -161,8 +162,15 @@ int main(int argc, char **argv)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "--explain works with user recommendations, not --similar");
     else if (!(model = rs_model_load(a.model_path, &err)) || !(reco = rs_reco_new(model, &err)))
         st = err.code;
-    else
+    else {
+        rs_cli_progress progress;
+        if (rs_cli_progress_init(&progress, &common, 0)) {
+            a.spec.progress = rs_cli_progress_line;
+            a.spec.progress_ctx = &progress;
+        }
         st = rs_recommend_run(reco, &a.spec, &rep, &err);
+        rs_cli_progress_end(&progress);
+    }
     report(&common, reco, &a, &rep, st);
     if (st != RS_OK && model && !err.file[0] && st == RS_EDATA && !a.spec.similar)
         snprintf(err.file, sizeof err.file, "%s", a.model_path);

@@ -327,7 +327,7 @@ nobody,q,4,1"
     random_ratings
     run --separate-stderr rs-train --model als --epochs 2 -v -i r.csv -o als.rsm
     assert_stderr --regexp "iteration 1 loss [0-9.e+]+"
-    assert_stderr --regexp "rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations, [0-9.]+ s -> als.rsm"
+    assert_stderr --regexp "rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations \[user=user item=item value=value time=-\], [0-9.]+ s -> als.rsm"
     run --separate-stderr rs-train --model bpr --epochs 2 -v -i r.csv -o bpr.rsm
     assert_stderr --regexp "epoch 2 loss [0-9.]+"
     run --separate-stderr rs-train --model mf --epochs 2 -v -i r.csv -o mf.rsm
@@ -429,4 +429,42 @@ u1,b,1,1"
     # several columns: a header is required, the column is found by name
     run --separate-stderr rs-recommend -m pop.rsm -k 1 --users <(printf 'user,segment\nu1,vip\n')
     assert_output $'user,item,rank,score\nu1,c,1,2'
+}
+
+@test "progress: rs-train's iterations and rs-recommend's users on stderr with --progress, nothing otherwise; same bytes out (issue 12)" {
+    random_ratings
+    run --separate-stderr rs-train --model als --epochs 2 -i r.csv -o quiet.rsm
+    assert_success
+    assert_stderr --regexp '^rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations \[user=user item=item value=value time=-\], [0-9.]+ s -> quiet.rsm$'
+    run --separate-stderr rs-train --model als --epochs 2 -i r.csv -o progress.rsm --progress
+    assert_success
+    assert_stderr --regexp '^rs-train: iteration 1 loss [0-9.e+]+
+rs-train: iteration 2 loss [0-9.e+]+
+rs-train: als: 40 users'
+    cmp quiet.rsm progress.rsm
+    run --separate-stderr rs-train --model bpr --epochs 2 -i r.csv -o p.rsm --progress -q
+    assert_stderr ''
+    run --separate-stderr rs-recommend -m quiet.rsm -k 3 --progress
+    assert_success
+    assert_stderr 'rs-recommend: users 40 of 40'
+    printf '%s\n' "$output" > with.csv
+    run --separate-stderr rs-recommend -m quiet.rsm -k 3
+    assert_stderr ''
+    printf '%s\n' "$output" > without.csv
+    cmp with.csv without.csv
+}
+
+@test "progress on a terminal overwrites one line and is erased before the summary (issue 12)" {
+    command -v script >/dev/null || skip "script(1) is not installed"
+    random_ratings
+    script -qc "rs-train --model als --epochs 2 -i r.csv -o tty.rsm" /dev/null > tty.txt
+    # \r iteration 1 ... \r iteration 2 ... \r<blanks>\r summary
+    run grep -c 'iteration 2 loss' tty.txt
+    assert_output 1
+    run bash -c "tr '\r' '\n' < tty.txt | grep -c '^rs-train: iteration [12] loss'"
+    assert_output 2
+    run bash -c "tr '\r' '\n' < tty.txt | grep -c '^rs-train: als: 40 users'"
+    assert_output 1
+    rs-train --model als --epochs 2 -i r.csv -o file.rsm -q
+    cmp tty.rsm file.rsm
 }

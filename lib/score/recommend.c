@@ -11,6 +11,7 @@
 #include "topk.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ typedef struct {
     int32_t *n_best;
     int32_t *because;       /* (n_queries x k) with --explain */
     int failed;
+    atomic_size_t done;     /* users scored, for the progress lines */
 } run;
 
 static void filter_row(const run *job, const rs_reco_query *q, float *row)
@@ -131,6 +133,12 @@ static void run_thread(void *ctx, int t, int n_threads)
             job->n_best[q0 + i] = (int32_t)rs_topk(row, n_items, k, best);
             for (int32_t j = 0; job->because && j < job->n_best[q0 + i]; j++)
                 job->because[(q0 + i) * k + (size_t)j] = rs_reco_explain(job->r, &job->queries[q0 + i], best[j].index);
+        }
+        if (job->a->progress) {   /* a line each time the count passes a multiple of 64 blocks */
+            size_t before = atomic_fetch_add(&job->done, n), step = 64 * RS_RECO_BLOCK;
+            if ((before + n) / step != before / step)
+                rs_progress_emit(job->a->progress, job->a->progress_ctx, "users %zu of %zu", before + n,
+                                 job->n_queries);
         }
     }
     rs_reco_work_free(w);
@@ -251,6 +259,7 @@ static rs_status recommend(const rs_reco *r, const rs_recommend_spec *a, run *jo
     }
     if (st == RS_OK) {
         rs_parallel(a->threads > 0 ? a->threads : 1, run_thread, job);
+        rs_progress_emit(a->progress, a->progress_ctx, "users %zu of %zu", au.n, au.n);
         if (job->failed)
             st = rs_error_nomem(err);
     }
