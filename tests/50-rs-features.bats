@@ -245,6 +245,15 @@ Try 'rs-features --help' for more information."
     run --separate-stderr rs-features encode -i n.csv --apply log.csv
     assert_failure 1
     assert_stderr "rs-features: log.csv:1: not an rs-features encode params file (expected 'rs-encode-params' on the first line; was it written by --fit-out?)"
+    # binary files are named for what they are (issue 12)
+    rs-clean -i n.csv --format rsf -o n.rsf
+    run --separate-stderr rs-features encode -i n.csv --apply n.rsf
+    assert_failure 1
+    assert_stderr "rs-features: n.rsf: an rsf table, not an rs-features encode params file (written by --fit-out)"
+    gzip -k log.csv
+    run --separate-stderr rs-features encode -i n.csv --apply log.csv.gz
+    assert_failure 1
+    assert_stderr "rs-features: log.csv.gz: gzip-compressed data, not an rs-features encode params file (written by --fit-out)"
     printf 'rs-encode-params\t9\nend\n' > v9.txt
     run --separate-stderr rs-features encode -i n.csv --apply v9.txt
     assert_stderr --partial 'params format version 9, this rs reads version 1'
