@@ -4,11 +4,14 @@
 #include "blas.h"
 
 #include "num.h"
+#include "suggest.h"
 
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char rs_common_help[] =
     "Common options:\n"
@@ -29,28 +32,32 @@ const char rs_common_help[] =
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n";
 
+/* "prog: file:line: msg\n" (without the parts that are empty), with the
+ * command's name where msg holds RS_MSG_PROG. */
+static void print_message(const char *prog, const char *file, long line, const char *msg)
+{
+    if (file && *file && line > 0)
+        fprintf(stderr, "%s: %s:%ld: ", prog, file, line);
+    else if (file && *file)
+        fprintf(stderr, "%s: %s: ", prog, file);
+    else
+        fprintf(stderr, "%s: ", prog);
+    for (const char *mark; (mark = strchr(msg, RS_MSG_PROG[0])); msg = mark + 1)
+        fprintf(stderr, "%.*s%s", (int)(mark - msg), msg, prog);
+    fprintf(stderr, "%s\n", msg);
+}
+
 void rs_error_print(const char *prog, const rs_error *err)
 {
-    if (err->code == RS_EPIPE)
-        return;
-    if (err->file[0] && err->line > 0)
-        fprintf(stderr, "%s: %s:%ld: %s\n", prog, err->file, err->line, err->msg);
-    else if (err->file[0])
-        fprintf(stderr, "%s: %s: %s\n", prog, err->file, err->msg);
-    else
-        fprintf(stderr, "%s: %s\n", prog, err->msg);
+    if (err->code != RS_EPIPE)
+        print_message(prog, err->file, err->line, err->msg);
 }
 
 static const char *warn_prog;
 
 static void warn_to_stderr(const char *file, long line, const char *msg)
 {
-    if (file && *file && line > 0)
-        fprintf(stderr, "%s: %s:%ld: %s\n", warn_prog, file, line, msg);
-    else if (file && *file)
-        fprintf(stderr, "%s: %s: %s\n", warn_prog, file, msg);
-    else
-        fprintf(stderr, "%s: %s\n", warn_prog, msg);
+    print_message(warn_prog, file, line, msg);
 }
 
 void rs_common_init(rs_common *c, const char *prog)
@@ -124,6 +131,40 @@ int rs_common_option(rs_common *c, int opt, const char *arg, rs_error *err)
     default:
         return 0;
     }
+}
+
+int rs_cli_progress_wanted(const rs_common *c)
+{
+    return !c->quiet && (c->progress || isatty(STDERR_FILENO));
+}
+
+int rs_cli_progress_init(rs_cli_progress *p, const rs_common *c, int verbose)
+{
+    memset(p, 0, sizeof *p);
+    p->prog = c->prog;
+    p->overwrite = !verbose && isatty(STDERR_FILENO);
+    return !c->quiet && (verbose || rs_cli_progress_wanted(c));
+}
+
+void rs_cli_progress_line(void *ctx, const char *line)
+{
+    rs_cli_progress *p = ctx;
+    flockfile(stderr);
+    if (p->overwrite) {
+        int width = (int)(strlen(p->prog) + 2 + strlen(line));
+        fprintf(stderr, "\r%s: %s%*s", p->prog, line, p->shown > width ? p->shown - width : 0, "");
+        p->shown = width;
+    } else {
+        fprintf(stderr, "%s: %s\n", p->prog, line);
+    }
+    funlockfile(stderr);
+}
+
+void rs_cli_progress_end(rs_cli_progress *p)
+{
+    if (p->overwrite && p->shown)
+        fprintf(stderr, "\r%*s\r", p->shown, "");
+    p->shown = 0;
 }
 
 void rs_cli_install_warnings(const rs_common *c)
@@ -212,6 +253,50 @@ static const struct option *find_long(const struct option *long_options, const c
     return *n_prefixed == 1 ? found : NULL;
 }
 
+/* Other words for an option, from other tools (scikit-learn, LIBMF,
+ * implicit, xsv): suggested when the tool has the option they point to. */
+static const struct {
+    const char *word, *option;
+} option_synonyms[] = {
+    {"regularization", "l2"}, {"regularisation", "l2"}, {"reg", "l2"},       {"lambda", "l2"},
+    {"weight-decay", "l2"},   {"learning-rate", "lr"},  {"eta", "lr"},       {"iterations", "epochs"},
+    {"iterations", "max-iter"}, {"n-iter", "max-iter"}, {"rank", "factors"}, {"dim", "factors"},
+    {"components", "factors"}, {"top-k", "k"},          {"topk", "k"},       {"top", "k"},
+    {"sep", "delimiter"},     {"separator", "delimiter"}, {"delim", "delimiter"}, {"header", "no-header"},
+    {"jobs", "threads"},      {"out", "output"},        {"in", "input"},
+};
+
+/* The long option to suggest for an unknown --name (len bytes): a synonym
+ * the tool has, else the nearest name (suggest.h), else one that name
+ * starts with ("--user-column": "--user-col"); NULL when none. */
+static const char *suggest_long(const struct option *long_options, const char *name, size_t len)
+{
+    for (size_t s = 0; s < sizeof option_synonyms / sizeof option_synonyms[0]; s++)
+        if (strlen(option_synonyms[s].word) == len && !strncmp(option_synonyms[s].word, name, len))
+            for (const struct option *o = long_options; o->name; o++)
+                if (!strcmp(o->name, option_synonyms[s].option))
+                    return o->name;
+    size_t n = 0;
+    while (long_options[n].name)
+        n++;
+    const char **names = malloc((n + 1) * sizeof *names);
+    if (!names)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        names[i] = long_options[i].name;
+    long near = rs_suggest(name, len, names, n);
+    free(names);
+    if (near >= 0)
+        return long_options[near].name;
+    const char *longest = NULL;
+    for (const struct option *o = long_options; o->name; o++) {
+        size_t olen = strlen(o->name);
+        if (olen >= 3 && olen < len && !strncmp(o->name, name, olen) && (!longest || olen > strlen(longest)))
+            longest = o->name;
+    }
+    return longest;
+}
+
 /* The reason getopt_long refused argv (it returned '?' or ':' with its own
  * messages off), naming the option: argv[optind - 1] is the element it was
  * reading for a long option (an abbreviation is named in full when it
@@ -224,6 +309,7 @@ static void option_error(int opt, char **argv, const struct option *long_options
     int len = (int)strcspn(arg, "=");
     char list[256];
     int n_prefixed = 0;
+    const char *near;
     const struct option *o =
         is_long ? find_long(long_options, arg + 2, (size_t)len - 2, list, sizeof list, &n_prefixed) : NULL;
     if (opt == ':' && o)
@@ -234,6 +320,8 @@ static void option_error(int opt, char **argv, const struct option *long_options
         rs_error_set(err, RS_EUSAGE, NULL, 0, "option '-%c' needs an argument", optopt);
     else if (is_long && optopt == 0 && n_prefixed > 1)
         rs_error_set(err, RS_EUSAGE, NULL, 0, "option '%.*s' is ambiguous (%s)", len, arg, list);
+    else if (is_long && optopt == 0 && (near = suggest_long(long_options, arg + 2, (size_t)len - 2)))
+        rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '%.*s': did you mean '--%s'?", len, arg, near);
     else if (is_long && optopt == 0)
         rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown option '%.*s'", len, arg);
     else if (o && o->has_arg == no_argument && o->val == optopt && arg[len] == '=')

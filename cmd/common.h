@@ -76,6 +76,25 @@ typedef rs_status (*rs_own_option_fn)(void *ctx, int opt, const char *arg, rs_er
 int rs_cli_parse(rs_common *c, int argc, char **argv, int first, const char *short_options,
                  const struct option *long_options, rs_own_option_fn own, void *ctx, const char *usage);
 
+/* Progress on stderr (lib/progress.h lines): shown when stderr is a
+ * terminal or with --progress, never with -q.  On a terminal without -v
+ * each line overwrites the last (and rs_cli_progress_end erases it, so the
+ * summary takes its place); otherwise, and with -v, one line each. */
+typedef struct {
+    const char *prog;
+    int overwrite;
+    int shown;          /* width of the line on screen, overwrite mode */
+} rs_cli_progress;
+
+/* 1 when c asks for progress (a terminal or --progress, and not -q). */
+int rs_cli_progress_wanted(const rs_common *c);
+/* Set p up; 1 when lines are to be printed (pass rs_cli_progress_line and
+ * p to the library), 0 when not.  verbose: -v asks for the lines too. */
+int rs_cli_progress_init(rs_cli_progress *p, const rs_common *c, int verbose);
+/* An rs_progress_fn; ctx is an rs_cli_progress.  Safe from threads. */
+void rs_cli_progress_line(void *ctx, const char *line);
+void rs_cli_progress_end(rs_cli_progress *p);
+
 /* Route library warnings to stderr as "prog: file:line: msg" unless quiet. */
 void rs_cli_install_warnings(const rs_common *c);
 

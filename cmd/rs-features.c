@@ -32,8 +32,10 @@ static const char usage_text[] =
     "\n"
     "users, items, label:\n"
     "      --asof TIME            the as-of date (required): epoch seconds or ISO 8601\n"
-    "      --windows LIST         count windows, e.g. 7d,30d,90d (default); units w d h m s\n"
-    "      --horizon DURATION     label window length (default 90d)\n"
+    "      --windows LIST         count windows, e.g. 7d,30d,90d (default); each a whole\n"
+    "                             number and a unit: s, min, h, d, w ('m' and a bare\n"
+    "                             number are refused as ambiguous)\n"
+    "      --horizon DURATION     label window length (default 90d), units as --windows\n"
     "      --label buys|spend|churn  (default buys)\n"
     "      --user-col, --item-col, --value-col, --qty-col, --time-col, --event-col,\n"
     "      --channel-col, --order-col COL\n"
@@ -175,11 +177,10 @@ static rs_status prepare_features(args *a, const char *cmd, rs_error *err)
     if (!f->windows)
         return rs_error_nomem(err);
     for (size_t w = 0; w < f->n_windows; w++)
-        if (rs_duration_parse(a->window_list.items[w], &f->windows[w]) < 0)
-            return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid window '%s' in --windows (expected e.g. 30d)",
-                                a->window_list.items[w]);
-    if (rs_duration_parse(a->horizon ? a->horizon : "90d", &f->horizon) < 0)
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --horizon '%s' (expected e.g. 90d)", a->horizon);
+        if (rs_duration_parse(a->window_list.items[w], "--windows", &f->windows[w], err) != RS_OK)
+            return err->code;
+    if (rs_duration_parse(a->horizon ? a->horizon : "90d", "--horizon", &f->horizon, err) != RS_OK)
+        return err->code;
     const char *label = a->label ? a->label : "buys";
     if (!strcmp(label, "buys"))
         f->label = RS_LABEL_BUYS;

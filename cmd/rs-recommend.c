@@ -27,7 +27,10 @@ static const char usage_text[] =
     "  -m, --model FILE            a recommender model from rs-train (required)\n"
     "  -k, --k K                   items per user (default 10)\n"
     "      --users FILE            recommend for these users: a table with a user\n"
-    "                              column (--user-col) or a single column\n"
+    "                              column (--user-col) or an id list of one column,\n"
+    "                              with or without a header: a first line that is\n"
+    "                              an id of the model or starts with no letter is\n"
+    "                              data; another header is named in a warning\n"
     "      --history FILE          user,item[,value] interactions of users the model\n"
     "                              has not seen (or has, and that changed): als solves\n"
     "                              their factors against the item factors, itemknn,\n"
@@ -36,7 +39,8 @@ static const char usage_text[] =
     "                              Without --users, recommends for the history's users\n"
     "      --include-seen          keep items the user already has\n"
     "      --exclude FILE          never recommend these items (out of stock,\n"
-    "                              blocked): a table with an item column or one column\n"
+    "                              blocked): a table with an item column or an id\n"
+    "                              list of one column (read as --users)\n"
     "      --allow FILE            recommend only these items (a category, a campaign)\n"
     "      --similar ITEMS         item-to-item lists instead: ITEMS is a file (item\n"
     "                              column or one column) or a comma-separated list;\n"
@@ -49,7 +53,8 @@ static const char usage_text[] =
     "                              value)\n"
     "\n"
     "Users neither in the model nor in --history get the most popular items (a\n"
-    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel.\n"
+    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel;\n"
+    "progress (users N of M) shows on a terminal, or anywhere with --progress.\n"
     "\n"
     "Examples:\n"
     "  rs-recommend -m als.rsm -k 10 > recs.csv\n"
@@ -157,8 +162,15 @@ int main(int argc, char **argv)
         st = rs_error_set(&err, RS_EUSAGE, NULL, 0, "--explain works with user recommendations, not --similar");
     else if (!(model = rs_model_load(a.model_path, &err)) || !(reco = rs_reco_new(model, &err)))
         st = err.code;
-    else
+    else {
+        rs_cli_progress progress;
+        if (rs_cli_progress_init(&progress, &common, 0)) {
+            a.spec.progress = rs_cli_progress_line;
+            a.spec.progress_ctx = &progress;
+        }
         st = rs_recommend_run(reco, &a.spec, &rep, &err);
+        rs_cli_progress_end(&progress);
+    }
     report(&common, reco, &a, &rep, st);
     if (st != RS_OK && model && !err.file[0] && st == RS_EDATA && !a.spec.similar)
         snprintf(err.file, sizeof err.file, "%s", a.model_path);

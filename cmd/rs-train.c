@@ -45,12 +45,18 @@ static const char usage_options[] =
     "                              value and ts when present)\n"
     "      --time-format FMT       recommenders: strptime(3) pattern for the time\n"
     "  -v, --verbose               the loss per iteration or epoch on stderr\n"
+    "      --progress              the same lines even when stderr is not a\n"
+    "                              terminal (on a terminal they are shown, one\n"
+    "                              line overwriting the last, without -v)\n"
     "\n"
     "Kind options (a kind takes only the options listed with it above; any\n"
     "other is a usage error naming both):\n";
 static const char usage_tail[] =
     "\n"
-    "A summary line (rows, features, iterations, seconds) goes to stderr unless -q.\n"
+    "A summary line goes to stderr unless -q: rows and features (users, items and\n"
+    "interactions), iterations, the columns used ([label=L id=I], or [user=U\n"
+    "item=I value=V time=T], '-' for none: without a value every row counts 1),\n"
+    "seconds.\n"
     "-j: linreg and logreg split the rows by thread, mlp each mini-batch (when\n"
     "batch x parameters >= 2^21); the same -j gives the same bytes.  als, itemknn\n"
     "and userknn split users or items (any -j, the same bytes).  mf, and bpr\n"
@@ -146,11 +152,6 @@ static rs_status check_args(const args *a, const rs_common *c, const rs_kind **k
     return RS_OK;
 }
 
-static void print_progress(void *ctx, const char *line)
-{
-    fprintf(stderr, "%s: %s\n", (const char *)ctx, line);
-}
-
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -221,15 +222,17 @@ static int run(args *a, rs_common *common, int argc, char **argv, const char *us
     if (st == RS_OK) {
         p.threads = rs_threads_resolve(common->threads);
         p.seed = common->seed;
-        if (common->verbose && !common->quiet) {
-            p.progress = print_progress;
-            p.progress_ctx = (void *)common->prog;
+        rs_cli_progress progress;
+        if (rs_cli_progress_init(&progress, common, common->verbose)) {
+            p.progress = rs_cli_progress_line;
+            p.progress_ctx = &progress;
         }
         if (common->verbose > 1 && !common->quiet)
             fprintf(stderr, "rs-train: OpenBLAS kernel %s, %d threads\n", rs_blas_kernel(), p.threads);
         rs_train_spec spec = {common->input, common->output, &common->table, a->valid_path, &a->features, a->cols};
         char summary[512];
         st = rs_train_run(kind, &p, &spec, summary, sizeof summary, &err);
+        rs_cli_progress_end(&progress);
         if (st == RS_OK && !common->quiet)
             fprintf(stderr, "rs-train: %s, %.3f s -> %s\n", summary, now_seconds() - start, common->output);
     }

@@ -26,6 +26,10 @@ typedef struct {
     char msg[768];
 } rs_error;
 
+/* Where a message names the command that is running ("zcat x.gz | rs-clean
+ * -i -"), the library writes RS_MSG_PROG and cmd/ prints the name there. */
+#define RS_MSG_PROG "\x01"
+
 /* Fill err and return code.  file may be NULL, line 0. */
 rs_status rs_error_set(rs_error *err, rs_status code, const char *file, long line,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));

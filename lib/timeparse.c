@@ -206,23 +206,36 @@ size_t rs_time_format_iso(int64_t epoch, char *buf)
     return n;
 }
 
-int rs_duration_parse(const char *s, int64_t *seconds)
+rs_status rs_duration_parse(const char *s, const char *what, int64_t *seconds, rs_error *err)
 {
-    size_t len = strlen(s);
-    if (len == 0)
-        return -1;
-    int64_t unit = 1;
-    switch (s[len - 1]) {
-    case 'w': unit = 7 * 86400; break;
-    case 'd': unit = 86400; break;
-    case 'h': unit = 3600; break;
-    case 'm': unit = 60; break;
-    case 's': unit = 1; break;
-    default: unit = 0;
-    }
+    static const struct {
+        const char *name;
+        int64_t seconds;
+    } units[] = {{"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
+    size_t len = strlen(s), digits = 0;
+    while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+        digits++;
+    const char *unit = s + digits;
     int64_t n;
-    if (rs_parse_i64(s, unit ? len - 1 : len, &n) < 0 || n <= 0 || n > INT64_MAX / 86400 / 7)
-        return -1;
-    *seconds = n * (unit ? unit : 1);
-    return 0;
+    if (digits == 0 || rs_parse_i64(s, digits, &n) < 0 || n <= 0 || n > INT64_MAX / 86400 / 7)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "invalid %s '%s' (expected a whole number > 0 and a unit: " RS_DURATION_UNITS
+                            ", e.g. 90d)",
+                            what, s);
+    if (!*unit)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "invalid %s '%s': a duration needs a unit (" RS_DURATION_UNITS "), e.g. %sd", what, s,
+                            s);
+    if (!strcmp(unit, "m"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "invalid %s '%s': 'm' is ambiguous (minutes or months?); write %.*smin for minutes "
+                            "(units: " RS_DURATION_UNITS ")",
+                            what, s, (int)digits, s);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+        if (!strcmp(unit, units[u].name)) {
+            *seconds = n * units[u].seconds;
+            return RS_OK;
+        }
+    return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid %s '%s': unknown unit '%s' (units: " RS_DURATION_UNITS ")",
+                        what, s, unit);
 }

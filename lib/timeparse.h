@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 /* 0, or -1 when the text is not a valid time, or RS_TIME_TOO_BIG for a
  * number of epoch seconds past the year 5138 (epoch milliseconds or
  * microseconds, surely).  strptime_format may be NULL. */
@@ -26,8 +28,13 @@ const char *rs_time_expected(int rc, const char *usual);
 enum { RS_TIME_BUF = 48 };
 size_t rs_time_format_iso(int64_t epoch, char *buf);
 
-/* "90d", "12h", "30m", "45s", "2w" (or plain seconds) to seconds > 0; 0 or -1. */
-int rs_duration_parse(const char *s, int64_t *seconds);
+/* The one reader of durations (--horizon, --windows): a whole number > 0
+ * and a unit, "45s", "90min", "12h", "90d", "2w", to seconds.  A bare
+ * number is refused (seconds? days?), and so is "m" (minutes or months?);
+ * each error (RS_EUSAGE) lists the units.  what names the value in the
+ * message: "--horizon", "--windows". */
+#define RS_DURATION_UNITS "s, min, h, d, w"
+rs_status rs_duration_parse(const char *s, const char *what, int64_t *seconds, rs_error *err);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 int64_t rs_days_from_civil(int64_t year, unsigned month, unsigned day);

@@ -140,3 +140,56 @@ setup() {
     assert_output 'a,b'
     [ -z "$stderr" ]
 }
+
+@test "a gzip file is refused with the zcat pipe to use, from a file and from stdin (issue 12)" {
+    printf 'user,item\nu1,a\n' > t.csv
+    gzip -k t.csv
+    run --separate-stderr rs-clean -i t.csv.gz
+    assert_failure 1
+    refute_output
+    assert_stderr "rs-clean: t.csv.gz: gzip-compressed data, not a table: decompress it first (zcat t.csv.gz | rs-clean ... -i -)"
+    run --separate-stderr bash -c 'rs-train --model pop -o m.rsm < t.csv.gz'
+    assert_failure 1
+    assert_stderr "rs-train: -: gzip-compressed data, not a table: decompress it first (zcat FILE | rs-train ... -i -)"
+    run --separate-stderr rs-recommend -m t.csv.gz
+    assert_failure 1
+    assert_stderr "rs-recommend: t.csv.gz: not a valid rs model file (it is gzip-compressed data)"
+    # and the pipe it names works
+    run --separate-stderr bash -c 'zcat t.csv.gz | rs-clean -i -'
+    assert_success
+    assert_output $'user,item\nu1,a'
+}
+
+@test "a model given as a table, and a table given as a model, are named for what they are (issue 12)" {
+    printf 'user,item\nu1,a\nu2,a\n' > t.csv
+    rs-train --model pop -i t.csv -o m.rsm -q
+    rs-clean -i t.csv --format rsf -o t.rsf
+    run --separate-stderr rs-clean -i m.rsm
+    assert_failure 1
+    refute_output
+    assert_stderr "rs-clean: m.rsm: an rs model file (.rsm), not a table: a model is read with -m by rs-predict and rs-recommend (rs-predict --describe shows what it holds)"
+    run --separate-stderr rs-recommend -m m.rsm --users m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-recommend: m.rsm: an rs model file (.rsm), not a table"
+    run --separate-stderr rs-recommend -m t.rsf
+    assert_failure 1
+    assert_stderr "rs-recommend: t.rsf: not a valid rs model file (it is an rsf table; models are written by rs-train -o)"
+    run --separate-stderr rs-predict -m t.csv -i t.csv
+    assert_failure 1
+    assert_stderr "rs-predict: t.csv: not a valid rs model file (it is a text file, a CSV table perhaps; models are written by rs-train -o)"
+}
+
+@test "a header with tabs read as one column gets a hint to use -d '\\t' (issue 12)" {
+    printf 'user\titem\nu1\ta\n' > t.tsv
+    run --separate-stderr rs-train --model pop -i t.tsv -o m.rsm
+    assert_failure 2
+    assert_stderr "rs-train: t.tsv:1: the header is one column that holds tabs: if the file is tab-separated, read it with -d '\\t'
+rs-train: t.tsv: unknown column 'user' in --user-col (columns: user	item)
+Try 'rs-train --help' for more information."
+    run --separate-stderr rs-train --model pop -i t.tsv -d '\t' -o m.rsm
+    assert_success
+    assert_stderr --partial 'rs-train: pop: 1 users x 1 items'
+    run --separate-stderr rs-clean -q -i t.tsv
+    assert_success
+    assert_stderr ''
+}

@@ -129,3 +129,45 @@ Try 'rs-clean --help' for more information."
     run find . -name '*.tmp.*' -o -name m.rsm
     refute_output
 }
+
+@test "did you mean: an unknown long option points to the nearest one, or to the option another tool's word means (issue 12)" {
+    run --separate-stderr rs-train --model als --regularization 0.1 -i x.csv -o m.rsm
+    assert_failure 2
+    refute_output
+    assert_stderr "rs-train: unknown option '--regularization': did you mean '--l2'?
+Try 'rs-train --help' for more information."
+    run --separate-stderr rs-train --model mf --learning-rate=0.01 -i x.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: unknown option '--learning-rate': did you mean '--lr'?"
+    # edit distance <= 2, case ignored
+    run --separate-stderr rs-clean --threds 2
+    assert_failure 2
+    assert_stderr --partial "rs-clean: unknown option '--threds': did you mean '--threads'?"
+    run --separate-stderr rs-train --model itemknn --Neighbours 5
+    assert_failure 2
+    assert_stderr --partial "rs-train: unknown option '--Neighbours': did you mean '--neighbors'?"
+    # an option the word starts with
+    run --separate-stderr rs-recommend -m m.rsm --user-column CustomerID
+    assert_failure 2
+    assert_stderr --partial "rs-recommend: unknown option '--user-column': did you mean '--user-col'?"
+    # nothing near: no suggestion
+    run --separate-stderr rs-split --zzzz
+    assert_failure 2
+    assert_stderr "rs-split: unknown option '--zzzz'
+Try 'rs-split --help' for more information."
+}
+
+@test "did you mean: an unknown column points to the nearest one, case ignored, within 2 edits (issue 12)" {
+    printf 'CustomerID,StockCode,Quantity\n17850,85123A,6\n' > o.csv
+    run --separate-stderr rs-train --model pop -i o.csv --user-col CustomerId --item-col StockCode -o m.rsm
+    assert_failure 2
+    assert_stderr "rs-train: o.csv: unknown column 'CustomerId' in --user-col: did you mean 'CustomerID'? (columns: CustomerID, StockCode, Quantity)
+Try 'rs-train --help' for more information."
+    run --separate-stderr rs-clean -i o.csv --select Stokcode
+    assert_failure 2
+    assert_stderr --partial "unknown column 'Stokcode' in --select: did you mean 'StockCode'? (columns: CustomerID, StockCode, Quantity)"
+    # three edits away: no guess, the list only
+    run --separate-stderr rs-clean -i o.csv --select Qty
+    assert_failure 2
+    assert_stderr --partial "unknown column 'Qty' in --select (columns: CustomerID, StockCode, Quantity)"
+}

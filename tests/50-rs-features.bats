@@ -107,8 +107,8 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     [ "$(col i.csv price_mean 1)" = 10 ]
     [ "$(col i.csv price_std 1)" = 0 ]
     # both purchases in the last 30 days, none before: trend (2 + 1) / (0 + 1)
-    [ "$(col i.csv purchases_30d 1)" = 2 ]
-    [ "$(col i.csv purchases_prev_30d 1)" = 0 ]
+    [ "$(col i.csv trend_purchases_30d 1)" = 2 ]
+    [ "$(col i.csv trend_purchases_prev_30d 1)" = 0 ]
     [ "$(col i.csv trend_30d 1)" = 3 ]
     [ "$(col i.csv events_7d 1)" = 3 ]
     [ "$(col i.csv purchases_7d 1)" = 1 ]
@@ -136,6 +136,51 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     assert_output $'user,label\na,0\nb,1'
     run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 5d
     assert_output $'user,label\na,0\nb,0'      # Jan 20 is after Jan 15
+}
+
+@test "durations carry a unit: a bare number and 'm' are refused with the units listed (issue 12)" {
+    # --horizon 90 used to be 90 seconds and 3m three minutes, silently
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 90
+    assert_failure 2
+    assert_output ''
+    assert_stderr "rs-features: invalid --horizon '90': a duration needs a unit (s, min, h, d, w), e.g. 90d
+Try 'rs-features --help' for more information."
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 3m
+    assert_failure 2
+    assert_stderr "rs-features: invalid --horizon '3m': 'm' is ambiguous (minutes or months?); write 3min for minutes (units: s, min, h, d, w)
+Try 'rs-features --help' for more information."
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 7d,30
+    assert_failure 2
+    assert_stderr --partial "rs-features: invalid --windows '30': a duration needs a unit (s, min, h, d, w), e.g. 30d"
+    run --separate-stderr rs-features items -i log.csv --asof 2024-01-10 --windows 5m
+    assert_failure 2
+    assert_stderr --partial "rs-features: invalid --windows '5m': 'm' is ambiguous"
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 0d
+    assert_failure 2
+    assert_stderr --partial "invalid --horizon '0d' (expected a whole number > 0 and a unit: s, min, h, d, w, e.g. 90d)"
+}
+
+@test "every duration unit: 2w = 14d, 264h = 11d = 15840min = 950400s" {
+    # a buys again on Jan 20 10:00: inside (Jan 10, Jan 24] and (Jan 10, Jan 21],
+    # outside (Jan 10, Jan 20 00:00]
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 2w
+    assert_success
+    assert_output $'user,label\na,1\nb,0'
+    run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon 14d
+    assert_output $'user,label\na,1\nb,0'
+    for h in 10d 240h 14400min 864000s; do
+        run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon "$h"
+        assert_success
+        assert_output $'user,label\na,0\nb,0'
+    done
+    for h in 11d 264h 15840min 950400s; do
+        run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --horizon "$h"
+        assert_success
+        assert_output $'user,label\na,1\nb,0'
+    done
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 90min,1w
+    assert_success
+    assert_line --index 0 --partial 'events_90min,orders_90min,spend_90min,events_1w,orders_1w,spend_1w'
 }
 
 @test "label keeps the input's id column name; without an event column every row is a purchase" {
@@ -200,6 +245,15 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     run --separate-stderr rs-features encode -i n.csv --apply log.csv
     assert_failure 1
     assert_stderr "rs-features: log.csv:1: not an rs-features encode params file (expected 'rs-encode-params' on the first line; was it written by --fit-out?)"
+    # binary files are named for what they are (issue 12)
+    rs-clean -i n.csv --format rsf -o n.rsf
+    run --separate-stderr rs-features encode -i n.csv --apply n.rsf
+    assert_failure 1
+    assert_stderr "rs-features: n.rsf: an rsf table, not an rs-features encode params file (written by --fit-out)"
+    gzip -k log.csv
+    run --separate-stderr rs-features encode -i n.csv --apply log.csv.gz
+    assert_failure 1
+    assert_stderr "rs-features: log.csv.gz: gzip-compressed data, not an rs-features encode params file (written by --fit-out)"
     printf 'rs-encode-params\t9\nend\n' > v9.txt
     run --separate-stderr rs-features encode -i n.csv --apply v9.txt
     assert_stderr --partial 'params format version 9, this rs reads version 1'
@@ -277,7 +331,8 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     run --separate-stderr rs-features users -i log.csv --asof never
     assert_stderr --partial "invalid --asof 'never'"
     run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 7x
-    assert_stderr --partial "invalid window '7x'"
+    assert_stderr "rs-features: invalid --windows '7x': unknown unit 'x' (units: s, min, h, d, w)
+Try 'rs-features --help' for more information."
     run --separate-stderr rs-features label -i log.csv --asof 2024-01-10 --label love
     assert_stderr --partial "invalid --label 'love'"
     run --separate-stderr rs-features frobnicate
@@ -288,4 +343,44 @@ col() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if
     run --separate-stderr rs-features --help
     assert_success
     assert_output --partial 'Common options'
+}
+
+# The names in the header of CSV file $1 that appear more than once.
+repeated_names() { head -1 "$1" | tr , '\n' | sort | uniq -d; }
+
+@test "output column names are unique in every rs-features mode (issue 12: items wrote purchases_30d twice)" {
+    rs-features users -i log.csv --asof 2024-01-10 -o u.csv
+    rs-features items -i log.csv --asof 2024-01-10 -o i.csv
+    rs-features items -i log.csv --asof 2024-01-10 --windows 30d,1w,7d -o i2.csv
+    rs-features label -i log.csv --asof 2024-01-10 -o l.csv
+    rs-features encode -i log.csv --onehot item,channel --hash event:2 --zscore qty --log1p value --text order:3 -o e.csv
+    rs-features join -i l.csv --right u.csv --on user -o j.csv
+    for f in u.csv i.csv i2.csv l.csv e.csv j.csv; do
+        run repeated_names "$f"
+        assert_success
+        assert_output ''
+    done
+    # the header of each mode is as wide as its rows, and has what it should
+    run head -1 i.csv
+    assert_output --partial 'recency_days,first_seen_days,trend_purchases_30d,trend_purchases_prev_30d,trend_30d,events_7d,purchases_7d,units_7d,events_30d,purchases_30d,units_30d,'
+    run bash -c "head -1 j.csv | tr , '\n' | wc -l"
+    assert_output "$(head -1 u.csv | tr , '\n' | wc -l | awk '{ print $1 + 1 }')"
+}
+
+@test "a column name that would repeat is an error naming it, not a second column" {
+    run --separate-stderr rs-features users -i log.csv --asof 2024-01-10 --windows 30d,30d -o u.csv
+    assert_failure 1
+    assert_stderr "rs-features: output column 'events_30d' would appear twice (columns 23 and 26): output column names must be unique"
+    run ls u.csv
+    assert_failure
+    rs-features label -i log.csv --asof 2024-01-10 --horizon 30d -o l.csv
+    printf 'user,label\nb,7\n' > other.csv
+    run --separate-stderr rs-features join -i l.csv --right other.csv --on user
+    assert_failure 1
+    assert_output ''
+    assert_stderr "rs-features: output column 'label' would appear twice (columns 2 and 3): output column names must be unique"
+    printf 'a,a\n1,2\n' > dup.csv
+    run --separate-stderr rs-clean -i dup.csv
+    assert_failure 1
+    assert_stderr "rs-clean: output column 'a' would appear twice (columns 1 and 2): output column names must be unique"
 }

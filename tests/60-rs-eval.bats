@@ -258,3 +258,53 @@ compare() { # rs.csv ref.csv
     assert_failure 2
     assert_stderr --partial "--control 'Z' is not a value of arm"
 }
+
+@test "rank: a (user, item) repeated in the recommendations counts once, with a warning (issue 12)" {
+    # u1 relevant {a}; recs a a a.  Counted three times, recall@3 was 3.
+    printf 'user,item\nu1,a\n' > test.csv
+    printf 'user,item,rank\nu1,a,1\nu1,a,2\nu1,a,3\n' > recs.csv
+    run --separate-stderr rs-eval rank -k 3 --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_line 'all,recall@3,1'
+    assert_line 'all,precision@3,0.3333333333333333'
+    assert_line 'all,hitrate@3,1'
+    assert_line 'all,mrr,1'
+    assert_stderr "rs-eval: recs.csv: 2 repeated (user, item) pairs in the recommendations counted once, at the best rank (e.g. user 'u1', item 'a')
+rs-eval: recs.csv: -k 3 is beyond the longest recommendation list (1 item): the places past a list count as misses"
+    # u1 relevant {a, c}; recs a a x c -> a x c.  K=2: 1 hit: P .5, R .5,
+    # NDCG 1 / (1 + 1/log2 3) = .61314719, AP 1/2; K=3: 2 hits: P 2/3, R 1,
+    # NDCG (1 + 1/2) / (1 + 1/log2 3) = .91972079, AP (1 + 2/3) / 2
+    printf 'user,item\nu1,a\nu1,c\n' > test.csv
+    printf 'user,item,rank\nu1,a,1\nu1,a,2\nu1,x,3\nu1,c,4\n' > recs.csv
+    run --separate-stderr rs-eval rank -k 2,3 --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_line 'all,precision@2,0.5'
+    assert_line 'all,recall@2,0.5'
+    assert_line --regexp '^all,ndcg@2,0\.61314719'
+    assert_line 'all,map@2,0.5'
+    assert_line 'all,precision@3,0.6666666666666666'
+    assert_line 'all,recall@3,1'
+    assert_line --regexp '^all,ndcg@3,0\.91972078'
+    assert_line 'all,map@3,0.8333333333333333'
+    assert_line 'all,coverage@3,1'
+    assert_stderr "rs-eval: recs.csv: 1 repeated (user, item) pair in the recommendations counted once, at the best rank (e.g. user 'u1', item 'a')"
+}
+
+@test "rank: a K beyond the longest recommendation list is a warning; within it, none" {
+    # 2-item lists evaluated @2, @5 and @10: @5 and @10 are computed (places
+    # past the list are misses), and said so
+    printf 'user,item\nu1,a\nu2,c\n' > test.csv
+    printf 'user,item,rank\nu1,a,1\nu1,b,2\nu2,b,1\n' > recs.csv
+    run --separate-stderr rs-eval rank -k 2,5,10 --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_line 'all,precision@5,0.1'
+    assert_line 'all,recall@10,0.5'
+    assert_stderr "rs-eval: recs.csv: -k 5, 10 are beyond the longest recommendation list (2 items): the places past a list count as misses"
+    run --separate-stderr rs-eval rank -k 1,2 --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_line 'all,precision@2,0.25'
+    assert_stderr ''
+    run --separate-stderr rs-eval rank -k 5 -q --truth test.csv --recs recs.csv --csv
+    assert_success
+    assert_stderr ''
+}

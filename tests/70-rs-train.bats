@@ -410,7 +410,7 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     run --separate-stderr rs-train --model logreg --label y -i cls.csv -o m.rsm -vv
     assert_stderr --regexp "rs-train: OpenBLAS kernel [A-Za-z0-9]+, [0-9]+ threads"
     assert_stderr --regexp "iteration 1 objective [0-9.]+ grad_norm"
-    assert_stderr --regexp "rs-train: logreg: 400 rows x 2 features, newton [0-9]+ iterations \(converged\), [0-9.]+ s -> m.rsm"
+    assert_stderr --regexp "rs-train: logreg: 400 rows x 2 features, newton [0-9]+ iterations \(converged\) \[label=y id=user\], [0-9.]+ s -> m.rsm"
     run --separate-stderr rs-train --model logreg --label y -i cls.csv -o m.rsm -q
     assert_stderr ""
 }

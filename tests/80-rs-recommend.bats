@@ -327,7 +327,7 @@ nobody,q,4,1"
     random_ratings
     run --separate-stderr rs-train --model als --epochs 2 -v -i r.csv -o als.rsm
     assert_stderr --regexp "iteration 1 loss [0-9.e+]+"
-    assert_stderr --regexp "rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations, [0-9.]+ s -> als.rsm"
+    assert_stderr --regexp "rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations \[user=user item=item value=value time=-\], [0-9.]+ s -> als.rsm"
     run --separate-stderr rs-train --model bpr --epochs 2 -v -i r.csv -o bpr.rsm
     assert_stderr --regexp "epoch 2 loss [0-9.]+"
     run --separate-stderr rs-train --model mf --epochs 2 -v -i r.csv -o mf.rsm
@@ -382,4 +382,89 @@ nobody,q,4,1"
     run cat out.csv
     assert_output "user,item,rank,score
 u1,b,1,1"
+}
+
+@test "id lists without a header lose no line: --users, --exclude, --allow, --similar FILE (issue 12)" {
+    toy
+    rs-train --model pop -i toy.csv -o pop.rsm -q
+    rs-train --model itemknn -i toy.csv -o knn.rsm -q
+    # popularity: b 3, a 2, c 2.  The first lines u3 and b are ids of the
+    # model, so they are data: u3 gets recommendations and b is excluded
+    printf 'u3\nu1\n' > users.csv
+    printf 'b\n' > out_of_stock.csv
+    run --separate-stderr rs-recommend -m pop.rsm --include-seen -k 3 --users users.csv --exclude out_of_stock.csv
+    assert_success
+    assert_output $'user,item,rank,score\nu3,a,1,2\nu3,c,2,2\nu1,a,1,2\nu1,c,2,2'
+    assert_stderr ''
+    printf 'c\n' > allow.csv
+    run --separate-stderr rs-recommend -m pop.rsm --include-seen -k 3 --users users.csv --allow allow.csv
+    assert_output $'user,item,rank,score\nu3,c,1,2\nu1,c,1,2'
+    run --separate-stderr rs-recommend -m knn.rsm -k 1 --similar allow.csv
+    assert_output $'item,similar,rank,score\nc,b,1,0.16064915'
+    # a first line that does not look like a name is an id, known or not
+    printf '17850\nu1\n' > numeric.csv
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users numeric.csv
+    assert_output $'user,item,rank,score\n17850,b,1,3\nu1,c,1,2'
+}
+
+@test "id lists with a header: the column's name is quiet, another name is read as a header with a warning" {
+    toy
+    rs-train --model pop -i toy.csv -o pop.rsm -q
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --include-seen --users <(printf 'user\nu1\n') --exclude <(printf 'item\nb\n')
+    assert_success
+    assert_output $'user,item,rank,score\nu1,a,1,2'
+    assert_stderr ''
+    printf 'CustomerID\nu1\n' > named.csv
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users named.csv
+    assert_success
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+    assert_stderr "rs-recommend: named.csv:1: the first line, 'CustomerID', is read as a header: it is not an id of the model (with --no-header it is read as an id)"
+    # --user-col names the header: quiet again
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users named.csv --user-col CustomerID
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+    assert_stderr ''
+    # --no-header: every line is an id, even 'user'
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --no-header --users <(printf 'user\nu1\n')
+    assert_output $'user,item,rank,score\nuser,b,1,3\nu1,c,1,2'
+    # several columns: a header is required, the column is found by name
+    run --separate-stderr rs-recommend -m pop.rsm -k 1 --users <(printf 'user,segment\nu1,vip\n')
+    assert_output $'user,item,rank,score\nu1,c,1,2'
+}
+
+@test "progress: rs-train's iterations and rs-recommend's users on stderr with --progress, nothing otherwise; same bytes out (issue 12)" {
+    random_ratings
+    run --separate-stderr rs-train --model als --epochs 2 -i r.csv -o quiet.rsm
+    assert_success
+    assert_stderr --regexp '^rs-train: als: 40 users x 25 items, [0-9]+ interactions, 2 iterations \[user=user item=item value=value time=-\], [0-9.]+ s -> quiet.rsm$'
+    run --separate-stderr rs-train --model als --epochs 2 -i r.csv -o progress.rsm --progress
+    assert_success
+    assert_stderr --regexp '^rs-train: iteration 1 loss [0-9.e+]+
+rs-train: iteration 2 loss [0-9.e+]+
+rs-train: als: 40 users'
+    cmp quiet.rsm progress.rsm
+    run --separate-stderr rs-train --model bpr --epochs 2 -i r.csv -o p.rsm --progress -q
+    assert_stderr ''
+    run --separate-stderr rs-recommend -m quiet.rsm -k 3 --progress
+    assert_success
+    assert_stderr 'rs-recommend: users 40 of 40'
+    printf '%s\n' "$output" > with.csv
+    run --separate-stderr rs-recommend -m quiet.rsm -k 3
+    assert_stderr ''
+    printf '%s\n' "$output" > without.csv
+    cmp with.csv without.csv
+}
+
+@test "progress on a terminal overwrites one line and is erased before the summary (issue 12)" {
+    command -v script >/dev/null || skip "script(1) is not installed"
+    random_ratings
+    script -qc "rs-train --model als --epochs 2 -i r.csv -o tty.rsm" /dev/null > tty.txt
+    # \r iteration 1 ... \r iteration 2 ... \r<blanks>\r summary
+    run grep -c 'iteration 2 loss' tty.txt
+    assert_output 1
+    run bash -c "tr '\r' '\n' < tty.txt | grep -c '^rs-train: iteration [12] loss'"
+    assert_output 2
+    run bash -c "tr '\r' '\n' < tty.txt | grep -c '^rs-train: als: 40 users'"
+    assert_output 1
+    rs-train --model als --epochs 2 -i r.csv -o file.rsm -q
+    cmp tty.rsm file.rsm
 }

@@ -239,6 +239,64 @@ static int by_user_rank(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
+/* A (user, item) repeated in the recommendations counts once, at its best
+ * rank: recs are sorted by user and rank, so the first copy stays.  The
+ * others are dropped with a warning that counts them and names one. */
+static rs_status drop_repeated_recs(const rs_eval_spec *spec, rank_data *d, rs_error *err)
+{
+    rs_keyset *pairs = rs_keyset_new();
+    if (!pairs)
+        return rs_error_nomem(err);
+    size_t w = 0;
+    long repeated = 0;
+    rec_row first = {0};
+    for (size_t r = 0; r < d->n_recs; r++) {
+        int32_t key[2] = {d->recs[r].user, d->recs[r].item};
+        int added;
+        if (!rs_keyset_upsert(pairs, key, sizeof key, 0, &added)) {
+            rs_keyset_free(pairs);
+            return rs_error_nomem(err);
+        }
+        if (added)
+            d->recs[w++] = d->recs[r];
+        else if (repeated++ == 0)
+            first = d->recs[r];
+    }
+    rs_keyset_free(pairs);
+    d->n_recs = w;
+    if (repeated) {
+        size_t ulen, ilen;
+        const char *user = rs_idmap_key(d->users, first.user, &ulen), *item = rs_idmap_key(d->items, first.item, &ilen);
+        rs_warn(spec->recs_path, 0,
+                "%ld repeated (user, item) pair%s in the recommendations counted once, at the best rank "
+                "(e.g. user '%.*s', item '%.*s')",
+                repeated, repeated > 1 ? "s" : "", (int)(ulen > 40 ? 40 : ulen), user, (int)(ilen > 40 ? 40 : ilen),
+                item);
+    }
+    return RS_OK;
+}
+
+/* A warning when a K is beyond the longest list of recommendations (of a
+ * user in the test set): its places past the list count as misses. */
+static void warn_k_beyond_lists(const rs_eval_spec *spec, const rank_data *d)
+{
+    size_t longest = 0, run = 0;
+    for (size_t r = 0; r < d->n_recs; r++) {
+        run = r > 0 && d->recs[r].user == d->recs[r - 1].user ? run + 1 : 1;
+        longest = run > longest ? run : longest;
+    }
+    char list[256] = "";
+    size_t len = 0, n_beyond = 0;
+    for (size_t k = 0; k < spec->n_ks && len < sizeof list - 32; k++)
+        if ((size_t)spec->ks[k] > longest)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%ld", n_beyond++ ? ", " : "", spec->ks[k]);
+    if (n_beyond)
+        rs_warn(spec->recs_path, 0,
+                "-k %s %s beyond the longest recommendation list (%zu item%s): the places past a list count as "
+                "misses",
+                list, n_beyond > 1 ? "are" : "is", longest, longest == 1 ? "" : "s");
+}
+
 static int desc_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -464,6 +522,9 @@ rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err)
         (spec->train_path && (st = load_popularity(spec, &d, &pop, &n_train_users, err))))
         goto done;
     qsort(d.recs, d.n_recs, sizeof *d.recs, by_user_rank);
+    if ((st = drop_repeated_recs(spec, &d, err)))
+        goto done;
+    warn_k_beyond_lists(spec, &d);
     /* series 0: all users; then segments by name (the first 7 are plotted,
      * all are reported) */
     int32_t n_segments = spec->by ? rs_idmap_size(d.segments) : 0;

@@ -468,8 +468,8 @@ static rs_status item_columns(item_agg *a, feature_table *t, rs_error *err)
     int has_value = rs_eventlog_has(a->log, RS_EV_VALUE);
     static const char *const base[] = {"events", "purchases", "orders", "units", "buyers", "repeat_buyer_rate"};
     static const char *const price[] = {"revenue", "price_mean", "price_min", "price_max", "price_std"};
-    static const char *const tail[] = {"recency_days", "first_seen_days", "purchases_30d", "purchases_prev_30d",
-                                       "trend_30d"};
+    static const char *const tail[] = {"recency_days", "first_seen_days", "trend_purchases_30d",
+                                       "trend_purchases_prev_30d", "trend_30d"};
     const char *id = rs_eventlog_col_name(a->log, RS_EV_ITEM);
     int bad = rs_strlist_push(&t->names, id);
     for (size_t i = 0; i < 6; i++)

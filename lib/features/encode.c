@@ -251,8 +251,16 @@ static rs_status load_params(encoder *e, rs_error *err)
         if (lineno == 1) {
             long version;
             if (nf != 2 || strcmp(fields[0], PARAMS_MAGIC) != 0) {
-                st = params_error(path, 1, "not an rs-features encode params file (expected 'rs-encode-params' "
-                                           "on the first line; was it written by --fit-out?)", err);
+                const unsigned char *head = (const unsigned char *)line;
+                const char *what = n >= 4 && !memcmp(head, "\x89RSF", 4)   ? "an rsf table"
+                                   : n >= 4 && !memcmp(head, "\x89RSM", 4) ? "an rs model file (.rsm)"
+                                   : n >= 2 && head[0] == 0x1f && head[1] == 0x8b ? "gzip-compressed data"
+                                                                                  : NULL;
+                st = what ? rs_error_set(err, RS_EDATA, path, 0,
+                                         "%s, not an rs-features encode params file (written by --fit-out)", what)
+                          : params_error(path, 1, "not an rs-features encode params file (expected "
+                                                  "'rs-encode-params' on the first line; was it written by "
+                                                  "--fit-out?)", err);
                 break;
             }
             if (rs_parse_long_arg(fields[1], 1, 1000000, &version) < 0 || version != PARAMS_VERSION) {

@@ -1,5 +1,7 @@
 #include "io/model.h"
 
+#include "io/frame.h"
+
 /* The file is little-endian and tensors are mapped as they lie: a
  * big-endian host would need byte swaps on every load. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -293,6 +295,20 @@ static rs_status corrupt(const char *path, const char *what, rs_error *err)
     return rs_error_set(err, RS_EDATA, path, 0, "not a valid rs model file (%s)", what);
 }
 
+/* What a file that is not a model is, from its first n bytes, when that
+ * is clear: an rsf table, gzip data, a text table; else NULL. */
+static const char *not_a_model(const unsigned char *head, size_t n)
+{
+    if (n >= RS_FRAME_MAGIC_LEN && memcmp(head, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN) == 0)
+        return "it is an rsf table; models are written by rs-train -o";
+    if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        return "it is gzip-compressed data";
+    size_t probe = n < 4096 ? n : 4096;
+    if (n > 0 && memchr(head, '\n', probe) && !memchr(head, 0, probe))
+        return "it is a text file, a CSV table perhaps; models are written by rs-train -o";
+    return NULL;
+}
+
 static rs_status parse_header(rs_model *m, const char *text, size_t len, size_t body_end, rs_error *err)
 {
     const char *p = text, *end = text + len;
@@ -365,8 +381,11 @@ rs_model *rs_model_load(const char *path, rs_error *err)
         rs_error_set(err, RS_EIO, path, 0, "cannot open: %s", strerror(errno));
         goto fail_fd;
     }
+    unsigned char head[64];
+    ssize_t n_head = S_ISREG(st.st_mode) ? pread(fd, head, sizeof head, 0) : -1;
+    const char *what = n_head >= 0 && (size_t)n_head < sizeof head ? not_a_model(head, (size_t)n_head) : NULL;
     if (!S_ISREG(st.st_mode) || (size_t)st.st_size < FIXED + TRAILER) {
-        corrupt(path, S_ISREG(st.st_mode) ? "too short: truncated?" : "not a regular file", err);
+        corrupt(path, !S_ISREG(st.st_mode) ? "not a regular file" : what ? what : "too short: truncated?", err);
         goto fail_fd;
     }
     m->map_len = (size_t)st.st_size;
@@ -380,7 +399,8 @@ rs_model *rs_model_load(const char *path, rs_error *err)
     }
     m->map = map;
     if (memcmp(m->map, RS_MODEL_MAGIC, 8)) {
-        corrupt(path, "bad magic", err);
+        const char *kind = not_a_model((const unsigned char *)m->map, m->map_len);
+        corrupt(path, kind ? kind : "bad magic", err);
         goto fail;
     }
     uint32_t version, header_bytes;

@@ -1,5 +1,9 @@
 #include "io/table.h"
 
+#include "idmap.h"
+#include "io/model.h"
+#include "suggest.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,10 @@ static rs_status open_csv(rs_table *t, const rs_table_options *opt, const unsign
                                 "empty input (expected a header line)");
         return set_names_from_record(t, &(rs_record){0}, 1, err);
     }
+    if (first.n_fields == 1 && !opt->no_header && strcmp(opt->csv.delim, "\t") &&
+        memchr(first.fields[0].ptr, '\t', first.fields[0].len))
+        rs_warn(rs_in_name(t->in), first.line,
+                "the header is one column that holds tabs: if the file is tab-separated, read it with -d '\\t'");
     if ((first.flags & RS_REC_NUL) && !opt->no_header)
         return rs_error_set(err, RS_EDATA, rs_in_name(t->in), first.line,
                             "NUL byte in the header line (binary file?)");
@@ -81,6 +89,24 @@ static rs_status open_frame(rs_table *t, const unsigned char *sniff, size_t snif
     return RS_OK;
 }
 
+/* Files that are surely not a table, named for what they are: gzip (magic
+ * 1f 8b) and an rs model (.rsm).  path is NULL or "-" for standard input. */
+static rs_status refuse_binary(const char *path, const char *name, const unsigned char *sniff, size_t sniff_len,
+                               rs_error *err)
+{
+    int is_stdin = !path || !strcmp(path, "-");
+    if (sniff_len >= 2 && sniff[0] == 0x1f && sniff[1] == 0x8b)
+        return rs_error_set(err, RS_EDATA, name, 0,
+                            "gzip-compressed data, not a table: decompress it first (zcat %s | " RS_MSG_PROG
+                            " ... -i -)",
+                            is_stdin ? "FILE" : path);
+    if (sniff_len == 8 && memcmp(sniff, RS_MODEL_MAGIC, 8) == 0)
+        return rs_error_set(err, RS_EDATA, name, 0,
+                            "an rs model file (.rsm), not a table: a model is read with -m by rs-predict and "
+                            "rs-recommend (rs-predict --describe shows what it holds)");
+    return RS_OK;
+}
+
 rs_table *rs_table_open(const char *path, const rs_table_options *opt, rs_error *err)
 {
     rs_table *t = calloc(1, sizeof *t);
@@ -104,6 +130,8 @@ rs_table *rs_table_open(const char *path, const rs_table_options *opt, rs_error 
         sniff_len += (size_t)n;
     }
     int is_frame = sniff_len == RS_FRAME_MAGIC_LEN && memcmp(sniff, RS_FRAME_MAGIC, sniff_len) == 0;
+    if (refuse_binary(path, rs_in_name(t->in), sniff, sniff_len, err))
+        goto fail;
     if ((is_frame ? open_frame(t, sniff, sniff_len, err) : open_csv(t, opt, sniff, sniff_len, err)))
         goto fail;
     return t;
@@ -130,6 +158,7 @@ size_t rs_table_n_cols(const rs_table *t) { return t->n_cols; }
 const char *rs_table_col_name(const rs_table *t, size_t col) { return t->names[col]; }
 rs_col_type rs_table_col_type(const rs_table *t, size_t col) { return t->types[col]; }
 const char *rs_table_name(const rs_table *t) { return rs_in_name(t->in); }
+int rs_table_is_frame(const rs_table *t) { return t->frame != NULL; }
 long rs_table_blank_lines(const rs_table *t) { return t->csv ? rs_csv_reader_blank_lines(t->csv) : 0; }
 
 int rs_table_has_col(const rs_table *t, const char *name, size_t *col)
@@ -164,6 +193,11 @@ rs_status rs_table_find_col(const rs_table *t, const char *name, const char *opt
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", t->names[i]);
     if (len >= sizeof list - 1)
         strcpy(list + sizeof list - 5, "...");
+    long near = rs_suggest(name, strlen(name), (const char *const *)t->names, t->n_cols);
+    if (near >= 0)
+        return rs_error_set(err, RS_EUSAGE, rs_table_name(t), 0,
+                            "unknown column '%s' in %s: did you mean '%s'? (columns: %s)", name, option,
+                            t->names[near], list);
     return rs_error_set(err, RS_EUSAGE, rs_table_name(t), 0,
                         "unknown column '%s' in %s (columns: %s)", name, option, list);
 }
@@ -238,10 +272,36 @@ struct rs_table_writer {
     rs_frame_writer *frame;   /* NULL for CSV */
 };
 
+/* RS_OK when no two of names are equal, else RS_EDATA naming the first
+ * repeated one: a table with two columns of one name cannot be read back
+ * by name. */
+static rs_status check_unique_names(size_t n_cols, const char *const *names, rs_error *err)
+{
+    rs_idmap *seen = rs_idmap_new();
+    if (!seen)
+        return rs_error_nomem(err);
+    rs_status st = RS_OK;
+    for (size_t i = 0; i < n_cols && st == RS_OK; i++) {
+        int added;
+        int32_t first = rs_idmap_intern(seen, names[i], strlen(names[i]), &added);
+        if (first < 0)
+            st = rs_error_nomem(err);
+        else if (!added)
+            st = rs_error_set(err, RS_EDATA, NULL, 0,
+                              "output column '%s' would appear twice (columns %d and %zu): output column names "
+                              "must be unique",
+                              names[i], first + 1, i + 1);
+    }
+    rs_idmap_free(seen);
+    return st;
+}
+
 rs_table_writer *rs_table_writer_new(rs_out *out, rs_format fmt, size_t n_cols,
                                      const char *const *names, const rs_col_type *types,
                                      rs_error *err)
 {
+    if (check_unique_names(n_cols, names, err) != RS_OK)
+        return NULL;
     rs_table_writer *w = calloc(1, sizeof *w);
     if (!w) {
         rs_error_nomem(err);

@@ -28,6 +28,7 @@ const char *rs_table_col_name(const rs_table *t, size_t col);
 /* RS_COL_STR for every CSV column; the stored type for rsf. */
 rs_col_type rs_table_col_type(const rs_table *t, size_t col);
 const char *rs_table_name(const rs_table *t);   /* "-" for stdin */
+int rs_table_is_frame(const rs_table *t);       /* rsf: the names are the file's own */
 
 /* Column index, or RS_EUSAGE naming the option and listing the columns that
  * exist (or saying the name is ambiguous). */

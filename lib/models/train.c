@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void summarize_rows(const rs_model *m, const rs_dataset *d, char *out, size_t size)
+/* The counts, then the columns used: [label=L id=I], "-" for no id. */
+static void summarize_rows(const rs_model *m, const rs_dataset *d, const char *label, char *out, size_t size)
 {
     const char *iterations = rs_model_get(m, "iterations"), *epochs = rs_model_get(m, "epochs_run");
     size_t used = (size_t)snprintf(out, size, "%s: %zu rows x %zu features", rs_model_kind(m), d->n_rows,
@@ -16,10 +17,16 @@ static void summarize_rows(const rs_model *m, const rs_dataset *d, char *out, si
         used += (size_t)snprintf(out + used, size - used, ", %s %s iterations (%s)", rs_model_get(m, "solver"),
                                  iterations, strcmp(rs_model_get(m, "converged"), "1") ? "not converged" : "converged");
     if (epochs && used < size)
-        snprintf(out + used, size - used, ", %s epochs", epochs);
+        used += (size_t)snprintf(out + used, size - used, ", %s epochs", epochs);
+    if (used < size)
+        snprintf(out + used, size - used, " [label=%s id=%s]", label,
+                 d->id_name ? d->id_name : "-");
 }
 
-static void summarize_interactions(const rs_model *m, char *out, size_t size)
+/* The counts, then the columns used: [user=U item=I value=V time=T], "-"
+ * for none (without a value column every row counts 1). */
+static void summarize_interactions(const rs_model *m, const rs_interactions_spec *cols, const rs_interactions *x,
+                                   char *out, size_t size)
 {
     const char *iterations = rs_model_get(m, "iterations");
     const char *passes = iterations ? iterations : rs_model_get(m, "epochs");
@@ -27,7 +34,12 @@ static void summarize_interactions(const rs_model *m, char *out, size_t size)
                                    rs_model_get(m, "n_users"), rs_model_get(m, "n_items"),
                                    rs_model_get(m, "n_interactions"));
     if (passes && used < size)
-        snprintf(out + used, size - used, ", %s %s", passes, iterations ? "iterations" : "epochs");
+        used += (size_t)snprintf(out + used, size - used, ", %s %s", passes, iterations ? "iterations" : "epochs");
+    if (used < size)
+        snprintf(out + used, size - used, " [user=%s item=%s value=%s time=%s]", cols->user_col ? cols->user_col : "user",
+                 cols->item_col ? cols->item_col : "item",
+                 x->has_value ? (cols->value_col ? cols->value_col : "value") : "-",
+                 x->ts ? (cols->time_col ? cols->time_col : "ts") : "-");
 }
 
 static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
@@ -49,7 +61,7 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     if (st == RS_OK && !(model = rs_sup_train_new(train, p, err)))
         st = err->code;
     if (st == RS_OK && (st = rs_model_save(model, spec->output, err)) == RS_OK)
-        summarize_rows(model, train, summary, size);
+        summarize_rows(model, train, p->label, summary, size);
     rs_model_free(model);
     rs_dataset_free(train);
     rs_dataset_free(valid);
@@ -68,7 +80,7 @@ static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_
     rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;
     rs_status st = model ? rs_model_save(model, spec->output, err) : err->code;
     if (st == RS_OK)
-        summarize_interactions(model, summary, size);
+        summarize_interactions(model, &cols, x, summary, size);
     rs_model_free(model);   /* before x: the model borrowed x's id maps */
     rs_interactions_free(x);
     return st;

@@ -4,12 +4,14 @@
  * output; or the items similar to given items. */
 #include "score/recommend.h"
 
+#include "io/idlist.h"
 #include "io/interactions.h"
 #include "num.h"
 #include "threads.h"
 #include "topk.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,30 +22,13 @@ typedef struct {
     rs_idmap *ids;    /* in file order, duplicates once */
 } id_list;
 
+/* The rule for a header is rs_idlist_read's (io/idlist.h): a first line
+ * that is an id of known (the model's users or items) is data. */
 static rs_status read_ids(const char *path, const rs_table_options *opt, const char *col_name, const char *dflt,
-                          const char *option, id_list *out, rs_error *err)
+                          const char *option, const rs_idmap *const *known, size_t n_known, id_list *out,
+                          rs_error *err)
 {
-    rs_table *t = rs_table_open(path, opt, err);
-    if (!t)
-        return err->code;
-    size_t col = 0;
-    rs_status st = RS_OK;
-    if (col_name || rs_table_n_cols(t) > 1)
-        st = rs_table_find_col(t, col_name ? col_name : dflt, option, &col, err);
-    if (st == RS_OK && !(out->ids = rs_idmap_new()))
-        st = rs_error_nomem(err);
-    rs_record rec;
-    int got = 0, added;
-    while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
-        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
-            break;
-        if (rec.fields[col].len && rs_idmap_intern(out->ids, rec.fields[col].ptr, rec.fields[col].len, &added) < 0)
-            st = rs_error_nomem(err);
-    }
-    if (st == RS_OK && got < 0)
-        st = err->code;
-    rs_table_free(t);
-    return st;
+    return rs_idlist_read(path, opt, col_name, dflt, option, known, n_known, &out->ids, err);
 }
 
 /* A comma-separated list, when ITEMS is not a readable file. */
@@ -67,7 +52,8 @@ static rs_status item_mask(const rs_reco *r, const char *path, const rs_table_op
                            const char *option, unsigned char **mask, long *unknown, rs_error *err)
 {
     id_list list = {0};
-    if (read_ids(path, opt, a->item_col, "item", option, &list, err) != RS_OK) {
+    const rs_idmap *known = rs_reco_items(r);
+    if (read_ids(path, opt, a->item_col, "item", option, &known, 1, &list, err) != RS_OK) {
         rs_idmap_free(list.ids);
         return err->code;
     }
@@ -100,6 +86,7 @@ typedef struct {
     int32_t *n_best;
     int32_t *because;       /* (n_queries x k) with --explain */
     int failed;
+    atomic_size_t done;     /* users scored, for the progress lines */
 } run;
 
 static void filter_row(const run *job, const rs_reco_query *q, float *row)
@@ -146,6 +133,12 @@ static void run_thread(void *ctx, int t, int n_threads)
             job->n_best[q0 + i] = (int32_t)rs_topk(row, n_items, k, best);
             for (int32_t j = 0; job->because && j < job->n_best[q0 + i]; j++)
                 job->because[(q0 + i) * k + (size_t)j] = rs_reco_explain(job->r, &job->queries[q0 + i], best[j].index);
+        }
+        if (job->a->progress) {   /* a line each time the count passes a multiple of 64 blocks */
+            size_t before = atomic_fetch_add(&job->done, n), step = 64 * RS_RECO_BLOCK;
+            if ((before + n) / step != before / step)
+                rs_progress_emit(job->a->progress, job->a->progress_ctx, "users %zu of %zu", before + n,
+                                 job->n_queries);
         }
     }
     rs_reco_work_free(w);
@@ -214,7 +207,8 @@ static rs_status build_audience(audience *au, const rs_reco *r, const rs_recomme
 {
     if (a->history_path && load_history(au, r, a, opt, err) != RS_OK)
         return err->code;
-    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", &au->users, err) != RS_OK)
+    const rs_idmap *known[] = {rs_reco_users(r), au->history ? au->history->users : NULL};
+    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", known, 2, &au->users, err))
         return err->code;
     const rs_idmap *names = a->users_path ? au->users.ids : au->history ? au->history->users : rs_reco_users(r);
     au->n = (size_t)rs_idmap_size(names);
@@ -265,6 +259,7 @@ static rs_status recommend(const rs_reco *r, const rs_recommend_spec *a, run *jo
     }
     if (st == RS_OK) {
         rs_parallel(a->threads > 0 ? a->threads : 1, run_thread, job);
+        rs_progress_emit(a->progress, a->progress_ctx, "users %zu of %zu", au.n, au.n);
         if (job->failed)
             st = rs_error_nomem(err);
     }
@@ -285,7 +280,8 @@ static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job,
                             rs_reco_kind(r)->name);
     id_list list = {0};
     FILE *probe = fopen(a->similar, "r");
-    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &list, err)
+    const rs_idmap *known = rs_reco_items(r);
+    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &known, 1, &list, err)
                          : split_ids(a->similar, &list, err);
     if (probe)
         fclose(probe);

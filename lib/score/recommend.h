@@ -10,6 +10,7 @@
 
 #include "models/reco.h"
 #include "io/table.h"
+#include "progress.h"
 
 typedef struct {
     const char *output;                    /* NULL: stdout */
@@ -21,6 +22,8 @@ typedef struct {
     long k;
     int include_seen, explain;
     int threads;
+    rs_progress_fn progress;               /* "users N of M" now and then; NULL: none */
+    void *progress_ctx;
 } rs_recommend_spec;
 
 /* What happened, for the command's notes on stderr. */
