@@ -18,6 +18,9 @@ static void summarize_rows(const rs_model *m, const rs_dataset *d, const char *l
                                  iterations, strcmp(rs_model_get(m, "converged"), "1") ? "not converged" : "converged");
     if (epochs && used < size)
         used += (size_t)snprintf(out + used, size - used, ", %s epochs", epochs);
+    const char *trees = rs_model_get(m, "n_trees");
+    if (trees && used < size)
+        used += (size_t)snprintf(out + used, size - used, ", %s trees", trees);
     if (used < size)
         snprintf(out + used, size - used, " [label=%s id=%s]", label,
                  d->id_name ? d->id_name : "-");
