@@ -45,7 +45,7 @@ static const char usage_text[] =
     "      --dedupe-keep first|last which copy to keep (default first)\n"
     "      --id-map FILE            CSV of alias,id pairs: aliases in --id-col\n"
     "                               become the canonical id\n"
-    "      --id-col COL             the column --id-map rewrites\n"
+    "      --id-col COL             the column --id-map rewrites (alias --id)\n"
     "      --id-map-strict          reject ids that are neither alias nor id\n"
     "\n"
     "Output:\n"
@@ -86,6 +86,7 @@ static const struct option long_options[] = {
     {"outliers", required_argument, NULL, OPT_OUTLIERS},
     {"id-map", required_argument, NULL, OPT_ID_MAP},
     {"id-col", required_argument, NULL, OPT_ID_COL},
+    {"id", required_argument, NULL, OPT_ID_COL},
     {"id-map-strict", no_argument, NULL, OPT_ID_MAP_STRICT},
     {"rejects", required_argument, NULL, OPT_REJECTS},
     {"report", required_argument, NULL, OPT_REPORT},

@@ -23,7 +23,7 @@ static const char usage_text[] =
     "          with --multiclass): the predicted class in --pred (default class),\n"
     "          probabilities in the columns proba_CLASS; accuracy, top-k accuracy,\n"
     "          macro, micro and weighted precision, recall and F1, log loss\n"
-    "  reg     --truth COL --pred COL: MSE, RMSE, MAE, R2, MAPE (zero truths skipped\n"
+    "  reg     --truth COL --score COL: MSE, RMSE, MAE, R2, MAPE (zero truths skipped\n"
     "          and counted)\n"
     "  rank    -k K[,K...] --truth TEST --recs RECS [--train TRAIN] [--graded]:\n"
     "          Precision, Recall, NDCG, MAP, HitRate, coverage and novelty at each K,\n"
@@ -31,16 +31,18 @@ static const char usage_text[] =
     "          users without recommendations count as zeros; a repeated (user, item)\n"
     "          in RECS counts once, and a K beyond the longest list is computed, each\n"
     "          with a warning\n"
-    "  ab      --group COL --outcome COL [--value COL] [--control NAME]: conversion\n"
-    "          and value per arm, the difference from the control with a 95 %\n"
-    "          interval and a two-proportion z-test, a bootstrap interval for value\n"
+    "  ab      --group COL --outcome COL [--value-col COL] [--control NAME]:\n"
+    "          conversion and value per arm, the difference from the control\n"
+    "          with a 95 % interval and a two-proportion z-test, a bootstrap\n"
+    "          interval for value\n"
     "\n"
     "Options:\n"
     "      --truth COL|FILE        class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
     "                              yes/no); rank: the test interactions\n"
-    "      --score COL             class: the score (a probability or any real)\n"
-    "      --pred COL              reg: the prediction; class: the predicted class\n"
-    "                              (default class)\n"
+    "      --score COL             class: the score (a probability or any real);\n"
+    "                              reg: the prediction (rs-predict writes 'score')\n"
+    "      --pred COL              class: the predicted class (default class); reg:\n"
+    "                              the old name of --score\n"
     "      --multiclass            class: many classes even when the truth is 0/1\n"
     "      --proba-prefix P        class: probabilities in the columns P + class\n"
     "                              (default proba_; optional)\n"
@@ -62,7 +64,8 @@ static const char usage_text[] =
     "                              without a rank column the order of RECS is used)\n"
     "      --group COL             ab: the arm\n"
     "      --outcome COL           ab: 0/1 conversion\n"
-    "      --value COL             ab: value per row (revenue), optional\n"
+    "      --value-col COL         ab: value per row (revenue), optional (--value:\n"
+    "                              its old name); rank: TEST's value (--graded)\n"
     "      --control NAME          ab: the control arm (default: the first by name)\n"
     "      --bootstrap N           ab: resamples for the value interval (1000; --seed)\n"
     "      --by COL                the same metrics per value of COL, by name (rank:\n"
@@ -79,7 +82,7 @@ static const char usage_text[] =
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
        OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_MULTICLASS, OPT_PROBA_PREFIX,
-       OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS };
+       OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS, OPT_REC_USER_COL, OPT_REC_ITEM_COL };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -98,10 +101,12 @@ static const struct option long_options[] = {
     {"user-col", required_argument, NULL, OPT_USER_COL},
     {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {"rank-col", required_argument, NULL, OPT_RANK_COL},
+    {"rec-user-col", required_argument, NULL, OPT_REC_USER_COL},
+    {"rec-item-col", required_argument, NULL, OPT_REC_ITEM_COL},
     {"value-col", required_argument, NULL, OPT_VALUE_COL},
     {"group", required_argument, NULL, OPT_GROUP},
     {"outcome", required_argument, NULL, OPT_OUTCOME},
-    {"value", required_argument, NULL, OPT_VALUE},
+    {"value", required_argument, NULL, OPT_VALUE_COL},   /* ab's old name of --value-col */
     {"control", required_argument, NULL, OPT_CONTROL},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {"multiclass", no_argument, NULL, OPT_MULTICLASS},
@@ -141,10 +146,11 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_USER_COL: s->user_col = arg; return RS_OK;
     case OPT_ITEM_COL: s->item_col = arg; return RS_OK;
     case OPT_RANK_COL: s->rank_col = arg; return RS_OK;
+    case OPT_REC_USER_COL: s->rec_user_col = arg; return RS_OK;
+    case OPT_REC_ITEM_COL: s->rec_item_col = arg; return RS_OK;
     case OPT_VALUE_COL: s->value_col = arg; return RS_OK;
     case OPT_GROUP: s->group_col = arg; return RS_OK;
     case OPT_OUTCOME: s->outcome_col = arg; return RS_OK;
-    case OPT_VALUE: s->ab_value_col = arg; return RS_OK;
     case OPT_CONTROL: s->control = arg; return RS_OK;
     case OPT_BOOTSTRAP:
         return rs_parse_long_arg(arg, 10, 1000000, &s->bootstrap) < 0 ? bad(err, "invalid --bootstrap '%s' (expected 10..1000000)", arg) : RS_OK;
@@ -214,8 +220,14 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
                               "and --pred COL (many classes)");
     if (check_multiclass(cmd, a, err))
         return err->code;
+    if (!strcmp(cmd, "reg") && s->score_col && s->pred_col)
+        return bad(err, "%s", "rs-eval reg: --pred is the old name of --score: give one");
+    if (!strcmp(cmd, "reg") && s->score_col)
+        s->pred_col = s->score_col;   /* reg reads the prediction as pred_col */
     if (!strcmp(cmd, "reg") && (!s->truth_col || !s->pred_col))
-        return bad(err, "%s", "rs-eval reg needs --truth COL and --pred COL");
+        return bad(err, "%s", "rs-eval reg needs --truth COL and --score COL");
+    if (!strcmp(cmd, "ab"))
+        s->ab_value_col = s->value_col;
     if (!strcmp(cmd, "rank") && (!s->truth_path || !s->recs_path))
         return bad(err, "%s", "rs-eval rank needs --truth TEST and --recs RECS");
     if (!strcmp(cmd, "ab") && (!s->group_col || !s->outcome_col))

@@ -62,8 +62,9 @@ static const char usage_text[] =
     "\n"
     "join:\n"
     "      --right FILE           the table joined onto -i (read into memory)\n"
-    "      --on COL               key column of -i\n"
-    "      --right-on COL         key column of --right (default: --on)\n"
+    "      --on COL               key column of -i (alias --key, as in rs-split)\n"
+    "      --right-on COL         key column of --right (default: --on; alias\n"
+    "                             --right-key)\n"
     "\n"
     "Examples:\n"
     "  rs-features users -i clean.csv --asof 2011-09-01 --user-col CustomerID \\\n"
@@ -109,6 +110,8 @@ static const struct option long_options[] = {
     {"right", required_argument, NULL, OPT_RIGHT},
     {"on", required_argument, NULL, OPT_ON},
     {"right-on", required_argument, NULL, OPT_RIGHT_ON},
+    {"key", required_argument, NULL, OPT_ON},
+    {"right-key", required_argument, NULL, OPT_RIGHT_ON},
     {NULL, 0, NULL, 0},
 };
 

@@ -37,7 +37,7 @@ static const char usage_text[] =
     "                              gain G splits N' lines, by gain) and exit\n"
     "      --id COL                the id column written first (default: the model's\n"
     "                              id column when the input has it, else 'row', the\n"
-    "                              1-based row number)\n"
+    "                              1-based row number; alias --id-col)\n"
     "      --keep COLS             pass these input columns through, after the score\n"
     "      --threshold T           add a column 'class': 1 when score >= T, else 0\n"
     "      --explain               gbdt: after the score, each feature's TreeSHAP\n"
@@ -46,8 +46,8 @@ static const char usage_text[] =
     "                              row's contributions sum to its raw score (the\n"
     "                              log-odds for bce, the log for poisson)\n"
     "      --user-col, --item-col COL\n"
-    "                              recommender models: the pair columns (default user,\n"
-    "                              item)\n"
+    "                              recommender models: the pair columns (default:\n"
+    "                              the names the model was trained with; user, item)\n"
     "\n"
     "Examples:\n"
     "  rs-predict -m buy.rsm -i test.csv --keep Revenue > scored.csv\n"
@@ -63,6 +63,7 @@ static const struct option long_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},
     {"describe", required_argument, NULL, OPT_DESCRIBE},
     {"id", required_argument, NULL, OPT_ID},
+    {"id-col", required_argument, NULL, OPT_ID},
     {"keep", required_argument, NULL, OPT_KEEP},
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"user-col", required_argument, NULL, OPT_USER_COL},

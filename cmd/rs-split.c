@@ -18,19 +18,23 @@ static const char usage_text[] =
     "stream.\n"
     "\n"
     "Modes (one of):\n"
-    "      --by random --ratio R   R of the rows (0 < R <= 1) to train, exactly\n"
+    "      --method random --ratio R\n"
+    "                              R of the rows (0 < R <= 1) to train, exactly\n"
     "                              round(R x rows), chosen at random (--seed)\n"
-    "      --stratify COL          with --by random: the same R within each value of\n"
-    "                              COL, so a label's rate is equal in both parts\n"
-    "      --by user --ratio R     per user: round(R x the user's rows) to train; a\n"
+    "      --stratify COL          with --method random: the same R within each value\n"
+    "                              of COL, so a label's rate is equal in both parts\n"
+    "      --method user --ratio R per user: round(R x the user's rows) to train; a\n"
     "                              user with 2 or more rows keeps at least one in train,\n"
     "                              a user with one row is in train\n"
-    "      --by time --cutoff TIME rows with time <= TIME to train, later ones to test\n"
-    "      --by last --n N         each user's N latest rows (by time) to test\n"
+    "      --method time --cutoff TIME\n"
+    "                              rows with time <= TIME to train, later ones to test\n"
+    "      --method last --n N     each user's N latest rows (by time) to test\n"
     "      --folds K --fold I      K-fold cross-validation: fold I (1..K) is test, the\n"
     "                              rest train; the K test folds partition the input\n"
     "      --shard K/N             shard K (1..N) of N by a stable hash of --key: those\n"
     "                              rows to -o, the others to --test-out if given\n"
+    "      --by MODE               the old name of --method (still works; --by names\n"
+    "                              a segment column in rs-eval and rs-features)\n"
     "\n"
     "Options:\n"
     "      --test-out FILE         where the test rows go (required but for --shard)\n"
@@ -40,15 +44,16 @@ static const char usage_text[] =
     "      --key COL               --shard key column (default: the user column)\n"
     "\n"
     "Examples:\n"
-    "  rs-split -i ratings.csv --by user --ratio 0.8 --seed 7 -o train.csv --test-out test.csv\n"
+    "  rs-split -i ratings.csv --method user --ratio 0.8 --seed 7 -o train.csv --test-out test.csv\n"
     "  for i in 1 2 3 4 5; do rs-split -i r.csv --folds 5 --fold $i -o tr$i.csv --test-out te$i.csv; done\n"
     "  rs-split -i users.csv --shard 3/8 --key user | rs-recommend ...\n";
 
-enum { OPT_BY = RS_OPT_FIRST_OWN, OPT_RATIO, OPT_STRATIFY, OPT_CUTOFF, OPT_N, OPT_FOLDS, OPT_FOLD,
+enum { OPT_METHOD = RS_OPT_FIRST_OWN, OPT_BY, OPT_RATIO, OPT_STRATIFY, OPT_CUTOFF, OPT_N, OPT_FOLDS, OPT_FOLD,
        OPT_SHARD, OPT_TEST_OUT, OPT_USER_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_KEY };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
+    {"method", required_argument, NULL, OPT_METHOD},
     {"by", required_argument, NULL, OPT_BY},
     {"ratio", required_argument, NULL, OPT_RATIO},
     {"stratify", required_argument, NULL, OPT_STRATIFY},
@@ -66,7 +71,8 @@ static const struct option long_options[] = {
 };
 
 typedef struct {
-    const char *by, *cutoff;
+    const char *by, *cutoff;   /* by: the mode, from --method (or --by) */
+    const char *mode_option;   /* "--method", or "--by" as given (the old name) */
     int have_ratio, have_n, have_folds, have_fold, have_shard;
 } raw_args;
 
@@ -85,7 +91,13 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     rs_split_spec *spec = &((args *)ctx)->spec;
     raw_args *raw = &((args *)ctx)->raw;
     switch (opt) {
-    case OPT_BY: raw->by = arg; return RS_OK;
+    case OPT_METHOD:
+    case OPT_BY:
+        if (raw->by && strcmp(raw->mode_option, opt == OPT_BY ? "--by" : "--method"))
+            return bad(err, "%s", "--by MODE is the old name of --method MODE: give one");
+        raw->by = arg;
+        raw->mode_option = opt == OPT_BY ? "--by" : "--method";
+        return RS_OK;
     case OPT_RATIO:
         raw->have_ratio = 1;
         if (rs_parse_double_arg(arg, &spec->ratio) < 0 || !(spec->ratio > 0 && spec->ratio <= 1))
@@ -128,8 +140,8 @@ static rs_status choose_mode(rs_split_spec *spec, const raw_args *raw, rs_error 
 {
     int modes = (raw->by != NULL) + raw->have_folds + raw->have_shard;
     if (modes != 1)
-        return bad(err, "%s", modes ? "choose one mode: --by, --folds or --shard"
-                                    : "no mode given (--by random|user|time|last, --folds or --shard)");
+        return bad(err, "%s", modes ? "choose one mode: --method, --folds or --shard"
+                                    : "no mode given (--method random|user|time|last, --folds or --shard)");
     if (raw->have_folds || raw->have_fold) {
         if (!raw->have_folds || !raw->have_fold)
             return bad(err, "%s", "--folds K needs --fold I (and --fold needs --folds)");
@@ -141,22 +153,23 @@ static rs_status choose_mode(rs_split_spec *spec, const raw_args *raw, rs_error 
     } else if (!strcmp(raw->by, "random") || !strcmp(raw->by, "user")) {
         spec->mode = raw->by[0] == 'r' ? RS_SPLIT_RANDOM : RS_SPLIT_USER;
         if (!raw->have_ratio)
-            return bad(err, "--by %s needs --ratio R", raw->by);
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s %s needs --ratio R", raw->mode_option, raw->by);
     } else if (!strcmp(raw->by, "time")) {
         spec->mode = RS_SPLIT_TIME;
         if (!raw->cutoff)
-            return bad(err, "%s", "--by time needs --cutoff TIME");
+            return bad(err, "%s time needs --cutoff TIME", raw->mode_option);
         if (rs_time_parse(raw->cutoff, strlen(raw->cutoff), spec->time_format, &spec->cutoff) < 0)
             return bad(err, "invalid --cutoff '%s' (expected epoch seconds, ISO 8601 or --time-format)", raw->cutoff);
     } else if (!strcmp(raw->by, "last")) {
         spec->mode = RS_SPLIT_LAST;
         if (!raw->have_n)
-            return bad(err, "%s", "--by last needs --n N");
+            return bad(err, "%s last needs --n N", raw->mode_option);
     } else {
-        return bad(err, "invalid --by '%s' (expected random, user, time or last)", raw->by);
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid %s '%s' (expected random, user, time or last)",
+                            raw->mode_option, raw->by);
     }
     if (spec->stratify && spec->mode != RS_SPLIT_RANDOM)
-        return bad(err, "%s", "--stratify works with --by random only");
+        return bad(err, "%s", "--stratify works with --method random only");
     if (!spec->test_path && spec->mode != RS_SPLIT_SHARD)
         return bad(err, "%s", "--test-out FILE is required (the train rows go to -o)");
     return RS_OK;

@@ -35,14 +35,16 @@ static const char usage_options[] =
     "      --features COLS         supervised: feature columns, comma-separated\n"
     "                              (default: every column but label and id whose\n"
     "                              first value is a number)\n"
-    "      --id COL                supervised: an id column, never a feature\n"
+    "      --id COL                supervised: an id column, never a feature (alias\n"
+    "                              --id-col)\n"
     "                              (default: 'id' or 'user' when present)\n"
     "      --valid FILE            supervised: a validation table with the same\n"
     "                              features: its loss (and AUC) with -v; mlp keeps\n"
     "                              the best epoch (early stopping)\n"
     "      --user-col, --item-col, --value-col, --time-col COL\n"
     "                              recommenders: column names (default user, item,\n"
-    "                              value and ts when present)\n"
+    "                              value and ts when present); the model remembers\n"
+    "                              them for rs-recommend and rs-predict\n"
     "      --time-format FMT       recommenders: strptime(3) pattern for the time\n"
     "  -v, --verbose               the loss per iteration or epoch on stderr\n"
     "      --progress              the same lines even when stderr is not a\n"
@@ -78,7 +80,8 @@ enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_LIST, OPT_LABEL, OPT_FEATURES, OPT_ID, 
 static const struct option data_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},     {"list-models", no_argument, NULL, OPT_LIST},
     {"label", required_argument, NULL, OPT_LABEL},     {"features", required_argument, NULL, OPT_FEATURES},
-    {"id", required_argument, NULL, OPT_ID},           {"valid", required_argument, NULL, OPT_VALID},
+    {"id", required_argument, NULL, OPT_ID},           {"id-col", required_argument, NULL, OPT_ID},
+    {"valid", required_argument, NULL, OPT_VALID},
     {"user-col", required_argument, NULL, OPT_USER_COL}, {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {"value-col", required_argument, NULL, OPT_VALUE_COL}, {"time-col", required_argument, NULL, OPT_TIME_COL},
     {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
@@ -98,9 +101,9 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
     args *a = ctx;
     const char *name = NULL;
-    for (size_t i = 0; a->long_options[i].name; i++)
+    for (size_t i = 0; a->long_options[i].name && !name; i++)
         if (a->long_options[i].val == opt)
-            name = a->long_options[i].name;
+            name = a->long_options[i].name;   /* the first: an alias (--id-col) is checked as its name */
     if (!name)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s", "");
     switch (opt) {

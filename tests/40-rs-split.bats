@@ -135,7 +135,7 @@ body() { tail -n +2 "$1" | sort; }
     run --separate-stderr rs-split -i log.csv --by last -o a --test-out b
     assert_stderr --partial '--by last needs --n N'
     run --separate-stderr rs-split -i log.csv --by user --ratio 0.5 --stratify label -o a --test-out b
-    assert_stderr --partial '--stratify works with --by random only'
+    assert_stderr --partial '--stratify works with --method random only'
     run --separate-stderr rs-split -i log.csv --by sideways -o a --test-out b
     assert_stderr --partial "invalid --by 'sideways'"
     run --separate-stderr rs-split -i log.csv --by random --ratio 0.5 -o a --test-out a

@@ -419,9 +419,9 @@ u1,b,1,1"
     assert_success
     assert_output $'user,item,rank,score\nu1,c,1,2'
     assert_stderr "rs-recommend: named.csv:1: the first line, 'CustomerID', is read as a header: it is not an id of the model (with --no-header it is read as an id)"
-    # --user-col names the header: quiet again
+    # --user-col names the header: quiet again (and names the output's user column)
     run --separate-stderr rs-recommend -m pop.rsm -k 1 --users named.csv --user-col CustomerID
-    assert_output $'user,item,rank,score\nu1,c,1,2'
+    assert_output $'CustomerID,item,rank,score\nu1,c,1,2'
     assert_stderr ''
     # --no-header: every line is an id, even 'user'
     run --separate-stderr rs-recommend -m pop.rsm -k 1 --no-header --users <(printf 'user\nu1\n')

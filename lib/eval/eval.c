@@ -403,7 +403,7 @@ rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err)
     eval_rows rows = {0};
     rs_eval_report report = {0};
     double *t = NULL, *p = NULL;
-    rs_status st = read_rows(spec, spec->pred_col, "--pred", 0, &rows, err);
+    rs_status st = read_rows(spec, spec->pred_col, spec->score_col ? "--score" : "--pred", 0, &rows, err);
     if (st)
         goto done;
     t = malloc(rows.n * sizeof *t), p = malloc(rows.n * sizeof *p);

@@ -23,7 +23,8 @@ typedef struct {
     long top_k;                /* 0: 5 */
     /* rank */
     const char *truth_path, *recs_path, *train_path;
-    const char *user_col, *item_col, *rank_col, *value_col;
+    const char *user_col, *item_col, *rank_col, *value_col;   /* TEST's (and TRAIN's) */
+    const char *rec_user_col, *rec_item_col;   /* RECS': NULL: see eval_rank.c recs_col */
     long *ks;                  /* (n_ks) ascending */
     size_t n_ks;
     int graded;

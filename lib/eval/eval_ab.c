@@ -66,7 +66,7 @@ static rs_status read_arms(const rs_eval_spec *spec, rs_idmap *names, arm **arms
     rs_status st;
     if ((st = rs_table_find_col(t, spec->group_col, "--group", &cg, err)) ||
         (st = rs_table_find_col(t, spec->outcome_col, "--outcome", &co, err)) ||
-        (spec->ab_value_col && (st = rs_table_find_col(t, spec->ab_value_col, "--value", &cv, err)))) {
+        (spec->ab_value_col && (st = rs_table_find_col(t, spec->ab_value_col, "--value-col", &cv, err)))) {
         rs_table_free(t);
         return st;
     }

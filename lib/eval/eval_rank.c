@@ -39,17 +39,15 @@ typedef struct {
     long recs_users_not_in_truth;
 } rank_data;
 
-static rs_status open_cols(const char *path, const rs_table_options *opt, const char *const *names,
-                           const char *const *options, const int *required, size_t n, rs_table **t,
-                           size_t *cols, int *has, rs_error *err)
+/* Find names[0..n) (NULL: skip) in t; a missing required one is an error. */
+static rs_status find_cols(const rs_table *t, const char *const *names, const char *const *options,
+                           const int *required, size_t n, size_t *cols, int *has, rs_error *err)
 {
-    if (!(*t = rs_table_open(path, opt, err)))
-        return err->code;
     for (size_t i = 0; i < n; i++) {
         has[i] = 0;
         if (!names[i])
             continue;
-        rs_status st = rs_table_find_col(*t, names[i], options[i], &cols[i], err);
+        rs_status st = rs_table_find_col(t, names[i], options[i], &cols[i], err);
         if (st == RS_OK)
             has[i] = 1;
         else if (required[i])
@@ -57,6 +55,39 @@ static rs_status open_cols(const char *path, const rs_table_options *opt, const 
     }
     rs_error_clear(err);
     return RS_OK;
+}
+
+static rs_status open_cols(const char *path, const rs_table_options *opt, const char *const *names,
+                           const char *const *options, const int *required, size_t n, rs_table **t,
+                           size_t *cols, int *has, rs_error *err)
+{
+    if (!(*t = rs_table_open(path, opt, err)))
+        return err->code;
+    return find_cols(*t, names, options, required, n, cols, has, err);
+}
+
+static int has_col(const rs_table *t, const char *name)
+{
+    for (size_t c = 0; c < rs_table_n_cols(t); c++)
+        if (!strcmp(rs_table_col_name(t, c), name))
+            return 1;
+    return 0;
+}
+
+/* A column of the recommendations: --rec-user-col/--rec-item-col when given,
+ * else the test file's name when RECS has it, else column pos of a header
+ * shaped as rs-recommend writes it (USER,ITEM,rank,score[,because]), else
+ * the test file's name (and the error names --rec-...-col). */
+static const char *recs_col(const rs_table *t, const char *given, const char *truth_name, size_t pos)
+{
+    if (given)
+        return given;
+    if (has_col(t, truth_name))
+        return truth_name;
+    if (rs_table_n_cols(t) >= 4 && !strcmp(rs_table_col_name(t, 2), "rank") &&
+        !strcmp(rs_table_col_name(t, 3), "score"))
+        return rs_table_col_name(t, pos);
+    return truth_name;
 }
 
 static rs_status grow_users(rank_data *d, int32_t user, rs_error *err)
@@ -170,13 +201,16 @@ static rs_status read_truth(const rs_eval_spec *spec, rank_data *d, rs_error *er
 
 static rs_status read_recs(const rs_eval_spec *spec, rank_data *d, rs_error *err)
 {
-    const char *names[3] = {spec->user_col ? spec->user_col : "user", spec->item_col ? spec->item_col : "item",
-                            spec->rank_col ? spec->rank_col : "rank"};
-    const char *options[3] = {"--user-col", "--item-col", "--rank-col"};
+    const char *options[3] = {"--rec-user-col", "--rec-item-col", "--rank-col"};
     int required[3] = {1, 1, spec->rank_col != NULL}, has[3];
     size_t col[3];
-    rs_table *t;
-    rs_status st = open_cols(spec->recs_path, &spec->table, names, options, required, 3, &t, col, has, err);
+    rs_table *t = rs_table_open(spec->recs_path, &spec->table, err);
+    if (!t)
+        return err->code;
+    const char *names[3] = {recs_col(t, spec->rec_user_col, spec->user_col ? spec->user_col : "user", 0),
+                            recs_col(t, spec->rec_item_col, spec->item_col ? spec->item_col : "item", 1),
+                            spec->rank_col ? spec->rank_col : "rank"};
+    rs_status st = find_cols(t, names, options, required, 3, col, has, err);
     rs_record rec;
     int got = 0;
     long seen_users = 0;

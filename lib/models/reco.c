@@ -4,6 +4,7 @@
 #include "models/reco.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,34 @@ rs_model *rs_reco_train_new(const rs_interactions *x, const rs_params *p, rs_err
     return m;
 }
 
+static const char *const column_roles[4][2] = {{"user", "user"}, {"item", "item"}, {"value", "value"}, {"time", "ts"}};
+
+rs_status rs_reco_record_columns(rs_model *m, const rs_interactions_spec *cols, const rs_interactions *x,
+                                 rs_error *err)
+{
+    const char *given[4] = {cols->user_col, cols->item_col, x->has_value ? cols->value_col : NULL,
+                            x->ts ? cols->time_col : NULL};
+    for (size_t r = 0; r < 4; r++) {
+        char key[16];
+        snprintf(key, sizeof key, "%s_col", column_roles[r][0]);
+        if (given[r] && strcmp(given[r], column_roles[r][1]) && rs_model_set(m, key, given[r], err))
+            return err->code;
+    }
+    return RS_OK;
+}
+
+const char *rs_reco_column(const rs_model *m, const char *role)
+{
+    for (size_t r = 0; r < 4; r++)
+        if (!strcmp(role, column_roles[r][0])) {
+            char key[16];
+            snprintf(key, sizeof key, "%s_col", role);
+            const char *name = rs_model_get(m, key);
+            return name && *name ? name : column_roles[r][1];
+        }
+    return role;
+}
+
 /* ---- a loaded model ----------------------------------------------------- */
 
 struct rs_reco {
@@ -153,6 +182,7 @@ void rs_reco_free(rs_reco *r)
 }
 
 const rs_kind *rs_reco_kind(const rs_reco *r) { return r->kind; }
+const rs_model *rs_reco_model(const rs_reco *r) { return r->base.model; }
 const rs_idmap *rs_reco_users(const rs_reco *r) { return r->users; }
 const rs_idmap *rs_reco_items(const rs_reco *r) { return r->items; }
 size_t rs_reco_n_items(const rs_reco *r) { return r->base.n_items; }

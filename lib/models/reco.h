@@ -20,6 +20,16 @@
 /* A model ready to save, or NULL (err set).  The model borrows x's id maps
  * ("users", "items") until it is saved: keep x alive until then. */
 rs_model *rs_reco_train_new(const rs_interactions *x, const rs_params *p, rs_error *err);
+/* Record the column names x was read with in m's header ("user_col",
+ * "item_col", "value_col", "time_col"), each only when it differs from the
+ * default (user, item, value, ts) and was used: a model trained on default
+ * names keeps the bytes it always had. */
+rs_status rs_reco_record_columns(rs_model *m, const rs_interactions_spec *cols, const rs_interactions *x,
+                                 rs_error *err);
+/* The column name m was trained with for role "user", "item", "value" or
+ * "time": its header key ROLE_col, or the default (user, item, value, ts)
+ * for models without it (every model before rs 0.2). */
+const char *rs_reco_column(const rs_model *m, const char *role);
 
 /* ---- scoring ---------------------------------------------------------- */
 
@@ -30,6 +40,7 @@ typedef struct rs_reco rs_reco;
 rs_reco *rs_reco_new(const rs_model *m, rs_error *err);
 void rs_reco_free(rs_reco *r);
 const rs_kind *rs_reco_kind(const rs_reco *r);
+const rs_model *rs_reco_model(const rs_reco *r);
 const rs_idmap *rs_reco_users(const rs_reco *r);
 const rs_idmap *rs_reco_items(const rs_reco *r);
 size_t rs_reco_n_items(const rs_reco *r);

@@ -81,7 +81,9 @@ static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_
     p->table = spec->table;
     rs_interactions *x = rs_interactions_load(spec->input, spec->table, &cols, NULL, 1, NULL, err);
     rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;
-    rs_status st = model ? rs_model_save(model, spec->output, err) : err->code;
+    rs_status st = model ? rs_reco_record_columns(model, &cols, x, err) : err->code;
+    if (st == RS_OK)
+        st = rs_model_save(model, spec->output, err);
     if (st == RS_OK)
         summarize_interactions(model, &cols, x, summary, size);
     rs_model_free(model);   /* before x: the model borrowed x's id maps */

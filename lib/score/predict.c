@@ -283,8 +283,10 @@ static rs_status pairs_open(pair_run *pr, const rs_predict_spec *a, rs_error *er
     if (a->keep.n > 64)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", a->keep.n);
     if (!(pr->in = rs_table_open(a->input, a->table, err)) ||
-        rs_table_find_col(pr->in, a->user_col ? a->user_col : "user", "--user-col", &pr->user_col, err) ||
-        rs_table_find_col(pr->in, a->item_col ? a->item_col : "item", "--item-col", &pr->item_col, err))
+        rs_table_find_col(pr->in, a->user_col ? a->user_col : rs_reco_column(rs_reco_model(pr->reco), "user"),
+                          "--user-col", &pr->user_col, err) ||
+        rs_table_find_col(pr->in, a->item_col ? a->item_col : rs_reco_column(rs_reco_model(pr->reco), "item"),
+                          "--item-col", &pr->item_col, err))
         return err->code;
     const char *names[64 + 4];
     rs_col_type types[64 + 4];

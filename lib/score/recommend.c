@@ -31,6 +31,13 @@ static rs_status read_ids(const char *path, const rs_table_options *opt, const c
     return rs_idlist_read(path, opt, col_name, dflt, option, known, n_known, &out->ids, err);
 }
 
+/* The name of a column of role "user", "item" or "value" in the files read
+ * and written: the option's, else the model's (rs_reco_column). */
+static const char *column(const rs_reco *r, const char *given, const char *role)
+{
+    return given ? given : rs_reco_column(rs_reco_model(r), role);
+}
+
 /* A comma-separated list, when ITEMS is not a readable file. */
 static rs_status split_ids(const char *text, id_list *out, rs_error *err)
 {
@@ -53,7 +60,7 @@ static rs_status item_mask(const rs_reco *r, const char *path, const rs_table_op
 {
     id_list list = {0};
     const rs_idmap *known = rs_reco_items(r);
-    if (read_ids(path, opt, a->item_col, "item", option, &known, 1, &list, err) != RS_OK) {
+    if (read_ids(path, opt, a->item_col, column(r, NULL, "item"), option, &known, 1, &list, err) != RS_OK) {
         rs_idmap_free(list.ids);
         return err->code;
     }
@@ -145,11 +152,14 @@ static void run_thread(void *ctx, int t, int n_threads)
     free(scores);
 }
 
-static rs_status write_recs(const run *job, const rs_field *names, const char *head,
-                            rs_error *err)
+/* The header: USER,ITEM,rank,score[,because] (or ITEM,similar,...), the
+ * names the model was trained with unless --user-col/--item-col. */
+static rs_status write_recs(const run *job, const rs_field *names, int similar_items, rs_error *err)
 {
-    const char *cols[] = {head, "item", "rank", "score", "because"};
-    if (!strcmp(head, "item"))
+    const char *item = column(job->r, job->a->item_col, "item");
+    const char *cols[] = {similar_items ? item : column(job->r, job->a->user_col, "user"), item, "rank", "score",
+                          "because"};
+    if (similar_items)
         cols[1] = "similar";
     rs_col_type types[5] = {RS_COL_STR, RS_COL_STR, RS_COL_STR, RS_COL_STR, RS_COL_STR};
     size_t n_cols = job->because ? 5 : 4, k = (size_t)job->a->k;
@@ -194,7 +204,9 @@ typedef struct {
 static rs_status load_history(audience *au, const rs_reco *r, const rs_recommend_spec *a, const rs_table_options *opt,
                               rs_error *err)
 {
-    rs_interactions_spec spec = {a->user_col, a->item_col, a->value_col, NULL, NULL, 0, 0};
+    const char *model_value = rs_model_get(rs_reco_model(r), "value_col");
+    rs_interactions_spec spec = {column(r, a->user_col, "user"), column(r, a->item_col, "item"),
+                                 a->value_col ? a->value_col : model_value, NULL, NULL, 0, 0};
     if (!(au->history = rs_interactions_load(a->history_path, opt, &spec, NULL, 1, (rs_idmap *)rs_reco_items(r), err)))
         return err->code;
     rs_interactions *h = au->history;
@@ -208,7 +220,7 @@ static rs_status build_audience(audience *au, const rs_reco *r, const rs_recomme
     if (a->history_path && load_history(au, r, a, opt, err) != RS_OK)
         return err->code;
     const rs_idmap *known[] = {rs_reco_users(r), au->history ? au->history->users : NULL};
-    if (a->users_path && read_ids(a->users_path, opt, a->user_col, "user", "--user-col", known, 2, &au->users, err))
+    if (a->users_path && read_ids(a->users_path, opt, a->user_col, column(r, NULL, "user"), "--user-col", known, 2, &au->users, err))
         return err->code;
     const rs_idmap *names = a->users_path ? au->users.ids : au->history ? au->history->users : rs_reco_users(r);
     au->n = (size_t)rs_idmap_size(names);
@@ -268,7 +280,7 @@ static rs_status recommend(const rs_reco *r, const rs_recommend_spec *a, run *jo
     rep->fold_ins = au.fold_ins;
     rep->history_unknown_items = au.history && au.history->unknown_items;
     if (st == RS_OK)
-        st = write_recs(job, au.names, "user", err);
+        st = write_recs(job, au.names, 0, err);
     audience_free(&au);
     return st;
 }
@@ -281,7 +293,7 @@ static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job,
     id_list list = {0};
     FILE *probe = fopen(a->similar, "r");
     const rs_idmap *known = rs_reco_items(r);
-    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, "item", "--item-col", &known, 1, &list, err)
+    rs_status st = probe ? read_ids(a->similar, a->table, a->item_col, column(r, NULL, "item"), "--item-col", &known, 1, &list, err)
                          : split_ids(a->similar, &list, err);
     if (probe)
         fclose(probe);
@@ -308,7 +320,7 @@ static rs_status similar(const rs_reco *r, const rs_recommend_spec *a, run *job,
         job->n_best[q] = (int32_t)rs_topk(row, n_items, k, job->best + q * k);
     }
     if (st == RS_OK)
-        st = write_recs(job, names, "item", err);
+        st = write_recs(job, names, 1, err);
     rs_idmap_free(list.ids);
     free(names), free(row);
     return st;
