@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HIST_BINS = 256 };
+enum { HIST_BINS = 256, CHUNKS = 8, CHUNK_MIN_ROWS = 65536 };
 /* Categories are ordered by gradient / (hessian + CAT_SMOOTH) before the
  * scan, so a rare category does not sort to an end on noise. */
 #define CAT_SMOOTH 10.0
@@ -51,6 +51,7 @@ typedef struct {
     const leaf *lf;
     bin_stat *hist;
     split *best;              /* (n_features) */
+    bin_stat *chunks;         /* a large leaf's per-chunk histograms, or NULL */
 } feature_job;
 
 /* ---- gains ---------------------------------------------------------------- */
@@ -182,7 +183,8 @@ static void best_of_feature(const feature_job *job, size_t j, split *best)
 
 /* The histograms of features [begin, end) from the leaf's rows: each row's
  * bins are read once, its gradients added to every feature's histogram. */
-static void build_features(const feature_job *job, size_t begin, size_t end)
+static void build_features(const feature_job *job, size_t begin, size_t end, size_t k_begin, size_t k_end,
+                           bin_stat *out)
 {
     size_t d = job->b->n_features, used[RS_GBDT_MAX_BINS + 1], n_used = 0;
     size_t cap = sizeof used / sizeof used[0];
@@ -192,11 +194,11 @@ static void build_features(const feature_job *job, size_t begin, size_t end)
         for (size_t j = j0; j < j1; j++)
             if (job->use[j]) {
                 used[n_used++] = j;
-                memset(job->hist + j * HIST_BINS, 0, HIST_BINS * sizeof *job->hist);
+                memset(out + j * HIST_BINS, 0, HIST_BINS * sizeof *out);
             }
         if (n_used == j1 - j0) {   /* every feature: no indirection */
-            bin_stat *hist = job->hist + j0 * HIST_BINS;
-            for (size_t k = job->lf->begin; k < job->lf->end; k++) {
+            bin_stat *hist = out + j0 * HIST_BINS;
+            for (size_t k = k_begin; k < k_end; k++) {
                 uint32_t r = job->rows[k];
                 const uint8_t *row = job->b->bins + (size_t)r * d + j0;
                 double g = job->g[r], h = job->h[r];
@@ -207,14 +209,52 @@ static void build_features(const feature_job *job, size_t begin, size_t end)
             }
             continue;
         }
-        for (size_t k = job->lf->begin; k < job->lf->end; k++) {
+        for (size_t k = k_begin; k < k_end; k++) {
             uint32_t r = job->rows[k];
             const uint8_t *row = job->b->bins + (size_t)r * d;
             double g = job->g[r], h = job->h[r];
             for (size_t u = 0; u < n_used; u++) {
-                bin_stat *s = &job->hist[used[u] * HIST_BINS + row[used[u]]];
+                bin_stat *s = &out[used[u] * HIST_BINS + row[used[u]]];
                 s->g += g, s->h += h;
             }
+        }
+    }
+}
+
+/* A large leaf's rows are cut into CHUNKS fixed ranges, each with its own
+ * histograms (built on the threads, every row's bins read once: split by
+ * features, each thread would stream every row), then added in chunk order:
+ * the same sums for any -j. */
+static void chunk_bounds(const leaf *lf, int c, size_t *begin, size_t *end)
+{
+    size_t n = lf->end - lf->begin;
+    *begin = lf->begin + n * (size_t)c / CHUNKS;
+    *end = lf->begin + n * (size_t)(c + 1) / CHUNKS;
+}
+
+static void chunk_thread(void *ctx, int t, int n_threads)
+{
+    const feature_job *job = ctx;
+    size_t d = job->b->n_features;
+    for (int c = t; c < CHUNKS; c += n_threads) {
+        size_t k0, k1;
+        chunk_bounds(job->lf, c, &k0, &k1);
+        build_features(job, 0, d, k0, k1, job->chunks + (size_t)c * d * HIST_BINS);
+    }
+}
+
+static void reduce_chunks(const feature_job *job, size_t begin, size_t end)
+{
+    size_t d = job->b->n_features;
+    for (size_t j = begin; j < end; j++) {
+        if (!job->use[j])
+            continue;
+        bin_stat *hist = job->hist + j * HIST_BINS;
+        memcpy(hist, job->chunks + j * HIST_BINS, HIST_BINS * sizeof *hist);
+        for (int c = 1; c < CHUNKS; c++) {
+            const bin_stat *part = job->chunks + ((size_t)c * d + j) * HIST_BINS;
+            for (size_t b = 0; b < HIST_BINS; b++)
+                hist[b].g += part[b].g, hist[b].h += part[b].h;
         }
     }
 }
@@ -226,8 +266,10 @@ static void features_thread(void *ctx, int t, int n_threads)
     const feature_job *job = ctx;
     size_t begin, end;
     rs_thread_range(job->b->n_features, t, n_threads, &begin, &end);
-    if (job->rows)
-        build_features(job, begin, end);
+    if (job->chunks)
+        reduce_chunks(job, begin, end);
+    else if (job->rows)
+        build_features(job, begin, end, job->lf->begin, job->lf->end, job->hist);
     for (size_t j = begin; j < end; j++) {
         if (job->use[j])
             best_of_feature(job, j, &job->best[j]);
@@ -239,10 +281,15 @@ static void features_thread(void *ctx, int t, int n_threads)
 /* The leaf's histogram (built from its rows when build, else already
  * there) and its best split, the first feature winning a tie. */
 static void examine(leaf *lf, int build, const rs_gbdt_binned *b, const float *g, const float *h,
-                    const uint32_t *rows, const unsigned char *use, const rs_gbdt_grow_params *p, split *per_feature)
+                    const uint32_t *rows, const unsigned char *use, const rs_gbdt_grow_params *p, split *per_feature,
+                    bin_stat *chunks)
 {
-    feature_job job = {b, g, h, build ? rows : NULL, use, p, lf, lf->hist, per_feature};
+    feature_job job = {b, g, h, build ? rows : NULL, use, p, lf, lf->hist, per_feature, NULL};
     size_t work = (lf->end - lf->begin) * b->n_features;
+    if (build && lf->end - lf->begin >= CHUNK_MIN_ROWS) {
+        job.chunks = chunks;
+        rs_parallel(p->threads, chunk_thread, &job);
+    }
     rs_parallel(work < ((size_t)1 << 20) ? 1 : p->threads, features_thread, &job);
     lf->best = (split){.gain = 0, .feature = -1};
     if (p->max_depth > 0 && lf->depth >= p->max_depth)
@@ -265,30 +312,22 @@ static int goes_left_binned(const split *s, uint8_t bin)
  * partitioned on threads into two scratch arrays and gathered in chunk
  * order: the same order whatever the number of threads.  Returns where
  * the right side starts. */
-enum { PARTITION_CHUNKS = 8 };
 
 typedef struct {
     const leaf *lf;
     const rs_gbdt_binned *b;
     uint32_t *rows, *lefts, *rights;
-    size_t n_left[PARTITION_CHUNKS];
+    size_t n_left[CHUNKS];
 } partition_job;
-
-static void chunk_range(const leaf *lf, int c, size_t *begin, size_t *end)
-{
-    size_t n = lf->end - lf->begin;
-    *begin = lf->begin + n * (size_t)c / PARTITION_CHUNKS;
-    *end = lf->begin + n * (size_t)(c + 1) / PARTITION_CHUNKS;
-}
 
 static void partition_thread(void *ctx, int t, int n_threads)
 {
     partition_job *job = ctx;
     size_t d = job->b->n_features;
     const uint8_t *col = job->b->bins + job->lf->best.feature;
-    for (int c = t; c < PARTITION_CHUNKS; c += n_threads) {
+    for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
-        chunk_range(job->lf, c, &begin, &end);
+        chunk_bounds(job->lf, c, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = job->rows[k];
             if (goes_left_binned(&job->lf->best, col[(size_t)r * d]))
@@ -306,16 +345,16 @@ static size_t partition(const leaf *lf, const rs_gbdt_binned *b, uint32_t *rows,
     partition_job job = {lf, b, rows, lefts, rights, {0}};
     rs_parallel(lf->end - lf->begin < 65536 ? 1 : threads, partition_thread, &job);
     size_t at = lf->begin;
-    for (int c = 0; c < PARTITION_CHUNKS; c++) {
+    for (int c = 0; c < CHUNKS; c++) {
         size_t begin, end;
-        chunk_range(lf, c, &begin, &end);
+        chunk_bounds(lf, c, &begin, &end);
         memcpy(rows + at, lefts + begin, job.n_left[c] * sizeof *rows);
         at += job.n_left[c];
     }
     size_t mid = at;
-    for (int c = 0; c < PARTITION_CHUNKS; c++) {
+    for (int c = 0; c < CHUNKS; c++) {
         size_t begin, end;
-        chunk_range(lf, c, &begin, &end);
+        chunk_bounds(lf, c, &begin, &end);
         memcpy(rows + at, rights + begin, (end - begin - job.n_left[c]) * sizeof *rows);
         at += end - begin - job.n_left[c];
     }
@@ -362,6 +401,7 @@ typedef struct {
     size_t n_leaves;
     split *per_feature;
     uint32_t *lefts, *rights;   /* partition scratch (n each) */
+    bin_stat *chunks;           /* CHUNKS x n_features x HIST_BINS, for large leaves */
 } grower;
 
 static void grower_free(grower *gr)
@@ -369,6 +409,7 @@ static void grower_free(grower *gr)
     for (size_t i = 0; gr->leaves && i < gr->n_leaves; i++)
         free(gr->leaves[i].hist);
     free(gr->leaves), free(gr->per_feature), free(gr->lefts), free(gr->rights);
+    free(gr->chunks);
 }
 
 /* Split leaf i: the smaller child's histogram from its rows, the larger's
@@ -403,7 +444,7 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
         free(parent.hist);
         return rs_error_nomem(err);
     }
-    examine(small, 1, b, g, h, rows, use, p, gr->per_feature);
+    examine(small, 1, b, g, h, rows, use, p, gr->per_feature, gr->chunks);
     for (size_t j = 0; j < b->n_features; j++)
         if (use[j])
             for (size_t k = 0; k < HIST_BINS; k++) {
@@ -411,7 +452,7 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
                 const bin_stat *s = &small->hist[j * HIST_BINS + k];
                 d->g -= s->g, d->h -= s->h;
             }
-    examine(large, 0, b, g, h, rows, use, p, gr->per_feature);
+    examine(large, 0, b, g, h, rows, use, p, gr->per_feature, gr->chunks);
     gr->leaves[i] = l;
     gr->leaves[gr->n_leaves++] = r;
     return RS_OK;
@@ -436,9 +477,10 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
 {
     size_t tree_start = f->n_nodes, d = b->n_features;
     grower gr = {calloc((size_t)p->max_leaves, sizeof *gr.leaves), 0, calloc(d, sizeof *gr.per_feature),
-                 malloc((n + 1) * sizeof *gr.lefts), malloc((n + 1) * sizeof *gr.rights)};
+                 malloc((n + 1) * sizeof *gr.lefts), malloc((n + 1) * sizeof *gr.rights),
+                 n >= CHUNK_MIN_ROWS ? malloc(CHUNKS * d * HIST_BINS * sizeof *gr.chunks) : NULL};
     int32_t root = 0;
-    rs_status st = !gr.leaves || !gr.per_feature || !gr.lefts || !gr.rights ? rs_error_nomem(err)
+    rs_status st = !gr.leaves || !gr.per_feature || !gr.lefts || !gr.rights || (n >= CHUNK_MIN_ROWS && !gr.chunks) ? rs_error_nomem(err)
                                                                  : add_node(f, tree_start, &root, err);
     if (st == RS_OK && !(gr.leaves[0].hist = malloc(d * HIST_BINS * sizeof *gr.leaves[0].hist)))
         st = rs_error_nomem(err);
@@ -448,7 +490,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         for (size_t k = 0; k < n; k++)
             lf->sum.g += g[rows[k]], lf->sum.h += h[rows[k]];
         set_count(lf);
-        examine(lf, 1, b, g, h, rows, use, p, gr.per_feature);
+        examine(lf, 1, b, g, h, rows, use, p, gr.per_feature, gr.chunks);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
         size_t best = gr.n_leaves;

@@ -20,6 +20,8 @@ typedef struct {
     size_t n_rows, n_pass;     /* pass-through fields per row: id (if any) + keep */
     float *x;                  /* (RS_SCORE_BATCH x n_features) */
     double *scores;
+    char (*score_text)[RS_NUM_BUF];   /* the scores as text, formatted on the scoring threads */
+    unsigned char *score_len;
     double *contrib;           /* --explain: (RS_SCORE_BATCH x (n_features + 1)) */
     rs_field *fields;          /* one output row */
     char (*numbers)[RS_NUM_BUF];   /* --explain: its numbers' text */
@@ -72,6 +74,8 @@ static void score_thread(void *ctx, int t, int n_threads)
     rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
     if (end > begin)
         rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin, b->scores + begin);
+    for (size_t i = begin; i < end; i++)   /* formatting costs as much as a small model */
+        b->score_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->score_text[i]);
 }
 
 static rs_status write_batch(predictor *pr, rs_error *err)
@@ -84,7 +88,7 @@ static rs_status write_batch(predictor *pr, rs_error *err)
     if (pr->a->explain)
         rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
     rs_field *fields = b->fields;
-    char row_num[RS_NUM_BUF], score[RS_NUM_BUF];
+    char row_num[RS_NUM_BUF];
     for (size_t i = 0; i < b->n_rows; i++) {
         size_t n = 0, pass = 0;
         if (pr->has_id) {
@@ -93,7 +97,7 @@ static rs_status write_batch(predictor *pr, rs_error *err)
         } else {
             fields[n++] = (rs_field){row_num, rs_format_i64(b->first_row + (long)i, row_num)};
         }
-        fields[n++] = (rs_field){score, rs_format_f32((float)b->scores[i], score)};
+        fields[n++] = (rs_field){b->score_text[i], b->score_len[i]};
         if (pr->a->have_threshold)
             fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
         for (size_t j = 0; pr->a->explain && j <= d; j++)
@@ -190,10 +194,12 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
     b->first_row = 1;
     b->x = malloc(RS_SCORE_BATCH * n_features * sizeof *b->x);
     b->scores = malloc(RS_SCORE_BATCH * sizeof *b->scores);
+    b->score_text = malloc(RS_SCORE_BATCH * sizeof *b->score_text);
+    b->score_len = malloc(RS_SCORE_BATCH);
     b->offsets = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->offsets);
     b->lengths = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->lengths);
     b->special = malloc(RS_SCORE_BATCH);
-    return b->x && b->scores && b->offsets && b->lengths && b->special && b->fields ? RS_OK : rs_error_nomem(err);
+    return b->x && b->scores && b->offsets && b->lengths && b->special && b->fields && b->score_text && b->score_len ? RS_OK : rs_error_nomem(err);
 }
 
 /* rsf input: the numeric feature columns that are not passed through are
@@ -366,7 +372,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_table_free(pr.in);
     free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
-    free(pr.b.numbers);
+    free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
     rs_scorer_free(pr.scorer);
     return st;
 }
