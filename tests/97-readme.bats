@@ -45,3 +45,15 @@ setup() {
     refute_line --partial 'README.md:3'
     refute_line --partial 'README.md:13'
 }
+
+@test "make demo asks only for the build packages and builds the seven tools it runs, in parallel, not the tests" {
+    run --separate-stderr make -n -C "$root" --no-print-directory demo BUILD="$BATS_TEST_TMPDIR/b"
+    assert_success
+    assert_line 'scripts/install-deps --build'
+    assert_output --regexp "make[^ ]* --no-print-directory -j[0-9]+ $BATS_TEST_TMPDIR/b/bin/rs-clean "
+    refute_output --partial 'tests/unit'
+    refute_output --partial 'run-tests'
+    run --separate-stderr "$root/scripts/install-deps" --tests
+    assert_failure 2
+    assert_stderr 'usage: scripts/install-deps [--build]'
+}
