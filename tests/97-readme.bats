@@ -8,9 +8,12 @@ setup() {
     root=$BATS_TEST_DIRNAME/..
 }
 
-@test "every command block of the README runs in order, on ../shared/data when it is there (scripts/readme-test)" {
-    [ "${SAN:-}" != 1 ] || skip "runs the whole README (about a minute): once, not under the sanitizers"
-    run --separate-stderr "$root/scripts/readme-test"
+@test "every command block of the README runs in order; with ../shared/data, the numbers it prints are the ones its commands give" {
+    [ "${SAN:-}" != 1 ] || skip "runs the whole README (10 s or more): once, not under the sanitizers"
+    run --separate-stderr env KEEP=1 "$root/scripts/readme-test"
+    dir=$(echo "$stderr" | sed -n 's/^readme-test: keeping //p')
+    [ -d "$dir/rs" ]
+    mv "$dir" kept
     assert_success
     refute_line --partial 'not ok'
     assert_line --regexp '^readme-test: [0-9]+ command blocks ran, [0-9]+ skipped$'
@@ -18,10 +21,24 @@ setup() {
     # MovieLens recommendations, rs-eval class, rank, ab and many classes, sharding
     ran=$(echo "$output" | grep -c '^ok README.md:[0-9]*: ')
     [ "$ran" -ge 16 ]
-    if [ -d "$root/../shared/data" ]; then
-        assert_line --regexp '^readme-test: [0-9]+ command blocks ran, 0 skipped$'
-        assert_line --regexp '^ok README.md:[0-9]+: rs-clean -i ../shared/data/online-retail/online_retail.csv'
-    fi
+    [ -d "$root/../shared/data" ] || skip "../shared/data is absent: the numbers are not checked"
+    assert_line --regexp '^readme-test: [0-9]+ command blocks ran, 0 skipped$'
+    assert_line --regexp '^ok README.md:[0-9]+: rs-clean -i ../shared/data/online-retail/online_retail.csv'
+    # rep.json: 541,909 in = 392,692 out + 149,217 rejected
+    [ "$(json_count kept/rs/rep.json rows_in)" = 541909 ]
+    [ "$(json_count kept/rs/rep.json rows_out)" = 392692 ]
+    [ "$(json_count kept/rs/rep.json rows_rejected)" = 149217 ]
+    # each of these is in the README and in what its command printed
+    for want in '3317 customers, base rate 0.5620' 'roc_auc            0.895406' 'roc_auc            0.914748' \
+                'roc_auc            0.936167' 'roc_auc            0.863294     0.874987  0.929348           0.859506' \
+                'log_loss            0.611351' 'top_k_accuracy           1.0'; do
+        grep -qF -- "$want" kept/output.log || { echo "not printed: $want"; false; }
+        value=${want##* }
+        grep -qF -- "$value" "$root/README.md" || { echo "not in the README: $value"; false; }
+    done
+    # 54 columns in customers.csv, 943 users in the per-user split's train side
+    [ "$(head -1 kept/rs/customers.csv | tr , '\n' | wc -l)" -eq 54 ]
+    [ "$(tail -n +2 kept/rs/ml_train.csv | cut -d, -f1 | sort -u | wc -l)" -eq 943 ]
 }
 
 @test "without ../shared/data the blocks that need it, or a file made from it, are skipped with a note" {
