@@ -57,6 +57,15 @@ static int grow_rows(eval_rows *rows)
     return 0;
 }
 
+rs_status rs_eval_segment(rs_idmap *groups, const rs_eval_spec *spec, const rs_record *rec, size_t by_col,
+                          int32_t *group, rs_error *err)
+{
+    const rs_field *f = spec->by ? &rec->fields[by_col] : &(rs_field){"", 0};
+    if ((*group = rs_idmap_intern(groups, f->ptr, f->len, NULL)) < 0)
+        return rs_error_nomem(err);
+    return RS_OK;
+}
+
 /* Read truth (a label when labels) and the second column as numbers. */
 static rs_status read_rows(const rs_eval_spec *spec, const char *second, const char *second_opt, int labels,
                            eval_rows *rows, rs_error *err)
@@ -91,11 +100,8 @@ static rs_status read_rows(const rs_eval_spec *spec, const char *second, const c
             st = rs_table_bad_field(t, &rec, cb, "a number", err);
             break;
         }
-        const rs_field *fg = spec->by ? &rec.fields[cg] : &(rs_field){"", 0};
-        if ((rows->group[rows->n] = rs_idmap_intern(rows->groups, fg->ptr, fg->len, NULL)) < 0) {
-            st = rs_error_nomem(err);
+        if ((st = rs_eval_segment(rows->groups, spec, &rec, cg, &rows->group[rows->n], err)))
             break;
-        }
         rows->n++;
     }
     if (got < 0)

@@ -4,6 +4,7 @@
 #define RS_EVAL_H
 
 #include "eval/eval_report.h"
+#include "idmap.h"
 #include "io/table.h"
 
 #include <stdint.h>
@@ -33,6 +34,11 @@ typedef struct {
     long bootstrap;
     uint64_t seed;
 } rs_eval_spec;
+
+/* The row's --by segment into groups (every row in one segment "" without
+ * --by; by_col is the --by column): its index in *group. */
+rs_status rs_eval_segment(rs_idmap *groups, const rs_eval_spec *spec, const rs_record *rec, size_t by_col,
+                          int32_t *group, rs_error *err);
 
 rs_status rs_eval_class(const rs_eval_spec *spec, rs_error *err);
 /* --confusion writes the dense matrix up to this many classes (10^6 cells);

@@ -158,11 +158,8 @@ static rs_status read_table(const rs_eval_spec *spec, mc_rows *r, sum_check *che
             (st = intern_class(t, &rec, used[1], "a class (the prediction is empty)", r, &r->pred[r->n], err)) ||
             (r->n_proba && (st = read_proba(t, &rec, r, check, err))))
             break;
-        const rs_field *fg = spec->by ? &rec.fields[used[2]] : &(rs_field){"", 0};
-        if ((r->group[r->n] = rs_idmap_intern(r->groups, fg->ptr, fg->len, NULL)) < 0) {
-            st = rs_error_nomem(err);
+        if ((st = rs_eval_segment(r->groups, spec, &rec, used[2], &r->group[r->n], err)))
             break;
-        }
         r->n++;
     }
     if (got < 0)
