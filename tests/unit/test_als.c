@@ -10,39 +10,12 @@
  * model's own Y (independent of rs_gram and LAPACK), and so must the
  * library's exact fold-in solve (rs_als_solve_exact, Cholesky in double). */
 #include "models/factors.h"
+#include "dense_ref.h"
 #include "reco_fixture.h"
 #include "tap.h"
 
 #include <math.h>
 
-/* Solve a x = b (k x k, row-major, overwritten) by Gaussian elimination
- * with partial pivoting, in double. */
-static void solve_dense(double *a, double *b, size_t k)
-{
-    for (size_t c = 0; c < k; c++) {
-        size_t piv = c;
-        for (size_t r = c + 1; r < k; r++)
-            if (fabs(a[r * k + c]) > fabs(a[piv * k + c]))
-                piv = r;
-        for (size_t j = 0; j < k; j++) {
-            double t = a[c * k + j];
-            a[c * k + j] = a[piv * k + j], a[piv * k + j] = t;
-        }
-        double t = b[c];
-        b[c] = b[piv], b[piv] = t;
-        for (size_t r = c + 1; r < k; r++) {
-            double f = a[r * k + c] / a[c * k + c];
-            for (size_t j = c; j < k; j++)
-                a[r * k + j] -= f * a[c * k + j];
-            b[r] -= f * b[c];
-        }
-    }
-    for (size_t c = k; c-- > 0;) {
-        for (size_t j = c + 1; j < k; j++)
-            b[c] -= a[c * k + j] * b[j];
-        b[c] /= a[c * k + c];
-    }
-}
 
 /* One random case; returns the largest relative error of CG and of the
  * library's exact solve against the reference, over every user. */
@@ -98,7 +71,7 @@ static void one_case(rs_rng *rng, int trial, double *worst_cg, double *worst_exa
                     a[p * k + q] += (c - 1) * yi[p] * yi[q];
             }
         }
-        solve_dense(a, b, k);
+        ref_solve(a, b, k);
         double norm = 0, d_cg = 0, d_exact = 0;
         int solved = rs_als_solve_exact(y, yty, k, l2, alpha, items, values, n, exact, work) == 0;
         for (size_t p = 0; p < k; p++) {

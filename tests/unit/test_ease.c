@@ -8,41 +8,12 @@
  * at most (lambda_max + l2) / l2 <= (trace X'X + l2) / l2: the tolerance,
  * relative to the largest |B|, is 2e-6 times that bound and at most 1e-4
  * (over 1000 random cases the largest error seen was 1.0e-5). */
+#include "dense_ref.h"
 #include "reco_fixture.h"
 #include "tap.h"
 
 #include <math.h>
 
-/* a (n x n, row-major) into its inverse, by Gauss-Jordan with partial
- * pivoting in double; inv is n x n. */
-static void invert(double *a, double *inv, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            inv[i * n + j] = i == j;
-    for (size_t c = 0; c < n; c++) {
-        size_t piv = c;
-        for (size_t r = c + 1; r < n; r++)
-            if (fabs(a[r * n + c]) > fabs(a[piv * n + c]))
-                piv = r;
-        for (size_t j = 0; j < n; j++) {
-            double t = a[c * n + j];
-            a[c * n + j] = a[piv * n + j], a[piv * n + j] = t;
-            t = inv[c * n + j];
-            inv[c * n + j] = inv[piv * n + j], inv[piv * n + j] = t;
-        }
-        double d = a[c * n + c];
-        for (size_t j = 0; j < n; j++)
-            a[c * n + j] /= d, inv[c * n + j] /= d;
-        for (size_t r = 0; r < n; r++) {
-            if (r == c)
-                continue;
-            double f = a[r * n + c];
-            for (size_t j = 0; j < n; j++)
-                a[r * n + j] -= f * a[c * n + j], inv[r * n + j] -= f * inv[c * n + j];
-        }
-    }
-}
 
 /* One random case: 1 when the model's weights match the closed form. */
 static int one_case(rs_rng *rng, int trial, double *worst)
@@ -79,7 +50,7 @@ static int one_case(rs_rng *rng, int trial, double *worst)
         trace += gram[i * n + i];
         gram[i * n + i] += l2;
     }
-    invert(gram, p, n);
+    ref_invert(gram, p, n);
     double largest = 0, diff = 0;
     for (size_t j = 0; j < n; j++)
         for (size_t i = 0; i < n; i++) {
