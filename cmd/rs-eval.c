@@ -37,8 +37,11 @@ static const char usage_text[] =
     "          interval for value\n"
     "\n"
     "Options:\n"
-    "      --truth COL|FILE        class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
-    "                              yes/no); rank: the test interactions\n"
+    "      --truth-col COL         class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
+    "                              yes/no, or classes)\n"
+    "      --test FILE             rank: the test interactions\n"
+    "      --truth COL|FILE        the old name of --truth-col (class, reg) and --test\n"
+    "                              (rank)\n"
     "      --score COL             class: the score (a probability or any real);\n"
     "                              reg: the prediction (rs-predict writes 'score')\n"
     "      --pred COL              class: the predicted class (default class); reg:\n"
@@ -82,11 +85,14 @@ static const char usage_text[] =
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
        OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_MULTICLASS, OPT_PROBA_PREFIX,
-       OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS, OPT_REC_USER_COL, OPT_REC_ITEM_COL };
+       OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS, OPT_REC_USER_COL, OPT_REC_ITEM_COL,
+       OPT_TRUTH_COL, OPT_TEST };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
-    {"truth", required_argument, NULL, OPT_TRUTH},
+    {"truth", required_argument, NULL, OPT_TRUTH},   /* the old name of --truth-col and --test */
+    {"truth-col", required_argument, NULL, OPT_TRUTH_COL},
+    {"test", required_argument, NULL, OPT_TEST},
     {"score", required_argument, NULL, OPT_SCORE},
     {"pred", required_argument, NULL, OPT_PRED},
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
@@ -121,6 +127,8 @@ typedef struct {
     rs_eval_spec spec;
     const char *ks;
     int have_threshold;
+    const char *truth_name;   /* the option that named the truth: --truth, --truth-col or --test */
+    int truth_names;          /* how many of them were given */
 } args;
 
 static rs_status bad(rs_error *err, const char *fmt, const char *arg)
@@ -133,7 +141,13 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     args *a = ctx;
     rs_eval_spec *s = &a->spec;
     switch (opt) {
-    case OPT_TRUTH: s->truth_col = s->truth_path = arg; return RS_OK;
+    case OPT_TRUTH:
+    case OPT_TRUTH_COL:
+    case OPT_TEST:
+        s->truth_col = s->truth_path = arg;
+        a->truth_name = opt == OPT_TRUTH ? "--truth" : opt == OPT_TRUTH_COL ? "--truth-col" : "--test";
+        a->truth_names++;
+        return RS_OK;
     case OPT_SCORE: s->score_col = arg; return RS_OK;
     case OPT_PRED: s->pred_col = arg; return RS_OK;
     case OPT_THRESHOLD:
@@ -215,6 +229,13 @@ static rs_status check_multiclass(const char *cmd, args *a, rs_error *err)
 static rs_status check(const char *cmd, args *a, rs_error *err)
 {
     rs_eval_spec *s = &a->spec;
+    int rank = !strcmp(cmd, "rank");
+    if (a->truth_names > 1)
+        return bad(err, "%s", "--truth-col (class, reg), --test (rank) and their old name --truth: give one");
+    if (a->truth_name && rank && !strcmp(a->truth_name, "--truth-col"))
+        return bad(err, "%s", "--truth-col COL is for rs-eval class and reg (rank: --test FILE)");
+    if (a->truth_name && !rank && !strcmp(a->truth_name, "--test"))
+        return bad(err, "%s", "--test FILE is for rs-eval rank (class and reg: --truth-col COL)");
     if (!strcmp(cmd, "class") && !s->truth_col)
         return bad(err, "%s", "rs-eval class needs --truth COL and --score COL (a 0/1 truth), or --truth COL "
                               "and --pred COL (many classes)");

@@ -251,3 +251,29 @@ renamed() { # in out
     run rs-features join -i left.csv --right right.csv --key cust --right-key who
     assert_equal "$output" "$new"
 }
+
+@test "rs-eval: --truth-col (class, reg) and --test (rank) give what their old name --truth gives; the wrong one or two names is exit 2" {
+    printf 'y,score\n1,0.9\n0,0.2\n1,0.4\n0,0.6\n' > c.csv
+    rs-eval class -i c.csv --truth y --score score > old.out
+    rs-eval class -i c.csv --truth-col y --score score > new.out
+    cmp old.out new.out
+    run grep -c '^roc_auc' new.out
+    assert_output 1
+    rs-eval reg -i c.csv --truth y --score score > old.out
+    rs-eval reg -i c.csv --truth-col y --score score > new.out
+    cmp old.out new.out
+    printf 'user,item\nu1,a\nu2,b\n' > test.csv
+    printf 'user,item,rank,score\nu1,a,1,0.9\nu1,b,2,0.5\nu2,a,1,0.8\n' > recs.csv
+    rs-eval rank -k 2 --truth test.csv --recs recs.csv > old.out
+    rs-eval rank -k 2 --test test.csv --recs recs.csv > new.out
+    cmp old.out new.out
+    run --separate-stderr rs-eval rank -k 2 --truth-col test.csv --recs recs.csv
+    assert_failure 2
+    assert_stderr --partial "--truth-col COL is for rs-eval class and reg (rank: --test FILE)"
+    run --separate-stderr rs-eval class -i c.csv --test y --score score
+    assert_failure 2
+    assert_stderr --partial "--test FILE is for rs-eval rank (class and reg: --truth-col COL)"
+    run --separate-stderr rs-eval class -i c.csv --truth y --truth-col y --score score
+    assert_failure 2
+    assert_stderr --partial "give one"
+}
