@@ -117,10 +117,14 @@ static rs_status learn_cell(rs_dataset *d, const rs_table *t, const rs_record *r
         return RS_OK;
     }
     if (!d->categories[j]) {
+        /* parsed once: a number makes the column numeric, text in a numeric
+         * column is the usual error */
         double v;
-        if (numeric[j] || (rs_parse_f64(f->ptr, f->len, &v) == 0 && v <= FLT_MAX && v >= -FLT_MAX)) {
+        int is_number = rs_parse_f64(f->ptr, f->len, &v) == 0 && v <= FLT_MAX && v >= -FLT_MAX;
+        if (is_number || numeric[j]) {
             numeric[j] = 1;
-            return rs_row_parse(t, rec, &col, 1, out, err);
+            *out = (float)v;
+            return is_number ? RS_OK : rs_table_bad_field(t, rec, col, "a finite number", err);
         }
         if (!(d->categories[j] = rs_idmap_new()))
             return rs_error_nomem(err);

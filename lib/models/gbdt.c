@@ -106,6 +106,7 @@ typedef struct {
     float *edges;
     uint32_t *edge_start;
     unsigned char *categorical, *usable, *use;
+    size_t *pick;              /* (n_features) column sampling's draw */
     scored_table train, valid;
     float *g, *h;
     uint32_t *rows;
@@ -177,11 +178,12 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
     bo->categorical = calloc(dim, 1), bo->usable = calloc(dim, 1), bo->use = calloc(dim, 1);
+    bo->pick = malloc(dim * sizeof *bo->pick);
     bo->g = malloc(n * sizeof *bo->g), bo->h = malloc(n * sizeof *bo->h);
     bo->rows = malloc(n * sizeof *bo->rows);
     bo->tree_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->tree_start);
     bo->bitmap_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->bitmap_start);
-    if (!bo->categorical || !bo->usable || !bo->use || !bo->g || !bo->h || !bo->rows || !bo->tree_start ||
+    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->tree_start ||
         !bo->bitmap_start)
         return rs_error_nomem(err);
     for (size_t j = 0; j < dim; j++) {
@@ -203,6 +205,7 @@ static void booster_free(booster *bo)
         free(tables[k]->raw);
     }
     free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
+    free(bo->pick);
     free(bo->g), free(bo->h), free(bo->rows), free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
 }
@@ -217,11 +220,11 @@ static size_t draw_sample(booster *bo)
             bo->rows[m++] = (uint32_t)i;
     if (m == 0)
         bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);
-    size_t n_usable = 0, pick[4096];
+    size_t n_usable = 0, *pick = bo->pick;
     memset(bo->use, 0, dim);
     for (size_t j = 0; j < dim; j++)
         if (bo->usable[j]) {
-            if (bo->colsample >= 1 || n_usable >= sizeof pick / sizeof pick[0])
+            if (bo->colsample >= 1)
                 bo->use[j] = 1;
             else
                 pick[n_usable++] = j;
@@ -252,15 +255,17 @@ static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs
         bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[t];
         update_rows(bo, &bo->train, all_rows ? NULL : tree, 1);
+        /* the training loss is a pass over the rows: only when shown */
         if (!bo->p->valid) {
             *best_iteration = t;
-            if ((t + 1) % 10 == 0 || t + 1 == bo->n_trees)
+            if (bo->p->progress && ((t + 1) % 10 == 0 || t + 1 == bo->n_trees))
                 rs_progress(bo->p, "tree %ld: train loss %.6f", t + 1, mean_loss(bo, &bo->train));
             continue;
         }
         update_rows(bo, &bo->valid, tree, 0);
         double v = mean_loss(bo, &bo->valid);
-        rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", t + 1, mean_loss(bo, &bo->train), v);
+        if (bo->p->progress)
+            rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", t + 1, mean_loss(bo, &bo->train), v);
         if (v < *best_valid) {
             *best_valid = v;
             *best_iteration = t;
@@ -508,8 +513,7 @@ static inline int fast_side(const struct fast_node *f, const uint32_t *bitmaps, 
     if (f->feature & FAST_CATEGORICAL) {
         int32_t bitmap;
         memcpy(&bitmap, &f->threshold, 4);
-        unsigned b = v != v ? RS_GBDT_MISSING : v < 0 ? 0 : v > 254 ? 254 : (unsigned)v;
-        return !((bitmaps[(size_t)bitmap * RS_GBDT_BITMAP_WORDS + b / 32] >> (b % 32)) & 1);
+        return !rs_gbdt_in_set(bitmaps + (size_t)bitmap * RS_GBDT_BITMAP_WORDS, rs_gbdt_category_bin(v));
     }
     return !((v <= f->threshold) | ((v != v) & (f->feature >> 31)));
 }

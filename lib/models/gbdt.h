@@ -58,16 +58,37 @@ typedef struct {
     float gain;          /* an inner node's split gain */
 } rs_gbdt_node;
 
+/* The bin of a categorical value: its code (NaN: missing; codes past the
+ * last bin clamp to it, as the training bins do). */
+static inline unsigned rs_gbdt_category_bin(float v)
+{
+    return v != v ? RS_GBDT_MISSING : v < 0 ? 0 : v > 254 ? 254 : (unsigned)v;
+}
+
+/* 1 when bin is in the set words (RS_GBDT_BITMAP_WORDS words). */
+static inline int rs_gbdt_in_set(const uint32_t *words, unsigned bin)
+{
+    return (words[bin / 32] >> (bin % 32)) & 1;
+}
+
+/* 1 when a row whose bin is bin goes left at inner node n: every split
+ * rule in one place, for bins (training) and, through the bin of a value,
+ * for raw rows. */
+static inline int rs_gbdt_bin_goes_left(const rs_gbdt_node *n, const uint32_t *bitmaps, unsigned bin)
+{
+    if (n->flags & RS_GBDT_CATEGORICAL)
+        return rs_gbdt_in_set(bitmaps + (size_t)n->bin * RS_GBDT_BITMAP_WORDS, bin);
+    return bin == RS_GBDT_MISSING ? (n->flags & RS_GBDT_DEFAULT_LEFT) != 0 : bin <= (unsigned)n->bin;
+}
+
 /* 1 when a row with value v (NaN: missing) goes left at inner node n. */
 static inline int rs_gbdt_goes_left(const rs_gbdt_node *n, const uint32_t *bitmaps, float v)
 {
-    if (n->flags & RS_GBDT_CATEGORICAL) {
-        unsigned b = v != v ? RS_GBDT_MISSING : v < 0 ? 0 : v > 254 ? 254 : (unsigned)v;
-        return (bitmaps[(size_t)n->bin * RS_GBDT_BITMAP_WORDS + b / 32] >> (b % 32)) & 1;
-    }
+    if (n->flags & RS_GBDT_CATEGORICAL)
+        return rs_gbdt_bin_goes_left(n, bitmaps, rs_gbdt_category_bin(v));
     if (v != v)
         return (n->flags & RS_GBDT_DEFAULT_LEFT) != 0;
-    return v <= n->threshold;
+    return v <= n->threshold;   /* the same as bin(v) <= n->bin: threshold is that bin's upper edge */
 }
 
 /* The raw output of one tree for a row of values (n_features). */

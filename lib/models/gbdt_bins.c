@@ -112,10 +112,8 @@ rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, co
 
 uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v)
 {
-    if (isnan(v))
-        return RS_GBDT_MISSING;
-    if (b->categorical[j])
-        return v < 0 ? 0 : v > 254 ? 254 : (uint8_t)v;
+    if (b->categorical[j] || isnan(v))
+        return (uint8_t)rs_gbdt_category_bin(v);
     /* the number of edges below v, branch-free (Khuong and Morin's layout
      * of a binary search): values <= edge[k] are in bin k or below */
     const float *e = b->edges + b->edge_start[j], *base = e;

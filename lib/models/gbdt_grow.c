@@ -304,7 +304,7 @@ static void examine(leaf *lf, int build, const rs_gbdt_binned *b, const float *g
 static int goes_left_binned(const split *s, uint8_t bin)
 {
     if (s->categorical)
-        return (s->bitmap[bin / 32] >> (bin % 32)) & 1;
+        return rs_gbdt_in_set(s->bitmap, bin);
     return bin == RS_GBDT_MISSING ? s->default_left : bin <= s->bin;
 }
 
@@ -514,12 +514,7 @@ float rs_gbdt_tree_value_binned(const rs_gbdt_node *tree, const uint32_t *bitmap
     while (tree[k].feature >= 0) {
         const rs_gbdt_node *nd = &tree[k];
         uint8_t bin = b->bins[i * b->n_features + (size_t)nd->feature];
-        int left;
-        if (nd->flags & RS_GBDT_CATEGORICAL)
-            left = (bitmaps[(size_t)nd->bin * RS_GBDT_BITMAP_WORDS + bin / 32] >> (bin % 32)) & 1;
-        else
-            left = bin == RS_GBDT_MISSING ? (nd->flags & RS_GBDT_DEFAULT_LEFT) != 0 : bin <= nd->bin;
-        k = left ? nd->left : nd->right;
+        k = rs_gbdt_bin_goes_left(nd, bitmaps, bin) ? nd->left : nd->right;
     }
     return tree[k].value;
 }
