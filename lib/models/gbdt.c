@@ -359,6 +359,7 @@ typedef struct {
         int32_t child[2];      /* left, right (absolute); a leaf: itself twice */
     } *fast;
     int *depth;                /* (n_trees) */
+    rs_gbdt_coded *coded;      /* the same forest on byte codes, or NULL */
 } gbdt_model;
 
 enum { FAST_DEFAULT_LEFT = 1u << 31, FAST_CATEGORICAL = 1u << 30, FAST_FEATURE = (1u << 24) - 1 };
@@ -370,6 +371,7 @@ static void gbdt_unload(void *state)
         return;
     free(gm->nodes), free(gm->tree_start), free(gm->bitmaps), free(gm->shap_work);
     free(gm->fast), free(gm->depth);
+    rs_gbdt_coded_free(gm->coded);
     free(gm);
 }
 
@@ -472,8 +474,10 @@ static rs_status check_trees(gbdt_model *gm, rs_error *err)
     size_t entries = ((size_t)depth + 2) * ((size_t)depth + 3) / 2;
     if (st == RS_OK && !(gm->shap_work = malloc(entries * 4 * sizeof *gm->shap_work)))
         st = rs_error_nomem(err);
-    if (st == RS_OK)
+    if (st == RS_OK) {
         make_fast(gm);
+        gm->coded = rs_gbdt_coded_new(gm->nodes, gm->tree_start, gm->n_trees, gm->n_features, depth);
+    }
     return st;
 }
 
@@ -507,48 +511,78 @@ static void *gbdt_load(const rs_model *m, size_t n_features, rs_error *err)
     return gm;
 }
 
-/* The side a row with value v takes at node f: 0 left, 1 right. */
-static inline int fast_side(const struct fast_node *f, const uint32_t *bitmaps, float v)
-{
-    if (f->feature & FAST_CATEGORICAL) {
-        int32_t bitmap;
-        memcpy(&bitmap, &f->threshold, 4);
-        return !rs_gbdt_in_set(bitmaps + (size_t)bitmap * RS_GBDT_BITMAP_WORDS, rs_gbdt_category_bin(v));
-    }
-    return !((v <= f->threshold) | ((v != v) & (f->feature >> 31)));
-}
-
 /* 8 rows in flight per tree; 128 rows (of up to ~50 features) stay in L1 */
 enum { SCORE_LANES = 8, SCORE_CHUNK = 128 };
 
-/* Tree by tree over the batch: one tree's nodes stay in cache while every
- * row goes through it, SCORE_LANES rows at a time, each taking exactly the
- * tree's depth in steps (a leaf is its own child): no branch to mispredict
- * and the lanes' loads overlap.  Each row's sum runs in tree order. */
+/* One step of one row: its next node. */
+static inline int32_t fast_step(const struct fast_node *fast, const uint32_t *bitmaps, const float *row, int32_t at,
+                                int categorical)
+{
+    const struct fast_node *f = &fast[at];
+    float v = row[f->feature & FAST_FEATURE];
+    if (categorical && (f->feature & FAST_CATEGORICAL)) {
+        int32_t bitmap;
+        memcpy(&bitmap, &f->threshold, 4);
+        return f->child[!rs_gbdt_in_set(bitmaps + (size_t)bitmap * RS_GBDT_BITMAP_WORDS, rs_gbdt_category_bin(v))];
+    }
+    return f->child[!((v <= f->threshold) | ((v != v) & (f->feature >> 31)))];
+}
+
+/* SCORE_LANES rows (row i0 + l at rows + l * d) through one tree of the
+ * given depth.  A constant lane count lets the compiler keep every lane's
+ * node in a register; `categorical` is constant at each call, so a forest
+ * without categorical splits has no test for them. */
+static inline __attribute__((always_inline)) void walk_lanes(const gbdt_model *gm, const float *rows, size_t d,
+                                                             int32_t root, int depth, double *scores,
+                                                             int categorical)
+{
+    int32_t at[SCORE_LANES];
+    for (size_t l = 0; l < SCORE_LANES; l++)
+        at[l] = root;
+    for (int step = 0; step < depth; step++)
+        for (size_t l = 0; l < SCORE_LANES; l++)
+            at[l] = fast_step(gm->fast, gm->bitmaps, rows + l * d, at[l], categorical);
+    for (size_t l = 0; l < SCORE_LANES; l++)
+        scores[l] += gm->nodes[at[l]].value;
+}
+
+/* Tree by tree over a chunk of rows that stays in L1: one tree's nodes stay
+ * in cache while every row goes through it, SCORE_LANES rows at a time, each
+ * taking exactly the tree's depth in steps (a leaf is its own child): no
+ * branch to mispredict and the lanes' loads overlap.  Each row's sum runs
+ * in tree order. */
+static inline __attribute__((always_inline)) void score_chunk(const gbdt_model *gm, const float *rows, size_t n,
+                                                              double *scores, int categorical)
+{
+    size_t d = gm->n_features, full = n - n % SCORE_LANES;
+    for (size_t t = 0; t < gm->n_trees; t++) {
+        int32_t root = (int32_t)gm->tree_start[t];
+        for (size_t i0 = 0; i0 < full; i0 += SCORE_LANES)
+            walk_lanes(gm, rows + i0 * d, d, root, gm->depth[t], scores + i0, categorical);
+        for (size_t i = full; i < n; i++) {
+            int32_t at = root;
+            for (int step = 0; step < gm->depth[t]; step++)
+                at = fast_step(gm->fast, gm->bitmaps, rows + i * d, at, categorical);
+            scores[i] += gm->nodes[at].value;
+        }
+    }
+}
+
 static void gbdt_score(void *state, const float *rows, size_t n, double *scores)
 {
     const gbdt_model *gm = state;
     size_t d = gm->n_features;
     for (size_t i = 0; i < n; i++)
         scores[i] = gm->base;
-    for (size_t c0 = 0; c0 < n; c0 += SCORE_CHUNK)   /* rows that stay in L1 */
-    for (size_t t = 0; t < gm->n_trees; t++) {
-        int32_t root = (int32_t)gm->tree_start[t];
-        size_t c1 = c0 + SCORE_CHUNK < n ? c0 + SCORE_CHUNK : n;
-        for (size_t i0 = c0; i0 < c1; i0 += SCORE_LANES) {
-            size_t lanes = c1 - i0 < SCORE_LANES ? c1 - i0 : SCORE_LANES;
-            int32_t at[SCORE_LANES];
-            for (size_t l = 0; l < lanes; l++)
-                at[l] = root;
-            for (int step = 0; step < gm->depth[t]; step++)
-                for (size_t l = 0; l < lanes; l++) {
-                    const struct fast_node *f = &gm->fast[at[l]];
-                    float v = rows[(i0 + l) * d + (f->feature & FAST_FEATURE)];
-                    at[l] = f->child[fast_side(f, gm->bitmaps, v)];
-                }
-            for (size_t l = 0; l < lanes; l++)
-                scores[i0 + l] += gm->nodes[at[l]].value;
-        }
+    if (gm->coded)
+        rs_gbdt_coded_add(gm->coded, rows, n, scores);
+    else
+    for (size_t c0 = 0; c0 < n; c0 += SCORE_CHUNK) {
+        size_t len = n - c0 < SCORE_CHUNK ? n - c0 : SCORE_CHUNK;
+        if (gm->n_bitmaps)
+            score_chunk(gm, rows + c0 * d, len, scores + c0, 1);
+        else
+            score_chunk(gm, rows + c0 * d, len, scores + c0, 0);
     }
     for (size_t i = 0; i < n; i++)
         scores[i] = output(gm->loss, scores[i]);

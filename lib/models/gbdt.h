@@ -144,4 +144,22 @@ void rs_gbdt_shap(const rs_gbdt_node *tree, const uint32_t *bitmaps, const float
  * n_nodes ints. */
 int rs_gbdt_tree_depth(const rs_gbdt_node *tree, size_t n_nodes, int *depth_of);
 
+/* ---- scoring on byte codes (gbdt_coded.c) ------------------------------- */
+
+enum { RS_GBDT_CODED_MAX_DEPTH = 10 };
+
+typedef struct rs_gbdt_coded rs_gbdt_coded;
+
+/* The forest (valid trees, n_trees, depth the deepest's) laid out for
+ * scoring on byte codes; NULL when it does not fit that layout (categorical
+ * splits, a feature with more than 254 thresholds, deeper than
+ * RS_GBDT_CODED_MAX_DEPTH, too many features) or memory is short: the
+ * caller then walks the float trees, which give the same scores. */
+rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
+                                 size_t n_features, int depth);
+void rs_gbdt_coded_free(rs_gbdt_coded *c);
+/* Adds the sum of the trees' outputs, in tree order, to scores[0..n) of
+ * rows (n x n_features, NaN missing). */
+void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores);
+
 #endif

@@ -1,0 +1,226 @@
+/* gbdt_coded.c — scoring a numeric forest on byte codes of the row values.
+ *
+ * Why: walking trees on floats costs a node load, a value load, a float
+ * compare and a NaN test per step.  Here each row value is first replaced by
+ * its code — how many of the forest's thresholds for that feature lie below
+ * it (255 for a missing value) — once per row, and every tree is laid out as
+ * a complete binary tree of the forest's depth (a leaf above that depth is
+ * padded with nodes that always go left), so a step is one 4-byte node
+ * load, one byte load, one unsigned compare and no child pointer:
+ *
+ *     v <= threshold_j  <=>  code(v) <= j      (thresholds sorted, distinct)
+ *
+ * and "go right" is (code - j - 1) < limit as unsigned numbers, with limit
+ * 255 - j (missing goes right), 254 - j (missing goes left) or 0 (padding).
+ * Leaf values are added in tree order as the float walker does, so scores
+ * are the same bytes.  Forests with categorical splits, more than 254
+ * distinct thresholds on a feature, more than 65,536 features or depth
+ * beyond RS_GBDT_CODED_MAX_DEPTH keep the float walker. */
+#include "models/gbdt.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CODED_MISSING = 255, CODED_LANES = 8, CODED_BYTES = 16384, CODED_SEARCH = 256 };
+
+struct rs_gbdt_coded {
+    size_t n_features, n_trees;
+    int depth;                 /* every tree padded to it */
+    uint32_t *node;            /* (n_trees x (2^depth - 1)): feature | j << 16 | limit << 24 */
+    float *leaf;               /* (n_trees x 2^depth) */
+    float *thresholds;         /* each feature's sorted distinct thresholds */
+    uint32_t *threshold_start; /* (n_features + 1) */
+    float *padded;             /* (n_features x CODED_SEARCH): the same, +inf after */
+};
+
+static int compare_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each feature's sorted distinct thresholds; 0 when some feature has too
+ * many for a byte code. */
+static int collect_thresholds(rs_gbdt_coded *c, const rs_gbdt_node *nodes, size_t n_nodes)
+{
+    uint32_t *count = calloc(c->n_features + 1, sizeof *count);
+    c->threshold_start = calloc(c->n_features + 1, sizeof *c->threshold_start);
+    c->thresholds = malloc((n_nodes + 1) * sizeof *c->thresholds);
+    if (!count || !c->threshold_start || !c->thresholds) {
+        free(count);
+        return 0;
+    }
+    for (size_t i = 0; i < n_nodes; i++)
+        if (nodes[i].feature >= 0)
+            count[nodes[i].feature + 1]++;
+    for (size_t f = 0; f < c->n_features; f++)
+        count[f + 1] += count[f];
+    memcpy(c->threshold_start, count, (c->n_features + 1) * sizeof *count);
+    for (size_t i = 0; i < n_nodes; i++)
+        if (nodes[i].feature >= 0)
+            c->thresholds[count[nodes[i].feature]++] = nodes[i].threshold;
+    free(count);
+    /* sort and deduplicate in place, feature by feature */
+    uint32_t out = 0;
+    for (size_t f = 0; f < c->n_features; f++) {
+        float *th = c->thresholds + c->threshold_start[f];
+        size_t n = c->threshold_start[f + 1] - c->threshold_start[f];
+        qsort(th, n, sizeof *th, compare_float);
+        c->threshold_start[f] = out;
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || th[k] != th[k - 1])
+                c->thresholds[out++] = th[k];
+        if (out - c->threshold_start[f] > CODED_MISSING - 1)
+            return 0;
+    }
+    c->threshold_start[c->n_features] = out;
+    return 1;
+}
+
+/* j: the index of value among feature f's thresholds. */
+static unsigned threshold_index(const rs_gbdt_coded *c, size_t f, float value)
+{
+    const float *th = c->thresholds + c->threshold_start[f];
+    unsigned j = 0;
+    while (th[j] != value)
+        j++;
+    return j;
+}
+
+/* Tree node i (within its tree) into complete-tree slot `slot` at `level`,
+ * and its subtree below. */
+static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t slot, int level, uint32_t *node,
+                  float *leaf)
+{
+    const rs_gbdt_node *n = &tree[i];
+    if (level == c->depth) {
+        leaf[slot - (((size_t)1 << c->depth) - 1)] = n->value;
+        return;
+    }
+    if (n->feature < 0) {   /* a leaf above the bottom: always left (limit 0) */
+        node[slot] = 0;
+        place(c, tree, i, 2 * slot + 1, level + 1, node, leaf);
+        return;
+    }
+    unsigned j = threshold_index(c, (size_t)n->feature, n->threshold);
+    unsigned limit = (n->flags & RS_GBDT_DEFAULT_LEFT) ? CODED_MISSING - 1 - j : CODED_MISSING - j;
+    node[slot] = (uint32_t)n->feature | (uint32_t)j << 16 | (uint32_t)limit << 24;
+    place(c, tree, n->left, 2 * slot + 1, level + 1, node, leaf);
+    place(c, tree, n->right, 2 * slot + 2, level + 1, node, leaf);
+}
+
+rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
+                                 size_t n_features, int depth)
+{
+    if (depth > RS_GBDT_CODED_MAX_DEPTH || n_features > 65536 || n_features == 0 ||
+        CODED_BYTES / n_features < CODED_LANES)
+        return NULL;
+    size_t n_nodes = tree_start[n_trees];
+    for (size_t i = 0; i < n_nodes; i++)
+        if (nodes[i].feature >= 0 && ((nodes[i].flags & RS_GBDT_CATEGORICAL) || nodes[i].threshold != nodes[i].threshold))
+            return NULL;
+    rs_gbdt_coded *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->n_features = n_features, c->n_trees = n_trees, c->depth = depth;
+    size_t inner = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
+    c->node = calloc(n_trees * inner + 1, sizeof *c->node);
+    c->leaf = calloc(n_trees * leaves, sizeof *c->leaf);
+    c->padded = malloc(n_features * CODED_SEARCH * sizeof *c->padded);
+    if (!c->node || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
+        rs_gbdt_coded_free(c);
+        return NULL;
+    }
+    for (size_t f = 0; f < n_features; f++)
+        for (size_t k = 0; k < CODED_SEARCH; k++) {
+            size_t m = c->threshold_start[f + 1] - c->threshold_start[f];
+            c->padded[f * CODED_SEARCH + k] = k < m ? c->thresholds[c->threshold_start[f] + k] : INFINITY;
+        }
+    for (size_t t = 0; t < n_trees; t++)
+        place(c, nodes + tree_start[t], 0, 0, 0, c->node + t * inner, c->leaf + t * leaves);
+    return c;
+}
+
+void rs_gbdt_coded_free(rs_gbdt_coded *c)
+{
+    if (!c)
+        return;
+    free(c->node), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
+    free(c);
+}
+
+/* codes (n x d) of rows (n x d): per feature, how many thresholds lie below
+ * each value.  Each feature's thresholds are padded to CODED_SEARCH with
+ * +inf, so every search takes the same 8 halvings without a branch and
+ * CODED_LANES rows' searches overlap. */
+static void encode_rows(const rs_gbdt_coded *c, const float *rows, size_t n, uint8_t *codes)
+{
+    size_t d = c->n_features;
+    for (size_t f = 0; f < d; f++) {
+        const float *th = c->padded + f * CODED_SEARCH;
+        size_t i0 = 0;
+        for (; i0 + CODED_LANES <= n; i0 += CODED_LANES) {
+            float v[CODED_LANES];
+            uint32_t below[CODED_LANES];
+            for (size_t l = 0; l < CODED_LANES; l++)
+                v[l] = rows[(i0 + l) * d + f], below[l] = 0;
+            for (uint32_t step = CODED_SEARCH / 2; step; step /= 2)
+                for (size_t l = 0; l < CODED_LANES; l++)
+                    below[l] += th[below[l] + step - 1] < v[l] ? step : 0;
+            for (size_t l = 0; l < CODED_LANES; l++)
+                codes[(i0 + l) * d + f] = v[l] != v[l] ? CODED_MISSING : (uint8_t)below[l];
+        }
+        for (size_t i = i0; i < n; i++) {
+            float v = rows[i * d + f];
+            uint32_t below = 0;
+            for (uint32_t step = CODED_SEARCH / 2; step; step /= 2)
+                below += th[below + step - 1] < v ? step : 0;
+            codes[i * d + f] = v != v ? CODED_MISSING : (uint8_t)below;
+        }
+    }
+}
+
+static inline size_t coded_step(const uint32_t *node, const uint8_t *code, size_t slot)
+{
+    uint32_t nd = node[slot];
+    uint32_t right = (uint32_t)code[nd & 0xffff] - ((nd >> 16) & 0xff) - 1 < (nd >> 24);
+    return 2 * slot + 1 + right;
+}
+
+/* Adds every tree's output to scores[0..n) (n <= rs_gbdt_coded_chunk()). */
+static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, double *scores)
+{
+    size_t d = c->n_features, inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
+    size_t full = n - n % CODED_LANES;
+    for (size_t t = 0; t < c->n_trees; t++) {
+        const uint32_t *node = c->node + t * inner;
+        const float *leaf = c->leaf + t * leaves;
+        for (size_t i0 = 0; i0 < full; i0 += CODED_LANES) {
+            size_t at[CODED_LANES] = {0};
+            for (int level = 0; level < c->depth; level++)
+                for (size_t l = 0; l < CODED_LANES; l++)
+                    at[l] = coded_step(node, codes + (i0 + l) * d, at[l]);
+            for (size_t l = 0; l < CODED_LANES; l++)
+                scores[i0 + l] += leaf[at[l] - inner];
+        }
+        for (size_t i = full; i < n; i++) {
+            size_t at = 0;
+            for (int level = 0; level < c->depth; level++)
+                at = coded_step(node, codes + i * d, at);
+            scores[i] += leaf[at - inner];
+        }
+    }
+}
+
+void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores)
+{
+    uint8_t codes[CODED_BYTES];
+    size_t d = c->n_features, chunk = CODED_BYTES / d;
+    chunk = chunk > 128 ? 128 : chunk - chunk % CODED_LANES;
+    for (size_t i0 = 0; i0 < n; i0 += chunk) {
+        size_t len = n - i0 < chunk ? n - i0 : chunk;
+        encode_rows(c, rows + i0 * d, len, codes);
+        score_codes(c, codes, len, scores + i0);
+    }
+}
