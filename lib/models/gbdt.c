@@ -110,6 +110,7 @@ typedef struct {
     scored_table train, valid;
     float *g, *h;
     uint32_t *rows;
+    unsigned char *in_sample;  /* (n_rows) 1: in this tree's sample */
     rs_gbdt_forest forest;
     size_t *tree_start;        /* (n_trees + 1) nodes, bitmaps before each tree */
     size_t *bitmap_start;
@@ -120,6 +121,7 @@ typedef struct {
     booster *bo;
     scored_table *t;
     const rs_gbdt_node *tree;
+    const unsigned char *in_sample; /* rows the tree already added itself to, or NULL */
     int gradients;             /* 1: also the gradients of the rows */
 } rows_job;
 
@@ -129,16 +131,17 @@ static void rows_thread(void *ctx, int th, int n_threads)
     size_t begin, end;
     rs_thread_range(job->t->d->n_rows, th, n_threads, &begin, &end);
     for (size_t i = begin; i < end; i++) {
-        if (job->tree)
+        if (job->tree && !(job->in_sample && job->in_sample[i]))
             job->t->raw[i] += rs_gbdt_tree_value_binned(job->tree, job->bo->forest.bitmaps, &job->t->bins, i);
         if (job->gradients)
             gradient(job->bo->loss, job->t->raw[i], job->t->d->y[i], &job->bo->g[i], &job->bo->h[i]);
     }
 }
 
-static void update_rows(booster *bo, scored_table *t, const rs_gbdt_node *tree, int gradients)
+static void update_rows(booster *bo, scored_table *t, const rs_gbdt_node *tree, const unsigned char *in_sample,
+                        int gradients)
 {
-    rows_job job = {bo, t, tree, gradients};
+    rows_job job = {bo, t, tree, in_sample, gradients};
     /* below ~100,000 rows starting threads costs more than it saves */
     rs_parallel(t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
 }
@@ -181,9 +184,10 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
     bo->pick = malloc(dim * sizeof *bo->pick);
     bo->g = malloc(n * sizeof *bo->g), bo->h = malloc(n * sizeof *bo->h);
     bo->rows = malloc(n * sizeof *bo->rows);
+    bo->in_sample = malloc(n);
     bo->tree_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->tree_start);
     bo->bitmap_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->bitmap_start);
-    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->tree_start ||
+    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->in_sample || !bo->tree_start ||
         !bo->bitmap_start)
         return rs_error_nomem(err);
     for (size_t j = 0; j < dim; j++) {
@@ -206,7 +210,7 @@ static void booster_free(booster *bo)
     }
     free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
     free(bo->pick);
-    free(bo->g), free(bo->h), free(bo->rows), free(bo->tree_start), free(bo->bitmap_start);
+    free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
 }
 
@@ -215,11 +219,15 @@ static void booster_free(booster *bo)
 static size_t draw_sample(booster *bo)
 {
     size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (bo->subsample >= 1 || rs_rng_uniform(&bo->rng) < bo->subsample)
+    for (size_t i = 0; i < n; i++) {
+        bo->in_sample[i] = bo->subsample >= 1 || rs_rng_uniform(&bo->rng) < bo->subsample;
+        if (bo->in_sample[i])
             bo->rows[m++] = (uint32_t)i;
-    if (m == 0)
+    }
+    if (m == 0) {
         bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);
+        bo->in_sample[bo->rows[0]] = 1;
+    }
     size_t n_usable = 0, *pick = bo->pick;
     memset(bo->use, 0, dim);
     for (size_t j = 0; j < dim; j++)
@@ -243,18 +251,18 @@ static size_t draw_sample(booster *bo)
 static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs_error *err)
 {
     *best_valid = INFINITY;
-    update_rows(bo, &bo->train, NULL, 1);
+    update_rows(bo, &bo->train, NULL, NULL, 1);
     for (long t = 0; t < bo->n_trees; t++) {
         size_t m = draw_sample(bo);
         bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
-        /* every row in the sample: the tree adds its leaves to them as it grows */
-        int all_rows = m == bo->train.d->n_rows;
+        /* the tree adds its leaves to the rows of its sample as it grows;
+         * the others walk it */
         if (rs_gbdt_grow(&bo->train.bins, bo->g, bo->h, bo->rows, m, bo->use, &bo->grow, &bo->forest,
-                         all_rows ? bo->train.raw : NULL, err) != RS_OK)
+                         bo->train.raw, err) != RS_OK)
             return err->code;
         bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[t];
-        update_rows(bo, &bo->train, all_rows ? NULL : tree, 1);
+        update_rows(bo, &bo->train, m == bo->train.d->n_rows ? NULL : tree, bo->in_sample, 1);
         /* the training loss is a pass over the rows: only when shown */
         if (!bo->p->valid) {
             *best_iteration = t;
@@ -262,7 +270,7 @@ static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs
                 rs_progress(bo->p, "tree %ld: train loss %.6f", t + 1, mean_loss(bo, &bo->train));
             continue;
         }
-        update_rows(bo, &bo->valid, tree, 0);
+        update_rows(bo, &bo->valid, tree, NULL, 0);
         double v = mean_loss(bo, &bo->valid);
         if (bo->p->progress)
             rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", t + 1, mean_loss(bo, &bo->train), v);
