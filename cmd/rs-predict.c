@@ -17,7 +17,9 @@ static const char usage_text[] =
     "ID,score: a probability for logreg, mlp and gbdt (bce), a value for linreg,\n"
     "mlp and gbdt (squared), a count for gbdt (poisson).  Features are matched\n"
     "by name: the input may order them any way and carry other columns; a\n"
-    "missing one is an error naming it.  Streams in\n"
+    "missing one is an error naming it.  A logreg model of a class label (more\n"
+    "than two classes, or class names) writes ID,class,probability: the most\n"
+    "probable class and its probability.  Streams in\n"
     "batches of 1024 rows, in constant memory (gbdt: each batch split over -j\n"
     "threads; the same output for any -j).  With no -i, or when it is -, read\n"
     "standard input.\n"
@@ -40,6 +42,10 @@ static const char usage_text[] =
     "                              1-based row number; alias --id-col)\n"
     "      --keep COLS             pass these input columns through, after the score\n"
     "      --threshold T           add a column 'class': 1 when score >= T, else 0\n"
+    "      --proba                 class-label model: also proba_CLASS, each class's\n"
+    "                              probability, in the model's class order\n"
+    "      --top K                 class-label model: also class_2,probability_2 ...\n"
+    "                              class_K,probability_K, the K best classes\n"
     "      --explain               gbdt: after the score, each feature's TreeSHAP\n"
     "                              contribution to the raw score (contrib_FEATURE,\n"
     "                              then contrib_base, the expected raw score); a\n"
@@ -53,10 +59,11 @@ static const char usage_text[] =
     "  rs-predict -m buy.rsm -i test.csv --keep Revenue > scored.csv\n"
     "  rs-eval class -i scored.csv --truth Revenue --score score\n"
     "  rs-predict --describe buy.rsm\n"
-    "  rs-predict -m churn.rsm -i customers.csv --explain > why.csv\n";
+    "  rs-predict -m churn.rsm -i customers.csv --explain > why.csv\n"
+    "  rs-predict -m intent.rsm -i messages.csv --top 3 --proba > routed.csv\n";
 
 enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD, OPT_USER_COL, OPT_ITEM_COL,
-       OPT_EXPLAIN };
+       OPT_EXPLAIN, OPT_PROBA, OPT_TOP };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -69,6 +76,8 @@ static const struct option long_options[] = {
     {"user-col", required_argument, NULL, OPT_USER_COL},
     {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"proba", no_argument, NULL, OPT_PROBA},
+    {"top", required_argument, NULL, OPT_TOP},
     {NULL, 0, NULL, 0},
 };
 
@@ -88,6 +97,14 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_USER_COL: a->spec.user_col = arg; return RS_OK;
     case OPT_ITEM_COL: a->spec.item_col = arg; return RS_OK;
     case OPT_EXPLAIN: a->spec.explain = 1; return RS_OK;
+    case OPT_PROBA: a->spec.proba = 1; return RS_OK;
+    case OPT_TOP: {
+        double top;
+        if (rs_parse_double_arg(arg, &top) < 0 || top < 1 || top > 1000 || top != (long)top)
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --top '%s' (expected an integer 1..1000)", arg);
+        a->spec.top = (long)top;
+        return RS_OK;
+    }
     case OPT_KEEP: return rs_strlist_push_split(&a->spec.keep, arg) < 0 ? rs_error_nomem(err) : RS_OK;
     case OPT_THRESHOLD:
         a->spec.have_threshold = 1;

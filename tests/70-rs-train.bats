@@ -309,15 +309,15 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     run --separate-stderr rs-train --model logreg --label y -i ragged.csv -o m.rsm
     assert_failure 1
     assert_stderr --partial "ragged.csv:9: expected 4 fields, got 3"
-    sed '4s/,[01]$/,maybe/' cls.csv > lab.csv
-    run --separate-stderr rs-train --model logreg --label y -i lab.csv -o m.rsm
+    sed '4s/,[01]$/,maybe/' cls.csv > lab.csv   # (for logreg, 0, 1 and maybe are three classes)
+    run --separate-stderr rs-train --model linreg --label y -i lab.csv -o m.rsm
     assert_failure 1
     assert_stderr --partial "lab.csv:4: column y: 'maybe' is not a number (or true/false)"
     run --separate-stderr rs-predict -m /dev/null -i cls.csv
     assert_failure 1
 }
 
-@test "bad input: one class, a non-0/1 logreg label, a constant feature, no features, an empty file" {
+@test "bad input: one class, a fractional logreg label, a constant feature, no features, an empty file" {
     printf 'a,b,y\n1,2,1\n2,3,1\n3,1,1\n' > one.csv
     run --separate-stderr rs-train --model logreg --label y -i one.csv -o m.rsm
     assert_failure 1
@@ -325,10 +325,10 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     run --separate-stderr rs-train --model mlp --label y -i one.csv -o m.rsm
     assert_failure 1
     assert_stderr --partial "the label has one class"
-    printf 'a,y\n1,0\n2,2\n' > two.csv
+    printf 'a,y\n1,0\n2,0.5\n' > two.csv   # a fraction is a number, not a class (0, 2 would be two classes)
     run --separate-stderr rs-train --model logreg --label y -i two.csv -o m.rsm
     assert_failure 1
-    assert_stderr --partial "logreg needs a 0/1 label, but row 2 of the training data has 2"
+    assert_stderr --partial "logreg needs a 0/1 label or classes (integers or names), but row 2 of the training data has 0.5"
     printf 'a,k,y\n1,5,0\n2,5,1\n3,5,0\n4,5,1\n' > const.csv
     run --separate-stderr rs-train --model logreg --label y -i const.csv -o m.rsm
     assert_success

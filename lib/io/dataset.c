@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 rs_status rs_row_parse(const rs_table *t, const rs_record *rec, const size_t *cols, size_t n, float *row,
                        rs_error *err)
@@ -38,19 +37,6 @@ rs_status rs_row_parse_mixed(const rs_table *t, const rs_record *rec, const size
         }
     }
     return RS_OK;
-}
-
-int rs_label_parse(const char *s, size_t len, double *out)
-{
-    if (len == 4 && !strncasecmp(s, "true", 4)) {
-        *out = 1;
-        return 0;
-    }
-    if (len == 5 && !strncasecmp(s, "false", 5)) {
-        *out = 0;
-        return 0;
-    }
-    return rs_parse_f64(s, len, out);
 }
 
 rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col, int *found,
@@ -163,7 +149,10 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
             return rs_error_nomem(err);
     }
     const rs_field *label = &rec->fields[label_col];
-    if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0)
+    if (spec->classes) {
+        if (rs_label_class_row(d, t, rec, label_col, spec->like, &d->y[d->n_rows], err) != RS_OK)
+            return err->code;
+    } else if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0)
         return rs_table_bad_field(t, rec, label_col, "a number (or true/false)", err);
     if (parse_features(d, t, rec, cols, spec, numeric, d->x + d->n_rows * d->n_features, err) != RS_OK)
         return err->code;
@@ -286,6 +275,8 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
+    if (st == RS_OK && spec->classes && !spec->like)
+        st = rs_label_classes_finish(d, spec->label, err);
     if (st == RS_OK && spec->mixed && spec->like)
         st = copy_categories(d, spec->like, err);
     else if (st == RS_OK && spec->mixed)
@@ -324,6 +315,7 @@ void rs_dataset_free(rs_dataset *d)
     for (size_t j = 0; d->categories && j < d->n_features; j++)
         rs_idmap_free(d->categories[j]);
     free(d->categories);
+    rs_idmap_free(d->classes);
     free(d);
 }
 

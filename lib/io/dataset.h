@@ -23,6 +23,9 @@ typedef struct {
     /* With spec.mixed: the categories of each text column in code order
      * (most frequent first), NULL for a numeric column; NULL otherwise. */
     rs_idmap **categories;
+    /* With spec.classes and a label of class names (labels.c): the names in
+     * code order, y holding each row's code 0..K-1; NULL: y is the number. */
+    rs_idmap *classes;
 } rs_dataset;
 
 typedef struct {
@@ -38,6 +41,10 @@ typedef struct {
     /* mixed: code the text columns with this table's categories (a --valid
      * table like the training one); NULL: learn them. */
     const rs_dataset *like;
+    /* 1 for a classifier (rs_kind.label_classes): a label that is not all
+     * 0/1 and not all numbers is a class label (rs_dataset.classes); with
+     * like, the label must be one of like's classes. */
+    int classes;
 } rs_dataset_spec;
 
 rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
@@ -71,5 +78,21 @@ rs_status rs_row_parse_mixed(const rs_table *t, const rs_record *rec, const size
 
 /* A label: a number, or true/false in any case (1/0). */
 int rs_label_parse(const char *s, size_t len, double *out);
+
+/* ---- class labels (labels.c) ----
+ * A classifier kind asks for them with rs_kind.label_classes; it then
+ * finds rs_dataset.classes set (K names in code order, y in 0..K-1) or
+ * NULL (y as numbers: 0/1 for a binary label).  The names are sorted: by
+ * value when every one is an integer, else by bytes. */
+enum { RS_MAX_CLASSES = 1000 };   /* more distinct labels are an error: an id or a number */
+
+/* One row's label as text: interned into d->classes (first-sight code), or
+ * with like (a --valid table) coded by like's classes. */
+rs_status rs_label_class_row(rs_dataset *d, const rs_table *t, const rs_record *rec, size_t col,
+                             const rs_dataset *like, double *y, rs_error *err);
+/* After the last row: numbers stay numbers, else classes in sorted order. */
+rs_status rs_label_classes_finish(rs_dataset *d, const char *label, rs_error *err);
+/* K, or 0 when the label is a number. */
+size_t rs_dataset_n_classes(const rs_dataset *d);
 
 #endif

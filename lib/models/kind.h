@@ -207,6 +207,11 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * scores, one per class, named by rows_output_name. */
     size_t (*rows_outputs)(const void *state);
     const char *(*rows_output_name)(const void *state, size_t j);
+    /* 1 when, with these options, the kind reads its label as classes: the
+     * dataset then has classes set (K names, y = 0..K-1) for a label that is
+     * not all 0/1 or all numbers (io/dataset.h), and supervised.c stores the
+     * names in the model ("classes" ids, "n_classes").  NULL: numbers. */
+    int (*label_classes)(const rs_params *p);
     /* A policy: the action for each row and the probability it was chosen
      * with (what off-policy evaluation needs), drawn from seed. */
     void (*rows_choose)(void *state, const float *rows, size_t n, uint64_t seed, int32_t *action,

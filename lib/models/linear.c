@@ -12,6 +12,8 @@
  * one pass per step, a handful of steps) with a backtracking line search;
  * otherwise OWL-QN (L-BFGS for the orthant-wise L1 problem). */
 #include "models/kind.h"
+#include "models/owlqn.h"
+#include "models/softmax.h"
 
 #include "blas.h"
 #include "logistic.h"
@@ -23,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { BLOCK_ROWS = 1024, NEWTON_MAX = 1024, LBFGS_M = 10 };
+enum { BLOCK_ROWS = 1024, NEWTON_MAX = 1024 };
 
 typedef struct {
     const rs_dataset *d;
@@ -215,6 +217,7 @@ typedef struct {
     const rs_params *p;
     double class_weight[2];
     float *w;                          /* (n_features) */
+    float w_bias;                      /* the bias of the last evaluation */
     double *loss, *grad_t, *hess_t;    /* per-thread partials */
     float *scratch;
     double *grad, *hess;               /* reduced: (k + 1), (k + 1)^2 */
@@ -226,6 +229,7 @@ static double logistic_eval(logistic *lg, const double *theta, int want_hess)
     size_t k = lg->pb.k, kb = k + 1, T = (size_t)lg->pb.n_threads;
     for (size_t j = 0; j < k; j++)
         lg->w[lg->pb.act[j]] = (float)theta[j];
+    lg->w_bias = (float)theta[k];
     memset(lg->grad_t, 0, T * kb * sizeof(double));
     if (want_hess)
         memset(lg->hess_t, 0, T * kb * kb * sizeof(double));
@@ -254,24 +258,9 @@ static double logistic_eval(logistic *lg, const double *theta, int want_hess)
     return f;
 }
 
-static double norm2(const double *v, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
-}
-
-typedef struct {
-    long iterations;
-    int converged;
-    double objective, grad_ratio;
-    const char *solver;
-} solve_report;
-
 /* Newton: H delta = -g by Cholesky (damped if H is singular, l2 = 0),
  * then backtracking until the Armijo condition holds. */
-static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error *err)
+static rs_status newton(logistic *lg, double *theta, rs_solve_report *rep, rs_error *err)
 {
     size_t kb = lg->pb.k + 1;
     double *delta = malloc(kb * sizeof *delta), *trial = malloc(kb * sizeof *trial);
@@ -280,7 +269,7 @@ static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error
         free(delta), free(trial), free(chol);
         return rs_error_nomem(err);
     }
-    double f = logistic_eval(lg, theta, 1), g0 = norm2(lg->grad, kb), gn = g0;
+    double f = logistic_eval(lg, theta, 1), g0 = rs_norm2(lg->grad, kb), gn = g0;
     rep->solver = "newton";
     for (rep->iterations = 0; rep->iterations < lg->p->max_iter; rep->iterations++) {
         if (gn <= lg->p->tol * g0 || gn == 0) {
@@ -310,7 +299,7 @@ static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error
         memcpy(theta, trial, kb * sizeof *theta);
         double change = f - f_new;
         f = f_new;
-        gn = norm2(lg->grad, kb);
+        gn = rs_norm2(lg->grad, kb);
         rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g step %g", rep->iterations + 1, f, gn,
                     step);
         valid_progress(lg->p, lg->w, (float)theta[lg->pb.k], 1, rep->iterations + 1);
@@ -326,124 +315,27 @@ static rs_status newton(logistic *lg, double *theta, solve_report *rep, rs_error
     return RS_OK;
 }
 
-/* The OWL-QN pseudo-gradient of f + l1 |w|_1 (bias unpenalised). */
-static void pseudo_gradient(const double *theta, const double *g, size_t k, double l1, double *pg)
+/* rs_owlqn's view of the binary problem: f and its gradient at theta. */
+static double logistic_value(void *ctx, const double *theta, double *grad)
 {
-    for (size_t j = 0; j < k; j++) {
-        if (theta[j] > 0)
-            pg[j] = g[j] + l1;
-        else if (theta[j] < 0)
-            pg[j] = g[j] - l1;
-        else if (g[j] + l1 < 0)
-            pg[j] = g[j] + l1;
-        else if (g[j] - l1 > 0)
-            pg[j] = g[j] - l1;
-        else
-            pg[j] = 0;
-    }
-    pg[k] = g[k];
+    logistic *lg = ctx;
+    double f = logistic_eval(lg, theta, 0);
+    memcpy(grad, lg->grad, (lg->pb.k + 1) * sizeof *grad);
+    return f;
 }
 
-static double l1_norm(const double *theta, size_t k)
+static void logistic_progress(void *ctx, long iteration, double objective, double grad_norm)
 {
-    double s = 0;
-    for (size_t j = 0; j < k; j++)
-        s += fabs(theta[j]);
-    return s;
+    logistic *lg = ctx;
+    rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g", iteration, objective, grad_norm);
+    valid_progress(lg->p, lg->w, lg->w_bias, 1, iteration);
 }
 
-/* Two-loop recursion: dir = -H pg from the last m (s, y) pairs. */
-static void lbfgs_direction(const double *pg, size_t kb, const double *s, const double *y, const double *rho,
-                            int used, int newest, double *alpha, double *dir)
+static rs_status owlqn(logistic *lg, double *theta, rs_solve_report *rep, rs_error *err)
 {
-    for (size_t j = 0; j < kb; j++)
-        dir[j] = -pg[j];
-    for (int c = 0, i = newest; c < used; c++, i = (i + LBFGS_M - 1) % LBFGS_M) {
-        alpha[i] = rho[i] * cblas_ddot((int)kb, s + (size_t)i * kb, 1, dir, 1);
-        cblas_daxpy((int)kb, -alpha[i], y + (size_t)i * kb, 1, dir, 1);
-    }
-    if (used) {
-        const double *yn = y + (size_t)newest * kb;
-        double gamma = 1 / (rho[newest] * cblas_ddot((int)kb, yn, 1, yn, 1));
-        cblas_dscal((int)kb, gamma, dir, 1);
-    }
-    for (int c = 0, i = (newest + LBFGS_M - used + 1) % LBFGS_M; c < used; c++, i = (i + 1) % LBFGS_M) {
-        double beta = rho[i] * cblas_ddot((int)kb, y + (size_t)i * kb, 1, dir, 1);
-        cblas_daxpy((int)kb, alpha[i] - beta, s + (size_t)i * kb, 1, dir, 1);
-    }
-}
-
-static rs_status owlqn(logistic *lg, double *theta, solve_report *rep, rs_error *err)
-{
-    size_t k = lg->pb.k, kb = k + 1;
-    double l1 = lg->p->l1;
-    double *mem = calloc(kb * (2 * LBFGS_M + 6) + 2 * LBFGS_M, sizeof *mem);
-    if (!mem)
-        return rs_error_nomem(err);
-    double *s = mem, *y = s + LBFGS_M * kb, *g = y + LBFGS_M * kb, *pg = g + kb, *dir = pg + kb;
-    double *trial = dir + kb, *g_new = trial + kb, *tmp = g_new + kb, *rho = tmp + kb, *alpha = rho + LBFGS_M;
-    double f = logistic_eval(lg, theta, 0) + l1 * l1_norm(theta, k);
-    memcpy(g, lg->grad, kb * sizeof *g);
-    pseudo_gradient(theta, g, k, l1, pg);
-    double g0 = norm2(pg, kb), gn = g0;
-    int used = 0, newest = LBFGS_M - 1;
-    rep->solver = "owlqn";
-    for (rep->iterations = 0; rep->iterations < lg->p->max_iter; rep->iterations++) {
-        if (gn <= lg->p->tol * g0 || gn == 0) {
-            rep->converged = 1;
-            break;
-        }
-        lbfgs_direction(pg, kb, s, y, rho, used, newest, alpha, dir);
-        for (size_t j = 0; j < k; j++)
-            if (dir[j] * pg[j] >= 0)
-                dir[j] = 0;
-        double step = used ? 1 : 1 / gn, f_new = f;
-        int accepted = 0;
-        for (int tries = 0; tries < 40 && !accepted; tries++, step *= 0.5) {
-            double decrease = 0;
-            for (size_t j = 0; j < kb; j++) {
-                double orthant = theta[j] != 0 ? theta[j] : -pg[j];
-                trial[j] = theta[j] + step * dir[j];
-                if (j < k && trial[j] * orthant <= 0)
-                    trial[j] = 0;
-                decrease += pg[j] * (trial[j] - theta[j]);
-            }
-            f_new = logistic_eval(lg, trial, 0) + l1 * l1_norm(trial, k);
-            accepted = f_new <= f + 1e-4 * decrease;
-        }
-        if (!accepted)
-            break;   /* no descent left at double precision */
-        memcpy(g_new, lg->grad, kb * sizeof *g_new);
-        newest = (newest + 1) % LBFGS_M;
-        double *sn = s + (size_t)newest * kb, *yn = y + (size_t)newest * kb;
-        for (size_t j = 0; j < kb; j++)
-            sn[j] = trial[j] - theta[j], yn[j] = g_new[j] - g[j];
-        double sy = cblas_ddot((int)kb, sn, 1, yn, 1);
-        if (sy > 1e-12) {
-            rho[newest] = 1 / sy;
-            used = used < LBFGS_M ? used + 1 : LBFGS_M;
-        } else {
-            newest = (newest + LBFGS_M - 1) % LBFGS_M;
-        }
-        double change = f - f_new;
-        memcpy(theta, trial, kb * sizeof *theta);
-        memcpy(g, g_new, kb * sizeof *g);
-        f = f_new;
-        pseudo_gradient(theta, g, k, l1, pg);
-        gn = norm2(pg, kb);
-        rs_progress(lg->p, "iteration %ld objective %.10g grad_norm %.4g", rep->iterations + 1, f, gn);
-        valid_progress(lg->p, lg->w, (float)theta[lg->pb.k], 1, rep->iterations + 1);
-        if (change <= 1e-14 * fabs(f)) {
-            rep->iterations++;
-            rep->converged = gn <= lg->p->tol * g0 * 1e3;
-            break;
-        }
-    }
-    rep->objective = f;
-    rep->grad_ratio = g0 > 0 ? gn / g0 : 0;
-    free(mem);
-    (void)tmp;
-    return RS_OK;
+    rs_owlqn_problem pb = {lg->pb.k + 1, lg->pb.k, lg->p->l1, lg->p->tol, lg->p->max_iter, logistic_value,
+                           logistic_progress, lg};
+    return rs_owlqn(&pb, theta, rep, err);
 }
 
 static rs_status class_weights(const rs_dataset *d, const rs_params *p, double *cw, rs_error *err)
@@ -451,8 +343,8 @@ static rs_status class_weights(const rs_dataset *d, const rs_params *p, double *
     size_t count[2], other = rs_label_classes(d, count);
     if (other)
         return rs_error_set(err, RS_EDATA, NULL, 0,
-                            "logreg needs a 0/1 label, but row %zu of the training data has %g "
-                            "(use --model linreg for a number)", other, d->y[other - 1]);
+                            "logreg needs a 0/1 label or classes (integers or names), but row %zu of the "
+                            "training data has %g (use --model linreg for a number)", other, d->y[other - 1]);
     if (rs_require_two_classes(d, count, err) != RS_OK)
         return err->code;
     for (int c = 0; c < 2; c++)
@@ -461,7 +353,7 @@ static rs_status class_weights(const rs_dataset *d, const rs_params *p, double *
 }
 
 static rs_status logreg_fit(const problem *pb, const rs_params *p, double *w, double *bias,
-                            solve_report *rep, rs_error *err)
+                            rs_solve_report *rep, rs_error *err)
 {
     size_t k = pb->k, kb = k + 1, T = (size_t)pb->n_threads, d = pb->d->n_features;
     int use_newton = p->l1 == 0 && kb <= NEWTON_MAX;
@@ -501,8 +393,11 @@ static rs_status linear_train(const rs_dataset *d, const rs_params *params, cons
     if (d->n_rows < 2)   /* one row has no variance to fit; OpenBLAS would be called with empty sizes */
         return rs_error_set(err, RS_EDATA, NULL, 0, "%s needs at least two training rows (the table has %zu)",
                             p->kind, d->n_rows);
+    int classes = d->classes != NULL;   /* logreg on a class label: multinomial */
     if (derived.max_iter <= 0)   /* Newton needs few steps; OWL-QN many */
-        derived.max_iter = p->l1 > 0 || d->n_features + 1 > NEWTON_MAX ? 1000 : 100;
+        derived.max_iter = p->l1 > 0 || d->n_features + 1 > NEWTON_MAX || classes ? 1000 : 100;
+    if (classes)
+        return rs_softmax_train(d, p, constant, m, err);
     size_t n_features = d->n_features;
     size_t *act = malloc((n_features + 1) * sizeof *act);
     double *w = calloc(n_features + 1, sizeof *w), bias = 0;
@@ -514,7 +409,7 @@ static rs_status linear_train(const rs_dataset *d, const rs_params *params, cons
     for (size_t j = 0; j < n_features; j++)
         if (!constant[j])
             act[pb.k++] = j;
-    solve_report rep = {0, 1, 0, 0, "cholesky"};
+    rs_solve_report rep = {0, 1, 0, 0, "cholesky"};
     int logistic_kind = !strcmp(p->kind, "logreg");
     rs_status st = logistic_kind ? logreg_fit(&pb, p, w, &bias, &rep, err) : linreg_fit(&pb, p, w, &bias, err);
     float *weights = st == RS_OK ? malloc((n_features + 1) * sizeof *weights) : NULL;
@@ -559,6 +454,7 @@ static rs_status linear_train(const rs_dataset *d, const rs_params *params, cons
 
 typedef struct {
     int logistic;
+    void *softmax;          /* a multinomial logreg's state (softmax.h), or NULL */
     size_t n_features;
     const float *weights;   /* (n_features), in the model's mapping */
     float bias;
@@ -569,12 +465,20 @@ static void linear_unload(void *state)
 {
     linear_model *lm = state;
     if (lm)
-        free(lm->z);
+        free(lm->z), rs_softmax_unload(lm->softmax);
     free(lm);
 }
 
 static void *linear_load(const rs_model *m, size_t n_features, rs_error *err)
 {
+    if (rs_model_get(m, "n_classes")) {
+        linear_model *lm = calloc(1, sizeof *lm);
+        if (!lm)
+            rs_error_nomem(err);
+        else if (!(lm->softmax = rs_softmax_load(m, n_features, err)))
+            free(lm), lm = NULL;
+        return lm;
+    }
     size_t rows, cols, brows, bcols;
     const float *weights = rs_model_tensor(m, "weights", &rows, &cols);
     const float *bias = rs_model_tensor(m, "bias", &brows, &bcols);
@@ -600,6 +504,10 @@ static void linear_score(void *state, const float *rows, size_t n, double *score
 {
     linear_model *lm = state;
     size_t d = lm->n_features;
+    if (lm->softmax) {
+        rs_softmax_score(lm->softmax, rows, n, scores);
+        return;
+    }
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0f, rows, (int)d, lm->weights, 1, 0.0f, lm->z, 1);
     for (size_t i = 0; i < n; i++) {
         double z = (double)lm->z[i] + lm->bias;
@@ -610,7 +518,25 @@ static void linear_score(void *state, const float *rows, size_t n, double *score
 static int linear_probability(const void *state)
 {
     const linear_model *lm = state;
-    return lm->logistic;
+    return lm->logistic || lm->softmax;
+}
+
+static size_t linear_outputs(const void *state)
+{
+    const linear_model *lm = state;
+    return lm->softmax ? rs_softmax_outputs(lm->softmax) : 1;
+}
+
+static const char *linear_output_name(const void *state, size_t j)
+{
+    const linear_model *lm = state;
+    return lm->softmax ? rs_softmax_output_name(lm->softmax, j) : "score";
+}
+
+static int logreg_label_classes(const rs_params *p)
+{
+    (void)p;
+    return 1;
 }
 
 static const rs_kind_option linreg_options[] = {
@@ -630,7 +556,8 @@ static const rs_kind_option logreg_options[] = {
 
 #define LINEAR_FUNCTIONS                                                                  \
     .train_rows = linear_train, .rows_load = linear_load, .rows_score = linear_score,     \
-    .rows_probability = linear_probability, .unload = linear_unload
+    .rows_probability = linear_probability, .rows_outputs = linear_outputs,                \
+    .rows_output_name = linear_output_name, .unload = linear_unload
 
 const rs_kind rs_kind_linreg = {
     .name = "linreg",
@@ -644,8 +571,9 @@ const rs_kind rs_kind_linreg = {
 const rs_kind rs_kind_logreg = {
     .name = "logreg",
     .family = RS_FAMILY_SUPERVISED,
-    .summary = "logistic regression, 0/1 label; L2/L1, class weights; Newton/OWL-QN",
+    .summary = "logistic regression: 0/1 or classes (softmax); L2/L1; Newton/OWL-QN",
     .options = logreg_options,
     .quick_args = "",
+    .label_classes = logreg_label_classes,
     LINEAR_FUNCTIONS,
 };

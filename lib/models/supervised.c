@@ -58,6 +58,11 @@ static rs_status add_header(rs_model *m, const rs_dataset *d, const rs_params *p
         rs_idmap_free(names);
         return err->code;
     }
+    if (d->classes && (rs_model_set_i64(m, "n_classes", (int64_t)rs_dataset_n_classes(d), err) ||
+                       rs_model_add_ids(m, "classes", d->classes, err))) {
+        rs_idmap_free(names);
+        return err->code;
+    }
     return rs_model_adopt_ids(m, "features", names, err);
 }
 
@@ -199,6 +204,16 @@ const char *rs_scorer_feature(const rs_scorer *s, size_t j)
 int rs_scorer_is_probability(const rs_scorer *s)
 {
     return s->kind->rows_probability(s->state);
+}
+
+size_t rs_scorer_outputs(const rs_scorer *s)
+{
+    return s->kind->rows_outputs ? s->kind->rows_outputs(s->state) : 1;
+}
+
+const char *rs_scorer_output(const rs_scorer *s, size_t j)
+{
+    return s->kind->rows_output_name ? s->kind->rows_output_name(s->state, j) : "score";
 }
 
 void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores)

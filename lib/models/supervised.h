@@ -24,6 +24,10 @@ size_t rs_scorer_n_features(const rs_scorer *s);
 const char *rs_scorer_feature(const rs_scorer *s, size_t j);
 /* 1 when scores are probabilities (logreg, mlp with bce). */
 int rs_scorer_is_probability(const rs_scorer *s);
+/* Scores per row: 1, or K class probabilities for a model of a class
+ * label (rs_scorer_score then writes n x K), named by rs_scorer_output. */
+size_t rs_scorer_outputs(const rs_scorer *s);
+const char *rs_scorer_output(const rs_scorer *s, size_t j);
 /* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
 void rs_scorer_score(rs_scorer *s, const float *rows, size_t n, double *scores);
 /* The model's features of one record into row (but those with skip[j]

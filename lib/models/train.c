@@ -18,6 +18,9 @@ static void summarize_rows(const rs_model *m, const rs_dataset *d, const char *l
                                  iterations, strcmp(rs_model_get(m, "converged"), "1") ? "not converged" : "converged");
     if (epochs && used < size)
         used += (size_t)snprintf(out + used, size - used, ", %s epochs", epochs);
+    const char *classes = rs_model_get(m, "n_classes");
+    if (classes && used < size)
+        used += (size_t)snprintf(out + used, size - used, ", %s classes", classes);
     const char *trees = rs_model_get(m, "n_trees");
     if (trees && used < size)
         used += (size_t)snprintf(out + used, size - used, ", %s trees", trees);
@@ -49,13 +52,14 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
                             size_t size, rs_error *err)
 {
     int mixed = (kind->flags & RS_KIND_MIXED) != 0;
-    rs_dataset_spec data_spec = {p->label, p->id, spec->features, mixed, NULL};
+    int classes = kind->label_classes && kind->label_classes(p);
+    rs_dataset_spec data_spec = {p->label, p->id, spec->features, mixed, NULL, classes};
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
     rs_status st = RS_OK;
     if (!(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
         st = err->code;
-    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL, mixed, train};
+    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL, mixed, train, classes};
     if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
         st = err->code;
     p->valid = valid;

@@ -2,6 +2,7 @@
  * model, batch by batch (constant memory), or its user,item pairs with a
  * recommender; the pass-through columns and the output. */
 #include "score/predict.h"
+#include "score/classes_out.h"
 
 #include "mem.h"
 #include "num.h"
@@ -43,6 +44,8 @@ typedef struct {
     rs_table_sink sink;
     batch b;
     const rs_predict_spec *a;
+    size_t n_outputs;          /* 1, or the classes of a class-label model */
+    rs_classes_out classes;    /* their columns */
 } predictor;
 
 static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *cols, rs_error *err)
@@ -73,8 +76,9 @@ static void score_thread(void *ctx, int t, int n_threads)
     size_t begin, end;
     rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
     if (end > begin)
-        rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin, b->scores + begin);
-    for (size_t i = begin; i < end; i++)   /* formatting costs as much as a small model */
+        rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin,
+                        b->scores + begin * job->pr->n_outputs);
+    for (size_t i = begin; i < end && job->pr->n_outputs == 1; i++)   /* formatting costs as much as a small model */
         b->score_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->score_text[i]);
 }
 
@@ -97,14 +101,17 @@ static rs_status write_batch(predictor *pr, rs_error *err)
         } else {
             fields[n++] = (rs_field){row_num, rs_format_i64(b->first_row + (long)i, row_num)};
         }
-        fields[n++] = (rs_field){b->score_text[i], b->score_len[i]};
+        if (pr->n_outputs > 1)
+            n += rs_classes_out_row(&pr->classes, pr->scorer, b->scores + i * pr->n_outputs, fields + n);
+        else
+            fields[n++] = (rs_field){b->score_text[i], b->score_len[i]};
         if (pr->a->have_threshold)
             fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
         for (size_t j = 0; pr->a->explain && j <= d; j++)
             fields[n++] = (rs_field){b->numbers[j], rs_format_f32((float)b->contrib[i * (d + 1) + j], b->numbers[j])};
         for (; pass < b->n_pass; pass++)
             fields[n++] = (rs_field){b->text + b->offsets[i * b->n_pass + pass], b->lengths[i * b->n_pass + pass]};
-        if (rs_table_writer_write(pr->sink.writer, fields, !b->special[i], err) != RS_OK)
+        if (rs_table_writer_write(pr->sink.writer, fields, !b->special[i] && pr->n_outputs == 1, err) != RS_OK)
             return err->code;
     }
     b->first_row += (long)b->n_rows;
@@ -155,7 +162,7 @@ static rs_status explain_names(const rs_scorer *s, rs_strlist *names, rs_error *
 static rs_status open_output(predictor *pr, rs_error *err)
 {
     rs_strlist contrib = {0};
-    size_t width = pr->n_pass + 2 + (pr->a->explain ? rs_scorer_n_features(pr->scorer) + 1 : 0);
+    size_t width = pr->n_pass + 2 + pr->classes.names.n + (pr->a->explain ? rs_scorer_n_features(pr->scorer) + 1 : 0);
     const char **names = calloc(width + 1, sizeof *names);
     rs_col_type *types = calloc(width + 1, sizeof *types);
     rs_status st = names && types ? RS_OK : rs_error_nomem(err);
@@ -164,7 +171,11 @@ static rs_status open_output(predictor *pr, rs_error *err)
     size_t n = 0, pass = 0;
     if (st == RS_OK) {
         names[n++] = pr->has_id ? rs_table_col_name(pr->in, pr->pass_cols[pass++]) : "row";
-        names[n++] = "score";
+        if (pr->n_outputs > 1)
+            for (size_t j = 0; j < pr->classes.names.n; j++)
+                names[n++] = pr->classes.names.items[j];
+        else
+            names[n++] = "score";
         if (pr->a->have_threshold)
             names[n++] = "class";
         for (size_t j = 0; j < contrib.n; j++)
@@ -180,10 +191,11 @@ static rs_status open_output(predictor *pr, rs_error *err)
     return st;
 }
 
-static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int explain, rs_error *err)
+static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int explain, size_t n_outputs,
+                             size_t n_class_cols, rs_error *err)
 {
     b->n_pass = n_pass;
-    size_t width = n_pass + 3 + (explain ? n_features + 1 : 0);
+    size_t width = n_pass + 3 + n_class_cols + (explain ? n_features + 1 : 0);
     b->fields = malloc(width * sizeof *b->fields);
     if (explain) {
         b->contrib = malloc(RS_SCORE_BATCH * (n_features + 1) * sizeof *b->contrib);
@@ -193,7 +205,7 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
     }
     b->first_row = 1;
     b->x = malloc(RS_SCORE_BATCH * n_features * sizeof *b->x);
-    b->scores = malloc(RS_SCORE_BATCH * sizeof *b->scores);
+    b->scores = malloc(RS_SCORE_BATCH * n_outputs * sizeof *b->scores);
     b->score_text = malloc(RS_SCORE_BATCH * sizeof *b->score_text);
     b->score_len = malloc(RS_SCORE_BATCH);
     b->offsets = malloc(RS_SCORE_BATCH * (n_pass + 1) * sizeof *b->offsets);
@@ -239,6 +251,22 @@ static rs_status read_direct(predictor *pr, const rs_record *rec, float *row, rs
     return RS_OK;
 }
 
+/* A class-label model writes class and probability (--top, --proba); a
+ * 0/1 or number model one score (--threshold). */
+static rs_status choose_outputs(predictor *pr, rs_error *err)
+{
+    pr->n_outputs = rs_scorer_outputs(pr->scorer);
+    if (pr->n_outputs == 1 && (pr->a->proba || pr->a->top))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s is for a model of a class label (this one writes one "
+                            "score)", pr->a->proba ? "--proba" : "--top");
+    if (pr->n_outputs > 1 && pr->a->have_threshold)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--threshold is for a 0/1 label; this model has %zu classes "
+                            "(it writes the most probable one)", pr->n_outputs);
+    if (pr->n_outputs == 1)
+        return RS_OK;
+    return rs_classes_out_init(&pr->classes, pr->scorer, pr->a->top ? pr->a->top : 1, pr->a->proba, err);
+}
+
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
 {
     size_t d = rs_scorer_n_features(pr->scorer);
@@ -247,14 +275,15 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--explain: a %s model has no per-feature contributions (gbdt has)", rs_model_kind(model));
-    if (!(pr->in = rs_table_open(pr->a->input, pr->a->table, err)))
+    if (choose_outputs(pr, err) != RS_OK || !(pr->in = rs_table_open(pr->a->input, pr->a->table, err)))
         return err->code;
     pr->feature_cols = malloc(d * sizeof *pr->feature_cols);
     pr->pass_cols = malloc((pr->a->keep.n + 1) * sizeof *pr->pass_cols);
     if (!pr->feature_cols || !pr->pass_cols)
         return rs_error_nomem(err);
     if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK || choose_direct(pr, err) != RS_OK ||
-        alloc_batch(&pr->b, d, pr->n_pass, pr->a->explain, err) != RS_OK || open_output(pr, err) != RS_OK)
+        alloc_batch(&pr->b, d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
+        open_output(pr, err) != RS_OK)
         return err->code;
     rs_record rec;
     int got;
@@ -373,6 +402,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
     free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
+    rs_classes_out_free(&pr.classes);
     rs_scorer_free(pr.scorer);
     return st;
 }

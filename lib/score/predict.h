@@ -19,6 +19,8 @@ typedef struct {
     double threshold;                  /* a class column: score >= threshold */
     int explain;                       /* rows: each feature's contribution (kinds with rows_explain) */
     int threads;                       /* rows: batches scored on this many threads (kinds that allow it) */
+    int proba;                         /* class-label model: a proba_CLASS column per class */
+    long top;                          /* class-label model: the K best classes (0: 1) */
 } rs_predict_spec;
 
 typedef struct {
