@@ -9,6 +9,7 @@
 #include "idmap.h"
 #include "strlist.h"
 #include "io/table.h"
+#include "io/model.h"
 
 /* Distinct values a text (categorical) column keeps; the rarer ones share
  * one more code, "other", which unseen values also get when scoring. */
@@ -94,5 +95,9 @@ rs_status rs_label_class_row(rs_dataset *d, const rs_table *t, const rs_record *
 rs_status rs_label_classes_finish(rs_dataset *d, const char *label, rs_error *err);
 /* K, or 0 when the label is a number. */
 size_t rs_dataset_n_classes(const rs_dataset *d);
+/* A model's class names ("classes" ids, at least 2) in code order, as new
+ * strings; NULL with err set when they are missing or damaged. */
+char **rs_class_names_new(const rs_model *m, size_t *n_classes, rs_error *err);
+void rs_class_names_free(char **names, size_t n_classes);
 
 #endif

@@ -9,6 +9,7 @@
  * coded in a stable order that does not depend on the row order: by value
  * when every class is an integer, else by the bytes of the name. */
 #include "io/dataset.h"
+#include "io/model.h"
 
 #include "num.h"
 
@@ -158,4 +159,35 @@ rs_status rs_label_classes_finish(rs_dataset *d, const char *label, rs_error *er
 size_t rs_dataset_n_classes(const rs_dataset *d)
 {
     return d->classes ? (size_t)rs_idmap_size(d->classes) : 0;
+}
+
+char **rs_class_names_new(const rs_model *m, size_t *n_classes, rs_error *err)
+{
+    rs_idmap *classes = rs_model_ids_new(m, "classes", err);
+    if (!classes)
+        return NULL;
+    size_t K = (size_t)rs_idmap_size(classes);
+    char **names = K >= 2 ? calloc(K, sizeof *names) : NULL;
+    if (K < 2)
+        rs_error_set(err, RS_EDATA, NULL, 0, "the model's classes are damaged (%zu class%s)", K, K == 1 ? "" : "es");
+    else if (!names)
+        rs_error_nomem(err);
+    for (size_t c = 0; names && c < K; c++) {
+        size_t len;
+        const char *key = rs_idmap_key(classes, (int32_t)c, &len);
+        if (!(names[c] = strndup(key, len))) {
+            rs_error_nomem(err);
+            rs_class_names_free(names, K), names = NULL;
+        }
+    }
+    rs_idmap_free(classes);
+    *n_classes = names ? K : 0;
+    return names;
+}
+
+void rs_class_names_free(char **names, size_t n_classes)
+{
+    for (size_t c = 0; names && c < n_classes; c++)
+        free(names[c]);
+    free(names);
 }

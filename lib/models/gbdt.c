@@ -3,8 +3,9 @@
  * once into at most 255 byte bins (gbdt_bins.c), each tree is grown
  * leaf-wise on gradient histograms (gbdt_grow.c), empty cells learn their
  * side at every split and text columns are split as category sets.
- * Losses: bce (0/1 label), squared, poisson (counts).  Explanations are
- * exact TreeSHAP (gbdt_shap.c). */
+ * Losses: bce (0/1 label), squared, poisson (counts), softmax (a class
+ * label: one tree per class per round).  Explanations are exact TreeSHAP
+ * (gbdt_shap.c). */
 #include "models/gbdt.h"
 
 #include "logistic.h"
@@ -17,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { LOSS_BCE, LOSS_SQUARED, LOSS_POISSON } loss_kind;
-static const char *const loss_names[] = {"bce", "squared", "poisson"};
+typedef enum { LOSS_BCE, LOSS_SQUARED, LOSS_POISSON, LOSS_SOFTMAX } loss_kind;
+static const char *const loss_names[] = {"bce", "squared", "poisson", "softmax"};
 
 /* XGBoost's max_delta_step for Poisson: the hessian exp(raw + 0.7) keeps
  * the first steps from overshooting when counts are small. */
@@ -51,6 +52,37 @@ static double row_loss(loss_kind loss, double raw, double y)
     return 0.5 * (raw - y) * (raw - y);
 }
 
+/* Softmax over K raw scores spaced `stride` apart, into p (K). */
+static void softmax(const double *raw, size_t stride, size_t K, double *p)
+{
+    double top = -INFINITY, sum = 0;
+    for (size_t k = 0; k < K; k++)
+        top = fmax(top, raw[k * stride]);
+    for (size_t k = 0; k < K; k++)
+        sum += p[k] = exp(raw[k * stride] - top);
+    for (size_t k = 0; k < K; k++)
+        p[k] /= sum;
+}
+
+/* Softmax gradients of one row whose class is y, as XGBoost's
+ * multi:softprob: g = p - [k = y], h = 2 p (1 - p). */
+static void softmax_gradient(const double *raw, size_t stride, size_t K, size_t y, float *g, float *h)
+{
+    double p[RS_MAX_CLASSES];
+    softmax(raw, stride, K, p);
+    for (size_t k = 0; k < K; k++) {
+        g[k * stride] = (float)(p[k] - (k == y));
+        h[k * stride] = (float)fmax(2 * p[k] * (1 - p[k]), 1e-16);
+    }
+}
+
+static double softmax_loss(const double *raw, size_t stride, size_t K, size_t y)
+{
+    double p[RS_MAX_CLASSES];
+    softmax(raw, stride, K, p);
+    return -log(fmax(p[y], 1e-300));
+}
+
 static double output(loss_kind loss, double raw)
 {
     return loss == LOSS_BCE ? rs_sigmoid(raw) : loss == LOSS_POISSON ? exp(raw) : raw;
@@ -61,7 +93,15 @@ static rs_status choose_loss(const rs_dataset *d, const rs_params *p, loss_kind 
     size_t count[2];
     size_t first_other = rs_label_classes(d, count);
     *loss = !p->loss ? (first_other ? LOSS_SQUARED : LOSS_BCE)
-            : !strcmp(p->loss, "bce") ? LOSS_BCE : !strcmp(p->loss, "poisson") ? LOSS_POISSON : LOSS_SQUARED;
+            : !strcmp(p->loss, "bce") ? LOSS_BCE : !strcmp(p->loss, "poisson") ? LOSS_POISSON
+            : !strcmp(p->loss, "softmax") ? LOSS_SOFTMAX : LOSS_SQUARED;
+    if (*loss == LOSS_SOFTMAX) {   /* every class starts equal: the first trees learn the priors */
+        *base = 0;
+        if (!d->classes)
+            return rs_error_set(err, RS_EDATA, NULL, 0,
+                                "--loss softmax needs a class label (this one is 0/1: use --loss bce)");
+        return RS_OK;
+    }
     double sum = 0;
     for (size_t i = 0; i < d->n_rows; i++)
         sum += d->y[i];
@@ -93,7 +133,7 @@ static rs_status choose_loss(const rs_dataset *d, const rs_params *p, loss_kind 
 typedef struct {
     const rs_dataset *d;
     rs_gbdt_binned bins;
-    double *raw;               /* (n_rows) current raw scores */
+    double *raw;               /* (n_outputs x n_rows) current raw scores, output-major */
 } scored_table;
 
 typedef struct {
@@ -101,7 +141,8 @@ typedef struct {
     loss_kind loss;
     double base;
     rs_gbdt_grow_params grow;
-    long n_trees, patience;
+    long n_trees, patience;    /* n_trees: rounds */
+    size_t n_outputs;          /* trees per round: softmax's classes, else 1 */
     double subsample, colsample;
     float *edges;
     uint32_t *edge_start;
@@ -112,7 +153,7 @@ typedef struct {
     uint32_t *rows;
     unsigned char *in_sample;  /* (n_rows) 1: in this tree's sample */
     rs_gbdt_forest forest;
-    size_t *tree_start;        /* (n_trees + 1) nodes, bitmaps before each tree */
+    size_t *tree_start;        /* (n_trees x n_outputs + 1) nodes, bitmaps before each tree */
     size_t *bitmap_start;
     rs_rng rng;
 } booster;
@@ -120,8 +161,8 @@ typedef struct {
 typedef struct {
     booster *bo;
     scored_table *t;
-    const rs_gbdt_node *tree;
-    const unsigned char *in_sample; /* rows the tree already added itself to, or NULL */
+    long round;                /* its trees walked by the rows, or -1 */
+    const unsigned char *in_sample; /* rows the trees already added themselves to, or NULL */
     int gradients;             /* 1: also the gradients of the rows */
 } rows_job;
 
@@ -130,18 +171,24 @@ static void rows_thread(void *ctx, int th, int n_threads)
     rows_job *job = ctx;
     size_t begin, end;
     rs_thread_range(job->t->d->n_rows, th, n_threads, &begin, &end);
+    const booster *bo = job->bo;
+    size_t n = job->t->d->n_rows, K = bo->n_outputs;
     for (size_t i = begin; i < end; i++) {
-        if (job->tree && !(job->in_sample && job->in_sample[i]))
-            job->t->raw[i] += rs_gbdt_tree_value_binned(job->tree, job->bo->forest.bitmaps, &job->t->bins, i);
-        if (job->gradients)
-            gradient(job->bo->loss, job->t->raw[i], job->t->d->y[i], &job->bo->g[i], &job->bo->h[i]);
+        if (job->round >= 0 && !(job->in_sample && job->in_sample[i]))
+            for (size_t k = 0; k < K; k++) {
+                const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[(size_t)job->round * K + k];
+                job->t->raw[k * n + i] += rs_gbdt_tree_value_binned(tree, bo->forest.bitmaps, &job->t->bins, i);
+            }
+        if (job->gradients && bo->loss == LOSS_SOFTMAX)
+            softmax_gradient(job->t->raw + i, n, K, (size_t)job->t->d->y[i], bo->g + i, bo->h + i);
+        else if (job->gradients)
+            gradient(bo->loss, job->t->raw[i], job->t->d->y[i], &bo->g[i], &bo->h[i]);
     }
 }
 
-static void update_rows(booster *bo, scored_table *t, const rs_gbdt_node *tree, const unsigned char *in_sample,
-                        int gradients)
+static void update_rows(booster *bo, scored_table *t, long round, const unsigned char *in_sample, int gradients)
 {
-    rows_job job = {bo, t, tree, in_sample, gradients};
+    rows_job job = {bo, t, round, in_sample, gradients};
     /* below ~100,000 rows starting threads costs more than it saves */
     rs_parallel(t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
 }
@@ -150,7 +197,8 @@ static double mean_loss(const booster *bo, const scored_table *t)
 {
     double sum = 0;
     for (size_t i = 0; i < t->d->n_rows; i++)
-        sum += row_loss(bo->loss, t->raw[i], t->d->y[i]);
+        sum += bo->loss == LOSS_SOFTMAX ? softmax_loss(t->raw + i, t->d->n_rows, bo->n_outputs, (size_t)t->d->y[i])
+                                        : row_loss(bo->loss, t->raw[i], t->d->y[i]);
     return sum / (double)t->d->n_rows;
 }
 
@@ -158,9 +206,9 @@ static rs_status table_new(booster *bo, scored_table *t, const rs_dataset *d, rs
 {
     t->d = d;
     t->bins = (rs_gbdt_binned){d->n_rows, d->n_features, NULL, bo->categorical, bo->edges, bo->edge_start};
-    if (!(t->raw = malloc(d->n_rows * sizeof *t->raw)))
+    if (!(t->raw = malloc(d->n_rows * bo->n_outputs * sizeof *t->raw)))
         return rs_error_nomem(err);
-    for (size_t i = 0; i < d->n_rows; i++)
+    for (size_t i = 0; i < d->n_rows * bo->n_outputs; i++)
         t->raw[i] = bo->base;
     return rs_gbdt_bin_rows(&t->bins, d->x, bo->p->threads > 0 ? bo->p->threads : 1, err);
 }
@@ -180,13 +228,15 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
     rs_rng_seed(&bo->rng, p->seed);
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
+    bo->n_outputs = bo->loss == LOSS_SOFTMAX ? rs_dataset_n_classes(d) : 1;
+    size_t n_grown = (size_t)bo->n_trees * bo->n_outputs;
     bo->categorical = calloc(dim, 1), bo->usable = calloc(dim, 1), bo->use = calloc(dim, 1);
     bo->pick = malloc(dim * sizeof *bo->pick);
-    bo->g = malloc(n * sizeof *bo->g), bo->h = malloc(n * sizeof *bo->h);
+    bo->g = malloc(n * bo->n_outputs * sizeof *bo->g), bo->h = malloc(n * bo->n_outputs * sizeof *bo->h);
     bo->rows = malloc(n * sizeof *bo->rows);
     bo->in_sample = malloc(n);
-    bo->tree_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->tree_start);
-    bo->bitmap_start = calloc((size_t)bo->n_trees + 1, sizeof *bo->bitmap_start);
+    bo->tree_start = calloc(n_grown + 1, sizeof *bo->tree_start);
+    bo->bitmap_start = calloc(n_grown + 1, sizeof *bo->bitmap_start);
     if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->in_sample || !bo->tree_start ||
         !bo->bitmap_start)
         return rs_error_nomem(err);
@@ -246,43 +296,47 @@ static size_t draw_sample(booster *bo)
     return m;
 }
 
-/* Trees until n_trees, or until the validation loss has not improved for
- * patience trees (the trees after its best are then dropped). */
-static rs_status boost(booster *bo, long *best_iteration, double *best_valid, rs_error *err)
+/* Rounds until n_trees, or until the validation loss has not improved for
+ * patience rounds (the rounds after its best are then dropped).  A round
+ * grows one tree per output on one draw of rows and features. */
+static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_error *err)
 {
+    size_t n = bo->train.d->n_rows, K = bo->n_outputs;
     *best_valid = INFINITY;
-    update_rows(bo, &bo->train, NULL, NULL, 1);
-    for (long t = 0; t < bo->n_trees; t++) {
+    update_rows(bo, &bo->train, -1, NULL, 1);
+    for (long r = 0; r < bo->n_trees; r++) {
         size_t m = draw_sample(bo);
-        bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
-        /* the tree adds its leaves to the rows of its sample as it grows;
+        /* each tree adds its leaves to the rows of its sample as it grows;
          * the others walk it */
-        if (rs_gbdt_grow(&bo->train.bins, bo->g, bo->h, bo->rows, m, bo->use, &bo->grow, &bo->forest,
-                         bo->train.raw, err) != RS_OK)
-            return err->code;
-        bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
-        const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[t];
-        update_rows(bo, &bo->train, m == bo->train.d->n_rows ? NULL : tree, bo->in_sample, 1);
+        for (size_t k = 0; k < K; k++) {
+            size_t t = (size_t)r * K + k;
+            bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
+            if (rs_gbdt_grow(&bo->train.bins, bo->g + k * n, bo->h + k * n, bo->rows, m, bo->use, &bo->grow,
+                             &bo->forest, bo->train.raw + k * n, err) != RS_OK)
+                return err->code;
+            bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
+        }
+        update_rows(bo, &bo->train, m == n ? -1 : r, bo->in_sample, 1);
         /* the training loss is a pass over the rows: only when shown */
         if (!bo->p->valid) {
-            *best_iteration = t;
-            if (bo->p->progress && ((t + 1) % 10 == 0 || t + 1 == bo->n_trees))
-                rs_progress(bo->p, "tree %ld: train loss %.6f", t + 1, mean_loss(bo, &bo->train));
+            *best_round = r;
+            if (bo->p->progress && ((r + 1) % 10 == 0 || r + 1 == bo->n_trees))
+                rs_progress(bo->p, "tree %ld: train loss %.6f", r + 1, mean_loss(bo, &bo->train));
             continue;
         }
-        update_rows(bo, &bo->valid, tree, NULL, 0);
+        update_rows(bo, &bo->valid, r, NULL, 0);
         double v = mean_loss(bo, &bo->valid);
         if (bo->p->progress)
-            rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", t + 1, mean_loss(bo, &bo->train), v);
+            rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", r + 1, mean_loss(bo, &bo->train), v);
         if (v < *best_valid) {
             *best_valid = v;
-            *best_iteration = t;
-        } else if (t - *best_iteration >= bo->patience) {
+            *best_round = r;
+        } else if (r - *best_round >= bo->patience) {
             break;
         }
     }
-    bo->forest.n_nodes = bo->tree_start[*best_iteration + 1];
-    bo->forest.n_bitmaps = bo->bitmap_start[*best_iteration + 1];
+    bo->forest.n_nodes = bo->tree_start[(size_t)(*best_round + 1) * K];
+    bo->forest.n_bitmaps = bo->bitmap_start[(size_t)(*best_round + 1) * K];
     return RS_OK;
 }
 
@@ -332,7 +386,7 @@ static rs_status gbdt_train(const rs_dataset *d, const rs_params *p, const unsig
     rs_status st = booster_init(&bo, d, p, constant, err);
     if (st == RS_OK)
         st = boost(&bo, &best_iteration, &best_valid, err);
-    long n_trees = best_iteration + 1;
+    long n_trees = (best_iteration + 1) * (long)bo.n_outputs;
     if (st == RS_OK && (rs_model_set(m, "loss", loss_names[bo.loss], err) ||
                         rs_model_set_f64(m, "base_score", bo.base, err) ||
                         rs_model_set_i64(m, "n_trees", n_trees, err) ||
@@ -368,6 +422,8 @@ typedef struct {
     } *fast;
     int *depth;                /* (n_trees) */
     rs_gbdt_coded *coded;      /* the same forest on byte codes, or NULL */
+    size_t n_outputs;          /* softmax: classes (tree t adds to class t % n_outputs), else 1 */
+    char **class_names;        /* softmax: (n_outputs) */
 } gbdt_model;
 
 enum { FAST_DEFAULT_LEFT = 1u << 31, FAST_CATEGORICAL = 1u << 30, FAST_FEATURE = (1u << 24) - 1 };
@@ -380,6 +436,7 @@ static void gbdt_unload(void *state)
     free(gm->nodes), free(gm->tree_start), free(gm->bitmaps), free(gm->shap_work);
     free(gm->fast), free(gm->depth);
     rs_gbdt_coded_free(gm->coded);
+    rs_class_names_free(gm->class_names, gm->n_outputs);
     free(gm);
 }
 
@@ -501,10 +558,17 @@ static void *gbdt_load(const rs_model *m, size_t n_features, rs_error *err)
     const char *loss = rs_model_get(m, "loss");
     rs_status st = rs_model_get_f64(m, "base_score", &gm->base, err) ? err->code
                    : rs_model_get_i64(m, "n_trees", &n_trees, err) ? err->code : RS_OK;
-    gm->loss = loss && !strcmp(loss, "bce") ? LOSS_BCE : loss && !strcmp(loss, "poisson") ? LOSS_POISSON : LOSS_SQUARED;
-    if (st == RS_OK && (!loss || (strcmp(loss, "bce") && strcmp(loss, "poisson") && strcmp(loss, "squared"))))
+    int known = 0;
+    for (size_t k = 0; loss && k < sizeof loss_names / sizeof loss_names[0]; k++)
+        if (!strcmp(loss, loss_names[k]))
+            gm->loss = (loss_kind)k, known = 1;
+    gm->n_outputs = 1;
+    if (st == RS_OK && !known)
         st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's loss is missing or unknown");
-    else if (st == RS_OK && (n_trees < 1 || n_trees > 10000000 || !isfinite(gm->base)))
+    else if (st == RS_OK && gm->loss == LOSS_SOFTMAX && !(gm->class_names = rs_class_names_new(m, &gm->n_outputs, err)))
+        st = err->code;
+    else if (st == RS_OK && (n_trees < 1 || n_trees > 10000000 || !isfinite(gm->base) ||
+                             (size_t)n_trees % gm->n_outputs))
         st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's n_trees or base_score is damaged");
     if (st == RS_OK) {
         gm->n_trees = (size_t)n_trees;
@@ -542,7 +606,7 @@ static inline int32_t fast_step(const struct fast_node *fast, const uint32_t *bi
  * without categorical splits has no test for them. */
 static inline __attribute__((always_inline)) void walk_lanes(const gbdt_model *gm, const float *rows, size_t d,
                                                              int32_t root, int depth, double *scores,
-                                                             int categorical)
+                                                             size_t stride, int categorical)
 {
     int32_t at[SCORE_LANES];
     for (size_t l = 0; l < SCORE_LANES; l++)
@@ -551,27 +615,28 @@ static inline __attribute__((always_inline)) void walk_lanes(const gbdt_model *g
         for (size_t l = 0; l < SCORE_LANES; l++)
             at[l] = fast_step(gm->fast, gm->bitmaps, rows + l * d, at[l], categorical);
     for (size_t l = 0; l < SCORE_LANES; l++)
-        scores[l] += gm->nodes[at[l]].value;
+        scores[l * stride] += gm->nodes[at[l]].value;
 }
 
 /* Tree by tree over a chunk of rows that stays in L1: one tree's nodes stay
  * in cache while every row goes through it, SCORE_LANES rows at a time, each
  * taking exactly the tree's depth in steps (a leaf is its own child): no
  * branch to mispredict and the lanes' loads overlap.  Each row's sum runs
- * in tree order. */
+ * in tree order; tree t adds to output t % n_outputs (scores n x n_outputs). */
 static inline __attribute__((always_inline)) void score_chunk(const gbdt_model *gm, const float *rows, size_t n,
                                                               double *scores, int categorical)
 {
-    size_t d = gm->n_features, full = n - n % SCORE_LANES;
+    size_t d = gm->n_features, full = n - n % SCORE_LANES, K = gm->n_outputs;
     for (size_t t = 0; t < gm->n_trees; t++) {
         int32_t root = (int32_t)gm->tree_start[t];
+        double *out = scores + t % K;
         for (size_t i0 = 0; i0 < full; i0 += SCORE_LANES)
-            walk_lanes(gm, rows + i0 * d, d, root, gm->depth[t], scores + i0, categorical);
+            walk_lanes(gm, rows + i0 * d, d, root, gm->depth[t], out + i0 * K, K, categorical);
         for (size_t i = full; i < n; i++) {
             int32_t at = root;
             for (int step = 0; step < gm->depth[t]; step++)
                 at = fast_step(gm->fast, gm->bitmaps, rows + i * d, at, categorical);
-            scores[i] += gm->nodes[at].value;
+            out[i * K] += gm->nodes[at].value;
         }
     }
 }
@@ -579,18 +644,23 @@ static inline __attribute__((always_inline)) void score_chunk(const gbdt_model *
 static void gbdt_score(void *state, const float *rows, size_t n, double *scores)
 {
     const gbdt_model *gm = state;
-    size_t d = gm->n_features;
-    for (size_t i = 0; i < n; i++)
+    size_t d = gm->n_features, K = gm->n_outputs;
+    for (size_t i = 0; i < n * K; i++)
         scores[i] = gm->base;
     if (gm->coded)
-        rs_gbdt_coded_add(gm->coded, rows, n, scores);
+        rs_gbdt_coded_add(gm->coded, rows, n, scores, K);
     else
     for (size_t c0 = 0; c0 < n; c0 += SCORE_CHUNK) {
         size_t len = n - c0 < SCORE_CHUNK ? n - c0 : SCORE_CHUNK;
         if (gm->n_bitmaps)
-            score_chunk(gm, rows + c0 * d, len, scores + c0, 1);
+            score_chunk(gm, rows + c0 * d, len, scores + c0 * K, 1);
         else
-            score_chunk(gm, rows + c0 * d, len, scores + c0, 0);
+            score_chunk(gm, rows + c0 * d, len, scores + c0 * K, 0);
+    }
+    if (gm->loss == LOSS_SOFTMAX) {
+        for (size_t i = 0; i < n; i++)
+            softmax(scores + i * K, 1, K, scores + i * K);
+        return;
     }
     for (size_t i = 0; i < n; i++)
         scores[i] = output(gm->loss, scores[i]);
@@ -598,7 +668,24 @@ static void gbdt_score(void *state, const float *rows, size_t n, double *scores)
 
 static int gbdt_probability(const void *state)
 {
-    return ((const gbdt_model *)state)->loss == LOSS_BCE;
+    loss_kind loss = ((const gbdt_model *)state)->loss;
+    return loss == LOSS_BCE || loss == LOSS_SOFTMAX;
+}
+
+static size_t gbdt_outputs(const void *state)
+{
+    return ((const gbdt_model *)state)->n_outputs;
+}
+
+static const char *gbdt_output_name(const void *state, size_t j)
+{
+    const gbdt_model *gm = state;
+    return gm->class_names ? gm->class_names[j] : "score";
+}
+
+static int gbdt_label_classes(const rs_params *p)
+{
+    return p->loss && !strcmp(p->loss, "softmax");
 }
 
 static void gbdt_explain(void *state, const float *rows, size_t n, double *contrib)
@@ -665,6 +752,9 @@ const rs_kind rs_kind_gbdt = {
     .rows_load = gbdt_load,
     .rows_score = gbdt_score,
     .rows_probability = gbdt_probability,
+    .rows_outputs = gbdt_outputs,
+    .rows_output_name = gbdt_output_name,
+    .label_classes = gbdt_label_classes,
     .rows_explain = gbdt_explain,
     .rows_importance = gbdt_importance,
     .unload = gbdt_unload,

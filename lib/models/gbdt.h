@@ -158,8 +158,8 @@ typedef struct rs_gbdt_coded rs_gbdt_coded;
 rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
                                  size_t n_features, int depth);
 void rs_gbdt_coded_free(rs_gbdt_coded *c);
-/* Adds the sum of the trees' outputs, in tree order, to scores[0..n) of
- * rows (n x n_features, NaN missing). */
-void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores);
+/* Adds the trees' outputs, in tree order, to scores (n x n_outputs) of
+ * rows (n x n_features, NaN missing): tree t to output t % n_outputs. */
+void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores, size_t n_outputs);
 
 #endif

@@ -188,32 +188,34 @@ static inline size_t coded_step(const uint32_t *node, const uint8_t *code, size_
     return 2 * slot + 1 + right;
 }
 
-/* Adds every tree's output to scores[0..n) (n <= rs_gbdt_coded_chunk()). */
-static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, double *scores)
+/* Adds every tree's output to scores (n x n_outputs; tree t to output
+ * t % n_outputs). */
+static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, double *scores, size_t n_outputs)
 {
     size_t d = c->n_features, inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
     size_t full = n - n % CODED_LANES;
     for (size_t t = 0; t < c->n_trees; t++) {
         const uint32_t *node = c->node + t * inner;
         const float *leaf = c->leaf + t * leaves;
+        double *out = scores + t % n_outputs;
         for (size_t i0 = 0; i0 < full; i0 += CODED_LANES) {
             size_t at[CODED_LANES] = {0};
             for (int level = 0; level < c->depth; level++)
                 for (size_t l = 0; l < CODED_LANES; l++)
                     at[l] = coded_step(node, codes + (i0 + l) * d, at[l]);
             for (size_t l = 0; l < CODED_LANES; l++)
-                scores[i0 + l] += leaf[at[l] - inner];
+                out[(i0 + l) * n_outputs] += leaf[at[l] - inner];
         }
         for (size_t i = full; i < n; i++) {
             size_t at = 0;
             for (int level = 0; level < c->depth; level++)
                 at = coded_step(node, codes + i * d, at);
-            scores[i] += leaf[at - inner];
+            out[i * n_outputs] += leaf[at - inner];
         }
     }
 }
 
-void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores)
+void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores, size_t n_outputs)
 {
     uint8_t codes[CODED_BYTES];
     size_t d = c->n_features, chunk = CODED_BYTES / d;
@@ -221,6 +223,6 @@ void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, doub
     for (size_t i0 = 0; i0 < n; i0 += chunk) {
         size_t len = n - i0 < chunk ? n - i0 : chunk;
         encode_rows(c, rows + i0 * d, len, codes);
-        score_codes(c, codes, len, scores + i0);
+        score_codes(c, codes, len, scores + i0 * n_outputs, n_outputs);
     }
 }

@@ -272,6 +272,10 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     size_t d = rs_scorer_n_features(pr->scorer);
     if (pr->a->keep.n > 64)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--keep lists %zu columns (at most 64)", pr->a->keep.n);
+    if (pr->a->explain && rs_scorer_outputs(pr->scorer) > 1)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "--explain: contributions are per score; this %s model has %zu classes (one score each)",
+                            rs_model_kind(model), rs_scorer_outputs(pr->scorer));
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--explain: a %s model has no per-feature contributions (gbdt has)", rs_model_kind(model));

@@ -80,7 +80,7 @@ int main(void)
         double scores[N_ROWS];
         for (size_t i = 0; i < N_ROWS; i++)
             scores[i] = 0.5;
-        rs_gbdt_coded_add(coded, rows, N_ROWS, scores);
+        rs_gbdt_coded_add(coded, rows, N_ROWS, scores, 1);
         int all = 1;
         for (size_t i = 0; i < N_ROWS; i++) {
             double expected = 0.5;
@@ -128,7 +128,7 @@ int main(void)
     double score = 0;
     float row = 100.5f;
     if (c)
-        rs_gbdt_coded_add(c, &row, 1, &score);
+        rs_gbdt_coded_add(c, &row, 1, &score, 1);
     rs_gbdt_coded_free(c);
     CHECK(fits && score == 101, "254 thresholds are coded; 100.5 is above 101 of them: %g (expected 101)", score);
     c = rs_gbdt_coded_new(many, many_start, 255, 1, 1);
