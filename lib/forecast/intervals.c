@@ -3,6 +3,7 @@
 
 #include "stats.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 void rs_fc_interval_work_free(rs_fc_interval_work *w)
@@ -10,6 +11,17 @@ void rs_fc_interval_work_free(rs_fc_interval_work *w)
     free(w->buf);
     w->buf = NULL;
     w->cap = 0;
+}
+
+/* The order statistic of split conformal prediction: with m exchangeable
+ * errors, the ceil((m + 1) q)-th smallest is at or above a new error with
+ * probability >= q (upper quantiles; floor for the lower ones).  Type 7
+ * interpolation under-covers on the few dozen errors a series has. */
+static double conformal_quantile(const double *sorted, size_t m, double q)
+{
+    double rank = q >= 0.5 ? ceil((double)(m + 1) * q) : floor((double)(m + 1) * q);
+    size_t k = rank < 1 ? 1 : rank > (double)m ? m : (size_t)rank;
+    return sorted[k - 1];
 }
 
 static double at_least_0(double x)
@@ -51,7 +63,7 @@ int rs_fc_intervals(const rs_fc_interval_spec *spec, const rs_fc_model *model, c
     }
     rs_sort_doubles(errors, n_errors);
     for (size_t j = 0; j < spec->n_quantiles; j++) {
-        double e = n_errors ? rs_quantile_sorted(errors, n_errors, spec->quantiles[j]) : 0;
+        double e = n_errors ? conformal_quantile(errors, n_errors, spec->quantiles[j]) : 0;
         for (int k = 0; k < h; k++)
             q[(size_t)k * spec->n_quantiles + j] = at_least_0(point[k] + e);
     }
@@ -63,14 +75,14 @@ int rs_fc_intervals(const rs_fc_interval_spec *spec, const rs_fc_model *model, c
         double e;
         if (n_sums) {
             rs_sort_doubles(sums, n_sums);
-            e = rs_quantile_sorted(sums, n_sums, spec->service_level);
+            e = conformal_quantile(sums, n_sums, spec->service_level);
         } else {
             /* no lead time inside the history: the one-step errors, L times */
             size_t n_one = 0;
             for (size_t o = from; o < n; o++)
                 errors[n_one++] = y[o] - fc[(o - from) * (size_t)steps];
             rs_sort_doubles(errors, n_one);
-            e = n_one ? lead * rs_quantile_sorted(errors, n_one, spec->service_level) : 0;
+            e = n_one ? lead * conformal_quantile(errors, n_one, spec->service_level) : 0;
         }
         *lead_demand = total;
         *order_up_to = at_least_0(total + e);
