@@ -16,6 +16,7 @@
 #include "eval/eval.h"
 
 #include "idmap.h"
+#include "io/keyed.h"
 #include "io/svg.h"
 #include "mem.h"
 #include "num.h"
@@ -43,52 +44,37 @@ static int key_of(const rs_field *s, const rs_field *p, char **buf, size_t *cap,
     return 0;
 }
 
-/* series,period,value of path into lk. */
-static rs_status read_values(const rs_eval_spec *spec, const char *path, const char *option, lookup *lk, rs_error *err)
+typedef struct {
+    lookup *lk;
+    char *key;
+    size_t key_cap, cap;
+} actual_ctx;
+
+static rs_status actual_row(void *ctx, const rs_field *keys, double value, const rs_table *t, const rs_record *rec,
+                            rs_error *err)
 {
-    rs_table *t = rs_table_open(path, &spec->table, err);
-    if (!t)
-        return err->code;
-    size_t cs, cp, cv;
-    rs_status st;
-    if ((st = rs_table_find_col(t, "series", option, &cs, err)) ||
-        (st = rs_table_find_col(t, "period", option, &cp, err)) ||
-        (st = rs_table_find_col(t, "value", option, &cv, err))) {
-        rs_table_free(t);
-        return st;
-    }
-    char *key = NULL;
-    size_t key_cap = 0, key_len, cap = 0;
-    rs_record rec;
-    int got;
-    while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if ((st = rs_table_check_width(t, &rec, err)))
-            break;
-        double v;
-        if (rs_parse_f64(rec.fields[cv].ptr, rec.fields[cv].len, &v) < 0) {
-            st = rs_table_bad_field(t, &rec, cv, "a number", err);
-            break;
-        }
-        int added = 0;
-        int32_t i;
-        if (key_of(&rec.fields[cs], &rec.fields[cp], &key, &key_cap, &key_len) < 0 ||
-            (i = rs_idmap_intern(lk->keys, key, key_len, &added)) < 0 ||
-            rs_grow((void **)&lk->value, &cap, (size_t)i + 1, sizeof *lk->value) < 0) {
-            st = rs_error_nomem(err);
-            break;
-        }
-        if (!added) {
-            st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "series %.*s, period %.*s given twice",
-                              (int)rec.fields[cs].len, rec.fields[cs].ptr, (int)rec.fields[cp].len,
-                              rec.fields[cp].ptr);
-            break;
-        }
-        lk->value[i] = v;
-    }
-    if (got < 0 && !st)
-        st = err->code;
-    free(key);
-    rs_table_free(t);
+    actual_ctx *c = ctx;
+    size_t key_len;
+    int added = 0;
+    int32_t i;
+    if (key_of(&keys[0], &keys[1], &c->key, &c->key_cap, &key_len) < 0 ||
+        (i = rs_idmap_intern(c->lk->keys, c->key, key_len, &added)) < 0 ||
+        rs_grow((void **)&c->lk->value, &c->cap, (size_t)i + 1, sizeof *c->lk->value) < 0)
+        return rs_error_nomem(err);
+    if (!added)
+        return rs_error_set(err, RS_EDATA, rs_table_name(t), rec->line, "series %.*s, period %.*s given twice",
+                            (int)keys[0].len, keys[0].ptr, (int)keys[1].len, keys[1].ptr);
+    c->lk->value[i] = value;
+    return RS_OK;
+}
+
+/* --actuals: series,period,value into lk. */
+static rs_status read_actuals(const rs_eval_spec *spec, lookup *lk, rs_error *err)
+{
+    static const char *const keys[] = {"series", "period"};
+    actual_ctx c = {lk, NULL, 0, 0};
+    rs_status st = rs_keyed_read(spec->actuals_path, &spec->table, keys, 2, "value", "--actuals", actual_row, &c, err);
+    free(c.key);
     return st;
 }
 
@@ -104,51 +90,34 @@ typedef struct {
     size_t cap;
 } history;
 
+static rs_status history_row(void *ctx, const rs_field *keys, double value, const rs_table *t, const rs_record *rec,
+                             rs_error *err)
+{
+    (void)t, (void)rec;
+    history *h = ctx;
+    int32_t i = rs_idmap_intern(h->names, keys[0].ptr, keys[0].len, NULL);
+    size_t old = h->cap;
+    if (i < 0 || rs_grow((void **)&h->e, &h->cap, (size_t)i + 1, sizeof *h->e) < 0)
+        return rs_error_nomem(err);
+    if (h->cap > old)
+        memset(h->e + old, 0, (h->cap - old) * sizeof *h->e);
+    history_entry *e = &h->e[i];
+    if (e->n > 0) {
+        double d = value - e->last;
+        e->abs_diff += fabs(d);
+        e->sq_diff += d * d;
+    }
+    e->last = value;
+    e->n++;
+    return RS_OK;
+}
+
 /* --train: the history of each series in file order (rs-forecast
  * --aggregate writes it so), for the MASE and RMSSE scales. */
 static rs_status read_history(const rs_eval_spec *spec, history *h, rs_error *err)
 {
-    rs_table *t = rs_table_open(spec->train_path, &spec->table, err);
-    if (!t)
-        return err->code;
-    size_t cs, cv;
-    rs_status st;
-    if ((st = rs_table_find_col(t, "series", "--train", &cs, err)) ||
-        (st = rs_table_find_col(t, "value", "--train", &cv, err))) {
-        rs_table_free(t);
-        return st;
-    }
-    rs_record rec;
-    int got;
-    while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if ((st = rs_table_check_width(t, &rec, err)))
-            break;
-        double v;
-        if (rs_parse_f64(rec.fields[cv].ptr, rec.fields[cv].len, &v) < 0) {
-            st = rs_table_bad_field(t, &rec, cv, "a number", err);
-            break;
-        }
-        int32_t i = rs_idmap_intern(h->names, rec.fields[cs].ptr, rec.fields[cs].len, NULL);
-        size_t old = h->cap;
-        if (i < 0 || rs_grow((void **)&h->e, &h->cap, (size_t)i + 1, sizeof *h->e) < 0) {
-            st = rs_error_nomem(err);
-            break;
-        }
-        if (h->cap > old)
-            memset(h->e + old, 0, (h->cap - old) * sizeof *h->e);
-        history_entry *e = &h->e[i];
-        if (e->n > 0) {
-            double d = v - e->last;
-            e->abs_diff += fabs(d);
-            e->sq_diff += d * d;
-        }
-        e->last = v;
-        e->n++;
-    }
-    if (got < 0 && !st)
-        st = err->code;
-    rs_table_free(t);
-    return st;
+    static const char *const keys[] = {"series"};
+    return rs_keyed_read(spec->train_path, &spec->table, keys, 1, "value", "--train", history_row, h, err);
 }
 
 typedef struct {
@@ -460,7 +429,7 @@ rs_status rs_eval_forecast(const rs_eval_spec *spec, rs_error *err)
         !(r.groups = rs_idmap_new()))
         st = rs_error_nomem(err);
     if (!st && spec->actuals_path)
-        st = read_values(spec, spec->actuals_path, "--actuals", &actuals, err);
+        st = read_actuals(spec, &actuals, err);
     if (!st && spec->train_path)
         st = read_history(spec, &hist, err);
     if (!st)

@@ -3,6 +3,7 @@
  * then written in input order. */
 #include "forecast/forecast.h"
 
+#include "io/keyed.h"
 #include "num.h"
 #include "threads.h"
 
@@ -203,38 +204,28 @@ static rs_status write_methods(const job *j, rs_error *err)
     return st;
 }
 
+typedef struct {
+    const rs_fc_series *series;
+    double *on_hand;
+} on_hand_ctx;
+
+static rs_status on_hand_row(void *ctx, const rs_field *keys, double value, const rs_table *t, const rs_record *rec,
+                             rs_error *err)
+{
+    (void)t, (void)rec, (void)err;
+    on_hand_ctx *c = ctx;
+    int32_t i = rs_idmap_find(c->series->names, keys[0].ptr, keys[0].len);
+    if (i >= 0)
+        c->on_hand[i] = value;
+    return RS_OK;
+}
+
 /* --on-hand FILE: series,on_hand; a series absent from it has 0. */
 static rs_status read_on_hand(const rs_fc_spec *spec, const rs_fc_series *s, double *on_hand, rs_error *err)
 {
-    rs_table *t = rs_table_open(spec->on_hand_path, &spec->table, err);
-    if (!t)
-        return err->code;
-    size_t cs, cv;
-    rs_status st;
-    if ((st = rs_table_find_col(t, "series", "--on-hand", &cs, err)) ||
-        (st = rs_table_find_col(t, "on_hand", "--on-hand", &cv, err))) {
-        rs_table_free(t);
-        return st;
-    }
-    rs_record rec;
-    int got;
-    while ((got = rs_table_next(t, &rec, err)) > 0) {
-        if ((st = rs_table_check_width(t, &rec, err)))
-            break;
-        double v;
-        const rs_field *f = &rec.fields[cv];
-        if (rs_parse_f64(f->ptr, f->len, &v) < 0) {
-            st = rs_table_bad_field(t, &rec, cv, "a number (units in stock)", err);
-            break;
-        }
-        int32_t i = rs_idmap_find(s->names, rec.fields[cs].ptr, rec.fields[cs].len);
-        if (i >= 0)
-            on_hand[i] = v;
-    }
-    if (got < 0 && !st)
-        st = err->code;
-    rs_table_free(t);
-    return st;
+    static const char *const key[] = {"series"};
+    on_hand_ctx c = {s, on_hand};
+    return rs_keyed_read(spec->on_hand_path, &spec->table, key, 1, "on_hand", "--on-hand", on_hand_row, &c, err);
 }
 
 static rs_status write_orders(const job *j, rs_error *err)
