@@ -3,6 +3,7 @@
 #include "common.h"
 #include "forecast/forecast.h"
 #include "io/paths.h"
+#include "models/kind.h"
 #include "num.h"
 #include "threads.h"
 
@@ -29,7 +30,9 @@ static const char usage_text[] =
     "                              (additive Holt-Winters), croston, sba, tsb,\n"
     "                              medians (mean of moving medians over w/2, 3w/4\n"
     "                              and w periods), combo (mean of ses, ma and sba)\n"
-    "                              or auto (default)\n"
+    "                              or auto (default); global: one gbdt model across\n"
+    "                              all series on 8 lags and 2 rolling means, run\n"
+    "                              recursively (point forecasts only)\n"
     "      --season N              periods in a season (default 7 days, 52 weeks,\n"
     "                              12 months)\n"
     "      --window N              ma's width, medians' longest (default 8)\n"
@@ -53,6 +56,12 @@ static const char usage_text[] =
     "      --min-periods N         series shorter than N periods (default 2) are an\n"
     "                              error; with this option they are skipped, counted\n"
     "                              in a warning\n"
+    "      --model-out FILE        global: save the trained gbdt model\n"
+    "      --model-in FILE         global: forecast with this model, no training\n"
+    "      --trees N               global: boosting rounds (default 300)\n"
+    "      --global-loss L         global: log (squared error on log1p, default),\n"
+    "                              poisson or squared\n"
+    "      --global-season         global: add the week of the year (month, weekday)\n"
     "      --aggregate             write the series table (series,period,value) and\n"
     "                              stop\n"
     "Event log columns:\n"
@@ -77,7 +86,8 @@ enum { OPT_HORIZON = RS_OPT_FIRST_OWN, OPT_PERIOD, OPT_WEEK_START, OPT_METHOD, O
        OPT_BETA, OPT_PHI, OPT_GAMMA, OPT_VALIDATION, OPT_QUANTILES, OPT_CALIBRATION, OPT_BACKTEST, OPT_LEAD_TIME,
        OPT_SERVICE_LEVEL, OPT_ORDERS, OPT_ON_HAND, OPT_METHODS_OUT, OPT_MIN_PERIODS, OPT_AGGREGATE, OPT_ITEM_COL,
        OPT_TIME_COL, OPT_QTY_COL, OPT_BY, OPT_TIME_FORMAT, OPT_AGGREGATED, OPT_SERIES_COL, OPT_PERIOD_COL,
-       OPT_VALUE_COL, OPT_FROM_START, OPT_AUTO_MARGIN };
+       OPT_VALUE_COL, OPT_FROM_START, OPT_AUTO_MARGIN, OPT_MODEL_OUT, OPT_MODEL_IN, OPT_TREES,
+       OPT_GLOBAL_LOSS, OPT_GLOBAL_SEASON };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -113,13 +123,19 @@ static const struct option long_options[] = {
     {"value-col", required_argument, NULL, OPT_VALUE_COL},
     {"from-start", no_argument, NULL, OPT_FROM_START},
     {"auto-margin", required_argument, NULL, OPT_AUTO_MARGIN},
+    {"model-out", required_argument, NULL, OPT_MODEL_OUT},
+    {"model-in", required_argument, NULL, OPT_MODEL_IN},
+    {"trees", required_argument, NULL, OPT_TREES},
+    {"global-loss", required_argument, NULL, OPT_GLOBAL_LOSS},
+    {"global-season", no_argument, NULL, OPT_GLOBAL_SEASON},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct {
     rs_fc_spec spec;
     rs_fc_read_options read;
-    rs_strlist by, quantiles;
+    rs_strlist by, quantiles, kind_options;
+    const char *trees, *global_loss;
     double *q_values;
     const char *horizon, *lead_time;
     int aggregate, have_season, have_validation, have_service_level, have_margin;
@@ -149,7 +165,7 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_METHOD:
         s->cfg.method = rs_fc_method_parse(arg);
         return s->cfg.method < 0 ? bad(err, "invalid --method '%s' (expected naive, snaive, ma, ses, holt, hw, "
-                                            "croston, sba, tsb, medians, combo or auto)", arg)
+                                            "croston, sba, tsb, medians, combo, auto or global)", arg)
                                  : RS_OK;
     case OPT_SEASON:
         a->have_season = 1;
@@ -199,6 +215,17 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_PERIOD_COL: a->read.period_col = arg; return RS_OK;
     case OPT_VALUE_COL: a->read.value_col = arg; return RS_OK;
     case OPT_FROM_START: a->read.from_start = 1; return RS_OK;
+    case OPT_MODEL_OUT: s->global.model_out = arg; return RS_OK;
+    case OPT_MODEL_IN: s->global.model_in = arg; return RS_OK;
+    case OPT_TREES:
+        return rs_parse_long_arg(arg, 1, 100000, &v) < 0 ? bad(err, "invalid --trees '%s' (expected 1..100000)", arg)
+                                                          : (a->trees = arg, RS_OK);
+    case OPT_GLOBAL_LOSS:
+        if (strcmp(arg, "poisson") && strcmp(arg, "squared") && strcmp(arg, "log"))
+            return bad(err, "invalid --global-loss '%s' (expected poisson, squared or log)", arg);
+        a->global_loss = arg;
+        return RS_OK;
+    case OPT_GLOBAL_SEASON: s->global.use_season = 1; return RS_OK;
     case OPT_AUTO_MARGIN:
         a->have_margin = 1;
         return fixed_param(&s->cfg.margin, "auto-margin", arg, 0.01, 1, err);
@@ -255,9 +282,32 @@ static rs_status check(args *a, const rs_common *c, rs_error *err)
         return bad(err, "%s", "--validation and --auto-margin are for --method auto");
     if (parse_quantiles(a, err))
         return err->code;
+    if (s->cfg.method == RS_FC_GLOBAL && (a->quantiles.n || s->orders_path || s->backtest || s->methods_path))
+        return bad(err, "%s", "--method global gives point forecasts only (not --quantiles, --orders, --backtest "
+                              "or --methods-out)");
+    if (s->cfg.method != RS_FC_GLOBAL &&
+        (s->global.model_out || s->global.model_in || a->trees || a->global_loss || s->global.use_season))
+        return bad(err, "%s", "--model-out, --model-in, --trees, --global-loss and --global-season are for "
+                              "--method global");
+    if (s->global.model_in && (s->global.model_out || a->trees || a->global_loss || s->global.use_season))
+        return bad(err, "%s", "--model-in forecasts with a trained model: not with --model-out, --trees, "
+                              "--global-loss or --global-season");
+    if (s->cfg.method == RS_FC_GLOBAL) {
+        if (!(s->global.kind = rs_kind_find("gbdt")))
+            return bad(err, "%s", "--method global needs the gbdt kind, which this build lacks");
+        if (rs_strlist_push(&a->kind_options, "loss") < 0 ||
+            rs_strlist_push(&a->kind_options, a->global_loss && strcmp(a->global_loss, "log") ? a->global_loss
+                                                                                              : "squared") < 0 ||
+            rs_strlist_push(&a->kind_options, "trees") < 0 ||
+            rs_strlist_push(&a->kind_options, a->trees ? a->trees : "300") < 0)
+            return rs_error_nomem(err);
+        s->global.options = &a->kind_options;
+        s->global.log_target = !a->global_loss || !strcmp(a->global_loss, "log");
+    }
     rs_path_use files[] = {{c->input, "-i", 0},           {s->on_hand_path, "--on-hand", 0},
                            {c->output, "-o", 1},          {s->orders_path, "--orders", 1},
-                           {s->methods_path, "--methods-out", 1}};
+                           {s->methods_path, "--methods-out", 1}, {s->global.model_in, "--model-in", 0},
+                           {s->global.model_out, "--model-out", 1}};
     return rs_paths_distinct(files, sizeof files / sizeof *files, err);
 }
 
@@ -278,6 +328,8 @@ static rs_status run(args *a, const rs_common *c, rs_error *err)
     s->format = c->format;
     s->table = c->table;
     s->threads = rs_threads_resolve(c->threads);
+    s->global.threads = s->threads;
+    s->global.seed = c->seed;
     st = a->aggregate ? rs_fc_write_series(series, &r->cal, c->output, c->format, err)
                       : rs_fc_run(s, series, &r->cal, err);
     rs_fc_series_free(series);
@@ -300,6 +352,7 @@ int main(int argc, char **argv)
     }
     rs_strlist_free(&a.by);
     rs_strlist_free(&a.quantiles);
+    rs_strlist_free(&a.kind_options);
     free(a.q_values);
     return code;
 }

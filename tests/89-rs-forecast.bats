@@ -327,3 +327,68 @@ close_to() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = 
     assert_failure 2
     assert_stderr --partial "invalid --week-start 'someday'"
 }
+
+@test "--method global: one gbdt model for all series; --model-out saves it, --model-in forecasts the same bytes" {
+    awk -v seed=21 -v n_series=40 -v len=30 -v lambda=4 -v p_demand=0.7 -f "$gen" > p.csv
+    run --separate-stderr rs-forecast -i p.csv --aggregated --horizon 3w --method global --trees 50 --model-out g.rsm -o a.csv
+    assert_success
+    [ "$(wc -l < a.csv)" -eq 121 ]
+    run awk -F, 'NR > 1 && !($3 >= 0) { bad++ } END { print bad + 0 }' a.csv
+    assert_output 0
+    rs-forecast -i p.csv --aggregated --horizon 3w --method global --model-in g.rsm -o b.csv
+    run cmp a.csv b.csv
+    assert_success
+    rs-forecast -i p.csv --aggregated --horizon 3w --method global --trees 50 -j 1 -o c.csv
+    rs-forecast -i p.csv --aggregated --horizon 3w --method global --trees 50 -j 2 -o d.csv
+    run cmp c.csv d.csv
+    assert_success
+    run cmp a.csv c.csv
+    assert_success
+}
+
+@test "--method global with --global-season (week of the year) and --global-loss poisson or squared" {
+    awk -v seed=22 -v n_series=30 -v len=30 -v lambda=4 -v p_demand=1 -f "$gen" > p.csv
+    rs-forecast -i p.csv --aggregated --horizon 2w --method global --trees 30 --global-season --model-out s.rsm -o a.csv
+    rs-forecast -i p.csv --aggregated --horizon 2w --method global --model-in s.rsm -o b.csv
+    run cmp a.csv b.csv
+    assert_success
+    rs-forecast -i p.csv --aggregated --horizon 2w --method global --trees 30 -o plain.csv
+    run cmp a.csv plain.csv
+    assert_failure
+    for loss in poisson squared; do
+        rs-forecast -i p.csv --aggregated --horizon 2w --method global --trees 30 --global-loss $loss -o $loss.csv
+        # demand around 4: every forecast between 0 and 20
+        run awk -F, 'NR > 1 && !($3 >= 0 && $3 < 20) { bad++ } END { print NR - 1, bad + 0 }' $loss.csv
+        assert_output '60 0'
+    done
+}
+
+@test "--method global on constant series forecasts the constant (log1p target, expm1 back)" {
+    { printf 'series,period,value\n'
+      for s in a b c; do for t in $(seq 0 19); do printf '%s,%s,5\n' $s "$(date -u -d "2024-01-01 + $((7 * t)) days" +%F)"; done; done
+    } > flat.csv
+    rs-forecast -i flat.csv --aggregated --horizon 2w --method global --trees 20 -o f.csv 2> /dev/null
+    run awk -F, 'NR > 1 { d = $3 - 5; if (d < 0) d = -d; if (d > 1e-3) bad++ } END { print NR - 1, bad + 0 }' f.csv
+    assert_output '6 0'
+}
+
+@test "--method global: usage and model errors" {
+    agg 1 2 3 4 5 > s.csv
+    run --separate-stderr rs-forecast -i s.csv --aggregated --horizon 1w --method global --quantiles 0.1,0.9
+    assert_failure 2
+    assert_stderr --partial "--method global gives point forecasts only"
+    run --separate-stderr rs-forecast -i s.csv --aggregated --horizon 1w --model-out m.rsm
+    assert_failure 2
+    assert_stderr --partial "--model-out, --model-in, --trees, --global-loss and --global-season are for --method global"
+    run --separate-stderr rs-forecast -i s.csv --aggregated --horizon 1w --method global --global-loss huber
+    assert_failure 2
+    assert_stderr --partial "invalid --global-loss 'huber' (expected poisson, squared or log)"
+    run --separate-stderr rs-forecast -i s.csv --aggregated --horizon 1w --method global --model-in none.rsm --trees 5
+    assert_failure 2
+    assert_stderr --partial "--model-in forecasts with a trained model"
+    printf 'x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n' > lin.csv
+    rs-train --model gbdt --label y -i lin.csv -o other.rsm -q
+    run --separate-stderr rs-forecast -i s.csv --aggregated --horizon 1w --method global --model-in other.rsm
+    assert_failure 1
+    assert_stderr --partial "not a model of rs-forecast --method global"
+}

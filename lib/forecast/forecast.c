@@ -303,7 +303,9 @@ rs_status rs_fc_run(const rs_fc_spec *spec, const rs_fc_series *series, const rs
     }
     if (!j.done || !j.models || !j.fc || !j.q || (spec->intervals.lead_time && (!j.order || !j.lead)))
         st = rs_error_nomem(err);
-    if (!st) {
+    if (!st && spec->cfg.method == RS_FC_GLOBAL) {
+        st = rs_fc_global_forecast(&spec->global, series, cal, j.h, (size_t)spec->min_periods, j.fc, j.done, err);
+    } else if (!st) {
         rs_parallel(spec->threads, slice, &j);
         if (j.failed)
             st = rs_error_nomem(err);

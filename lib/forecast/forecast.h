@@ -5,6 +5,7 @@
 #define RS_FORECAST_H
 
 #include "forecast/fit.h"
+#include "forecast/global.h"
 #include "forecast/intervals.h"
 #include "forecast/series.h"
 
@@ -19,6 +20,7 @@ typedef struct {
     const char *output, *methods_path, *orders_path, *on_hand_path;
     rs_format format;
     rs_table_options table;       /* for --on-hand */
+    rs_fc_global_spec global;     /* --method global */
 } rs_fc_spec;
 
 rs_status rs_fc_run(const rs_fc_spec *spec, const rs_fc_series *series, const rs_fc_calendar *cal,

@@ -6,11 +6,11 @@
 #include <string.h>
 
 static const char *const names[] = {"naive", "snaive", "ma", "ses", "holt", "hw", "croston", "sba", "tsb",
-                                    "medians", "combo", "auto"};
+                                    "medians", "combo", "auto", "global"};
 
 int rs_fc_method_parse(const char *name)
 {
-    for (int i = 0; i <= RS_FC_AUTO; i++)
+    for (int i = 0; i <= RS_FC_GLOBAL; i++)
         if (!strcmp(name, names[i]))
             return i;
     return -1;
@@ -18,7 +18,7 @@ int rs_fc_method_parse(const char *name)
 
 const char *rs_fc_method_name(int method)
 {
-    return method >= 0 && method <= RS_FC_AUTO ? names[method] : "?";
+    return method >= 0 && method <= RS_FC_GLOBAL ? names[method] : "?";
 }
 
 int rs_fc_method_n_params(int method)

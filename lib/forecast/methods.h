@@ -40,7 +40,8 @@
 
 typedef enum {
     RS_FC_NAIVE, RS_FC_SNAIVE, RS_FC_MA, RS_FC_SES, RS_FC_HOLT, RS_FC_HW, RS_FC_CROSTON, RS_FC_SBA,
-    RS_FC_TSB, RS_FC_MEDIANS, RS_FC_COMBO, RS_FC_N_METHODS, RS_FC_AUTO = RS_FC_N_METHODS
+    RS_FC_TSB, RS_FC_MEDIANS, RS_FC_COMBO, RS_FC_N_METHODS, RS_FC_AUTO = RS_FC_N_METHODS,
+    RS_FC_GLOBAL   /* one model across series: global.h, not a path */
 } rs_fc_method;
 
 enum { RS_FC_ALPHA, RS_FC_BETA, RS_FC_PHI, RS_FC_GAMMA, RS_FC_N_PARAMS };
@@ -51,7 +52,7 @@ typedef struct {
     int window;     /* moving average width >= 1 */
 } rs_fc_params;
 
-/* "naive", "snaive", ..., "combo", "auto"; -1 for an unknown name. */
+/* "naive", "snaive", ..., "combo", "auto", "global"; -1 for an unknown name. */
 int rs_fc_method_parse(const char *name);
 const char *rs_fc_method_name(int method);
 
