@@ -31,7 +31,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # --help/--version, printing errors and warnings.  Compiled once, linked
 # into every binary.
 CMD_COMMON := $(BUILD)/cmd/common.o
-CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval
+CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval rs-forecast
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

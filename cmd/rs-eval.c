@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "Usage: rs-eval class|reg|rank|ab [OPTION]...\n"
+    "Usage: rs-eval class|reg|rank|ab|forecast [OPTION]...\n"
     "Compute metrics of predictions against the truth, overall and per segment.\n"
     "With no -i, or when it is -, read standard input.  Reads all rows into memory\n"
     "(16 bytes a row for class and reg).  The formulas are in man rs-eval.\n"
@@ -35,6 +35,15 @@ static const char usage_text[] =
     "          conversion and value per arm, the difference from the control\n"
     "          with a 95 % interval and a two-proportion z-test, a bootstrap\n"
     "          interval for value\n"
+    "  forecast [--actuals FILE] [--train FILE]: demand forecasts (rs-forecast's\n"
+    "          series,period,forecast[,qQ...][,actual]) against the actuals\n"
+    "          (series,period,value): WAPE, bias, MAE, MASE and RMSSE (scaled by\n"
+    "          --train, the history), pinball loss per quantile, coverage of each\n"
+    "          pair qA, qB with A + B = 1\n"
+    "      --actuals FILE          forecast: series,period,value joined to -i (else -i's\n"
+    "                              actual column)\n"
+    "      --per-series FILE       forecast: series,n,wape,mase,rmsse,bias\n"
+    "      --plot-series LIST      forecast: the series drawn by --plot (at most 8)\n"
     "\n"
     "Options:\n"
     "      --truth-col COL         class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
@@ -60,7 +69,8 @@ static const char usage_text[] =
     "  -k, --k LIST                rank: increasing cut-offs, e.g. 5,10,20 (default 10)\n"
     "      --recs FILE             rank: the recommendations\n"
     "      --train FILE            rank: training interactions, for novelty (and the\n"
-    "                              items of the catalogue for coverage)\n"
+    "                              items of the catalogue for coverage); forecast:\n"
+    "                              the history series,period,value (MASE, RMSSE)\n"
     "      --graded                rank: NDCG gain 2^value - 1 from TEST's value column\n"
     "      --user-col, --item-col, --rank-col, --value-col COL\n"
     "                              rank: column names (default user item rank value;\n"
@@ -86,7 +96,7 @@ enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_REC
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
        OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_MULTICLASS, OPT_PROBA_PREFIX,
        OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS, OPT_REC_USER_COL, OPT_REC_ITEM_COL,
-       OPT_TRUTH_COL, OPT_TEST };
+       OPT_TRUTH_COL, OPT_TEST, OPT_ACTUALS, OPT_PER_SERIES, OPT_PLOT_SERIES };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -120,6 +130,9 @@ static const struct option long_options[] = {
     {"per-class", required_argument, NULL, OPT_PER_CLASS},
     {"confusion", required_argument, NULL, OPT_CONFUSION},
     {"confusion-pairs", required_argument, NULL, OPT_CONFUSION_PAIRS},
+    {"actuals", required_argument, NULL, OPT_ACTUALS},
+    {"per-series", required_argument, NULL, OPT_PER_SERIES},
+    {"plot-series", required_argument, NULL, OPT_PLOT_SERIES},
     {NULL, 0, NULL, 0},
 };
 
@@ -178,6 +191,9 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_PER_CLASS: s->per_class_path = arg; return RS_OK;
     case OPT_CONFUSION: s->confusion_path = arg; return RS_OK;
     case OPT_CONFUSION_PAIRS: s->pairs_path = arg; return RS_OK;
+    case OPT_ACTUALS: s->actuals_path = arg; return RS_OK;
+    case OPT_PER_SERIES: s->per_series_path = arg; return RS_OK;
+    case OPT_PLOT_SERIES: s->plot_series = arg; return RS_OK;
     default: return bad(err, "%s", "");
     }
 }
@@ -255,11 +271,16 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
         return bad(err, "%s", "rs-eval ab needs --group COL and --outcome COL");
     if (a->have_threshold && strcmp(cmd, "class"))
         return bad(err, "%s", "--threshold is for rs-eval class");
+    if ((s->actuals_path || s->per_series_path || s->plot_series) && strcmp(cmd, "forecast"))
+        return bad(err, "%s", "--actuals, --per-series and --plot-series are for rs-eval forecast");
+    if (!strcmp(cmd, "forecast") && !!s->plot != !!s->plot_series)
+        return bad(err, "%s", "rs-eval forecast: --plot FILE.svg and --plot-series LIST go together");
     rs_path_use files[] = {{s->input, "-i", 0},          {s->recs_path, "--recs", 0}, {s->train_path, "--train", 0},
                            {s->output, "-o", 1},         {s->plot, "--plot", 1},
                            {!strcmp(cmd, "rank") ? s->truth_path : NULL, "--truth", 0},
                            {s->per_class_path, "--per-class", 1}, {s->confusion_path, "--confusion", 1},
-                           {s->pairs_path, "--confusion-pairs", 1}};
+                           {s->pairs_path, "--confusion-pairs", 1}, {s->actuals_path, "--actuals", 0},
+                           {s->per_series_path, "--per-series", 1}};
     if (rs_paths_distinct(files, sizeof files / sizeof *files, err) != RS_OK)
         return err->code;
     return strcmp(cmd, "rank") ? RS_OK : parse_ks(a, err);
@@ -281,6 +302,7 @@ static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error
            : !strcmp(cmd, "class") ? rs_eval_class(s, err)
            : !strcmp(cmd, "reg") ? rs_eval_reg(s, err)
            : !strcmp(cmd, "rank") ? rs_eval_rank(s, err)
+           : !strcmp(cmd, "forecast") ? rs_eval_forecast(s, err)
                                   : rs_eval_ab(s, err);
 }
 
@@ -293,12 +315,13 @@ int main(int argc, char **argv)
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, RS_COMMON_SHORT "k:", long_options, own_option, &a,
                             usage_text);
-    int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab"));
+    int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab") ||
+                          !strcmp(cmd, "forecast"));
     if (code < 0 && !known) {
         if (cmd)
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class, reg, rank or ab)", cmd);
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class, reg, rank, ab or forecast)", cmd);
         else
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank or ab");
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank, ab or forecast");
         code = rs_cli_finish(common.prog, err.code, &err);
     } else if (code < 0) {
         code = rs_cli_finish(common.prog, run(cmd, &a, &common, &err), &err);

@@ -17,8 +17,8 @@ setup() {
     done
 }
 
-@test "every option in each tool's --help, long and short, is documented in its man page (all seven tools)" {
-    for tool in rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval; do
+@test "every option in each tool's --help, long and short, is documented in its man page (all eight tools)" {
+    for tool in rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval rs-forecast; do
         run --separate-stderr "$tool" --help
         assert_success
         longs=$(echo "$output" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)

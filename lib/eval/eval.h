@@ -33,6 +33,10 @@ typedef struct {
     const char *group_col, *outcome_col, *ab_value_col, *control;
     long bootstrap;
     uint64_t seed;
+    /* forecast (eval_forecast.c): -i series,period,forecast[,qQ...][,actual];
+     * actuals_path and train_path (the history, for MASE and RMSSE) hold
+     * series,period,value; plot_series: the series drawn in --plot */
+    const char *actuals_path, *per_series_path, *plot_series;
 } rs_eval_spec;
 
 /* The row's --by segment into groups (every row in one segment "" without
@@ -51,6 +55,7 @@ rs_status rs_eval_multiclass(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);
+rs_status rs_eval_forecast(const rs_eval_spec *spec, rs_error *err);
 /* Write a report to spec->output in spec->format (for the eval modules). */
 rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err);
 
