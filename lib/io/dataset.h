@@ -13,6 +13,8 @@
 /* Distinct values a text (categorical) column keeps; the rarer ones share
  * one more code, "other", which unseen values also get when scoring. */
 enum { RS_MAX_CATEGORIES = 254 };
+/* At most this many aux columns (rs_dataset_spec.aux). */
+enum { RS_DATASET_MAX_AUX = 4 };
 
 typedef struct {
     size_t n_rows, n_features;
@@ -23,6 +25,10 @@ typedef struct {
     /* With spec.mixed: the categories of each text column in code order
      * (most frequent first), NULL for a numeric column; NULL otherwise. */
     rs_idmap **categories;
+    /* The spec's aux columns (a policy's action and propensity), never
+     * features: (n_rows x n_aux), NULL without any. */
+    double *aux;
+    size_t n_aux;
 } rs_dataset;
 
 typedef struct {
@@ -38,6 +44,10 @@ typedef struct {
     /* mixed: code the text columns with this table's categories (a --valid
      * table like the training one); NULL: learn them. */
     const rs_dataset *like;
+    /* Columns read as numbers beside the label, never features (a policy's
+     * action and propensity), each named in errors by its option. */
+    const char *const *aux, *const *aux_option;
+    size_t n_aux;
 } rs_dataset_spec;
 
 rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,

@@ -254,3 +254,14 @@ int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits)
     s->kind->rows_importance(s->state, gain, splits);
     return 1;
 }
+
+int rs_scorer_is_policy(const rs_scorer *s)
+{
+    return s->kind->rows_choose != NULL;
+}
+
+void rs_scorer_choose(rs_scorer *s, const float *rows, size_t n, uint64_t seed, int32_t *action,
+                      double *propensity)
+{
+    s->kind->rows_choose(s->state, rows, n, seed, action, propensity);
+}

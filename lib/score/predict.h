@@ -8,6 +8,8 @@
 #include "strlist.h"
 #include "io/table.h"
 
+#include <stdint.h>
+
 typedef struct {
     const char *input, *output;        /* NULL: stdin, stdout */
     rs_format format;
@@ -19,6 +21,7 @@ typedef struct {
     double threshold;                  /* a class column: score >= threshold */
     int explain;                       /* rows: each feature's contribution (kinds with rows_explain) */
     int threads;                       /* rows: batches scored on this many threads (kinds that allow it) */
+    uint64_t seed;                     /* rows: a policy's draws (row i: seed + i) */
 } rs_predict_spec;
 
 typedef struct {
