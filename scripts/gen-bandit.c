@@ -40,34 +40,26 @@ typedef struct {
     int uniform_logging;
 } problem;
 
-static double normal(rs_rng *rng)
-{
-    double u = rs_rng_uniform(rng), v = rs_rng_uniform(rng);
-    if (u < 1e-300)
-        u = 1e-300;
-    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-
 static void problem_init(problem *pb, int k, int d, uint64_t model_seed)
 {
     rs_rng rng;
     rs_rng_seed(&rng, model_seed);
     pb->k = k, pb->d = d, pb->c = -3.2;
     for (int a = 0; a < k; a++) {
-        pb->bias[a] = 0.5 * normal(&rng);
+        pb->bias[a] = 0.5 * rs_rng_normal(&rng);
         for (int j = 0; j < d; j++)
-            pb->theta[a][j] = 0.25 * normal(&rng);
+            pb->theta[a][j] = 0.25 * rs_rng_normal(&rng);
     }
     for (int a = 0; a < k; a++)
         for (int j = 0; j < d; j++)
-            pb->phi[a][j] = 0.3 * normal(&rng);
+            pb->phi[a][j] = 0.3 * rs_rng_normal(&rng);
 }
 
 /* A context drawn and rounded to 4 decimals, as the file holds it. */
 static void draw_context(const problem *pb, rs_rng *rng, double *x)
 {
     for (int j = 0; j < pb->d; j++)
-        x[j] = round(normal(rng) * 1e4) / 1e4;
+        x[j] = round(rs_rng_normal(rng) * 1e4) / 1e4;
 }
 
 static void click_probs(const problem *pb, const double *x, double *p)

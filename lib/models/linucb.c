@@ -200,12 +200,6 @@ static size_t argmax(const double *v, size_t n)
     return best;
 }
 
-static double normal(rs_rng *rng)
-{
-    double u = rs_rng_uniform(rng), v = rs_rng_uniform(rng);
-    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(6.283185307179586 * v);
-}
-
 /* P(N(mean[a], sd[a]) exceeds every other N(mean[b], sd[b])), the normals
  * independent: the integral over s of phi_a(s) prod_b Phi_b(s), by the
  * trapezoid rule over mean[a] +- 8 sd[a]. */
@@ -248,7 +242,7 @@ static void policy_choose(void *state, const float *rows, size_t n, uint64_t see
         size_t chosen, greedy;
         if (s->thompson) {
             for (size_t a = 0; a < s->k; a++)
-                draw[a] = mean[a] + s->width * sd[a] * normal(&rng);
+                draw[a] = mean[a] + s->width * sd[a] * rs_rng_normal(&rng);
             greedy = argmax(draw, s->k);
             for (size_t a = 0; a < s->k; a++)
                 sd[a] *= s->width;   /* the draws' spread */
