@@ -36,9 +36,9 @@ static const char usage_text[] =
     "          conversion and value per arm, the difference from the control\n"
     "          with a 95 % interval and a two-proportion z-test, a bootstrap\n"
     "          interval for value\n"
-    "  policy  --target-prob COL | --target-prefix P [--reward-prefix Q | --context\n"
-    "          COLS]: the value of a target policy from logged action, reward and\n"
-    "          propensity columns: IPS, SNIPS, clipped IPS and SNIPS, and with every\n"
+    "  policy  --target-prob COL | --target-prefix P | --model FILE [--context COLS\n"
+    "          | --reward-prefix Q]: the value of a target policy from logged action,\n"
+    "          reward and propensity columns: IPS, SNIPS, clipped IPS and SNIPS, and with every\n"
     "          action's probability the direct method (DM) and doubly robust (DR),\n"
     "          each with a 95 % bootstrap interval; effective sample size; warnings\n"
     "          for tiny propensities and dominating weights\n"
@@ -86,6 +86,8 @@ static const char usage_text[] =
     "                              logged action\n"
     "      --target-prefix P       policy: its probability of every action, in the\n"
     "                              columns P<action> (the actions are their suffixes)\n"
+    "      --model FILE            policy: the target policy is this linucb or lints\n"
+    "                              model (logged actions 0..K-1, its features by name)\n"
     "      --reward-prefix Q       policy: a reward model's r(x, a) in columns Q<action>\n"
     "      --context COLS          policy: without --reward-prefix, DM fits a ridge\n"
     "                              regression of reward on these columns per action\n"
@@ -111,7 +113,7 @@ enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_REC
        OPT_TRUTH_COL, OPT_TEST,
        /* policy */
        OPT_ACTION_COL, OPT_REWARD_COL, OPT_PROPENSITY_COL, OPT_TARGET_PROB, OPT_TARGET_PREFIX, OPT_REWARD_PREFIX,
-       OPT_CONTEXT, OPT_L2, OPT_CLIP };
+       OPT_CONTEXT, OPT_L2, OPT_CLIP, OPT_POLICY_MODEL };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -154,6 +156,7 @@ static const struct option long_options[] = {
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"l2", required_argument, NULL, OPT_L2},
     {"clip", required_argument, NULL, OPT_CLIP},
+    {"model", required_argument, NULL, OPT_POLICY_MODEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -185,6 +188,7 @@ static rs_status policy_option(args *a, int opt, const char *arg, rs_error *err)
     case OPT_REWARD_PREFIX:
         return *arg ? (s->reward_prefix = arg, RS_OK) : bad(err, "%s", "--reward-prefix must not be empty");
     case OPT_CONTEXT: s->context = arg; return RS_OK;
+    case OPT_POLICY_MODEL: s->model_path = arg; return RS_OK;
     case OPT_L2:
         return rs_parse_double_arg(arg, &s->l2) < 0 || !(s->l2 >= 0)
                    ? bad(err, "invalid --l2 '%s' (expected a number >= 0)", arg) : RS_OK;
@@ -201,14 +205,14 @@ static rs_status check_policy(const char *cmd, args *a, rs_error *err)
     rs_eval_spec *s = &a->spec;
     if (strcmp(cmd, "policy"))
         return a->policy_options ? bad(err, "%s", "--action-col, --reward-col, --propensity-col, --target-prob, "
-                                                  "--target-prefix, --reward-prefix, --context, --l2 and --clip "
-                                                  "are for rs-eval policy") : RS_OK;
-    if (!s->target_col == !s->target_prefix)
+                                                  "--target-prefix, --reward-prefix, --context, --l2, --clip and "
+                                                  "--model are for rs-eval policy") : RS_OK;
+    if (!!s->target_col + !!s->target_prefix + !!s->model_path != 1)
         return bad(err, "%s", "rs-eval policy needs one of --target-prob COL (the target policy's probability of "
-                              "the logged action) and --target-prefix P (of every action)");
-    if ((s->reward_prefix || s->context) && !s->target_prefix)
-        return bad(err, "%s", "--reward-prefix and --context need --target-prefix (the direct method needs the "
-                              "target policy's probability of every action)");
+                              "the logged action), --target-prefix P (of every action) and --model FILE (a policy)");
+    if ((s->reward_prefix && !s->target_prefix) || (s->context && s->target_col))
+        return bad(err, "%s", "--reward-prefix needs --target-prefix, --context --target-prefix or --model (the "
+                              "direct method needs the target policy's probability of every action)");
     if (s->reward_prefix && s->context)
         return bad(err, "%s", "--reward-prefix gives the reward model; --context fits one: give one");
     if (s->by || s->plot)

@@ -282,16 +282,17 @@ Try 'rs-eval --help' for more information."
 }
 
 @test "policy: no target is a usage error" {
-    usage_error "rs-eval policy needs one of --target-prob COL (the target policy's probability of the logged action) and --target-prefix P (of every action)" policy -i five.csv
+    usage_error "rs-eval policy needs one of --target-prob COL (the target policy's probability of the logged action), --target-prefix P (of every action) and --model FILE (a policy)" policy -i five.csv
 }
 
 @test "policy: two targets are a usage error" {
-    usage_error "rs-eval policy needs one of --target-prob COL (the target policy's probability of the logged action) and --target-prefix P (of every action)" policy -i five.csv --target-prob t --target-prefix pi_
+    usage_error "rs-eval policy needs one of --target-prob COL (the target policy's probability of the logged action), --target-prefix P (of every action) and --model FILE (a policy)" policy -i five.csv --target-prob t --target-prefix pi_
+    usage_error "rs-eval policy needs one of --target-prob COL (the target policy's probability of the logged action), --target-prefix P (of every action) and --model FILE (a policy)" policy -i five.csv --target-prob t --model m.rsm
 }
 
-@test "policy --reward-prefix or --context without --target-prefix is a usage error" {
-    usage_error "--reward-prefix and --context need --target-prefix (the direct method needs the target policy's probability of every action)" policy -i five.csv --target-prob t --reward-prefix q_
-    usage_error "--reward-prefix and --context need --target-prefix (the direct method needs the target policy's probability of every action)" policy -i five.csv --target-prob t --context c
+@test "policy --reward-prefix without --target-prefix, --context with --target-prob, are usage errors" {
+    usage_error "--reward-prefix needs --target-prefix, --context --target-prefix or --model (the direct method needs the target policy's probability of every action)" policy -i five.csv --target-prob t --reward-prefix q_
+    usage_error "--reward-prefix needs --target-prefix, --context --target-prefix or --model (the direct method needs the target policy's probability of every action)" policy -i five.csv --target-prob t --context c
 }
 
 @test "policy --reward-prefix with --context is a usage error" {
@@ -309,12 +310,71 @@ Try 'rs-eval --help' for more information."
 }
 
 @test "policy's options on another subcommand are usage errors" {
-    usage_error "--action-col, --reward-col, --propensity-col, --target-prob, --target-prefix, --reward-prefix, --context, --l2 and --clip are for rs-eval policy" reg -i five.csv --truth-col reward --score t --clip 2
+    usage_error "--action-col, --reward-col, --propensity-col, --target-prob, --target-prefix, --reward-prefix, --context, --l2, --clip and --model are for rs-eval policy" reg -i five.csv --truth-col reward --score t --clip 2
 }
 
 @test "policy --target-prefix and --reward-prefix must not be empty" {
     usage_error "--target-prefix must not be empty" policy -i five.csv --target-prefix ''
     usage_error "--reward-prefix must not be empty" policy -i five.csv --target-prefix pi_ --reward-prefix ''
+}
+
+# ---- a policy model as the target ---------------------------------------------
+
+# The linucb model of tests/66-policy-kinds.bats' hand log: greedy (width 0)
+# it takes action 0 when x > 1/3, else 1.  The log: (x, action, reward,
+# propensity) = (0, 1, 1, 0.5), (1, 1, 0, 0.5), (1, 0, 1, 0.25), (0.2, 0, 0, 0.5).
+#   epsilon 0: weights 2, 0, 4, 0: ips = 6 / 4 = 1.5, snips = 6 / 6 = 1
+#   epsilon 0.5 (K = 2): greedy 0.75, other 0.25: weights 1.5, 0.5, 3, 0.5:
+#   ips = 4.5 / 4 = 1.125, snips = 4.5 / 5.5
+policy_model() { # extra rs-train options
+    printf 'x,action,reward,propensity\n1,0,1,0.5\n2,0,3,0.5\n0,1,1,0.5\n0,1,1,0.5\n' > hand.csv
+    rs-train --model linucb --label reward --ucb-width 0 "$@" -i hand.csv -o lu.rsm -q
+    printf 'x,action,reward,propensity\n0,1,1,0.5\n1,1,0,0.5\n1,0,1,0.25\n0.2,0,0,0.5\n' > plog.csv
+}
+
+@test "policy --model: a linucb model's probabilities of the logged actions, by hand (epsilon 0 and 0.5)" {
+    policy_model
+    rs-eval policy -i plog.csv --model lu.rsm --csv -q > out.csv
+    near "$(metric out.csv ips)" 1.5
+    near "$(metric out.csv snips)" 1
+    policy_model --epsilon 0.5
+    rs-eval policy -i plog.csv --model lu.rsm --csv -q > out.csv
+    near "$(metric out.csv ips)" 1.125
+    near "$(metric out.csv snips)" "$(awk 'BEGIN { printf "%.17g", 4.5 / 5.5 }')"
+    near "$(metric out.csv weight_max)" 3
+}
+
+# With a reward of 1 everywhere each action's mean reward is 1, so DM is the
+# mean over rows of the sum of the policy's probabilities: 1 when they sum to
+# 1 (lints: by quadrature).
+@test "policy --model: a lints model's probabilities over the actions sum to 1 (DM of a reward that is always 1)" {
+    "$root/scripts/gen-bandit" --actions 4 --features 3 --rows 400 --logging uniform --seed 2 > small.csv
+    rs-train --model lints --label reward --features x1,x2,x3 --epsilon 0.1 -i small.csv -o lt.rsm -q
+    awk -F, 'BEGIN { OFS = "," } NR > 1 { $5 = 1 } { print }' small.csv > ones.csv
+    rs-eval policy -i ones.csv --model lt.rsm --csv -q > out.csv
+    run awk -v v="$(metric out.csv dm)" 'BEGIN { d = v - 1; if (d < 0) d = -d; print (d < 1e-4) }'
+    assert_output 1
+}
+
+@test "policy --model: an action the policy does not know is an error naming file and line" {
+    policy_model
+    sed -i '3s/^1,1,/1,7,/' plog.csv
+    run --separate-stderr rs-eval policy -i plog.csv --model lu.rsm
+    assert_failure 1
+    assert_stderr "rs-eval: plog.csv:3: action '7' is not one of the policy's actions (0..1)"
+}
+
+@test "policy --model: a model that is not a policy, and a log without the model's features, are errors" {
+    printf 'x,y\n1,0\n2,1\n3,0\n4,1\n' > t.csv
+    rs-train --model logreg --label y -i t.csv -o lr.rsm -q
+    policy_model
+    run --separate-stderr rs-eval policy -i plog.csv --model lr.rsm
+    assert_failure 2
+    assert_stderr --partial "--model lr.rsm: a logreg model is not a policy (linucb, lints)"
+    cut -d, -f2- plog.csv > nox.csv
+    run --separate-stderr rs-eval policy -i nox.csv --model lu.rsm
+    assert_failure 2
+    assert_stderr --partial "the policy model's features"
 }
 
 # ---- the simulator -------------------------------------------------------------

@@ -23,6 +23,7 @@
 
 #include "idmap.h"
 #include "mem.h"
+#include "models/supervised.h"
 #include "num.h"
 #include "policy/ridge_arms.h"
 #include "rng.h"
@@ -64,6 +65,11 @@ typedef struct {
     size_t *c_pi, *c_rmodel, *c_x;  /* (k), (k), (d) */
     rs_idmap *actions;
     const char *name;
+    /* --model: the target policy, its feature columns and one row's features */
+    rs_model *model;
+    rs_scorer *scorer;
+    size_t *c_feature;
+    float *features;
 } columns;
 
 static void logs_free(logs *l)
@@ -73,8 +79,10 @@ static void logs_free(logs *l)
 
 static void columns_free(columns *c)
 {
-    free(c->c_pi), free(c->c_rmodel), free(c->c_x);
+    free(c->c_pi), free(c->c_rmodel), free(c->c_x), free(c->c_feature), free(c->features);
     rs_idmap_free(c->actions);
+    rs_scorer_free(c->scorer);
+    rs_model_free(c->model);
     rs_table_free(c->t);
 }
 
@@ -139,6 +147,41 @@ static rs_status find_context(columns *c, const rs_eval_spec *s, size_t *d, rs_e
     }
 }
 
+/* --model: a policy model gives the target's probability of every action
+ * (0..K-1) from the row's features, found by the model's names. */
+static rs_status open_model(columns *c, const rs_eval_spec *s, size_t *k, rs_error *err)
+{
+    if (!(c->model = rs_model_load(s->model_path, err)) || !(c->scorer = rs_scorer_new(c->model, err)))
+        return err->code;
+    if (!(*k = rs_scorer_n_actions(c->scorer)))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model %s: a %s model is not a policy (linucb, lints)",
+                            s->model_path, rs_model_kind(c->model));
+    size_t d = rs_scorer_n_features(c->scorer);
+    if (!(c->c_feature = malloc(d * sizeof *c->c_feature)) || !(c->features = malloc(d * sizeof *c->features)))
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < d; j++)
+        if (rs_table_find_col(c->t, rs_scorer_feature(c->scorer, j), "the policy model's features",
+                              &c->c_feature[j], err))
+            return err->code;
+    return RS_OK;
+}
+
+/* The logged action as the policy's index 0..K-1, and its probabilities. */
+static rs_status model_row(columns *c, const rs_record *rec, logs *l, size_t i, rs_error *err)
+{
+    const rs_field *af = &rec->fields[c->c_action];
+    double a;
+    if (rs_parse_f64(af->ptr, af->len, &a) < 0 || a < 0 || a >= (double)l->k || a != floor(a))
+        return rs_error_set(err, RS_EDATA, c->name, rec->line,
+                            "action '%.*s' is not one of the policy's actions (0..%zu)",
+                            (int)(af->len > 40 ? 40 : af->len), af->ptr, l->k - 1);
+    if (rs_scorer_parse(c->scorer, c->t, rec, c->c_feature, NULL, c->features, err))
+        return err->code;
+    l->act[i] = (int32_t)a;
+    rs_scorer_action_probs(c->scorer, c->features, 1, l->pi + i * l->k);
+    return RS_OK;
+}
+
 static rs_status open_columns(columns *c, const rs_eval_spec *s, logs *l, rs_error *err)
 {
     if (!(c->t = rs_table_open(s->input, &s->table, err)))
@@ -151,7 +194,7 @@ static rs_status open_columns(columns *c, const rs_eval_spec *s, logs *l, rs_err
         (wide(s) && find_prefixed(c, s, err)) || find_context(c, s, &l->d, err))
         return err->code;
     l->k = c->actions ? (size_t)rs_idmap_size(c->actions) : 0;
-    return RS_OK;
+    return s->model_path ? open_model(c, s, &l->k, err) : RS_OK;
 }
 
 static rs_status number(columns *c, const rs_record *rec, size_t col, const char *what, double *v, rs_error *err)
@@ -217,7 +260,11 @@ static rs_status read_row(columns *c, const rs_eval_spec *s, const rs_record *re
         l->tiny_line = rec->line;
     if (s->target_col && probability(c, rec, c->c_target, &t, err))
         return err->code;
-    if (l->k) {
+    if (c->scorer) {
+        if (model_row(c, rec, l, i, err))
+            return err->code;
+        t = l->pi[i * l->k + (size_t)l->act[i]];
+    } else if (l->k) {
         int32_t a = rs_idmap_find(c->actions, af->ptr, af->len);
         if (a < 0)
             return rs_error_set(err, RS_EDATA, c->name, rec->line,

@@ -262,6 +262,42 @@ static void policy_choose(void *state, const float *rows, size_t n, uint64_t see
     free(mean);
 }
 
+static size_t policy_actions(const void *state)
+{
+    return ((const policy *)state)->k;
+}
+
+/* Every action's probability under the whole rule (the draws of lints by
+ * quadrature, then epsilon), row by row. */
+static void policy_action_probs(void *state, const float *rows, size_t n, double *probs)
+{
+    const policy *s = state;
+    double *mean = malloc(3 * s->k * sizeof *mean);
+    for (size_t i = 0; i < n; i++) {
+        double *p = probs + i * s->k;
+        if (!mean) {   /* no scratch: a policy that says nothing (NaN) */
+            for (size_t a = 0; a < s->k; a++)
+                p[a] = NAN;
+            continue;
+        }
+        double *sd = mean + s->k, *score = sd + s->k;
+        arm_stats(s, rows + i * (s->p - 1), mean, sd);
+        size_t greedy = 0;
+        if (!s->thompson) {
+            for (size_t a = 0; a < s->k; a++)
+                score[a] = mean[a] + s->width * sd[a];
+            greedy = argmax(score, s->k);
+        }
+        for (size_t a = 0; a < s->k; a++)
+            sd[a] *= s->width;
+        for (size_t a = 0; a < s->k; a++) {
+            double rule = s->thompson ? win_probability(mean, sd, s->k, a) : a == greedy;
+            p[a] = (1 - s->epsilon) * rule + s->epsilon / (double)s->k;
+        }
+    }
+    free(mean);
+}
+
 static void policy_score(void *state, const float *rows, size_t n, double *scores)
 {
     const policy *s = state;
@@ -314,7 +350,8 @@ static const rs_kind_option lints_options[] = {
 #define POLICY_MEMBERS                                                                                             \
     .family = RS_FAMILY_SUPERVISED, .flags = RS_KIND_PARALLEL_SCORE, .train_rows = policy_train,                  \
     .rows_load = policy_load, .rows_score = policy_score, .rows_probability = policy_probability,                 \
-    .rows_choose = policy_choose, .unload = policy_unload
+    .rows_choose = policy_choose, .rows_actions = policy_actions, .rows_action_probs = policy_action_probs,       \
+    .unload = policy_unload
 
 const rs_kind rs_kind_linucb = {
     .name = "linucb",

@@ -265,3 +265,13 @@ void rs_scorer_choose(rs_scorer *s, const float *rows, size_t n, uint64_t seed, 
 {
     s->kind->rows_choose(s->state, rows, n, seed, action, propensity);
 }
+
+size_t rs_scorer_n_actions(const rs_scorer *s)
+{
+    return s->kind->rows_actions ? s->kind->rows_actions(s->state) : 0;
+}
+
+void rs_scorer_action_probs(rs_scorer *s, const float *rows, size_t n, double *probs)
+{
+    s->kind->rows_action_probs(s->state, rows, n, probs);
+}
