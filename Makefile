@@ -41,7 +41,7 @@ MAN7 := man/rs.7
 .PHONY: all deps test unit sanitize fuzz demo bench compare install uninstall clean help
 .DELETE_ON_ERROR:
 
-all: $(BINS)
+all: $(BINS) $(BUILD)/tools/gen-bandit
 
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
@@ -73,6 +73,11 @@ $(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(LIB_HDR) |
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
+
+# scripts/gen-bandit: logged bandit data from a known model (tests, bench).
+$(BUILD)/tools/gen-bandit: scripts/gen-bandit.c $(BUILD)/librs.a $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
 
 $(BUILD)/cmd $(BUILD)/bin $(BUILD)/tests:
 	mkdir -p $@

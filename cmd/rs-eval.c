@@ -4,13 +4,14 @@
 #include "io/paths.h"
 #include "eval/eval.h"
 #include "num.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage_text[] =
-    "Usage: rs-eval class|reg|rank|ab|forecast [OPTION]...\n"
+    "Usage: rs-eval class|reg|rank|ab|policy|forecast [OPTION]...\n"
     "Compute metrics of predictions against the truth, overall and per segment.\n"
     "With no -i, or when it is -, read standard input.  Reads all rows into memory\n"
     "(16 bytes a row for class and reg).  The formulas are in man rs-eval.\n"
@@ -44,6 +45,12 @@ static const char usage_text[] =
     "                              actual column)\n"
     "      --per-series FILE       forecast: series,n,wape,mase,rmsse,bias\n"
     "      --plot-series LIST      forecast: the series drawn by --plot (at most 8)\n"
+    "  policy  --target-prob COL | --target-prefix P | --model FILE [--context COLS\n"
+    "          | --reward-prefix Q]: the value of a target policy from logged action,\n"
+    "          reward and propensity columns: IPS, SNIPS, clipped IPS and SNIPS, and with every\n"
+    "          action's probability the direct method (DM) and doubly robust (DR),\n"
+    "          each with a 95 % bootstrap interval; effective sample size; warnings\n"
+    "          for tiny propensities and dominating weights\n"
     "\n"
     "Options:\n"
     "      --truth-col COL         class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
@@ -80,7 +87,24 @@ static const char usage_text[] =
     "      --value-col COL         ab: value per row (revenue), optional (--value:\n"
     "                              its old name); rank: TEST's value (--graded)\n"
     "      --control NAME          ab: the control arm (default: the first by name)\n"
-    "      --bootstrap N           ab: resamples for the value interval (1000; --seed)\n"
+    "      --bootstrap N           ab: resamples for the value interval (1000; --seed);\n"
+    "                              policy: Poisson bootstrap resamples (200)\n"
+    "      --action-col, --reward-col, --propensity-col COL\n"
+    "                              policy: the logged columns (default action,\n"
+    "                              reward, propensity; propensity in (0, 1])\n"
+    "      --target-prob COL       policy: the target policy's probability of the\n"
+    "                              logged action\n"
+    "      --target-prefix P       policy: its probability of every action, in the\n"
+    "                              columns P<action> (the actions are their suffixes)\n"
+    "      --model FILE            policy: the target policy is this linucb or lints\n"
+    "                              model (logged actions 0..K-1, its features by name)\n"
+    "      --reward-prefix Q       policy: a reward model's r(x, a) in columns Q<action>\n"
+    "      --context COLS          policy: without --reward-prefix, DM fits a ridge\n"
+    "                              regression of reward on these columns per action\n"
+    "                              (comma list; none: each action's mean reward)\n"
+    "      --l2 X                  policy: that ridge's penalty (default 1)\n"
+    "      --clip M                policy: weights capped at M in the clipped\n"
+    "                              estimators (default 100)\n"
     "      --by COL                the same metrics per value of COL, by name (rank:\n"
     "                              a column of TEST)\n"
     "      --json                  JSON: {\"all\": {metric: value}, segment: {...}}\n"
@@ -96,7 +120,10 @@ enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_REC
        OPT_USER_COL, OPT_ITEM_COL, OPT_RANK_COL, OPT_VALUE_COL, OPT_GROUP, OPT_OUTCOME, OPT_VALUE,
        OPT_CONTROL, OPT_BOOTSTRAP, OPT_BY, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_MULTICLASS, OPT_PROBA_PREFIX,
        OPT_PER_CLASS, OPT_CONFUSION, OPT_CONFUSION_PAIRS, OPT_REC_USER_COL, OPT_REC_ITEM_COL,
-       OPT_TRUTH_COL, OPT_TEST, OPT_ACTUALS, OPT_PER_SERIES, OPT_PLOT_SERIES };
+       OPT_TRUTH_COL, OPT_TEST, OPT_ACTUALS, OPT_PER_SERIES, OPT_PLOT_SERIES,
+       /* policy */
+       OPT_ACTION_COL, OPT_REWARD_COL, OPT_PROPENSITY_COL, OPT_TARGET_PROB, OPT_TARGET_PREFIX, OPT_REWARD_PREFIX,
+       OPT_CONTEXT, OPT_L2, OPT_CLIP, OPT_POLICY_MODEL };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -133,6 +160,16 @@ static const struct option long_options[] = {
     {"actuals", required_argument, NULL, OPT_ACTUALS},
     {"per-series", required_argument, NULL, OPT_PER_SERIES},
     {"plot-series", required_argument, NULL, OPT_PLOT_SERIES},
+    {"action-col", required_argument, NULL, OPT_ACTION_COL},
+    {"reward-col", required_argument, NULL, OPT_REWARD_COL},
+    {"propensity-col", required_argument, NULL, OPT_PROPENSITY_COL},
+    {"target-prob", required_argument, NULL, OPT_TARGET_PROB},
+    {"target-prefix", required_argument, NULL, OPT_TARGET_PREFIX},
+    {"reward-prefix", required_argument, NULL, OPT_REWARD_PREFIX},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"l2", required_argument, NULL, OPT_L2},
+    {"clip", required_argument, NULL, OPT_CLIP},
+    {"model", required_argument, NULL, OPT_POLICY_MODEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -142,11 +179,64 @@ typedef struct {
     int have_threshold;
     const char *truth_name;   /* the option that named the truth: --truth, --truth-col or --test */
     int truth_names;          /* how many of them were given */
+    int policy_options;       /* options of rs-eval policy alone were given */
 } args;
 
 static rs_status bad(rs_error *err, const char *fmt, const char *arg)
 {
     return rs_error_set(err, RS_EUSAGE, NULL, 0, fmt, arg);
+}
+
+static rs_status policy_option(args *a, int opt, const char *arg, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    a->policy_options++;
+    switch (opt) {
+    case OPT_ACTION_COL: s->action_col = arg; return RS_OK;
+    case OPT_REWARD_COL: s->reward_col = arg; return RS_OK;
+    case OPT_PROPENSITY_COL: s->propensity_col = arg; return RS_OK;
+    case OPT_TARGET_PROB: s->target_col = arg; return RS_OK;
+    case OPT_TARGET_PREFIX:
+        return *arg ? (s->target_prefix = arg, RS_OK) : bad(err, "%s", "--target-prefix must not be empty");
+    case OPT_REWARD_PREFIX:
+        return *arg ? (s->reward_prefix = arg, RS_OK) : bad(err, "%s", "--reward-prefix must not be empty");
+    case OPT_CONTEXT: s->context = arg; return RS_OK;
+    case OPT_POLICY_MODEL: s->model_path = arg; return RS_OK;
+    case OPT_L2:
+        return rs_parse_double_arg(arg, &s->l2) < 0 || !(s->l2 >= 0)
+                   ? bad(err, "invalid --l2 '%s' (expected a number >= 0)", arg) : RS_OK;
+    case OPT_CLIP:
+        return rs_parse_double_arg(arg, &s->clip) < 0 || !(s->clip > 0)
+                   ? bad(err, "invalid --clip '%s' (expected a number > 0)", arg) : RS_OK;
+    default: return bad(err, "%s", "");
+    }
+}
+
+/* rs-eval policy: one target, the options that go with it. */
+static rs_status check_policy(const char *cmd, args *a, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    if (strcmp(cmd, "policy"))
+        return a->policy_options ? bad(err, "%s", "--action-col, --reward-col, --propensity-col, --target-prob, "
+                                                  "--target-prefix, --reward-prefix, --context, --l2, --clip and "
+                                                  "--model are for rs-eval policy") : RS_OK;
+    if (!!s->target_col + !!s->target_prefix + !!s->model_path != 1)
+        return bad(err, "%s", "rs-eval policy needs one of --target-prob COL (the target policy's probability of "
+                              "the logged action), --target-prefix P (of every action) and --model FILE (a policy)");
+    if ((s->reward_prefix && !s->target_prefix) || (s->context && s->target_col))
+        return bad(err, "%s", "--reward-prefix needs --target-prefix, --context --target-prefix or --model (the "
+                              "direct method needs the target policy's probability of every action)");
+    if (s->reward_prefix && s->context)
+        return bad(err, "%s", "--reward-prefix gives the reward model; --context fits one: give one");
+    if (s->by || s->plot)
+        return bad(err, "%s", "--by and --plot are not for rs-eval policy");
+    if (!s->bootstrap)
+        s->bootstrap = 200;
+    if (s->bootstrap > 100000)
+        return bad(err, "%s", "rs-eval policy: --bootstrap at most 100000");
+    if (!s->clip)
+        s->clip = 100;
+    return RS_OK;
 }
 
 static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
@@ -194,7 +284,7 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_ACTUALS: s->actuals_path = arg; return RS_OK;
     case OPT_PER_SERIES: s->per_series_path = arg; return RS_OK;
     case OPT_PLOT_SERIES: s->plot_series = arg; return RS_OK;
-    default: return bad(err, "%s", "");
+    default: return policy_option(a, opt, arg, err);
     }
 }
 
@@ -246,6 +336,8 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
 {
     rs_eval_spec *s = &a->spec;
     int rank = !strcmp(cmd, "rank");
+    if (check_policy(cmd, a, err))
+        return err->code;
     if (a->truth_names > 1)
         return bad(err, "%s", "--truth-col (class, reg), --test (rank) and their old name --truth: give one");
     if (a->truth_name && rank && !strcmp(a->truth_name, "--truth-col"))
@@ -293,6 +385,11 @@ static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error
     s->output = common->output;
     s->table = common->table;
     s->seed = common->seed;
+    s->threads = rs_threads_resolve(common->threads);
+    if (!strcmp(cmd, "policy")) {
+        rs_status pst = check(cmd, a, err);
+        return pst ? pst : rs_eval_policy(s, err);
+    }
     if (!s->bootstrap)
         s->bootstrap = 1000;
     rs_status st = check(cmd, a, err);
@@ -310,18 +407,19 @@ int main(int argc, char **argv)
 {
     rs_common common;
     rs_common_init(&common, "rs-eval");
-    args a = {.spec = {.threshold = 0.5}};
+    args a = {.spec = {.threshold = 0.5, .l2 = 1}};
     rs_error err = {0};
     const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
     int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, RS_COMMON_SHORT "k:", long_options, own_option, &a,
                             usage_text);
     int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab") ||
-                          !strcmp(cmd, "forecast"));
+                          !strcmp(cmd, "policy") || !strcmp(cmd, "forecast"));
     if (code < 0 && !known) {
         if (cmd)
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "unknown subcommand '%s' (expected class, reg, rank, ab or forecast)", cmd);
+            rs_error_set(&err, RS_EUSAGE, NULL, 0,
+                         "unknown subcommand '%s' (expected class, reg, rank, ab, policy or forecast)", cmd);
         else
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank, ab or forecast");
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank, ab, policy or forecast");
         code = rs_cli_finish(common.prog, err.code, &err);
     } else if (code < 0) {
         code = rs_cli_finish(common.prog, run(cmd, &a, &common, &err), &err);

@@ -31,6 +31,10 @@ static const char usage_text[] =
     "known bias; others: popularity, or 0 for an unknown item); they are counted\n"
     "on stderr.\n"
     "\n"
+    "With a policy model (linucb, lints) it acts: ID,action,propensity, the action\n"
+    "chosen for each row's context and the probability it was chosen with (what\n"
+    "rs-eval policy reads); row i draws from --seed + i, the same for any -j.\n"
+    "\n"
     "Options:\n"
     "  -m, --model FILE            the model (.rsm) to score with (required)\n"
     "      --describe FILE         print what the model holds as 'key value' lines\n"
@@ -133,6 +137,7 @@ int main(int argc, char **argv)
     a.spec.input = common.input, a.spec.output = common.output;
     a.spec.format = common.format, a.spec.table = &common.table;
     a.spec.threads = rs_threads_resolve(common.threads);
+    a.spec.seed = common.seed;
     rs_model *model = NULL;
     rs_predict_report rep = {0};
     rs_status st = RS_OK;

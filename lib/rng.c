@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include <math.h>
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -46,4 +48,10 @@ uint64_t rs_rng_below(rs_rng *rng, uint64_t n)
         x = rs_rng_next(rng);
     while (x >= limit);
     return x % n;
+}
+
+double rs_rng_normal(rs_rng *rng)
+{
+    double u = rs_rng_uniform(rng), v = rs_rng_uniform(rng);
+    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(6.283185307179586 * v);
 }

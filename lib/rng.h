@@ -16,5 +16,7 @@ uint64_t rs_rng_next(rs_rng *rng);
 double rs_rng_uniform(rs_rng *rng);
 /* Uniform integer in [0, n), unbiased (n > 0). */
 uint64_t rs_rng_below(rs_rng *rng, uint64_t n);
+/* Standard normal (Box-Muller, the cosine branch: two uniforms a draw). */
+double rs_rng_normal(rs_rng *rng);
 
 #endif

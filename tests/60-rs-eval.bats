@@ -150,7 +150,7 @@ compare() { # rs.csv ref.csv
     assert_failure 2
     run --separate-stderr rs-eval uplift
     assert_failure 2
-    assert_stderr --partial "unknown subcommand 'uplift' (expected class, reg, rank, ab or forecast)"
+    assert_stderr --partial "unknown subcommand 'uplift' (expected class, reg, rank, ab, policy or forecast)"
 }
 
 @test "rank: hand-computed toy case with fewer than K relevant items and a user without recommendations" {

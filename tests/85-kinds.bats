@@ -19,8 +19,8 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
     assert_line --regexp "^als	recommender	implicit: .*	factors=64 epochs=15 l2=0.1 alpha=1 cg-steps=3	--factors 2 --epochs 1$"
     assert_line --regexp "^logreg	supervised	.*	l2=1 l1=0 class-weight=1,1 tol=1e-6 max-iter=derived	$"
     run kinds
-    [ "${#lines[@]}" -eq 12 ]
-    [ "$(kinds | sort -u | wc -l)" -eq 12 ]
+    [ "${#lines[@]}" -eq 14 ]
+    [ "$(kinds | sort -u | wc -l)" -eq 14 ]
     run --separate-stderr bash -c 'rs-train --list-models > /dev/full'
     assert_failure 1
     assert_stderr "rs-train: stdout: write error"

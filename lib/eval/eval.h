@@ -37,6 +37,15 @@ typedef struct {
      * actuals_path and train_path (the history, for MASE and RMSSE) hold
      * series,period,value; plot_series: the series drawn in --plot */
     const char *actuals_path, *per_series_path, *plot_series;
+    /* policy (eval_policy.c) */
+    const char *action_col, *reward_col, *propensity_col;   /* NULL: action, reward, propensity */
+    const char *target_col;      /* the target policy's probability of the logged action */
+    const char *target_prefix;   /* or of every action: columns PREFIX<action> */
+    const char *model_path;      /* or a policy model (linucb, lints) */
+    const char *reward_prefix;   /* the reward model r(x, a): columns PREFIX<action> */
+    const char *context;         /* comma list: the ridge reward model's features */
+    double clip, l2;             /* weight cap of the clipped estimators; ridge penalty */
+    int threads;
 } rs_eval_spec;
 
 /* The row's --by segment into groups (every row in one segment "" without
@@ -56,6 +65,8 @@ rs_status rs_eval_reg(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_rank(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_forecast(const rs_eval_spec *spec, rs_error *err);
+/* Off-policy value of a target policy from logs (eval_policy.c). */
+rs_status rs_eval_policy(const rs_eval_spec *spec, rs_error *err);
 /* Write a report to spec->output in spec->format (for the eval modules). */
 rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err);
 

@@ -56,8 +56,8 @@ rs_status rs_dataset_id_col(const rs_table *t, const char *spec_id, size_t *col,
 /* The feature columns: the listed names, or every column of the first
  * record (but label and id) that holds a number. */
 static rs_status choose_features(const rs_table *t, const rs_record *first, const rs_dataset_spec *spec,
-                                 size_t label_col, int has_id, size_t id_col, size_t **cols, size_t *n,
-                                 rs_error *err)
+                                 size_t label_col, int has_id, size_t id_col, const size_t *aux_cols,
+                                 size_t **cols, size_t *n, rs_error *err)
 {
     size_t n_cols = rs_table_n_cols(t);
     *cols = calloc(n_cols ? n_cols : 1, sizeof **cols);
@@ -72,6 +72,10 @@ static rs_status choose_features(const rs_table *t, const rs_record *first, cons
             if (c == label_col)
                 return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features lists the label column '%s'",
                                     spec->features->items[i]);
+            for (size_t k = 0; k < spec->n_aux; k++)
+                if (c == aux_cols[k])
+                    return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features lists the %s column '%s'",
+                                        spec->aux_option[k], spec->features->items[i]);
             if (*n >= n_cols)
                 return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features lists a column twice");
             (*cols)[(*n)++] = c;
@@ -80,7 +84,10 @@ static rs_status choose_features(const rs_table *t, const rs_record *first, cons
     }
     for (size_t c = 0; c < n_cols; c++) {
         double v;
-        if (c == label_col || (has_id && c == id_col))
+        int aux = 0;
+        for (size_t k = 0; k < spec->n_aux; k++)
+            aux |= c == aux_cols[k];
+        if (aux || c == label_col || (has_id && c == id_col))
             continue;
         if (spec->mixed || rs_parse_f64(first->fields[c].ptr, first->fields[c].len, &v) == 0)
             (*cols)[(*n)++] = c;
@@ -137,16 +144,23 @@ static rs_status parse_features(rs_dataset *d, const rs_table *t, const rs_recor
 }
 
 static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
-                            const size_t *cols, size_t label_col, const rs_dataset_spec *spec,
-                            unsigned char *numeric, rs_error *err)
+                            const size_t *cols, size_t label_col, const size_t *aux_cols,
+                            const rs_dataset_spec *spec, unsigned char *numeric, rs_error *err)
 {
     if (rs_table_check_width(t, rec, err) != RS_OK)
         return err->code;
     if (d->n_rows == *cap_rows) {
-        size_t cap_y = *cap_rows;
+        size_t cap_y = *cap_rows, cap_aux = *cap_rows;
         if (rs_grow((void **)&d->x, cap_rows, d->n_rows + 1, d->n_features * sizeof(float)) < 0 ||
-            rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0)
+            rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0 ||
+            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0))
             return rs_error_nomem(err);
+    }
+    for (size_t k = 0; k < d->n_aux; k++) {
+        const rs_field *f = &rec->fields[aux_cols[k]];
+        double *v = &d->aux[d->n_rows * d->n_aux + k];
+        if (!f->len || rs_parse_f64(f->ptr, f->len, v) < 0 || !isfinite(*v))
+            return rs_table_bad_field(t, rec, aux_cols[k], "a number", err);
     }
     const rs_field *label = &rec->fields[label_col];
     if (spec->classes) {
@@ -246,12 +260,16 @@ static rs_status copy_categories(rs_dataset *d, const rs_dataset *like, rs_error
 
 static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *spec, rs_error *err)
 {
-    size_t label_col, id_col = 0, *cols = NULL, cap_rows = 0;
+    size_t label_col, id_col = 0, *cols = NULL, cap_rows = 0, aux_cols[RS_DATASET_MAX_AUX];
     int has_id;
     rs_record rec;
     if (rs_table_find_col(t, spec->label, "--label", &label_col, err) != RS_OK ||
         rs_dataset_id_col(t, spec->id, &id_col, &has_id, err) != RS_OK)
         return err->code;
+    d->n_aux = spec->n_aux < RS_DATASET_MAX_AUX ? spec->n_aux : RS_DATASET_MAX_AUX;
+    for (size_t k = 0; k < d->n_aux; k++)
+        if (rs_table_find_col(t, spec->aux[k], spec->aux_option[k], &aux_cols[k], err) != RS_OK)
+            return err->code;
     if (has_id && !(d->id_name = strdup(rs_table_col_name(t, id_col))))
         return rs_error_nomem(err);
     int got = rs_table_next(t, &rec, err);
@@ -261,7 +279,7 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         return rs_error_set(err, RS_EDATA, rs_table_name(t), 0, "no data rows");
     rs_status st = rs_table_check_width(t, &rec, err);
     if (st == RS_OK)
-        st = choose_features(t, &rec, spec, label_col, has_id, id_col, &cols, &d->n_features, err);
+        st = choose_features(t, &rec, spec, label_col, has_id, id_col, aux_cols, &cols, &d->n_features, err);
     for (size_t j = 0; st == RS_OK && j < d->n_features; j++)
         if (rs_strlist_push(&d->names, rs_table_col_name(t, cols[j])) < 0)
             st = rs_error_nomem(err);
@@ -271,7 +289,7 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
     if (st == RS_OK && spec->mixed && !(d->categories = calloc(d->n_features, sizeof *d->categories)))
         st = rs_error_nomem(err);
     while (st == RS_OK && got == 1) {
-        st = append_row(d, &cap_rows, t, &rec, cols, label_col, spec, numeric, err);
+        st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, err);
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
@@ -310,6 +328,7 @@ void rs_dataset_free(rs_dataset *d)
         return;
     free(d->x);
     free(d->y);
+    free(d->aux);
     rs_strlist_free(&d->names);
     free(d->id_name);
     for (size_t j = 0; d->categories && j < d->n_features; j++)

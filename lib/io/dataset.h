@@ -14,6 +14,8 @@
 /* Distinct values a text (categorical) column keeps; the rarer ones share
  * one more code, "other", which unseen values also get when scoring. */
 enum { RS_MAX_CATEGORIES = 254 };
+/* At most this many aux columns (rs_dataset_spec.aux). */
+enum { RS_DATASET_MAX_AUX = 4 };
 
 typedef struct {
     size_t n_rows, n_features;
@@ -27,6 +29,10 @@ typedef struct {
     /* With spec.classes and a label of class names (labels.c): the names in
      * code order, y holding each row's code 0..K-1; NULL: y is the number. */
     rs_idmap *classes;
+    /* The spec's aux columns (a policy's action and propensity), never
+     * features: (n_rows x n_aux), NULL without any. */
+    double *aux;
+    size_t n_aux;
 } rs_dataset;
 
 typedef struct {
@@ -46,6 +52,10 @@ typedef struct {
      * 0/1 and not all numbers is a class label (rs_dataset.classes); with
      * like, the label must be one of like's classes. */
     int classes;
+    /* Columns read as numbers beside the label, never features (a policy's
+     * action and propensity), each named in errors by its option. */
+    const char *const *aux, *const *aux_option;
+    size_t n_aux;
 } rs_dataset_spec;
 
 rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,

@@ -216,6 +216,11 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * with (what off-policy evaluation needs), drawn from seed. */
     void (*rows_choose)(void *state, const float *rows, size_t n, uint64_t seed, int32_t *action,
                         double *propensity);
+    /* A policy's probability of every action (rows_actions of them) for n
+     * <= RS_SCORE_BATCH rows into probs (n x actions): what off-policy
+     * evaluation of the policy needs (rs-eval policy --model). */
+    size_t (*rows_actions)(const void *state);
+    void (*rows_action_probs)(void *state, const float *rows, size_t n, double *probs);
     /* Per-row feature contributions of n <= RS_SCORE_BATCH rows into
      * contrib (n x (n_features + 1)): feature j's part of the raw score, the
      * last column the expected raw score; a row's sum is its raw score

@@ -269,3 +269,24 @@ int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits)
     s->kind->rows_importance(s->state, gain, splits);
     return 1;
 }
+
+int rs_scorer_is_policy(const rs_scorer *s)
+{
+    return s->kind->rows_choose != NULL;
+}
+
+void rs_scorer_choose(rs_scorer *s, const float *rows, size_t n, uint64_t seed, int32_t *action,
+                      double *propensity)
+{
+    s->kind->rows_choose(s->state, rows, n, seed, action, propensity);
+}
+
+size_t rs_scorer_n_actions(const rs_scorer *s)
+{
+    return s->kind->rows_actions ? s->kind->rows_actions(s->state) : 0;
+}
+
+void rs_scorer_action_probs(rs_scorer *s, const float *rows, size_t n, double *probs)
+{
+    s->kind->rows_action_probs(s->state, rows, n, probs);
+}

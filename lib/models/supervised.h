@@ -49,5 +49,15 @@ void rs_scorer_explain(rs_scorer *s, const float *rows, size_t n, double *contri
 /* Each feature's total gain and split count: 1, or 0 when the kind has
  * no importance. */
 int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits);
+/* 1 when the model is a policy (rs_scorer_choose acts). */
+int rs_scorer_is_policy(const rs_scorer *s);
+/* A policy's action and its probability for n <= RS_SCORE_BATCH rows; row
+ * i draws from seed + i, so a caller passes seed + the index of rows[0]. */
+void rs_scorer_choose(rs_scorer *s, const float *rows, size_t n, uint64_t seed, int32_t *action,
+                      double *propensity);
+/* A policy's number of actions (0 for a model that is not a policy), and
+ * its probability of each of them for n <= RS_SCORE_BATCH rows (n x K). */
+size_t rs_scorer_n_actions(const rs_scorer *s);
+void rs_scorer_action_probs(rs_scorer *s, const float *rows, size_t n, double *probs);
 
 #endif

@@ -53,13 +53,22 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
 {
     int mixed = (kind->flags & RS_KIND_MIXED) != 0;
     int classes = kind->label_classes && kind->label_classes(p);
-    rs_dataset_spec data_spec = {p->label, p->id, spec->features, mixed, NULL, classes};
+    rs_dataset_spec data_spec = {.label = p->label, .id = p->id, .features = spec->features, .mixed = mixed,
+                                 .classes = classes};
+    /* a policy learns from the logged action and its propensity too
+     * (--propensity-col none: logs without one) */
+    const char *aux[] = {rs_params_text(p, "action-col"), rs_params_text(p, "propensity-col")};
+    const char *const aux_option[] = {"--action-col", "--propensity-col"};
+    if (kind->rows_choose)
+        data_spec.aux = aux, data_spec.aux_option = aux_option,
+        data_spec.n_aux = aux[1] && strcmp(aux[1], "none") ? 2 : 1;
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
     rs_status st = RS_OK;
     if (!(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
         st = err->code;
-    rs_dataset_spec valid_spec = {p->label, p->id, train ? &train->names : NULL, mixed, train, classes};
+    rs_dataset_spec valid_spec = {.label = p->label, .id = p->id, .features = train ? &train->names : NULL,
+                                  .mixed = mixed, .like = train, .classes = classes};
     if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
         st = err->code;
     p->valid = valid;

@@ -32,6 +32,10 @@ typedef struct {
     size_t *lengths;
     unsigned char *special;    /* a row's pass-through needs CSV quoting */
     long first_row;            /* 1-based number of the batch's first row */
+    /* a policy: the actions (the scores hold their propensities) */
+    int32_t *actions;
+    char (*prop_text)[RS_NUM_BUF];
+    unsigned char *prop_len;
 } batch;
 
 typedef struct {
@@ -75,6 +79,17 @@ static void score_thread(void *ctx, int t, int n_threads)
     batch *b = &job->pr->b;
     size_t begin, end;
     rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
+    if (b->actions) {   /* a policy: the action (as score_text) and its propensity */
+        if (end > begin)
+            rs_scorer_choose(job->pr->scorer, b->x + begin * job->n_features, end - begin,
+                             job->pr->a->seed + (uint64_t)(b->first_row - 1) + begin, b->actions + begin,
+                             b->scores + begin);
+        for (size_t i = begin; i < end; i++) {
+            b->score_len[i] = (unsigned char)rs_format_i64(b->actions[i], b->score_text[i]);
+            b->prop_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->prop_text[i]);
+        }
+        return;
+    }
     if (end > begin)
         rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin,
                         b->scores + begin * job->pr->n_outputs);
@@ -89,6 +104,7 @@ static rs_status write_batch(predictor *pr, rs_error *err)
     score_job job = {pr, d};
     /* each row's score is its own: the same output for any -j */
     rs_parallel(rs_scorer_parallel(pr->scorer) && b->n_rows >= 64 ? pr->a->threads : 1, score_thread, &job);
+    /* each row's choice draws from its own seed: the same for any -j */
     if (pr->a->explain)
         rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
     rs_field *fields = b->fields;
@@ -105,6 +121,8 @@ static rs_status write_batch(predictor *pr, rs_error *err)
             n += rs_classes_out_row(&pr->classes, pr->scorer, b->scores + i * pr->n_outputs, fields + n);
         else
             fields[n++] = (rs_field){b->score_text[i], b->score_len[i]};
+        if (b->actions)
+            fields[n++] = (rs_field){b->prop_text[i], b->prop_len[i]};
         if (pr->a->have_threshold)
             fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
         for (size_t j = 0; pr->a->explain && j <= d; j++)
@@ -175,7 +193,9 @@ static rs_status open_output(predictor *pr, rs_error *err)
             for (size_t j = 0; j < pr->classes.names.n; j++)
                 names[n++] = pr->classes.names.items[j];
         else
-            names[n++] = "score";
+            names[n++] = pr->b.actions ? "action" : "score";
+        if (pr->b.actions)
+            names[n++] = "propensity";
         if (pr->a->have_threshold)
             names[n++] = "class";
         for (size_t j = 0; j < contrib.n; j++)
@@ -276,6 +296,14 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--explain: contributions are per score; this %s model has %zu classes (one score each)",
                             rs_model_kind(model), rs_scorer_outputs(pr->scorer));
+    if (rs_scorer_is_policy(pr->scorer) && pr->a->have_threshold)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--threshold: a %s model chooses actions, it has no score "
+                            "to threshold", rs_model_kind(model));
+    if (rs_scorer_is_policy(pr->scorer) &&
+        (!(pr->b.actions = malloc(RS_SCORE_BATCH * sizeof *pr->b.actions)) ||
+         !(pr->b.prop_text = malloc(RS_SCORE_BATCH * sizeof *pr->b.prop_text)) ||
+         !(pr->b.prop_len = malloc(RS_SCORE_BATCH))))
+        return rs_error_nomem(err);
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--explain: a %s model has no per-feature contributions (gbdt has)", rs_model_kind(model));
@@ -407,6 +435,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
     free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
     rs_classes_out_free(&pr.classes);
+    free(pr.b.actions), free(pr.b.prop_text), free(pr.b.prop_len);
     rs_scorer_free(pr.scorer);
     return st;
 }

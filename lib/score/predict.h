@@ -8,6 +8,8 @@
 #include "strlist.h"
 #include "io/table.h"
 
+#include <stdint.h>
+
 typedef struct {
     const char *input, *output;        /* NULL: stdin, stdout */
     rs_format format;
@@ -21,6 +23,7 @@ typedef struct {
     int threads;                       /* rows: batches scored on this many threads (kinds that allow it) */
     int proba;                         /* class-label model: a proba_CLASS column per class */
     long top;                          /* class-label model: the K best classes (0: 1) */
+    uint64_t seed;                     /* rows: a policy's draws (row i: seed + i) */
 } rs_predict_spec;
 
 typedef struct {

@@ -38,5 +38,17 @@ int main(void)
     for (int k = 0; k < 10; k++)
         chi2 += (counts[k] - 1e5) * (counts[k] - 1e5) / 1e5;
     CHECK(chi2 < 27.9, "rs_rng_below(10) passes a chi-square test (%.1f < 27.9)", chi2);
+    /* rs_rng_normal: mean 0 and variance 1 within 5 standard errors (the
+     * variance's SE is sqrt(2 / n)), and 95 % of draws within +-1.96 */
+    double nsum = 0, nsq = 0;
+    long inside = 0;
+    for (int i = 0; i < 1000000; i++) {
+        double z = rs_rng_normal(&a);
+        nsum += z, nsq += z * z;
+        inside += fabs(z) < 1.959964;
+    }
+    CHECK(fabs(nsum / 1e6) < 5e-3, "mean of 1e6 normals is 0 within 5 SE");
+    CHECK(fabs(nsq / 1e6 - 1) < 5 * sqrt(2 / 1e6), "variance of 1e6 normals is 1 within 5 SE");
+    CHECK(fabs(inside / 1e6 - 0.95) < 5 * sqrt(0.95 * 0.05 / 1e6), "95 %% of normals within +-1.96");
     return tap_done();
 }
