@@ -119,8 +119,10 @@ static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_para
         if ((st = rs_label_class_row(&r->labels, t, &rec, label_col, NULL, &r->labels.y[r->n_rows], err)) != RS_OK)
             break;
         r->ptr[r->n_rows] = r->nnz;
-        memcpy(r->idx + r->nnz, idx, n * sizeof *idx);
-        memcpy(r->val + r->nnz, val, n * sizeof *val);
+        if (n) {   /* a text without words has no buckets (and idx may be NULL) */
+            memcpy(r->idx + r->nnz, idx, n * sizeof *idx);
+            memcpy(r->val + r->nnz, val, n * sizeof *val);
+        }
         r->nnz += n;
         r->ptr[++r->n_rows] = r->nnz;
     }
