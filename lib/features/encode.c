@@ -2,6 +2,7 @@
  * params file, applied row by row in the last pass. */
 #include "features/encode.h"
 
+#include "features/text.h"
 #include "hash.h"
 #include "idmap.h"
 #include "mem.h"
@@ -52,8 +53,9 @@ typedef struct {
     int *rule_of_col;         /* (n_cols) rule index or -1 */
     unsigned char *pass;      /* (n_cols) passed through */
     float *vec;               /* text scratch (2^MAX_BITS) */
-    char *scratch;
-    size_t scratch_cap;
+    rs_text_scratch text;     /* the tokeniser's (features/text.h) */
+    uint32_t *idx;            /* a text's buckets */
+    size_t n_idx, idx_cap;
 } encoder;
 
 static enc_rule *rule_for(encoder *e, const char *column, rs_error *err)
@@ -382,30 +384,19 @@ static rs_status bad_value(const encoder *e, const rs_record *rec, const enc_rul
     return rs_table_bad_field(e->table, rec, r->col, what, err);
 }
 
-/* Tokens: runs of ASCII letters and digits (lower-cased) and non-ASCII
- * bytes; each adds 1 to its hashed bucket in vec. Returns the token count. */
-static long tokenize(const rs_field *f, int bits, float *vec, char *scratch)
+/* The words of text rule r's field (rs-train --text's tokeniser: text.h,
+ * unigrams only): each adds 1 to its hashed bucket in vec.  Invalid UTF-8
+ * is an error naming file, line and column. */
+static rs_status tokenize(encoder *e, const rs_record *rec, const enc_rule *r, float *vec, rs_error *err)
 {
-    long tokens = 0;
-    size_t mask = ((size_t)1 << bits) - 1;
-    for (size_t i = 0; i < f->len;) {
-        size_t len = 0;
-        while (i < f->len) {
-            unsigned char c = (unsigned char)f->ptr[i];
-            int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 || (c >= 'A' && c <= 'Z');
-            if (!word)
-                break;
-            scratch[len++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : (char)c;
-            i++;
-        }
-        if (len) {
-            vec[rs_hash64(scratch, len, 0) & mask] += 1;
-            tokens++;
-        } else {
-            i++;
-        }
-    }
-    return tokens;
+    const rs_field *f = &rec->fields[r->col];
+    rs_text_spec spec = {r->bits, 1, 0, 0, 0};
+    e->n_idx = 0;
+    if (rs_text_hash(&spec, f->ptr, f->len, &e->text, &e->idx, &e->n_idx, &e->idx_cap, err) != RS_OK)
+        return err->code == RS_EDATA ? bad_value(e, rec, r, "valid UTF-8 text", err) : err->code;
+    for (size_t i = 0; i < e->n_idx; i++)
+        vec[e->idx[i]] += 1;
+    return RS_OK;
 }
 
 static rs_status fit_row(encoder *e, const rs_record *rec, rs_error *err)
@@ -432,7 +423,8 @@ static rs_status fit_row(encoder *e, const rs_record *rec, rs_error *err)
         } else if (r->kind == ENC_TEXT) {
             size_t nb = (size_t)1 << r->bits;
             memset(e->vec, 0, nb * sizeof *e->vec);
-            tokenize(f, r->bits, e->vec, e->scratch);
+            if (tokenize(e, rec, r, e->vec, err) != RS_OK)
+                return err->code;
             for (size_t b = 0; b < nb; b++)
                 r->df[b] += e->vec[b] > 0;
             r->n_docs++;
@@ -567,7 +559,8 @@ static rs_status encode_row(encoder *e, const rs_record *rec, rs_field *fields, 
         } else if (r->kind == ENC_HASH) {
             v[rs_hash64(f->ptr, f->len, 0) & (width - 1)] = 1;
         } else if (r->kind == ENC_TEXT) {
-            tokenize(f, r->bits, v, e->scratch);
+            if (tokenize(e, rec, r, v, err) != RS_OK)
+                return err->code;
             double norm = 0;
             for (size_t b = 0; b < width; b++) {
                 v[b] = (float)(v[b] * r->idf[b]);
@@ -630,15 +623,6 @@ static rs_status resolve(encoder *e, rs_error *err)
     return RS_OK;
 }
 
-/* Room in e->scratch for the tokens of any field of rec. */
-static rs_status reserve_scratch(encoder *e, const rs_record *rec, rs_error *err)
-{
-    size_t need = 0;
-    for (size_t i = 0; i < rec->n_fields; i++)
-        need += rec->fields[i].len;
-    return rs_grow((void **)&e->scratch, &e->scratch_cap, need + 1, 1) < 0 ? rs_error_nomem(err) : RS_OK;
-}
-
 static rs_status transform(encoder *e, rs_error *err)
 {
     rs_strlist names = {0};
@@ -661,7 +645,7 @@ static rs_status transform(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        if ((st = reserve_scratch(e, &rec, err)) || (st = rs_table_check_width(e->table, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
+        if ((st = rs_table_check_width(e->table, &rec, err)) || (st = encode_row(e, &rec, fields, text, err)) ||
             (st = rs_table_writer_write(sink.writer, fields, 0, err)))
             goto done;
     }
@@ -678,7 +662,7 @@ static rs_status fit(encoder *e, rs_error *err)
     rs_record rec;
     int got;
     while ((got = rs_table_next(e->table, &rec, err)) > 0) {
-        if (reserve_scratch(e, &rec, err) || rs_table_check_width(e->table, &rec, err) || fit_row(e, &rec, err))
+        if (rs_table_check_width(e->table, &rec, err) || fit_row(e, &rec, err))
             return err->code;
     }
     if (got < 0 || finish_fit(e, err))
@@ -708,7 +692,8 @@ rs_status rs_encode_run(const rs_encode_spec *spec, rs_error *err)
         enc_rule *r = &e.rules[i];
         free(r->column), rs_idmap_free(r->values), free(r->counts), free(r->kept), free(r->idf), free(r->df);
     }
-    free(e.rules), free(e.rule_of_col), free(e.pass), free(e.vec), free(e.scratch);
+    free(e.rules), free(e.rule_of_col), free(e.pass), free(e.vec), free(e.idx);
+    rs_text_scratch_free(&e.text);
     rs_table_free(e.table);
     return st;
 }

@@ -388,6 +388,13 @@ static rs_status logreg_fit(const problem *pb, const rs_params *p, double *w, do
 static rs_status linear_train(const rs_dataset *d, const rs_params *params, const unsigned char *constant,
                              rs_model *m, rs_error *err)
 {
+    static const char *const text_only[] = {"text-bits", "word-ngrams", "char-ngrams"};
+    for (size_t i = 0; i < sizeof text_only / sizeof *text_only; i++)
+        if (rs_params_text(params, text_only[i]))
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for logreg --text", text_only[i]);
+    if (params->epochs || params->lr)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for logreg --text (the solvers here stop on --tol)",
+                            params->epochs ? "epochs" : "lr");
     rs_params derived = *params;
     const rs_params *p = &derived;
     if (d->n_rows < 2)   /* one row has no variance to fit; OpenBLAS would be called with empty sizes */
@@ -551,6 +558,17 @@ static const rs_kind_option logreg_options[] = {
     {"tol", "1e-6", 0, 1, 1, 1, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {"max-iter", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0,
      "100 Newton; 1000 with --l1 or > 1023 features", RS_SHARED},
+    /* raw text (text_model.c) */
+    {"text", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "COLS", NULL,
+     "train on raw text: hashed n-grams, TF-IDF, SGD"},
+    {"text-bits", NULL, 1, 28, 0, 0, RS_SEARCH_NONE, 0, 0, "18", RS_OPTION_INT, "B", NULL,
+     "--text: 2^B hashed feature buckets"},
+    {"word-ngrams", NULL, 1, 3, 0, 0, RS_SEARCH_INT, 1, 3, "2", RS_OPTION_INT, "N", NULL,
+     "--text: word n-grams of 1..N words"},
+    {"char-ngrams", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "none", RS_OPTION_TEXT, "MIN,MAX", NULL,
+     "--text: char n-grams of each word, MIN..MAX"},
+    {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_INT, 5, 50, "10 with --text", RS_SHARED},
+    {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_LOG, 0.05, 5, "1 with --text", RS_SHARED},
     {NULL},
 };
 

@@ -225,41 +225,31 @@ void rs_softmax_unload(void *state)
     softmax_model *sm = state;
     if (!sm)
         return;
-    for (size_t c = 0; sm->names && c < sm->K; c++)
-        free(sm->names[c]);
-    free(sm->names), free(sm->z), free(sm);
+    rs_class_names_free(sm->names, sm->K);
+    free(sm->z), free(sm);
 }
 
 void *rs_softmax_load(const rs_model *m, size_t n_features, rs_error *err)
 {
-    size_t rows, cols, brows, bcols;
+    size_t rows, cols, brows, bcols, K;
     const float *w = rs_model_tensor(m, "weights", &rows, &cols);
     const float *b = rs_model_tensor(m, "bias", &brows, &bcols);
-    rs_idmap *classes = rs_model_ids_new(m, "classes", err);
-    if (!classes)
+    char **names = rs_class_names_new(m, &K, err);
+    if (!names)
         return NULL;
-    size_t K = (size_t)rs_idmap_size(classes);
     softmax_model *sm = NULL;
-    if (K < 2 || !w || rows != K || cols != n_features || !b || brows != 1 || bcols != K) {
+    if (!w || rows != K || cols != n_features || !b || brows != 1 || bcols != K) {
         rs_error_set(err, RS_EDATA, NULL, 0, "the model's weights or bias tensor is missing or of the wrong shape "
                                              "(expected %zu x %zu and 1 x %zu)", K, n_features, K);
-    } else if (!(sm = calloc(1, sizeof *sm)) || !(sm->names = calloc(K, sizeof *sm->names)) ||
-               !(sm->z = malloc(RS_SCORE_BATCH * K * sizeof *sm->z))) {
+    } else if (!(sm = calloc(1, sizeof *sm)) || !(sm->z = malloc(RS_SCORE_BATCH * K * sizeof *sm->z))) {
         rs_error_nomem(err);
-        rs_softmax_unload(sm), sm = NULL;
+        free(sm), sm = NULL;
     } else {
-        *sm = (softmax_model){K, n_features, w, b, sm->names, sm->z};
-        for (size_t c = 0; sm && c < K; c++) {
-            size_t len;
-            const char *key = rs_idmap_key(classes, (int32_t)c, &len);
-            if (!(sm->names[c] = strndup(key, len))) {
-                rs_error_nomem(err);
-                rs_softmax_unload(sm), sm = NULL;
-            }
-        }
+        *sm = (softmax_model){K, n_features, w, b, names, sm->z};
+        return sm;
     }
-    rs_idmap_free(classes);
-    return sm;
+    rs_class_names_free(names, K);
+    return NULL;
 }
 
 void rs_softmax_score(void *state, const float *rows, size_t n, double *scores)

@@ -5,10 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-rs_status rs_classes_out_init(rs_classes_out *o, const rs_scorer *s, long top, int proba, rs_error *err)
+rs_status rs_classes_out_init(rs_classes_out *o, size_t n_classes, const char *const *names, long top, int proba,
+                              rs_error *err)
 {
     memset(o, 0, sizeof *o);
-    o->n_classes = rs_scorer_outputs(s);
+    o->n_classes = n_classes;
+    if (!(o->names_of = malloc(n_classes * sizeof *o->names_of)))
+        return rs_error_nomem(err);
+    for (size_t k = 0; k < n_classes; k++)
+        o->names_of[k] = names[k];
     if (top < 1 || (size_t)top > o->n_classes)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--top %ld: the model has %zu classes", top, o->n_classes);
     o->top = (size_t)top;
@@ -28,14 +33,14 @@ rs_status rs_classes_out_init(rs_classes_out *o, const rs_scorer *s, long top, i
             return rs_error_nomem(err);
     }
     for (size_t c = 0; proba && c < o->n_classes; c++) {
-        snprintf(name, sizeof name, "proba_%s", rs_scorer_output(s, c));
+        snprintf(name, sizeof name, "proba_%s", o->names_of[c]);
         if (rs_strlist_push(&o->names, name) < 0)
             return rs_error_nomem(err);
     }
     return RS_OK;
 }
 
-size_t rs_classes_out_row(rs_classes_out *o, const rs_scorer *s, const double *p, rs_field *fields)
+size_t rs_classes_out_row(rs_classes_out *o, const double *p, rs_field *fields)
 {
     size_t n = 0, K = o->n_classes;
     /* the top classes by selection: top is small, K at most RS_MAX_CLASSES */
@@ -49,7 +54,7 @@ size_t rs_classes_out_row(rs_classes_out *o, const rs_scorer *s, const double *p
                 best = c;
         }
         o->best[t] = best;
-        const char *name = rs_scorer_output(s, best);
+        const char *name = o->names_of[best];
         fields[n++] = (rs_field){name, strlen(name)};
         fields[n++] = (rs_field){o->cells[t], rs_format_f32((float)p[best], o->cells[t])};
     }
@@ -61,5 +66,5 @@ size_t rs_classes_out_row(rs_classes_out *o, const rs_scorer *s, const double *p
 void rs_classes_out_free(rs_classes_out *o)
 {
     rs_strlist_free(&o->names);
-    free(o->best), free(o->cells);
+    free(o->best), free(o->cells), free(o->names_of);
 }

@@ -118,7 +118,7 @@ static rs_status write_batch(predictor *pr, rs_error *err)
             fields[n++] = (rs_field){row_num, rs_format_i64(b->first_row + (long)i, row_num)};
         }
         if (pr->n_outputs > 1)
-            n += rs_classes_out_row(&pr->classes, pr->scorer, b->scores + i * pr->n_outputs, fields + n);
+            n += rs_classes_out_row(&pr->classes, b->scores + i * pr->n_outputs, fields + n);
         else
             fields[n++] = (rs_field){b->score_text[i], b->score_len[i]};
         if (b->actions)
@@ -284,7 +284,15 @@ static rs_status choose_outputs(predictor *pr, rs_error *err)
                             "(it writes the most probable one)", pr->n_outputs);
     if (pr->n_outputs == 1)
         return RS_OK;
-    return rs_classes_out_init(&pr->classes, pr->scorer, pr->a->top ? pr->a->top : 1, pr->a->proba, err);
+    const char **names = malloc(pr->n_outputs * sizeof *names);
+    if (!names)
+        return rs_error_nomem(err);
+    for (size_t k = 0; k < pr->n_outputs; k++)
+        names[k] = rs_scorer_output(pr->scorer, k);
+    rs_status st = rs_classes_out_init(&pr->classes, pr->n_outputs, names, pr->a->top ? pr->a->top : 1, pr->a->proba,
+                                       err);
+    free(names);
+    return st;
 }
 
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
@@ -427,6 +435,10 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
         return err->code;
     if (kind->family == RS_FAMILY_RECOMMENDER)
         return predict_pairs(m, spec, rep, err);
+    int text_model;
+    rs_status text_st = rs_predict_text(m, spec, &text_model, err);
+    if (text_st != RS_OK || text_model)
+        return text_st;
     predictor pr = {.a = spec};
     rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
     rs_table_sink_close(&pr.sink);

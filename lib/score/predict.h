@@ -31,6 +31,9 @@ typedef struct {
 } rs_predict_report;
 
 rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_predict_report *rep, rs_error *err);
+/* A text model (rs-train --text, models/text_model.h): raw text in, class
+ * columns out, streaming (predict_text.c).  *done = 0 when m is not one. */
+rs_status rs_predict_text(const rs_model *m, const rs_predict_spec *spec, int *done, rs_error *err);
 /* The model's header as "key value" lines, then "feature NAME" lines, then
  * for kinds that have it "importance NAME gain G splits N" lines by gain. */
 rs_status rs_predict_describe(const char *path, const char *output, rs_error *err);

@@ -1,0 +1,441 @@
+/* text_model.c — see text_model.h.
+ *
+ * Training minimises  sum_i c_i (-log p_i,y_i) + l2/2 |W|^2  (the bias free)
+ * by SGD over the rows in a shuffled order (--seed) for --epochs passes, the
+ * step falling linearly from --lr to 0 (as fastText).  The L2 decay of
+ * every weight at every step is one scale factor (W = s V), so a step costs
+ * the row's non-zeros times the classes, not the whole table.  One thread:
+ * the same bytes for the same seed whatever -j. */
+#include "models/text_model.h"
+
+#include "io/dataset.h"
+#include "mem.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- featurisation shared by training and scoring ---------------------- */
+
+/* The distinct buckets of a row's text fields with their counts. */
+static rs_status row_counts(const rs_text_spec *base, size_t n_cols, const rs_field *const *texts,
+                            rs_text_scratch *s, uint32_t **idx, size_t *n, size_t *cap, float **val, size_t *cap_val,
+                            rs_error *err)
+{
+    *n = 0;
+    for (size_t c = 0; c < n_cols; c++) {
+        rs_text_spec spec = *base;
+        spec.column = (int)c;
+        if (rs_text_hash(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, err) != RS_OK)
+            return err->code;
+    }
+    if (rs_grow((void **)val, cap_val, *n + 1, sizeof **val) < 0)
+        return rs_error_nomem(err);
+    *n = rs_text_counts(*idx, *n, *val);
+    return RS_OK;
+}
+
+/* TF-IDF: count x idf, then the row L2-normalised. */
+static void weigh(const uint32_t *idx, float *val, size_t n, const float *idf)
+{
+    double norm = 0;
+    for (size_t j = 0; j < n; j++) {
+        val[j] *= idf[idx[j]];
+        norm += (double)val[j] * val[j];
+    }
+    for (size_t j = 0; norm > 0 && j < n; j++)
+        val[j] = (float)(val[j] / sqrt(norm));
+}
+
+/* ---- reading the training table ---------------------------------------- */
+
+typedef struct {
+    size_t n_rows, nnz;
+    size_t *ptr;            /* (n_rows + 1) */
+    uint32_t *idx;          /* (nnz) */
+    float *val;             /* (nnz) */
+    size_t cap_rows, cap_nnz, cap_val;
+    rs_dataset labels;      /* y and classes only (io/dataset.h) */
+    size_t cap_y;
+} text_rows;
+
+static void text_rows_free(text_rows *r)
+{
+    free(r->ptr), free(r->idx), free(r->val), free(r->labels.y);
+    rs_idmap_free(r->labels.classes);
+}
+
+static rs_status find_columns(rs_table *t, const rs_params *p, const rs_strlist *cols, size_t *label_col,
+                              size_t *text_cols, rs_error *err)
+{
+    if (rs_table_find_col(t, p->label, "--label", label_col, err) != RS_OK)
+        return err->code;
+    for (size_t c = 0; c < cols->n; c++) {
+        if (rs_table_find_col(t, cols->items[c], "--text", &text_cols[c], err) != RS_OK)
+            return err->code;
+        if (text_cols[c] == *label_col)
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--text lists the label column '%s'", p->label);
+    }
+    return RS_OK;
+}
+
+static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_params *p, const rs_strlist *cols,
+                           const char *input, const rs_table_options *topt, rs_error *err)
+{
+    rs_table *t = rs_table_open(input, topt, err);
+    size_t label_col, *text_cols = malloc((cols->n + 1) * sizeof *text_cols);
+    const rs_field **texts = malloc((cols->n + 1) * sizeof *texts);
+    rs_text_scratch s = {0};
+    uint32_t *idx = NULL;
+    float *val = NULL;
+    size_t n = 0, cap = 0, cap_val = 0;
+    rs_status st = !t ? err->code : !text_cols || !texts ? rs_error_nomem(err) : RS_OK;
+    if (st == RS_OK)
+        st = find_columns(t, p, cols, &label_col, text_cols, err);
+    rs_record rec;
+    int got = 0;
+    while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
+        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
+            break;
+        for (size_t c = 0; c < cols->n; c++)
+            texts[c] = &rec.fields[text_cols[c]];
+        if ((st = row_counts(spec, cols->n, texts, &s, &idx, &n, &cap, &val, &cap_val, err)) != RS_OK) {
+            if (st == RS_EDATA) {   /* invalid UTF-8: which row */
+                char what[sizeof err->msg];
+                snprintf(what, sizeof what, "%s", err->msg);
+                st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "--text: %s", what);
+            }
+            break;
+        }
+        if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + 2, sizeof *r->ptr) < 0 ||
+            rs_grow((void **)&r->labels.y, &r->cap_y, r->n_rows + 1, sizeof *r->labels.y) < 0 ||
+            rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + n + 1, sizeof *r->idx) < 0 ||
+            rs_grow((void **)&r->val, &r->cap_val, r->nnz + n + 1, sizeof *r->val) < 0) {
+            st = rs_error_nomem(err);
+            break;
+        }
+        if ((st = rs_label_class_row(&r->labels, t, &rec, label_col, NULL, &r->labels.y[r->n_rows], err)) != RS_OK)
+            break;
+        r->ptr[r->n_rows] = r->nnz;
+        if (n) {   /* a text without words has no buckets (and idx may be NULL) */
+            memcpy(r->idx + r->nnz, idx, n * sizeof *idx);
+            memcpy(r->val + r->nnz, val, n * sizeof *val);
+        }
+        r->nnz += n;
+        r->ptr[++r->n_rows] = r->nnz;
+    }
+    if (st == RS_OK && got < 0)
+        st = err->code;
+    if (st == RS_OK && r->n_rows == 0)
+        st = rs_error_set(err, RS_EDATA, rs_table_name(t), 0, "no data rows");
+    if (st == RS_OK) {
+        r->labels.n_rows = r->n_rows;
+        st = rs_label_classes_finish(&r->labels, p->label, err);
+    }
+    rs_table_free(t);
+    free(text_cols), free(texts), free(idx), free(val);
+    rs_text_scratch_free(&s);
+    return st;
+}
+
+/* The classes: a class label's, or 0 and 1 for a 0/1 label. */
+static rs_status label_classes(text_rows *r, const rs_params *p, rs_error *err)
+{
+    if (r->labels.classes)
+        return RS_OK;
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (r->labels.y[i] != 0 && r->labels.y[i] != 1)
+            return rs_error_set(err, RS_EDATA, NULL, 0,
+                                "logreg needs a 0/1 label or classes (integers or names), but row %zu of the "
+                                "training data has %g (use --model linreg for a number)", i + 1, r->labels.y[i]);
+    int added;
+    if (!(r->labels.classes = rs_idmap_new()) || rs_idmap_intern(r->labels.classes, "0", 1, &added) < 0 ||
+        rs_idmap_intern(r->labels.classes, "1", 1, &added) < 0)
+        return rs_error_nomem(err);
+    (void)p;
+    return RS_OK;
+}
+
+/* ---- SGD ----------------------------------------------------------------- */
+
+typedef struct {
+    size_t K, dim;
+    float *v;          /* (dim x K): W = scale v */
+    double scale;
+    float *bias;       /* (K) */
+    double *z;         /* (K) */
+} sgd_model;
+
+static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t n, size_t y, double c, double lr,
+                     double decay)
+{
+    size_t K = m->K;
+    double top = -INFINITY, sum = 0;
+    for (size_t k = 0; k < K; k++)
+        m->z[k] = m->bias[k];
+    for (size_t j = 0; j < n; j++) {
+        const float *w = m->v + (size_t)idx[j] * K;
+        double x = val[j] * m->scale;
+        for (size_t k = 0; k < K; k++)
+            m->z[k] += x * w[k];
+    }
+    for (size_t k = 0; k < K; k++)
+        top = fmax(top, m->z[k]);
+    for (size_t k = 0; k < K; k++)
+        sum += m->z[k] = exp(m->z[k] - top);
+    m->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
+    for (size_t k = 0; k < K; k++)
+        m->z[k] = c * lr * (m->z[k] / sum - (k == y));   /* the step on each class's weights */
+    for (size_t j = 0; j < n; j++) {
+        float *w = m->v + (size_t)idx[j] * K;
+        double x = val[j] / m->scale;
+        for (size_t k = 0; k < K; k++)
+            w[k] -= (float)(m->z[k] * x);
+    }
+    for (size_t k = 0; k < K; k++)
+        m->bias[k] -= (float)m->z[k];
+    if (m->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
+        for (size_t i = 0; i < m->dim * K; i++)
+            m->v[i] = (float)(m->v[i] * m->scale);
+        m->scale = 1;
+    }
+}
+
+static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_error *err)
+{
+    size_t n = r->n_rows, K = m->K;
+    size_t *order = malloc(n * sizeof *order), *count = calloc(K, sizeof *count);
+    double *cw = malloc(K * sizeof *cw);
+    if (!order || !count || !cw) {
+        free(order), free(count), free(cw);
+        return rs_error_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++)
+        count[(size_t)r->labels.y[i]]++;
+    for (size_t k = 0; k < K; k++)
+        cw[k] = p->balanced && count[k] ? (double)n / ((double)K * (double)count[k]) : 1;
+    rs_rng rng;
+    rs_rng_seed(&rng, p->seed);
+    long epochs = p->epochs;
+    double total = (double)epochs * (double)n, t = 0;
+    for (long e = 0; e < epochs; e++) {
+        for (size_t i = 0; i < n; i++)
+            order[i] = i;
+        for (size_t i = n; i > 1; i--) {   /* Fisher-Yates */
+            size_t j = (size_t)rs_rng_below(&rng, i), tmp = order[i - 1];
+            order[i - 1] = order[j], order[j] = tmp;
+        }
+        for (size_t q = 0; q < n; q++, t++) {
+            size_t i = order[q], y = (size_t)r->labels.y[i];
+            double lr = p->lr * (1 - t / total);
+            sgd_step(m, r->idx + r->ptr[i], r->val + r->ptr[i], r->ptr[i + 1] - r->ptr[i], y, cw[y], lr,
+                     lr * p->l2 / (double)n);
+        }
+        rs_progress(p, "epoch %ld of %ld", e + 1, epochs);
+    }
+    free(order), free(count), free(cw);
+    return RS_OK;
+}
+
+/* ---- the model file ---------------------------------------------------- */
+
+static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_params *p, const char *columns,
+                      const float *idf, sgd_model *m, const char *output, rs_error *err)
+{
+    size_t dim = m->dim, K = m->K;
+    rs_model *model = rs_model_new("logreg");
+    float *w = malloc(dim * K * sizeof *w);
+    rs_status st = model && w ? RS_OK : rs_error_nomem(err);
+    for (size_t i = 0; st == RS_OK && i < dim * K; i++)
+        w[i] = (float)(m->v[i] * m->scale);
+    char chars[64];
+    snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
+    if (st == RS_OK &&
+        (rs_model_set(model, "label", p->label, err) || (p->id && rs_model_set(model, "id", p->id, err)) ||
+         rs_model_set(model, "text", columns, err) || rs_model_set_i64(model, "text_bits", spec->bits, err) ||
+         rs_model_set_i64(model, "word_ngrams", spec->word_max, err) ||
+         rs_model_set(model, "char_ngrams", chars, err) ||
+         rs_model_set_i64(model, "train_rows", (int64_t)r->n_rows, err) ||
+         rs_model_set_i64(model, "nnz", (int64_t)r->nnz, err) ||
+         rs_model_set_i64(model, "n_classes", (int64_t)K, err) ||
+         rs_model_add_ids(model, "classes", r->labels.classes, err) || rs_model_set(model, "solver", "sgd", err) ||
+         rs_model_set_f64(model, "l2", p->l2, err) || rs_model_set_f64(model, "lr", p->lr, err) ||
+         rs_model_set_i64(model, "epochs", p->epochs, err) ||
+         rs_model_set(model, "class_weight", p->balanced ? "balanced" : "given", err) ||
+         rs_model_add_tensor(model, "idf", idf, 1, dim, err) || rs_model_add_tensor(model, "bias", m->bias, 1, K, err)))
+        st = err->code;
+    if (st == RS_OK) {
+        st = rs_model_adopt_tensor(model, "weights", w, dim, K, err);
+        w = NULL;
+    }
+    if (st == RS_OK)
+        st = rs_model_save(model, output, err);
+    free(w);
+    rs_model_free(model);
+    return st;
+}
+
+/* --text a,b and --char-ngrams MIN,MAX from the kind's options. */
+static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, rs_error *err)
+{
+    const char *chars = rs_params_text(p, "char-ngrams");
+    memset(spec, 0, sizeof *spec);
+    spec->bits = rs_params_text(p, "text-bits") ? (int)rs_params_int(p, "text-bits") : 18;
+    spec->word_max = rs_params_text(p, "word-ngrams") ? (int)rs_params_int(p, "word-ngrams") : 2;
+    if (chars && strcmp(chars, "0") &&
+        (sscanf(chars, "%d,%d", &spec->char_min, &spec->char_max) != 2 || spec->char_min < 1 ||
+         spec->char_max < spec->char_min || spec->char_max > 8))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --char-ngrams '%s' (expected MIN,MAX with 1 <= MIN <= "
+                            "MAX <= 8, or 0 for none)", chars);
+    if (rs_strlist_push_split(cols, rs_params_text(p, "text")) < 0)
+        return rs_error_nomem(err);
+    if (p->l1 > 0)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--l1 is not for logreg --text (SGD with --l2)");
+    if (!p->balanced && (p->class_weight[0] != 1 || p->class_weight[1] != 1))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--class-weight W0,W1 is not for logreg --text (use balanced)");
+    return RS_OK;
+}
+
+rs_status rs_text_train(const rs_params *params, const char *input, const rs_table_options *table,
+                        const char *output, char *summary, size_t summary_size, rs_error *err)
+{
+    rs_params derived = *params;   /* the defaults of --epochs and --lr with --text */
+    const rs_params *p = &derived;
+    derived.epochs = derived.epochs ? derived.epochs : 10;
+    derived.lr = derived.lr ? derived.lr : 1;
+    rs_text_spec spec;
+    rs_strlist cols = {0};
+    text_rows r = {0};
+    sgd_model m = {0};
+    float *idf = NULL;
+    rs_status st = text_spec(p, &spec, &cols, err);
+    if (st == RS_OK)
+        st = read_rows(&r, &spec, p, &cols, input, table, err);
+    if (st == RS_OK)
+        st = label_classes(&r, p, err);
+    m.K = r.labels.classes ? (size_t)rs_idmap_size(r.labels.classes) : 0;
+    m.dim = (size_t)1 << spec.bits;
+    if (st == RS_OK && m.K < 2) {
+        size_t len;
+        const char *name = rs_idmap_key(r.labels.classes, 0, &len);
+        st = rs_error_set(err, RS_EDATA, NULL, 0, "the label has one class (every one of the %zu rows is '%.*s'): "
+                          "nothing to learn", r.n_rows, (int)(len > 40 ? 40 : len), name);
+    }
+    if (st == RS_OK && (!(idf = calloc(m.dim, sizeof *idf)) || !(m.v = calloc(m.dim * m.K, sizeof *m.v)) ||
+                        !(m.bias = calloc(m.K, sizeof *m.bias)) || !(m.z = malloc(m.K * sizeof *m.z))))
+        st = rs_error_nomem(err);
+    if (st == RS_OK) {
+        /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf */
+        for (size_t j = 0; j < r.nnz; j++)
+            idf[r.idx[j]] += 1;
+        for (size_t b = 0; b < m.dim; b++)
+            idf[b] = (float)(log((1.0 + (double)r.n_rows) / (1.0 + idf[b])) + 1);
+        for (size_t i = 0; i < r.n_rows; i++)
+            weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], idf);
+        m.scale = 1;
+        st = sgd(&r, p, &m, err);
+    }
+    if (st == RS_OK)
+        st = save(&r, &spec, p, rs_params_text(p, "text"), idf, &m, output, err);
+    if (st == RS_OK)
+        snprintf(summary, summary_size, "logreg: %zu rows x %zu text features (%zu non-zeros), sgd %ld epochs, %zu "
+                 "classes [label=%s]", r.n_rows, m.dim, r.nnz, p->epochs, m.K, p->label);
+    text_rows_free(&r);
+    rs_strlist_free(&cols);
+    free(idf), free(m.v), free(m.bias), free(m.z);
+    return st;
+}
+
+/* ---- scoring ------------------------------------------------------------ */
+
+void rs_text_model_free(rs_text_model *tm)
+{
+    if (!tm)
+        return;
+    for (size_t k = 0; tm->classes && k < tm->n_classes; k++)
+        free(tm->classes[k]);
+    free(tm->classes), free(tm->idx), free(tm->val);
+    rs_strlist_free(&tm->columns);
+    rs_text_scratch_free(&tm->scratch);
+    free(tm);
+}
+
+static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err)
+{
+    int64_t bits, words, n_classes;
+    const char *chars = rs_model_get(m, "char_ngrams");
+    if (rs_model_get_i64(m, "text_bits", &bits, err) || rs_model_get_i64(m, "word_ngrams", &words, err) ||
+        rs_model_get_i64(m, "n_classes", &n_classes, err))
+        return err->code;
+    if (bits < 1 || bits > 28 || words < 0 || words > 3 || n_classes < 2 || !chars ||
+        sscanf(chars, "%d,%d", &tm->spec.char_min, &tm->spec.char_max) != 2 || tm->spec.char_min < 0 ||
+        tm->spec.char_max < tm->spec.char_min || tm->spec.char_max > 8)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's text settings are damaged");
+    tm->spec.bits = (int)bits, tm->spec.word_max = (int)words, tm->n_classes = (size_t)n_classes;
+    size_t dim = (size_t)1 << bits, K = tm->n_classes, r1, c1, r2, c2, r3, c3;
+    tm->idf = rs_model_tensor(m, "idf", &r1, &c1);
+    tm->weights = rs_model_tensor(m, "weights", &r2, &c2);
+    tm->bias = rs_model_tensor(m, "bias", &r3, &c3);
+    if (!tm->idf || r1 != 1 || c1 != dim || !tm->weights || r2 != dim || c2 != K || !tm->bias || r3 != 1 || c3 != K)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's idf, weights or bias tensor is missing or of the "
+                            "wrong shape (expected 1 x %zu, %zu x %zu, 1 x %zu)", dim, dim, K, K);
+    rs_idmap *classes = rs_model_ids_new(m, "classes", err);
+    if (!classes)
+        return err->code;
+    rs_status st = rs_idmap_size(classes) == (int32_t)K ? RS_OK
+                   : rs_error_set(err, RS_EDATA, NULL, 0, "the model's classes do not match n_classes");
+    if (st == RS_OK && !(tm->classes = calloc(K, sizeof *tm->classes)))
+        st = rs_error_nomem(err);
+    for (size_t k = 0; st == RS_OK && k < K; k++) {
+        size_t len;
+        const char *key = rs_idmap_key(classes, (int32_t)k, &len);
+        if (!(tm->classes[k] = strndup(key, len)))
+            st = rs_error_nomem(err);
+    }
+    rs_idmap_free(classes);
+    if (st == RS_OK && rs_strlist_push_split(&tm->columns, rs_model_get(m, "text")) < 0)
+        st = rs_error_nomem(err);
+    return st;
+}
+
+rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *err)
+{
+    *out = NULL;
+    if (!rs_model_get(m, "text"))
+        return RS_OK;
+    rs_text_model *tm = calloc(1, sizeof *tm);
+    if (!tm)
+        return rs_error_nomem(err);
+    if (load_fields(tm, m, err) != RS_OK) {
+        rs_text_model_free(tm);
+        return err->code;
+    }
+    *out = tm;
+    return RS_OK;
+}
+
+rs_status rs_text_model_score(rs_text_model *tm, const rs_field *const *texts, double *proba, rs_error *err)
+{
+    if (row_counts(&tm->spec, tm->columns.n, texts, &tm->scratch, &tm->idx, &tm->n_idx, &tm->cap_idx, &tm->val,
+                   &tm->cap_val, err) != RS_OK)
+        return err->code;
+    weigh(tm->idx, tm->val, tm->n_idx, tm->idf);
+    size_t K = tm->n_classes;
+    double top = -INFINITY, sum = 0;
+    for (size_t k = 0; k < K; k++)
+        proba[k] = tm->bias[k];
+    for (size_t j = 0; j < tm->n_idx; j++) {
+        const float *w = tm->weights + (size_t)tm->idx[j] * K;
+        for (size_t k = 0; k < K; k++)
+            proba[k] += (double)tm->val[j] * w[k];
+    }
+    for (size_t k = 0; k < K; k++)
+        top = fmax(top, proba[k]);
+    for (size_t k = 0; k < K; k++)
+        sum += proba[k] = exp(proba[k] - top);
+    for (size_t k = 0; k < K; k++)
+        proba[k] /= sum;
+    return RS_OK;
+}

@@ -1,0 +1,40 @@
+/* text_model.h — logreg on raw text (rs-train --text COL[,COL]): the
+ * rows become hashed word and character n-grams (features/text.h),
+ * TF-IDF weighted and L2-normalised, held as CSR (memory grows with the
+ * non-zeros, never with rows x 2^bits); a softmax over the classes of the
+ * label (a 0/1 label is the two classes 0 and 1) is fitted by SGD.  The
+ * featurisation is stored in the model, so rs-predict reads raw text. */
+#ifndef RS_TEXT_MODEL_H
+#define RS_TEXT_MODEL_H
+
+#include "features/text.h"
+#include "io/table.h"
+#include "models/kind.h"
+
+/* Read spec's table, train, save to output. summary as rs_train_run's. */
+rs_status rs_text_train(const rs_params *p, const char *input, const rs_table_options *table, const char *output,
+                        char *summary, size_t summary_size, rs_error *err);
+
+/* A loaded text model: what scoring needs. */
+typedef struct {
+    rs_text_spec spec;
+    rs_strlist columns;       /* the text columns */
+    size_t n_classes;
+    char **classes;           /* (n_classes) names */
+    const float *idf;         /* (2^bits) */
+    const float *weights;     /* (2^bits x n_classes) */
+    const float *bias;        /* (n_classes) */
+    rs_text_scratch scratch;
+    uint32_t *idx;            /* a row's buckets */
+    float *val;
+    size_t n_idx, cap_idx, cap_val;
+} rs_text_model;
+
+/* NULL when m is not a text model (no error), else RS_OK/err. */
+rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *err);
+void rs_text_model_free(rs_text_model *tm);
+/* The class probabilities (n_classes) of one row's text fields (one per
+ * column, in the model's order).  Invalid UTF-8 is RS_EDATA. */
+rs_status rs_text_model_score(rs_text_model *tm, const rs_field *const *texts, double *proba, rs_error *err);
+
+#endif

@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# The text tokeniser (lib/features/text.c, shared with rs-features encode
+# --text): Unicode case folding and word boundaries, invalid UTF-8.  The
+# buckets of given strings are fixed by tests/unit/test_text.c.
+
+setup() {
+    load test_helper/common-setup
+    _common_setup
+}
+
+@test "encode --text: ÉCOLE Œuvre and école œuvre fold to the same buckets; U+2019 splits words like a space" {
+    printf 'id,t\n1,ÉCOLE Œuvre\n2,école œuvre\n3,don’t\n4,don t\n' > t.csv
+    rs-features encode -i t.csv --text t:6 --keep id -o e.csv
+    run awk -F, 'NR == 2 { a = $0; sub(/^[^,]*,/, "", a) } NR == 3 { b = $0; sub(/^[^,]*,/, "", b) }
+        NR == 4 { c = $0; sub(/^[^,]*,/, "", c) } NR == 5 { d = $0; sub(/^[^,]*,/, "", d) }
+        END { print (a == b ? "same" : "differ"), (c == d ? "same" : "differ") }' e.csv
+    assert_output "same same"
+}
+
+@test "encode --text: one word is one bucket, L2-normalised to 1; a text without words is all 0" {
+    printf 'id,t\n7,a\n8,?!\n' > t.csv
+    rs-features encode -i t.csv --text t:4 -o e.csv
+    run awk -F, 'NR > 1 { ones = 0; zeros = 0; for (j = 1; j <= NF; j++) { if ($j == 1) ones++; if ($j == 0) zeros++ }
+        print ones, zeros }' e.csv
+    assert_output "1 15
+0 16"
+}
+
+@test "encode --text: invalid UTF-8 is an error with file, line and column" {
+    printf 'id,t\n1,caf\xc3\xa9\n2,caf\xe9 au lait\n' > bad.csv
+    run --separate-stderr rs-features encode -i bad.csv --text t:4 -o e.csv
+    assert_failure 1
+    assert_stderr --partial "rs-features: bad.csv:3: column t: 'caf"
+    assert_stderr --partial "' is not valid UTF-8 text"
+}
+
+# 3 intents, each with its own words, in varied sentences; seeded.
+make_intents() { # file rows seed
+    awk -v n="$2" -v seed="$3" 'BEGIN { srand(seed); print "id,text,intent"
+        split("refund money back return|parcel delivery late arrive|address change move street", w, "|")
+        split("refund delivery address", k, " ")
+        split("please i want my the when can you help", f, " ")
+        for (i = 1; i <= n; i++) { c = 1 + int(rand() * 3); split(w[c], ws, " "); s = ""
+            for (j = 1; j <= 5; j++) s = s " " (rand() < 0.5 ? ws[1 + int(rand() * 4)] : f[1 + int(rand() * 9)])
+            printf "m%d,%s,%s\n", i, toupper(substr(s, 2, 1)) substr(s, 3), k[c] } }' > "$1"
+}
+
+@test "--text: raw text in, class out; the same featurisation at predict; --top and --proba; describe shows it" {
+    make_intents train.csv 300 1
+    make_intents test.csv 60 2
+    run --separate-stderr rs-train --model logreg --text text --label intent -i train.csv -o m.rsm --text-bits 12
+    assert_success
+    assert_stderr --regexp '^rs-train: logreg: 300 rows x 4096 text features \([0-9]+ non-zeros\), sgd 10 epochs, 3 classes \[label=intent\]'
+    rs-predict -m m.rsm -i test.csv --top 2 --proba --keep intent > p.csv
+    run head -1 p.csv
+    assert_output "row,class,probability,class_2,probability_2,proba_address,proba_delivery,proba_refund,intent"
+    # rows whose text holds a word of one intent only are routed to it
+    run awk -F, 'NR > 1 { n++; ok += $2 == $NF } END { printf "%d %.2f\n", n, ok / n }' p.csv
+    assert_output --regexp '^60 0\.(9[0-9])|1\.00$'
+    run rs-predict --describe m.rsm
+    assert_line "text text"
+    assert_line "text_bits 12"
+    assert_line "word_ngrams 2"
+    assert_line "char_ngrams 0,0"
+    assert_line "n_classes 3"
+    assert_line "solver sgd"
+    # one message by hand: the refund words win
+    printf 'text\n"I want my money back, refund please"\n' | rs-predict -m m.rsm > one.csv
+    run tail -1 one.csv
+    assert_output --regexp '^1,refund,0\.[0-9]+$'
+}
+
+@test "--text: known answer: texts without words learn the class frequencies (the bias is the MLE, log n_k)" {
+    printf 'text,y\n?,a\n!,a\n...,a\n--,b\n' > empty.csv
+    rs-train --model logreg --text text --label y -i empty.csv -o m.rsm --text-bits 4 --epochs 2000 --lr 0.5 -q
+    printf 'text\n?\n' | rs-predict -m m.rsm --proba > p.csv
+    run awk -F, 'NR == 2 { printf "%.2f %.2f\n", $4, $5 }' p.csv
+    assert_output "0.75 0.25"
+}
+
+@test "--text: the same seed gives the same bytes, whatever -j; another seed another order" {
+    make_intents train.csv 200 3
+    rs-train --model logreg --text text --label intent -i train.csv -o a.rsm --text-bits 10 --seed 4 -j 1 -q
+    rs-train --model logreg --text text --label intent -i train.csv -o b.rsm --text-bits 10 --seed 4 -j 2 -q
+    run cmp a.rsm b.rsm
+    assert_success
+    rs-train --model logreg --text text --label intent -i train.csv -o c.rsm --text-bits 10 --seed 5 -q
+    run cmp -s a.rsm c.rsm
+    assert_failure 1
+}
+
+@test "--text: two text columns hash apart (seeds 0 and 2); char n-grams are stored and used" {
+    printf 'title,body,y\nred,blue,a\nblue,red,b\nred,blue,a\nblue,red,b\n' > two.csv
+    rs-train --model logreg --text title,body --label y -i two.csv -o m.rsm --text-bits 8 --char-ngrams 2,3 --epochs 50 -q
+    run rs-predict --describe m.rsm
+    assert_line "text title,body"
+    assert_line "char_ngrams 2,3"
+    # the same words in swapped columns are told apart
+    printf 'title,body\nred,blue\nblue,red\n' | rs-predict -m m.rsm > p.csv
+    run cut -d, -f2 p.csv
+    assert_output "class
+a
+b"
+}
+
+@test "--text: a 0/1 label is the two classes 0 and 1 (review sentiment)" {
+    printf 'review,good\ngreat product love it,1\nawful broken refund,0\nlove it great,1\nbroken awful,0\n' > r.csv
+    rs-train --model logreg --text review --label good -i r.csv -o m.rsm --text-bits 8 --epochs 50 -q
+    printf 'review\nI love it\nbroken\n' | rs-predict -m m.rsm > p.csv
+    run cut -d, -f2 p.csv
+    assert_output "class
+1
+0"
+}
+
+@test "--text bad input: invalid UTF-8 (train and predict) with file:line; one class; 10,000 labels; an unknown column" {
+    printf 'text,y\nfine,a\ncaf\xe9,b\n' > bad.csv
+    run --separate-stderr rs-train --model logreg --text text --label y -i bad.csv -o m.rsm
+    assert_failure 1
+    assert_stderr "rs-train: bad.csv:3: --text: invalid UTF-8 at byte 4"
+    printf 'text,y\nfine,a\nbad,b\n' > ok.csv
+    rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --text-bits 4 -q
+    printf 'text\nfine\ncaf\xe9\n' > badp.csv
+    run --separate-stderr rs-predict -m m.rsm -i badp.csv
+    assert_failure 1
+    assert_stderr --partial "badp.csv:3: text: invalid UTF-8 at byte 4"
+    printf 'text,y\nx,a\ny,a\n' > one.csv
+    run --separate-stderr rs-train --model logreg --text text --label y -i one.csv -o m.rsm
+    assert_failure 1
+    assert_stderr "rs-train: one.csv: the label has one class (every one of the 2 rows is 'a'): nothing to learn"
+    awk 'BEGIN { print "text,y"; for (i = 1; i <= 10000; i++) printf "w%d,u%d\n", i, i }' > many.csv
+    run --separate-stderr rs-train --model logreg --text text --label y -i many.csv -o m.rsm
+    assert_failure 1
+    assert_stderr "rs-train: many.csv: the label 'y' has 10000 distinct values, more than 1000 classes: is it an id, or a number (use --model linreg)?"
+    run --separate-stderr rs-train --model logreg --text body --label y -i ok.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "unknown column 'body' in --text"
+    printf 'words\nfine\n' > nocol.csv
+    run --separate-stderr rs-predict -m m.rsm -i nocol.csv
+    assert_failure 1
+    assert_stderr --partial "unknown column 'text' in the model's text columns"
+    test ! -e p.csv
+}
+
+@test "--text usage: --l1, --features, --valid, W0,W1 weights, a bad --char-ngrams; text options without --text" {
+    printf 'text,y,n\nfine,a,1\nbad,b,2\n' > ok.csv
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --l1 1
+    assert_failure 2
+    assert_stderr --partial "--l1 is not for logreg --text (SGD with --l2)"
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --features n
+    assert_failure 2
+    assert_stderr --partial "--features is not for --text (text columns only, no --valid)"
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --valid ok.csv
+    assert_failure 2
+    assert_stderr --partial "--valid is not for --text (text columns only, no --valid)"
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --class-weight 1,2
+    assert_failure 2
+    assert_stderr --partial "--class-weight W0,W1 is not for logreg --text (use balanced)"
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --char-ngrams 5,2
+    assert_failure 2
+    assert_stderr --partial "invalid --char-ngrams '5,2' (expected MIN,MAX with 1 <= MIN <= MAX <= 8, or 0 for none)"
+    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --text-bits 29
+    assert_failure 2
+    assert_stderr --partial "--text-bits"
+    printf 'a,y\n1,0\n2,1\n3,0\n' > num.csv
+    for opt in "--text-bits 8" "--word-ngrams 1" "--char-ngrams 2,4" "--epochs 5" "--lr 0.5"; do
+        run --separate-stderr rs-train --model logreg --label y -i num.csv -o m.rsm $opt
+        assert_failure 2
+        assert_stderr --partial "${opt%% *} is for logreg --text"
+    done
+    test ! -e m.rsm
+}
+
+@test "--text with a rs-predict option for numbers: --threshold and --explain are usage errors" {
+    printf 'text,y\nfine,a\nbad,b\n' > ok.csv
+    rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --text-bits 4 -q
+    run --separate-stderr rs-predict -m m.rsm -i ok.csv --threshold 0.5
+    assert_failure 2
+    assert_stderr --partial "--threshold is not for a text model (it writes classes)"
+    run --separate-stderr rs-predict -m m.rsm -i ok.csv --explain
+    assert_failure 2
+    assert_stderr --partial "--explain is not for a text model (it writes classes)"
+}

@@ -1,0 +1,76 @@
+/* The text featurisation (lib/features/text.c): tokens, case folding, and
+ * the buckets of given strings, fixed so that models stay valid across
+ * releases (a change here breaks every saved text model: do not). */
+#include "features/text.h"
+#include "hash.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+static size_t buckets(const rs_text_spec *spec, const char *text, uint32_t *out, size_t max, rs_status *st)
+{
+    rs_text_scratch s = {0};
+    uint32_t *idx = NULL;
+    size_t n = 0, cap = 0;
+    rs_error err = {0};
+    *st = rs_text_hash(spec, text, strlen(text), &s, &idx, &n, &cap, &err);
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = idx[i];
+    free(idx);
+    rs_text_scratch_free(&s);
+    return n;
+}
+
+static int same(const uint32_t *a, const uint32_t *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+int main(void)
+{
+    rs_text_spec words = {20, 2, 0, 0, 0}, chars = {20, 1, 3, 4, 0}, second = {20, 1, 0, 0, 1};
+    uint32_t a[64], b[64], mask = (1u << 20) - 1;
+    rs_status st;
+
+    /* the buckets of given strings, recorded once: a change is a format change */
+    size_t n = buckets(&words, "Where is my card?", a, 64, &st);
+    const uint32_t fixed[] = {261653, 78967, 581046, 776638, 579476, 215612, 19431};
+    CHECK(st == RS_OK && n == 7 && same(a, fixed, 7), "'Where is my card?' -> its 4 words and 3 bigrams, fixed");
+    /* ... and they are the documented hashes: words seed 0 (as rs-features encode), joined by one space */
+    CHECK(a[0] == (rs_hash64("where", 5, 0) & mask) && a[1] == (rs_hash64("where is", 8, 0) & mask) &&
+              a[6] == (rs_hash64("card", 4, 0) & mask),
+          "word n-grams: rs_hash64(lower-cased tokens joined by a space, seed 0) & (2^bits - 1)");
+    n = buckets(&chars, "Hi!", a, 64, &st);
+    CHECK(st == RS_OK && n == 4 && a[0] == (rs_hash64("hi", 2, 0) & mask) && a[1] == (rs_hash64(" hi", 3, 1) & mask) &&
+              a[2] == (rs_hash64("hi ", 3, 1) & mask) && a[3] == (rs_hash64(" hi ", 4, 1) & mask),
+          "char n-grams: code points of ' token ', seed 1, lengths min..max");
+    n = buckets(&second, "card", a, 64, &st);
+    CHECK(n == 1 && a[0] == (rs_hash64("card", 4, 2) & mask), "the second text column's words: seed 2");
+    n = buckets(&words, "where IS my CARD", b, 64, &st);
+    CHECK(n == 7 && same(a, a, 1) && buckets(&words, "Where is my card?", a, 64, &st) == 7 && same(a, b, 7),
+          "case and punctuation do not change the buckets");
+
+    /* Unicode: case folding beyond ASCII, punctuation blocks split words */
+    size_t n1 = buckets(&words, "\xC3\x89" "COLE \xCE\xA3\xCE\x9F\xCE\xA6\xCE\x8A\xCE\x91 \xD0\x9C\xD0\x98\xD0\xA0", a, 64, &st);
+    size_t n2 = buckets(&words, "\xC3\xA9" "cole \xCF\x83\xCE\xBF\xCF\x86\xCE\xAF\xCE\xB1 \xD0\xBC\xD0\xB8\xD1\x80", b, 64, &st);
+    CHECK(n1 == 5 && n2 == 5 && same(a, b, 5), "ÉCOLE ΣΟΦΊΑ МИР fold to école σοφία мир");
+    n = buckets(&words, "don\xE2\x80\x99t", a, 64, &st);
+    CHECK(n == 3 && a[0] == (rs_hash64("don", 3, 0) & mask) && a[2] == (rs_hash64("t", 1, 0) & mask),
+          "a right single quote (U+2019, general punctuation) separates words");
+    n = buckets(&words, "caf\xC3\xA9\xC2\xA0" "cr\xC3\xA8me", a, 64, &st);
+    CHECK(n == 3 && a[0] == (rs_hash64("caf\xC3\xA9", 5, 0) & mask), "U+00A0 (no-break space) separates; é is a letter");
+
+    /* empty and invalid text */
+    n = buckets(&words, "  ?! ", a, 64, &st);
+    CHECK(st == RS_OK && n == 0, "text without words has no features");
+    n = buckets(&words, "caf\xE9 au lait", a, 64, &st);
+    CHECK(st == RS_EDATA, "invalid UTF-8 (a Latin-1 byte) is an error");
+
+    /* counts */
+    uint32_t idx[] = {7, 3, 7, 1, 3, 7};
+    float val[6];
+    size_t m = rs_text_counts(idx, 6, val);
+    CHECK(m == 3 && idx[0] == 1 && idx[1] == 3 && idx[2] == 7 && val[0] == 1 && val[1] == 2 && val[2] == 3,
+          "rs_text_counts sorts the buckets and counts repeats");
+    return tap_done();
+}
