@@ -64,6 +64,8 @@ static const char usage_tail[] =
     "and userknn split users or items (any -j, the same bytes).  mf, and bpr\n"
     "without --hogwild, use one thread.  OpenBLAS runs one thread inside them;\n"
     "ease runs OpenBLAS on -j threads (another -j may change the last bits).\n"
+    "Recommenders read interactions from a CSV or rsf file on -j threads and\n"
+    "build their matrices on -j threads: the same bytes on any -j.\n"
     "\n"
     "Examples:\n"
     "  rs-train --model logreg --label Revenue -i train.csv -o buy.rsm\n"

@@ -5,10 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Open addressing with linear probing.  slots[] holds index+1 (0 = empty);
- * keys live back to back in one byte arena addressed by key_offset[]. */
+/* Open addressing with linear probing.  A slot holds index+1 (0 = empty),
+ * 24 bits of the key's hash, its length (255: longer) and its first 8
+ * bytes, so a lookup of a key of at most 8 bytes (most shop and user ids)
+ * is decided by the one cache line of its slot, without touching
+ * key_offset[] or the arena: loading 20 M interactions is mostly lookups,
+ * and each of those misses cost as much as the rest of the row.  Keys live
+ * back to back in one byte arena addressed by key_offset[]. */
+typedef struct {
+    uint64_t head;          /* the key's first 8 bytes, zero-padded */
+    uint32_t idx1;          /* index + 1; 0: empty */
+    uint32_t tag;           /* hash bits 40..63, then min(len, 255) */
+} slot_t;
+
 struct rs_idmap {
-    uint32_t *slots;        /* (n_slots) */
+    slot_t *slots;          /* (n_slots) */
     size_t n_slots;         /* power of two */
     uint64_t *key_hash;     /* (n_keys) */
     size_t *key_offset;     /* (n_keys + 1) offsets into arena */
@@ -54,31 +65,53 @@ static int key_equal(const rs_idmap *map, int32_t idx, const char *key, size_t l
     return map->key_offset[idx + 1] - off == len && (len == 0 || memcmp(map->arena + off, key, len) == 0);
 }
 
+static uint32_t slot_tag(uint64_t h, size_t len)
+{
+    return (uint32_t)(h >> 40) << 8 | (uint32_t)(len < 255 ? len : 255);
+}
+
+static uint64_t slot_head(const char *key, size_t len)
+{
+    uint64_t head = 0;
+    if (len)
+        memcpy(&head, key, len < 8 ? len : 8);
+    return head;
+}
+
+static slot_t slot_value(uint64_t h, const char *key, size_t len, int32_t idx)
+{
+    return (slot_t){slot_head(key, len), (uint32_t)idx + 1, slot_tag(h, len)};
+}
+
 static int32_t probe(const rs_idmap *map, uint64_t h, const char *key, size_t len, size_t *slot)
 {
     size_t mask = map->n_slots - 1;
+    uint32_t tag = slot_tag(h, len);
+    uint64_t head = slot_head(key, len);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t s = map->slots[i];
-        if (s == 0) {
+        const slot_t *s = &map->slots[i];
+        if (s->idx1 == 0) {
             *slot = i;
             return -1;
         }
-        if (map->key_hash[s - 1] == h && key_equal(map, (int32_t)(s - 1), key, len))
-            return (int32_t)(s - 1);
+        /* equal tags carry equal lengths (or both > 254) */
+        if (s->tag == tag && s->head == head && (len <= 8 || key_equal(map, (int32_t)s->idx1 - 1, key, len)))
+            return (int32_t)s->idx1 - 1;
     }
 }
 
 static int grow_slots(rs_idmap *map)
 {
     size_t n_slots = map->n_slots * 2;
-    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    slot_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return -1;
     for (int32_t k = 0; k < map->n_keys; k++) {
-        size_t i = map->key_hash[k] & (n_slots - 1);
-        while (slots[i])
+        size_t i = map->key_hash[k] & (n_slots - 1), len;
+        while (slots[i].idx1)
             i = (i + 1) & (n_slots - 1);
-        slots[i] = (uint32_t)k + 1;
+        const char *key = rs_idmap_key(map, k, &len);
+        slots[i] = slot_value(map->key_hash[k], key, len, k);
     }
     free(map->slots);
     map->slots = slots;
@@ -113,9 +146,23 @@ static int reserve_key(rs_idmap *map, size_t len)
     return 0;
 }
 
+uint64_t rs_idmap_hash(const char *key, size_t len)
+{
+    return rs_hash64(key, len, 0);
+}
+
+void rs_idmap_prefetch(const rs_idmap *map, uint64_t hash)
+{
+    __builtin_prefetch(&map->slots[hash & (map->n_slots - 1)]);
+}
+
 int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added)
 {
-    uint64_t h = rs_hash64(key, len, 0);
+    return rs_idmap_intern_hashed(map, key, len, rs_hash64(key, len, 0), added);
+}
+
+int32_t rs_idmap_intern_hashed(rs_idmap *map, const char *key, size_t len, uint64_t h, int *added)
+{
     size_t slot;
     int32_t idx = probe(map, h, key, len, &slot);
     if (added)
@@ -136,7 +183,7 @@ int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added)
     map->arena_len += len;
     map->key_hash[idx] = h;
     map->key_offset[idx + 1] = map->arena_len;
-    map->slots[slot] = (uint32_t)idx + 1;
+    map->slots[slot] = slot_value(h, key, len, idx);
     return idx;
 }
 

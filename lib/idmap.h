@@ -18,6 +18,13 @@ void rs_idmap_free(rs_idmap *map);
  * when the map already holds INT32_MAX keys. */
 int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added);
 
+/* The same with the key's hash given (rs_idmap_hash): a loader hashes a
+ * batch of keys, prefetches their slots (rs_idmap_prefetch), then interns
+ * them, so the memory waits of the batch overlap instead of adding up. */
+uint64_t rs_idmap_hash(const char *key, size_t len);
+void rs_idmap_prefetch(const rs_idmap *map, uint64_t hash);
+int32_t rs_idmap_intern_hashed(rs_idmap *map, const char *key, size_t len, uint64_t hash, int *added);
+
 /* Index of key, or -1 when absent. */
 int32_t rs_idmap_find(const rs_idmap *map, const char *key, size_t len);
 

@@ -1,6 +1,8 @@
 /* sparse.c — see sparse.h. */
 #include "sparse.h"
 
+#include "threads.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,55 +27,124 @@ static rs_status csr_alloc(rs_csr *m, size_t n_rows, size_t n_cols, size_t nnz, 
     return RS_OK;
 }
 
-rs_status rs_csr_transpose(const rs_csr *m, rs_csr *out, rs_error *err)
+/* Stable parallel bucketing, the one step behind both builds: entries are
+ * cut into n_threads ranges in order; each thread counts its range per
+ * bucket, the counts are laid out bucket by bucket and thread by thread
+ * within a bucket, and each thread scatters its range in order.  An
+ * entry's place therefore depends only on its bucket and its position in
+ * the input, never on -j: the output is the same bytes on every -j. */
+typedef struct {
+    size_t n_buckets;
+    int n_threads;
+    int32_t *counts;        /* (n_threads, n_buckets): counts, then next slots */
+    /* the entries: k in [0, n); bucket(k) = key[k]; the payload written to
+     * out_idx is row_of[k] when given, else the row r with ptr[r] <= k < ptr[r+1] */
+    size_t n;
+    const int32_t *key, *row_of, *row_ptr;
+    size_t n_rows;
+    const float *val;       /* NULL: 1 */
+    int32_t *out_idx;
+    float *out_val;
+} bucket_job;
+
+/* The entries [*begin, *end) and, for CSR input, the first row, of thread t:
+ * CSR input is cut at row boundaries so a thread knows each entry's row. */
+static void bucket_range(const bucket_job *b, int t, size_t *begin, size_t *end, size_t *row)
+{
+    if (!b->row_ptr) {
+        rs_thread_range(b->n, t, b->n_threads, begin, end);
+        *row = 0;
+        return;
+    }
+    size_t r0, r1;
+    rs_thread_range(b->n_rows, t, b->n_threads, &r0, &r1);
+    *begin = (size_t)b->row_ptr[r0], *end = (size_t)b->row_ptr[r1], *row = r0;
+}
+
+static void bucket_count(void *ctx, int t, int n_threads)
+{
+    (void)n_threads;
+    const bucket_job *b = ctx;
+    int32_t *count = b->counts + (size_t)t * b->n_buckets;
+    size_t begin, end, row;
+    bucket_range(b, t, &begin, &end, &row);
+    for (size_t k = begin; k < end; k++)
+        count[b->key[k]]++;
+}
+
+static void bucket_scatter(void *ctx, int t, int n_threads)
+{
+    (void)n_threads;
+    const bucket_job *b = ctx;
+    int32_t *next = b->counts + (size_t)t * b->n_buckets;
+    size_t begin, end, row;
+    bucket_range(b, t, &begin, &end, &row);
+    for (size_t k = begin; k < end; k++) {
+        if (b->row_ptr)
+            while ((size_t)b->row_ptr[row + 1] <= k)
+                row++;
+        int32_t at = next[b->key[k]]++;
+        b->out_idx[at] = b->row_of ? b->row_of[k] : (int32_t)row;
+        b->out_val[at] = b->val ? b->val[k] : 1.0f;
+    }
+}
+
+/* out (already allocated: n_buckets rows) = the entries of b bucketed. */
+static rs_status bucket(bucket_job *b, rs_csr *out, int threads, rs_error *err)
+{
+    b->n_threads = threads < 1 ? 1 : threads;
+    b->n_buckets = out->n_rows;
+    b->out_idx = out->idx, b->out_val = out->val;
+    if (!(b->counts = calloc((size_t)b->n_threads * b->n_buckets + 1, sizeof *b->counts)))
+        return rs_error_nomem(err);
+    rs_parallel(b->n_threads, bucket_count, b);
+    int32_t at = 0;
+    for (size_t c = 0; c < b->n_buckets; c++) {
+        out->ptr[c] = at;
+        for (int t = 0; t < b->n_threads; t++) {
+            int32_t *slot = b->counts + (size_t)t * b->n_buckets + c, n = *slot;
+            *slot = at;
+            at += n;
+        }
+    }
+    out->ptr[b->n_buckets] = at;
+    rs_parallel(b->n_threads, bucket_scatter, b);
+    free(b->counts);
+    return RS_OK;
+}
+
+rs_status rs_csr_transpose_j(const rs_csr *m, rs_csr *out, int threads, rs_error *err)
 {
     size_t nnz = rs_csr_nnz(m);
     if (csr_alloc(out, m->n_cols, m->n_rows, nnz, err) != RS_OK)
         return err->code;
-    for (size_t k = 0; k < nnz; k++)
-        out->ptr[m->idx[k] + 1]++;
-    for (size_t c = 0; c < m->n_cols; c++)
-        out->ptr[c + 1] += out->ptr[c];
-    int32_t *next = malloc((m->n_cols + 1) * sizeof *next);
-    if (!next) {
+    /* rows in order: each column's row indices come out sorted */
+    bucket_job b = {.n = nnz, .key = m->idx, .row_ptr = m->ptr, .n_rows = m->n_rows, .val = m->val};
+    rs_status st = bucket(&b, out, threads, err);
+    if (st != RS_OK)
         rs_csr_free(out);
-        return rs_error_nomem(err);
-    }
-    memcpy(next, out->ptr, m->n_cols * sizeof *next);
-    for (size_t r = 0; r < m->n_rows; r++)   /* rows in order: columns come out sorted */
-        for (int32_t k = m->ptr[r]; k < m->ptr[r + 1]; k++) {
-            int32_t at = next[m->idx[k]]++;
-            out->idx[at] = (int32_t)r;
-            out->val[at] = m->val[k];
-        }
-    free(next);
-    return RS_OK;
+    return st;
 }
 
-rs_status rs_csr_from_triples(rs_csr *m, size_t n_rows, size_t n_cols, const int32_t *rows, const int32_t *cols,
-                              const float *vals, size_t n, rs_error *err)
+rs_status rs_csr_transpose(const rs_csr *m, rs_csr *out, rs_error *err)
 {
-    /* Bucket by column first, then stably by row: each row's columns sorted. */
+    return rs_csr_transpose_j(m, out, 1, err);
+}
+
+rs_status rs_csr_from_triples_j(rs_csr *m, size_t n_rows, size_t n_cols, const int32_t *rows, const int32_t *cols,
+                                const float *vals, size_t n, int threads, rs_error *err)
+{
+    /* Bucket by column first, then stably by row: each row's columns sorted,
+     * and repeats of a pair in input order (their sum is the same floats). */
     rs_csr by_col = {0}, by_row = {0};
     if (csr_alloc(&by_col, n_cols, n_rows, n, err) != RS_OK)
         return err->code;
-    for (size_t k = 0; k < n; k++)
-        by_col.ptr[cols[k] + 1]++;
-    for (size_t c = 0; c < n_cols; c++)
-        by_col.ptr[c + 1] += by_col.ptr[c];
-    int32_t *next = malloc((n_cols + 1) * sizeof *next);
-    if (!next) {
+    bucket_job b = {.n = n, .key = cols, .row_of = rows, .val = vals};
+    if (bucket(&b, &by_col, threads, err) != RS_OK) {
         rs_csr_free(&by_col);
-        return rs_error_nomem(err);
+        return err->code;
     }
-    memcpy(next, by_col.ptr, n_cols * sizeof *next);
-    for (size_t k = 0; k < n; k++) {
-        int32_t at = next[cols[k]]++;
-        by_col.idx[at] = rows[k];
-        by_col.val[at] = vals ? vals[k] : 1.0f;
-    }
-    free(next);
-    rs_status st = rs_csr_transpose(&by_col, &by_row, err);
+    rs_status st = rs_csr_transpose_j(&by_col, &by_row, threads, err);
     rs_csr_free(&by_col);
     if (st != RS_OK)
         return st;
@@ -94,6 +165,12 @@ rs_status rs_csr_from_triples(rs_csr *m, size_t n_rows, size_t n_cols, const int
     by_row.ptr[n_rows] = write;
     *m = by_row;
     return RS_OK;
+}
+
+rs_status rs_csr_from_triples(rs_csr *m, size_t n_rows, size_t n_cols, const int32_t *rows, const int32_t *cols,
+                              const float *vals, size_t n, rs_error *err)
+{
+    return rs_csr_from_triples_j(m, n_rows, n_cols, rows, cols, vals, n, 1, err);
 }
 
 rs_status rs_csr_validate(const rs_csr *m, const char *what, rs_error *err)

@@ -27,6 +27,10 @@ rs_status rs_csr_from_triples(rs_csr *m, size_t n_rows, size_t n_cols, const int
                               const float *vals, size_t n, rs_error *err);
 /* out = transpose of m (CSC of m, as a CSR). */
 rs_status rs_csr_transpose(const rs_csr *m, rs_csr *out, rs_error *err);
+/* The same two on up to threads threads: the same bytes for every count. */
+rs_status rs_csr_from_triples_j(rs_csr *m, size_t n_rows, size_t n_cols, const int32_t *rows, const int32_t *cols,
+                                const float *vals, size_t n, int threads, rs_error *err);
+rs_status rs_csr_transpose_j(const rs_csr *m, rs_csr *out, int threads, rs_error *err);
 /* Check a CSR read from a file: monotone offsets, indices in range, sorted. */
 rs_status rs_csr_validate(const rs_csr *m, const char *what, rs_error *err);
 void rs_csr_free(rs_csr *m);

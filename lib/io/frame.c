@@ -278,6 +278,7 @@ struct rs_frame_reader {
     unsigned char *prefix_copy;
     size_t header_bytes;        /* to skip on rewind */
     frame_column *cols;         /* (n_cols) names and types */
+    rs_col_type *types;         /* (n_cols) the types again, as rs_frame_block_index takes them */
     size_t n_cols;
     unsigned char *block;       /* payload of the current block */
     size_t block_cap;
@@ -405,8 +406,11 @@ rs_frame_reader *rs_frame_reader_new(rs_in *in, const void *prefix, size_t prefi
         return NULL;
     }
     r->col_data = calloc(r->n_cols ? r->n_cols : 1, sizeof *r->col_data);
+    r->types = calloc(r->n_cols ? r->n_cols : 1, sizeof *r->types);
+    for (size_t i = 0; r->types && i < r->n_cols; i++)
+        r->types[i] = r->cols[i].type;
     r->fields = calloc(r->n_cols ? r->n_cols : 1, sizeof *r->fields);
-    if (!r->col_data || !r->fields) {
+    if (!r->col_data || !r->fields || !r->types) {
         rs_frame_reader_free(r);
         rs_error_nomem(err);
         return NULL;
@@ -422,6 +426,7 @@ void rs_frame_reader_free(rs_frame_reader *r)
     free(r->prefix_copy);
     free(r->block);
     free(r->col_data);
+    free(r->types);
     free(r->text);
     free(r->fields);
     free(r->direct);
@@ -432,35 +437,53 @@ size_t rs_frame_reader_n_cols(const rs_frame_reader *r) { return r->n_cols; }
 const char *rs_frame_reader_col_name(const rs_frame_reader *r, size_t col) { return r->cols[col].name; }
 rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col) { return r->cols[col].type; }
 
-/* Check the block's column layout against payload_bytes before trusting any
- * offset in it. */
-static rs_status index_block(rs_frame_reader *r, size_t payload, rs_error *err)
+const char *rs_frame_block_index(const rs_col_type *types, size_t n_cols, const unsigned char *payload, size_t size,
+                                 size_t n_rows, const unsigned char **col_data)
 {
-    size_t pos = 0, n = r->block_rows;
-    for (size_t i = 0; i < r->n_cols; i++) {
-        r->col_data[i] = r->block + pos;
-        if (r->cols[i].type == RS_COL_STR) {
-            size_t off_bytes = pad8((n + 1) * 4);
-            if (pos + off_bytes > payload)
-                return corrupt(r, "block layout", err);
-            const unsigned char *off = r->block + pos;
+    size_t pos = 0;
+    for (size_t i = 0; i < n_cols; i++) {
+        col_data[i] = payload + pos;
+        if (types[i] == RS_COL_STR) {
+            size_t off_bytes = rs_frame_str_bytes_at(n_rows);
+            if (pos + off_bytes > size)
+                return "block layout";
+            const unsigned char *off = payload + pos;
             uint32_t prev = 0;
-            for (size_t k = 0; k <= n; k++) {
+            for (size_t k = 0; k <= n_rows; k++) {
                 uint32_t o = get_u32(off + 4 * k);
                 if ((k == 0 && o != 0) || o < prev)
-                    return corrupt(r, "string offsets", err);
+                    return "string offsets";
                 prev = o;
             }
             pos += off_bytes + pad8(prev);
         } else {
-            pos += pad8(n * type_width(r->cols[i].type));
+            pos += pad8(n_rows * type_width(types[i]));
         }
-        if (pos > payload)
-            return corrupt(r, "block layout", err);
+        if (pos > size)
+            return "block layout";
     }
-    if (pos != payload)
-        return corrupt(r, "block size", err);
-    return RS_OK;
+    return pos != size ? "block size" : NULL;
+}
+
+size_t rs_frame_str_bytes_at(size_t n_rows)
+{
+    return pad8((n_rows + 1) * 4);
+}
+
+size_t rs_frame_header_bytes(const char *const *names, size_t n_cols)
+{
+    size_t len = 16;
+    for (size_t i = 0; i < n_cols; i++)
+        len += 4 + strlen(names[i]);
+    return pad8(len) + 8;
+}
+
+/* Check the block's column layout against payload_bytes before trusting any
+ * offset in it. */
+static rs_status index_block(rs_frame_reader *r, size_t payload, rs_error *err)
+{
+    const char *why = rs_frame_block_index(r->types, r->n_cols, r->block, payload, r->block_rows, r->col_data);
+    return why ? corrupt(r, why, err) : RS_OK;
 }
 
 static int load_block(rs_frame_reader *r, rs_error *err)

@@ -44,6 +44,16 @@ rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, r
 rs_status rs_frame_writer_finish(rs_frame_writer *w, rs_error *err);
 void rs_frame_writer_free(rs_frame_writer *w);
 
+/* Where each column of a block's payload (size bytes, n_rows rows) starts,
+ * laid out as the writer lays it out, every offset checked against size:
+ * col_data[i] (a str column: its n_rows + 1 offsets, then its bytes
+ * rs_frame_str_bytes_at(n_rows) further).  NULL, or what is wrong. */
+const char *rs_frame_block_index(const rs_col_type *types, size_t n_cols, const unsigned char *payload, size_t size,
+                                 size_t n_rows, const unsigned char **col_data);
+size_t rs_frame_str_bytes_at(size_t n_rows);
+/* The header's size in a file with these column names. */
+size_t rs_frame_header_bytes(const char *const *names, size_t n_cols);
+
 typedef struct rs_frame_reader rs_frame_reader;
 
 /* prefix: bytes already read from in (at least the magic). */

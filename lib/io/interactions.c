@@ -1,6 +1,8 @@
 /* interactions.c — see interactions.h. */
 #include "io/interactions.h"
 
+#include "io/interactions_fast.h"
+
 #include "mem.h"
 #include "num.h"
 #include "timeparse.h"
@@ -8,10 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    size_t user, item, value, time;
-    int has_value, has_time;
-} columns;
+typedef fast_columns columns;
 
 static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spec, columns *c, rs_error *err)
 {
@@ -40,12 +39,13 @@ static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spe
 
 static rs_status grow(rs_interactions *x, size_t *cap, rs_error *err)
 {
-    size_t c1 = *cap, c2 = *cap, c3 = *cap;
+    size_t c1 = *cap, c2 = *cap, c3 = *cap, c4 = *cap;
     if (rs_grow((void **)&x->user, &c1, x->n + 1, sizeof *x->user) < 0 ||
         rs_grow((void **)&x->item, &c2, x->n + 1, sizeof *x->item) < 0 ||
         (x->ts && rs_grow((void **)&x->ts, &c3, x->n + 1, sizeof *x->ts) < 0) ||
-        rs_grow((void **)&x->value, cap, x->n + 1, sizeof *x->value) < 0)
+        (x->has_value && rs_grow((void **)&x->value, &c4, x->n + 1, sizeof *x->value) < 0))
         return rs_error_nomem(err);
+    *cap = c1;
     return RS_OK;
 }
 
@@ -86,7 +86,8 @@ static rs_status add_row(rs_interactions *x, const rs_table *t, const rs_record 
                                   rs_time_expected(rc, "a time (epoch seconds, ISO 8601 or --time-format)"), err);
     x->user[x->n] = user;
     x->item[x->n] = item;
-    x->value[x->n] = (float)v;
+    if (x->has_value)
+        x->value[x->n] = (float)v;
     x->n++;
     return RS_OK;
 }
@@ -101,6 +102,20 @@ static rs_status load(rs_interactions *x, const char *path, const rs_table_optio
     size_t cap = 0;
     rs_status st = find_columns(t, spec, &c, err);
     x->has_value = c.has_value;
+    if (st == RS_OK && x->own_users && x->own_items && rs_interactions_fast_can_read(path, opt, t)) {
+        /* a regular file: read on -j threads (gives up on what it does not take) */
+        fast_rows rows = {0};
+        int done = rs_interactions_read_fast(&rows, x->users, x->items, path, opt, t, &c, spec->time_format,
+                                             spec->threads, err);
+        x->n = rows.n, x->user = rows.user, x->item = rows.item, x->value = rows.value, x->ts = rows.ts;
+        if (done != 0) {
+            rs_table_free(t);
+            return done < 0 ? err->code : RS_OK;
+        }
+        rs_table_free(t);
+        if (!(t = rs_table_open(path, opt, err)))
+            return err->code;
+    }
     if (st == RS_OK && c.has_time && !(x->ts = malloc(sizeof *x->ts)))
         st = rs_error_nomem(err);
     rs_record rec;

@@ -17,6 +17,7 @@ typedef struct {
     const char *time_format;
     int want_time;
     int value_required;                /* explicit ratings: the value column must exist */
+    int threads;                       /* -j: a CSV file is read on this many (0 or 1: one) */
 } rs_interactions_spec;
 
 typedef struct {
@@ -24,7 +25,7 @@ typedef struct {
     int own_users, own_items;
     size_t n;                  /* rows kept */
     int32_t *user, *item;      /* (n) */
-    float *value;              /* (n) */
+    float *value;              /* (n); NULL without a value column (every row counts 1) */
     int64_t *ts;               /* (n) when want_time and a time column exists */
     long unknown_items;        /* rows skipped: item not in a borrowed item map */
     int has_value;

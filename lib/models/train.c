@@ -92,6 +92,7 @@ static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_
     rs_interactions_spec cols = spec->cols;
     cols.want_time = p->recent_days > 0;
     cols.value_required = (kind->flags & RS_KIND_NEEDS_VALUE) && !cols.value_col;
+    cols.threads = p->threads;
     p->table = spec->table;
     rs_interactions *x = rs_interactions_load(spec->input, spec->table, &cols, NULL, 1, NULL, err);
     rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;

@@ -206,7 +206,7 @@ static rs_status load_history(audience *au, const rs_reco *r, const rs_recommend
 {
     const char *model_value = rs_model_get(rs_reco_model(r), "value_col");
     rs_interactions_spec spec = {column(r, a->user_col, "user"), column(r, a->item_col, "item"),
-                                 a->value_col ? a->value_col : model_value, NULL, NULL, 0, 0};
+                                 a->value_col ? a->value_col : model_value, NULL, NULL, 0, 0, 0};
     if (!(au->history = rs_interactions_load(a->history_path, opt, &spec, NULL, 1, (rs_idmap *)rs_reco_items(r), err)))
         return err->code;
     rs_interactions *h = au->history;

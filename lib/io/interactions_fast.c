@@ -1,0 +1,544 @@
+/* interactions_fast.c — the -j loader of interactions_fast.h.
+ *
+ * The file is cut into one byte range per thread.  A thread owns the lines
+ * that start in its range (it skips the partial line it starts in and
+ * finishes the one that crosses its end), reads them with pread into its own
+ * buffer, splits them on the delimiter and interns the ids into its own
+ * id maps.  The maps are then merged in file order — thread 0's keys in
+ * the order it first saw them, then thread 1's new keys, ... — which is the
+ * order of first sight over the whole file, so every index is what the
+ * one-thread reader gives, and the rows are renumbered and joined in place.
+ *
+ * Anything this reader does not handle the way the CSV reader does (a
+ * quote, a lone CR, a short or long row, an empty id, a bad number or
+ * time) makes it give up: the caller reads the file again with the
+ * general reader, which parses quotes and names the line of an error. */
+#include "io/interactions_fast.h"
+
+#include "hash.h"
+#include "mem.h"
+#include "num.h"
+#include "threads.h"
+#include "timeparse.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { BLOCK = 1 << 22 };   /* bytes read at a time per thread */
+
+typedef struct {
+    rs_idmap *users, *items;
+    size_t n, cap;
+    int32_t *user, *item;   /* (n) local indices */
+    float *value;           /* (n) when the file has values */
+    int64_t *ts;            /* (n) when a time column is read */
+    int32_t *user_global, *item_global;   /* local index -> merged index */
+} part;
+
+/* Rows split but not yet interned: their ids are looked up a batch at a
+ * time (hash all, prefetch all slots, then intern), so the cache misses of
+ * a batch overlap.  The fields point into the thread's read buffer. */
+enum { BATCH = 32 };
+typedef struct {
+    size_t n;
+    rs_field user[BATCH], item[BATCH];
+    uint64_t user_hash[BATCH], item_hash[BATCH];
+} batch;
+
+typedef struct {
+    int fd;
+    off_t body, size;
+    unsigned char delim;
+    size_t n_cols, max_field;
+    const fast_columns *c;
+    const char *time_format;
+    int n_threads;
+    part *parts;
+    atomic_int give_up;
+    /* rsf input: the blocks, and the column types */
+    const rs_col_type *types;
+    const char **names;
+    size_t n_blocks;
+    struct rsf_block { off_t at; uint32_t n_rows, payload; } *blocks;
+    size_t *block_first;    /* (n_threads + 1): thread t reads blocks [first[t], first[t+1]) */
+} job;
+
+static int part_grow(part *p, const fast_columns *c)
+{
+    size_t c1 = p->cap, c2 = p->cap, c3 = p->cap, c4 = p->cap, need = p->cap + BATCH;
+    if (rs_grow((void **)&p->user, &c1, need, sizeof *p->user) < 0 ||
+        rs_grow((void **)&p->item, &c2, need, sizeof *p->item) < 0 ||
+        (c->has_value && rs_grow((void **)&p->value, &c3, need, sizeof *p->value) < 0) ||
+        (c->has_time && rs_grow((void **)&p->ts, &c4, need, sizeof *p->ts) < 0))
+        return -1;
+    p->cap = c1;
+    return 0;
+}
+
+/* Intern the batch's ids into p's maps: the rows p->n... */
+static int flush(part *p, batch *b)
+{
+    for (size_t r = 0; r < b->n; r++) {
+        b->user_hash[r] = rs_idmap_hash(b->user[r].ptr, b->user[r].len);
+        b->item_hash[r] = rs_idmap_hash(b->item[r].ptr, b->item[r].len);
+        rs_idmap_prefetch(p->users, b->user_hash[r]);
+        rs_idmap_prefetch(p->items, b->item_hash[r]);
+    }
+    for (size_t r = 0; r < b->n; r++) {
+        int added;
+        int32_t item = rs_idmap_intern_hashed(p->items, b->item[r].ptr, b->item[r].len, b->item_hash[r], &added);
+        int32_t user = rs_idmap_intern_hashed(p->users, b->user[r].ptr, b->user[r].len, b->user_hash[r], &added);
+        if (item < 0 || user < 0)
+            return -1;
+        p->user[p->n] = user;
+        p->item[p->n] = item;
+        p->n++;
+    }
+    b->n = 0;
+    return 0;
+}
+
+/* One line (without its '\n') into the batch: 0 taken or skipped (blank),
+ * -1 give up. */
+static int take_line(job *j, part *p, batch *b, const unsigned char *line, size_t len)
+{
+    if (len && line[len - 1] == '\r')
+        len--;
+    if (len == 0)
+        return 0;   /* a blank line: the CSV reader skips it too */
+    const fast_columns *c = j->c;
+    rs_field f[4] = {{0}};   /* user, item, value, time */
+    size_t want[4] = {c->user, c->item, c->has_value ? c->value : (size_t)-1, c->has_time ? c->time : (size_t)-1};
+    const unsigned char *s = line, *end = line + len;
+    size_t col = 0;
+    for (;; col++) {
+        const unsigned char *d = memchr(s, j->delim, (size_t)(end - s));
+        const unsigned char *e = d ? d : end;
+        if ((size_t)(e - s) > j->max_field || col >= j->n_cols)
+            return -1;
+        for (int w = 0; w < 4; w++)
+            if (want[w] == col)
+                f[w] = (rs_field){(const char *)s, (size_t)(e - s)};
+        if (!d)
+            break;
+        s = d + 1;
+    }
+    if (col + 1 != j->n_cols || f[0].len == 0 || f[1].len == 0)
+        return -1;
+    if (p->n + b->n == p->cap && part_grow(p, c) < 0)
+        return -1;
+    double v = 1;
+    size_t row = p->n + b->n;
+    if (c->has_value && (rs_parse_f64(f[2].ptr, f[2].len, &v) < 0))
+        return -1;
+    if (c->has_time && rs_time_parse(f[3].ptr, f[3].len, j->time_format, &p->ts[row]) < 0)
+        return -1;
+    if (c->has_value)
+        p->value[row] = (float)v;
+    b->user[b->n] = f[0];
+    b->item[b->n] = f[1];
+    return ++b->n == BATCH ? flush(p, b) : 0;
+}
+
+/* No quote, and no CR but one just before a '\n' (or, when more bytes
+ * follow, at the end: the next read decides). */
+static int plain_bytes(const unsigned char *b, size_t len, int more)
+{
+    if (memchr(b, '"', len))
+        return 0;
+    for (const unsigned char *q = b; (q = memchr(q, '\r', len - (size_t)(q - b))); q++)
+        if (q + 1 >= b + len ? !more : q[1] != '\n')
+            return 0;
+    return 1;
+}
+
+static void read_range(void *ctx, int t, int n_threads)
+{
+    job *j = ctx;
+    part *p = &j->parts[t];
+    size_t n_body = (size_t)(j->size - j->body), b0, b1;
+    rs_thread_range(n_body, t, n_threads, &b0, &b1);
+    off_t begin = j->body + (off_t)b0, stop = j->body + (off_t)b1;
+    if (begin >= stop)
+        return;
+    unsigned char *buf = malloc(BLOCK + j->max_field + 2);
+    if (!buf) {
+        atomic_store(&j->give_up, 1);
+        return;
+    }
+    /* A thread after the first starts one byte early: the line that byte
+     * ends (or the partial line it is in) belongs to the thread before. */
+    off_t pos = t > 0 ? begin - 1 : begin;
+    int skipping = t > 0;
+    batch b = {0};
+    size_t kept = 0;   /* bytes of an unfinished line at buf's start */
+    off_t line_start = pos;
+    while (!atomic_load_explicit(&j->give_up, memory_order_relaxed)) {
+        size_t room = BLOCK + j->max_field + 2 - kept;
+        ssize_t got = pread(j->fd, buf + kept, room < BLOCK ? room : BLOCK, pos);
+        if (got < 0) {
+            atomic_store(&j->give_up, 1);
+            break;
+        }
+        pos += got;
+        size_t len = kept + (size_t)got, at = 0;
+        int eof = got == 0;
+        if (!plain_bytes(buf, len, !eof)) {
+            atomic_store(&j->give_up, 1);
+            break;
+        }
+        for (;;) {
+            unsigned char *nl = memchr(buf + at, '\n', len - at);
+            if (!nl && !(eof && at < len))
+                break;
+            size_t line_len = nl ? (size_t)(nl - (buf + at)) : len - at;
+            if (line_start >= stop) {   /* the next thread's line */
+                eof = 1, at = len;
+                break;
+            }
+            if (!skipping && take_line(j, p, &b, buf + at, line_len) < 0) {
+                atomic_store(&j->give_up, 1);
+                break;
+            }
+            skipping = 0;
+            at += line_len + (nl != NULL);
+            line_start += (off_t)line_len + (nl != NULL);
+        }
+        if (flush(p, &b) < 0)   /* before the buffer moves under its fields */
+            atomic_store(&j->give_up, 1);
+        if (eof || atomic_load(&j->give_up))
+            break;
+        kept = len - at;
+        if (kept > j->max_field + 1) {   /* a line longer than any field allows */
+            atomic_store(&j->give_up, 1);
+            break;
+        }
+        memmove(buf, buf + at, kept);
+    }
+    free(buf);
+}
+
+/* rsf: a little-endian u32 / u64 at p. */
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* One column of a block: its string offsets and bytes, or its numbers. */
+typedef struct {
+    const unsigned char *off, *bytes, *numbers;
+} rsf_column;
+
+/* Lay out a block's columns (frame.c checks every offset): 0, or -1 when
+ * damaged (the general reader then says how). */
+static int rsf_index(const job *j, const unsigned char *payload, size_t size, size_t n_rows, rsf_column *cols,
+                     const unsigned char **col_data)
+{
+    if (rs_frame_block_index(j->types, j->n_cols, payload, size, n_rows, col_data))
+        return -1;
+    for (size_t i = 0; i < j->n_cols; i++)
+        cols[i] = j->types[i] == RS_COL_STR
+                      ? (rsf_column){col_data[i], col_data[i] + rs_frame_str_bytes_at(n_rows), NULL}
+                      : (rsf_column){NULL, NULL, col_data[i]};
+    return 0;
+}
+
+static rs_field rsf_text(const rsf_column *c, size_t row)
+{
+    uint32_t a = le32(c->off + 4 * row), b = le32(c->off + 4 * row + 4);
+    return (rs_field){(const char *)c->bytes + a, b - a};
+}
+
+/* A number column's value: 0, or -1 when missing (the general reader then
+ * names the row). */
+static int rsf_number(const rsf_column *c, rs_col_type type, size_t row, double *v)
+{
+    if (type == RS_COL_F32) {
+        uint32_t bits = le32(c->numbers + 4 * row);
+        float f;
+        memcpy(&f, &bits, 4);
+        *v = f;
+    } else if (type == RS_COL_F64) {
+        uint64_t bits = le64(c->numbers + 8 * row);
+        memcpy(v, &bits, 8);
+    } else {
+        int64_t i = (int64_t)le64(c->numbers + 8 * row);
+        if (i == RS_I64_MISSING)
+            return -1;
+        *v = (double)i;
+    }
+    return isfinite(*v) ? 0 : -1;
+}
+
+static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row)
+{
+    const fast_columns *c = j->c;
+    rs_field user = rsf_text(&cols[c->user], row), item = rsf_text(&cols[c->item], row);
+    if (user.len == 0 || item.len == 0)
+        return -1;
+    if (p->n + b->n == p->cap && part_grow(p, c) < 0)
+        return -1;
+    size_t at = p->n + b->n;
+    double v = 1;
+    if (c->has_value) {
+        if (j->types[c->value] == RS_COL_STR) {
+            rs_field f = rsf_text(&cols[c->value], row);
+            if (rs_parse_f64(f.ptr, f.len, &v) < 0)
+                return -1;
+        } else if (rsf_number(&cols[c->value], j->types[c->value], row, &v) < 0) {
+            return -1;
+        }
+        p->value[at] = (float)v;
+    }
+    if (c->has_time) {
+        rs_field f = rsf_text(&cols[c->time], row);
+        if (rs_time_parse(f.ptr, f.len, j->time_format, &p->ts[at]) < 0)
+            return -1;
+    }
+    b->user[b->n] = user;
+    b->item[b->n] = item;
+    return ++b->n == BATCH ? flush(p, b) : 0;
+}
+
+static void read_blocks(void *ctx, int t, int n_threads)
+{
+    (void)n_threads;
+    job *j = ctx;
+    part *p = &j->parts[t];
+    rsf_column *cols = malloc(j->n_cols * sizeof *cols);
+    const unsigned char **col_data = malloc(j->n_cols * sizeof *col_data);
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    batch b = {0};
+    int ok = cols && col_data;
+    for (size_t k = j->block_first[t]; ok && k < j->block_first[t + 1]; k++) {
+        const struct rsf_block *blk = &j->blocks[k];
+        size_t need = (size_t)blk->payload + 8;
+        if (atomic_load_explicit(&j->give_up, memory_order_relaxed) ||
+            rs_grow((void **)&buf, &cap, need, 1) < 0 || pread(j->fd, buf, need, blk->at + 8) != (ssize_t)need ||
+            le64(buf + blk->payload) != rs_hash64(buf, blk->payload, 0) ||
+            rsf_index(j, buf, blk->payload, blk->n_rows, cols, col_data) < 0) {
+            ok = 0;
+            break;
+        }
+        for (size_t r = 0; ok && r < blk->n_rows; r++)
+            ok = rsf_row(j, p, &b, cols, r) == 0;
+        ok = ok && flush(p, &b) == 0;   /* before buf is read over */
+    }
+    if (!ok)
+        atomic_store(&j->give_up, 1);
+    free(cols), free(col_data), free(buf);
+}
+
+/* Walk the block headers (8 bytes each) and cut the blocks into thread
+ * ranges of about equal rows: 1, 0 (a damaged file: the general reader
+ * says how), or -1 out of memory. */
+static int rsf_plan(job *j, rs_error *err)
+{
+    off_t at = (off_t)rs_frame_header_bytes(j->names, j->n_cols);
+    size_t cap = 0, total = 0;
+    for (;;) {
+        unsigned char head[16];
+        if (pread(j->fd, head, 16, at) < 8)
+            return 0;
+        uint32_t n_rows = le32(head), payload = le32(head + 4);
+        if (n_rows == 0) {   /* the end marker: 0, 0, the row count */
+            if (payload != 0 || le64(head + 8) != total)
+                return 0;
+            break;
+        }
+        if (payload % 8 || payload >= (uint32_t)1 << 31 || at + 16 + (off_t)payload > j->size)
+            return 0;
+        if (rs_grow((void **)&j->blocks, &cap, j->n_blocks + 1, sizeof *j->blocks) < 0)
+            return rs_error_nomem(err), -1;
+        j->blocks[j->n_blocks++] = (struct rsf_block){at, n_rows, payload};
+        total += n_rows;
+        at += 16 + (off_t)payload;
+    }
+    if (!(j->block_first = calloc((size_t)j->n_threads + 1, sizeof *j->block_first)))
+        return rs_error_nomem(err), -1;
+    size_t k = 0, seen = 0;
+    for (int t = 0; t < j->n_threads; t++) {
+        size_t begin, end;
+        rs_thread_range(total, t, j->n_threads, &begin, &end);
+        j->block_first[t] = k;
+        while (k < j->n_blocks && seen + j->blocks[k].n_rows <= end)
+            seen += j->blocks[k++].n_rows;
+    }
+    j->block_first[j->n_threads] = j->n_blocks;
+    return 1;
+}
+
+static void part_free(part *p)
+{
+    rs_idmap_free(p->users), rs_idmap_free(p->items);
+    free(p->user), free(p->item), free(p->value), free(p->ts);
+    free(p->user_global), free(p->item_global);
+}
+
+/* map's keys, in their order, into into: local index -> merged index. */
+static int32_t *merge_keys(rs_idmap *into, const rs_idmap *map)
+{
+    int32_t n = rs_idmap_size(map);
+    int32_t *global = malloc(((size_t)n + 1) * sizeof *global);
+    for (int32_t k = 0; global && k < n; k++) {
+        size_t len;
+        const char *key = rs_idmap_key(map, k, &len);
+        int added;
+        if ((global[k] = rs_idmap_intern(into, key, len, &added)) < 0) {
+            free(global);
+            return NULL;
+        }
+    }
+    return global;
+}
+
+static void renumber(void *ctx, int t, int n_threads)
+{
+    (void)n_threads;
+    part *p = &((job *)ctx)->parts[t];
+    for (size_t r = 0; r < p->n; r++) {
+        p->user[r] = p->user_global[p->user[r]];
+        p->item[r] = p->item_global[p->item[r]];
+    }
+}
+
+/* Append src's n elements to *dst (holding *n_dst), freeing src. */
+static int join(void **dst, size_t n_dst, void *src, size_t n, size_t elem)
+{
+    if (n == 0 && *dst) {   /* a thread that found no rows */
+        free(src);
+        return 0;
+    }
+    if (!*dst) {
+        *dst = src;
+        return 0;
+    }
+    void *grown = realloc(*dst, (n_dst + n + 1) * elem);
+    if (!grown)
+        return -1;
+    memcpy((char *)grown + n_dst * elem, src, n * elem);
+    free(src);
+    *dst = grown;
+    return 0;
+}
+
+/* Everything read and merged into x: RS_OK; RS_ENOMEM. */
+static rs_status gather(job *j, fast_rows *x, rs_idmap *users, rs_idmap *items, rs_error *err)
+{
+    for (int t = 0; t < j->n_threads; t++) {
+        part *p = &j->parts[t];
+        if (!(p->user_global = merge_keys(users, p->users)) || !(p->item_global = merge_keys(items, p->items)))
+            return rs_error_nomem(err);
+        rs_idmap_free(p->users), rs_idmap_free(p->items);
+        p->users = p->items = NULL;
+    }
+    rs_parallel(j->n_threads, renumber, j);
+    for (int t = 0; t < j->n_threads; t++) {
+        part *p = &j->parts[t];
+        size_t n = x->n;
+        if (join((void **)&x->user, n, p->user, p->n, sizeof *x->user) < 0)
+            return rs_error_nomem(err);
+        p->user = NULL;
+        if (join((void **)&x->item, n, p->item, p->n, sizeof *x->item) < 0)
+            return rs_error_nomem(err);
+        p->item = NULL;
+        if (j->c->has_value && join((void **)&x->value, n, p->value, p->n, sizeof *x->value) < 0)
+            return rs_error_nomem(err);
+        p->value = NULL;
+        if (j->c->has_time && join((void **)&x->ts, n, p->ts, p->n, sizeof *x->ts) < 0)
+            return rs_error_nomem(err);
+        p->ts = NULL;
+        x->n += p->n;
+    }
+    if (!x->user && (!(x->user = malloc(sizeof *x->user)) || !(x->item = malloc(sizeof *x->item))))
+        return rs_error_nomem(err);
+    return RS_OK;
+}
+
+int rs_interactions_fast_can_read(const char *path, const rs_table_options *opt, const rs_table *t)
+{
+    struct stat st;
+    int csv_ok = opt->csv.delim[0] != 0 && opt->csv.delim[1] == 0 && opt->csv.delim[0] != '"' &&
+                 opt->csv.delim[0] != '\n' && opt->csv.delim[0] != '\r' && !opt->csv.libcsv_only;
+    return path && strcmp(path, "-") && (rs_table_is_frame(t) || csv_ok) && stat(path, &st) == 0 &&
+           S_ISREG(st.st_mode);
+}
+
+/* The CSV body's first byte (after the header line, which must itself be
+ * plain): 0, or -1 for a file this reader does not take. */
+static off_t csv_body(int fd, const rs_table_options *opt)
+{
+    if (!opt->no_header) {
+        unsigned char head[4096];
+        ssize_t got = pread(fd, head, sizeof head, 0);
+        unsigned char *nl = got > 0 ? memchr(head, '\n', (size_t)got) : NULL;
+        if (!nl || !plain_bytes(head, (size_t)(nl - head + 1), 0) || nl == head || head[0] == '\r')
+            return -1;
+        return (off_t)(nl - head) + 1;
+    }
+    unsigned char bom[3];   /* the CSV reader drops a byte order mark */
+    return pread(fd, bom, 3, 0) == 3 && !memcmp(bom, "\xef\xbb\xbf", 3) ? -1 : 0;
+}
+
+/* rsf: ids and a time column as text (other types: the general reader). */
+static int rsf_types_taken(const job *j)
+{
+    const fast_columns *c = j->c;
+    return j->types[c->user] == RS_COL_STR && j->types[c->item] == RS_COL_STR &&
+           (!c->has_time || j->types[c->time] == RS_COL_STR);
+}
+
+int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, const char *path, const rs_table_options *opt, const rs_table *t,
+                              const fast_columns *c, const char *time_format, int threads, rs_error *err)
+{
+    job j = {.n_cols = rs_table_n_cols(t), .c = c, .time_format = time_format, .n_threads = threads < 1 ? 1 : threads,
+             .delim = (unsigned char)opt->csv.delim[0],
+             .max_field = opt->csv.max_field ? opt->csv.max_field : RS_CSV_DEFAULT_MAX_FIELD};
+    atomic_init(&j.give_up, 0);
+    int frame = rs_table_is_frame(t), result = 1;
+    struct stat st = {0};
+    j.names = calloc(j.n_cols + 1, sizeof *j.names);
+    rs_col_type *types = calloc(j.n_cols + 1, sizeof *types);
+    j.parts = calloc((size_t)j.n_threads, sizeof *j.parts);
+    if (!j.names || !types || !j.parts) {
+        free(j.names), free(types), free(j.parts);
+        rs_error_nomem(err);
+        return -1;
+    }
+    for (size_t i = 0; i < j.n_cols; i++)
+        j.names[i] = rs_table_col_name(t, i), types[i] = rs_table_col_type(t, i);
+    j.types = types;
+    if ((j.fd = open(path, O_RDONLY)) < 0 || fstat(j.fd, &st) < 0 || !S_ISREG(st.st_mode))
+        result = 0;
+    j.size = st.st_size;
+    if (result == 1 && !frame && (j.body = csv_body(j.fd, opt)) < 0)
+        result = 0;
+    if (result == 1 && frame)
+        result = rsf_types_taken(&j) ? rsf_plan(&j, err) : 0;
+    for (int k = 0; result == 1 && k < j.n_threads; k++)
+        if (!(j.parts[k].users = rs_idmap_new()) || !(j.parts[k].items = rs_idmap_new()))
+            result = 0;
+    if (result == 1)
+        rs_parallel(j.n_threads, frame ? read_blocks : read_range, &j);
+    if (j.fd >= 0)
+        close(j.fd);
+    if (result == 1 && atomic_load(&j.give_up))
+        result = 0;
+    if (result == 1 && gather(&j, x, users, items, err) != RS_OK)
+        result = -1;
+    for (int k = 0; k < j.n_threads; k++)
+        part_free(&j.parts[k]);
+    free(j.parts), free(j.names), free(types), free(j.blocks), free(j.block_first);
+    return result;
+}
