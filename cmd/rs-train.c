@@ -3,6 +3,7 @@
  * (lib/models/kinds.def); this file parses, checks and reports. */
 #include "blas.h"
 #include "common.h"
+#include "kind_options.h"
 #include "io/paths.h"
 #include "models/kinds_text.h"
 #include "models/train.h"
@@ -100,10 +101,7 @@ typedef struct {
 static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
     args *a = ctx;
-    const char *name = NULL;
-    for (size_t i = 0; a->long_options[i].name && !name; i++)
-        if (a->long_options[i].val == opt)
-            name = a->long_options[i].name;   /* the first: an alias (--id-col) is checked as its name */
+    const char *name = rs_kind_long_option_name(a->long_options, opt);
     if (!name)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s", "");
     switch (opt) {
@@ -160,23 +158,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The common options, the data options, then every kind option. */
-static struct option *long_options_new(void)
-{
-    static const struct option common[] = {RS_COMMON_LONG_OPTIONS};
-    size_t n_common = sizeof common / sizeof common[0], n_defs;
-    const rs_option_def *defs = rs_option_defs(&n_defs);
-    struct option *all = calloc(n_common + N_DATA + n_defs + 1, sizeof *all);
-    if (!all)
-        return NULL;
-    memcpy(all, common, sizeof common);
-    memcpy(all + n_common, data_options, sizeof data_options);
-    for (size_t d = 0; d < n_defs; d++)
-        all[n_common + N_DATA + d] =
-            (struct option){defs[d].name, defs[d].arg ? required_argument : no_argument, NULL, OPT_KIND_FIRST + (int)d};
-    return all;
 }
 
 static char *usage_new(void)
@@ -250,7 +231,7 @@ int main(int argc, char **argv)
     rs_common common;
     rs_common_init(&common, "rs-train");
     args a = {0};
-    struct option *long_options = long_options_new();
+    struct option *long_options = rs_kind_long_options_new(data_options, N_DATA, OPT_KIND_FIRST);
     char *usage = usage_new();
     a.long_options = long_options;
     rs_error err = {0};
