@@ -281,7 +281,7 @@ static void report(const rs_common *c, const rs_tune_spec *spec, const rs_tune_r
             res->metric.name, best->metric);
     for (size_t d = 0; d < res->space.n_dims; d++)
         fprintf(stderr, " --%s %s", res->space.dims[d]->name,
-                best->values[d][0] ? best->values[d] : res->space.dims[d]->dflt ? res->space.dims[d]->dflt : "-");
+                best->values[d][0] ? best->values[d] : res->space.dims[d]->dflt ? res->space.dims[d]->dflt : "derived");
     if (res->halving)
         fprintf(stderr, " --epochs %ld", res->final_epochs);
     fprintf(stderr, " (fit %ld rows, validation %ld), %.3f s -> %s\n", res->fit_rows, res->valid_rows, seconds,
