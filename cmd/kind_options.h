@@ -38,4 +38,17 @@ static inline const char *rs_kind_long_option_name(const struct option *all, int
     return NULL;
 }
 
+/* The kind --model names: RS_EUSAGE when none is given or it is unknown,
+ * listing the registry's kinds. */
+static inline rs_status rs_kind_resolve(const char *name, const rs_kind **kind, rs_error *err)
+{
+    char names[512];
+    if (!name)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model KIND is required (%s)", rs_kind_names(names, sizeof names));
+    if (!(*kind = rs_kind_find(name)))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown --model '%s' (expected %s)", name,
+                            rs_kind_names(names, sizeof names));
+    return RS_OK;
+}
+
 #endif

@@ -139,12 +139,8 @@ static rs_status apply_options(const args *a, const rs_kind *kind, rs_params *p,
 
 static rs_status check_args(const args *a, const rs_common *c, const rs_kind **kind, rs_error *err)
 {
-    char names[512];
-    if (!a->kind_name)
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model KIND is required (%s)", rs_kind_names(names, sizeof names));
-    if (!(*kind = rs_kind_find(a->kind_name)))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown --model '%s' (expected %s)", a->kind_name,
-                            rs_kind_names(names, sizeof names));
+    if (rs_kind_resolve(a->kind_name, kind, err) != RS_OK)
+        return err->code;
     if (!a->label && (*kind)->family == RS_FAMILY_SUPERVISED)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--label COL is required");
     if (!c->output || !strcmp(c->output, "-"))

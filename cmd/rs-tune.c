@@ -170,12 +170,8 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 
 static rs_status check_args(const args *a, const rs_common *c, const rs_kind **kind, rs_error *err)
 {
-    char names[512];
-    if (!a->kind_name)
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model KIND is required (%s)", rs_kind_names(names, sizeof names));
-    if (!(*kind = rs_kind_find(a->kind_name)))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown --model '%s' (expected %s)", a->kind_name,
-                            rs_kind_names(names, sizeof names));
+    if (rs_kind_resolve(a->kind_name, kind, err) != RS_OK)
+        return err->code;
     int supervised = (*kind)->family == RS_FAMILY_SUPERVISED;
     if (!a->label && supervised)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--label COL is required");
