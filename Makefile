@@ -31,7 +31,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # --help/--version, printing errors and warnings.  Compiled once, linked
 # into every binary.
 CMD_COMMON := $(BUILD)/cmd/common.o
-CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval rs-forecast
+CMDS := rs-clean rs-split rs-features rs-train rs-predict rs-recommend rs-eval rs-forecast rs-tune
 BINS := $(CMDS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -68,7 +68,7 @@ $(BUILD)/librs.a: $(LIB_OBJ)
 $(CMD_COMMON): cmd/common.c cmd/common.h $(LIB_HDR) | $(BUILD)/cmd
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/bin/%: cmd/%.c cmd/common.h $(CMD_COMMON) $(BUILD)/librs.a $(LIB_HDR) | $(BUILD)/bin
+$(BUILD)/bin/%: cmd/%.c $(wildcard cmd/*.h) $(CMD_COMMON) $(BUILD)/librs.a $(LIB_HDR) | $(BUILD)/bin
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(CMD_COMMON) $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $(BUILD)/tests

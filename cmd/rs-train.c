@@ -3,6 +3,7 @@
  * (lib/models/kinds.def); this file parses, checks and reports. */
 #include "blas.h"
 #include "common.h"
+#include "kind_options.h"
 #include "io/paths.h"
 #include "models/kinds_text.h"
 #include "models/train.h"
@@ -102,10 +103,7 @@ typedef struct {
 static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
 {
     args *a = ctx;
-    const char *name = NULL;
-    for (size_t i = 0; a->long_options[i].name && !name; i++)
-        if (a->long_options[i].val == opt)
-            name = a->long_options[i].name;   /* the first: an alias (--id-col) is checked as its name */
+    const char *name = rs_kind_long_option_name(a->long_options, opt);
     if (!name)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s", "");
     switch (opt) {
@@ -143,12 +141,8 @@ static rs_status apply_options(const args *a, const rs_kind *kind, rs_params *p,
 
 static rs_status check_args(const args *a, const rs_common *c, const rs_kind **kind, rs_error *err)
 {
-    char names[512];
-    if (!a->kind_name)
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model KIND is required (%s)", rs_kind_names(names, sizeof names));
-    if (!(*kind = rs_kind_find(a->kind_name)))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "unknown --model '%s' (expected %s)", a->kind_name,
-                            rs_kind_names(names, sizeof names));
+    if (rs_kind_resolve(a->kind_name, kind, err) != RS_OK)
+        return err->code;
     if (!a->label && (*kind)->family == RS_FAMILY_SUPERVISED)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--label COL is required");
     if (!c->output || !strcmp(c->output, "-"))
@@ -162,23 +156,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The common options, the data options, then every kind option. */
-static struct option *long_options_new(void)
-{
-    static const struct option common[] = {RS_COMMON_LONG_OPTIONS};
-    size_t n_common = sizeof common / sizeof common[0], n_defs;
-    const rs_option_def *defs = rs_option_defs(&n_defs);
-    struct option *all = calloc(n_common + N_DATA + n_defs + 1, sizeof *all);
-    if (!all)
-        return NULL;
-    memcpy(all, common, sizeof common);
-    memcpy(all + n_common, data_options, sizeof data_options);
-    for (size_t d = 0; d < n_defs; d++)
-        all[n_common + N_DATA + d] =
-            (struct option){defs[d].name, defs[d].arg ? required_argument : no_argument, NULL, OPT_KIND_FIRST + (int)d};
-    return all;
 }
 
 static char *usage_new(void)
@@ -252,7 +229,7 @@ int main(int argc, char **argv)
     rs_common common;
     rs_common_init(&common, "rs-train");
     args a = {0};
-    struct option *long_options = long_options_new();
+    struct option *long_options = rs_kind_long_options_new(data_options, N_DATA, OPT_KIND_FIRST);
     char *usage = usage_new();
     a.long_options = long_options;
     rs_error err = {0};

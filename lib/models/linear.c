@@ -558,17 +558,17 @@ static const rs_kind_option logreg_options[] = {
     {"tol", "1e-6", 0, 1, 1, 1, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {"max-iter", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0,
      "100 Newton; 1000 with --l1 or > 1023 features", RS_SHARED},
-    /* raw text (text_model.c) */
+    /* raw text (text_model.c); not searched: rs-tune tunes the numeric table only */
     {"text", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "COLS", NULL,
      "train on raw text: hashed n-grams, TF-IDF, SGD"},
     {"text-bits", NULL, 1, 28, 0, 0, RS_SEARCH_NONE, 0, 0, "18", RS_OPTION_INT, "B", NULL,
      "--text: 2^B hashed feature buckets"},
-    {"word-ngrams", NULL, 1, 3, 0, 0, RS_SEARCH_INT, 1, 3, "2", RS_OPTION_INT, "N", NULL,
+    {"word-ngrams", NULL, 1, 3, 0, 0, RS_SEARCH_NONE, 0, 0, "2", RS_OPTION_INT, "N", NULL,
      "--text: word n-grams of 1..N words"},
     {"char-ngrams", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "none", RS_OPTION_TEXT, "MIN,MAX", NULL,
      "--text: char n-grams of each word, MIN..MAX"},
-    {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_INT, 5, 50, "10 with --text", RS_SHARED},
-    {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_LOG, 0.05, 5, "1 with --text", RS_SHARED},
+    {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, "10 with --text", RS_SHARED},
+    {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_NONE, 0, 0, "1 with --text", RS_SHARED},
     {NULL},
 };
 
