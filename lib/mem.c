@@ -20,3 +20,14 @@ int rs_grow(void **p, size_t *cap, size_t need, size_t elem)
     *cap = c;
     return 0;
 }
+
+int rs_resize(void **p, size_t n, size_t elem)
+{
+    if (n > SIZE_MAX / elem)
+        return -1;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}

@@ -8,4 +8,8 @@
  * elements; 0 starts at 16).  0, or -1 when out of memory (*p unchanged). */
 int rs_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* Make *p hold exactly n elements of `elem` bytes (for parallel arrays that
+ * share one capacity).  0, or -1 when out of memory (*p unchanged). */
+int rs_resize(void **p, size_t n, size_t elem);
+
 #endif

@@ -43,16 +43,9 @@ static int parse_label(const rs_field *f, double *v)
 static int grow_rows(eval_rows *rows)
 {
     size_t cap = rows->cap ? rows->cap * 2 : 4096;
-    double *a = realloc(rows->a, cap * sizeof *a);
-    if (a)
-        rows->a = a;
-    double *b = a ? realloc(rows->b, cap * sizeof *b) : NULL;
-    if (b)
-        rows->b = b;
-    int32_t *g = b ? realloc(rows->group, cap * sizeof *g) : NULL;
-    if (!g)
+    if (rs_resize((void **)&rows->a, cap, sizeof *rows->a) || rs_resize((void **)&rows->b, cap, sizeof *rows->b) ||
+        rs_resize((void **)&rows->group, cap, sizeof *rows->group))
         return -1;
-    rows->group = g;
     rows->cap = cap;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "eval/eval.h"
 
 #include "eval/multiclass.h"
+#include "mem.h"
 #include "idmap.h"
 #include "io/csv.h"
 #include "io/svg.h"
@@ -40,22 +41,13 @@ static void mc_rows_free(mc_rows *r)
     free(r->group_rows), free(r->name);
 }
 
+/* Room for twice as many rows in every per-row array. */
 static int grow(mc_rows *r)
 {
     size_t cap = r->cap ? r->cap * 2 : 4096;
-    int32_t *t = realloc(r->truth, cap * sizeof *t);
-    if (t)
-        r->truth = t;
-    int32_t *p = t ? realloc(r->pred, cap * sizeof *p) : NULL;
-    if (p)
-        r->pred = p;
-    int32_t *g = p ? realloc(r->group, cap * sizeof *g) : NULL;
-    if (g)
-        r->group = g;
-    double *pr = g && r->n_proba ? realloc(r->proba, cap * r->n_proba * sizeof *pr) : NULL;
-    if (pr)
-        r->proba = pr;
-    if (!g || (r->n_proba && !pr))
+    if (rs_resize((void **)&r->truth, cap, sizeof *r->truth) || rs_resize((void **)&r->pred, cap, sizeof *r->pred) ||
+        rs_resize((void **)&r->group, cap, sizeof *r->group) ||
+        (r->n_proba && rs_resize((void **)&r->proba, cap * r->n_proba, sizeof *r->proba)))
         return -1;
     r->cap = cap;
     return 0;
