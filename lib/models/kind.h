@@ -158,6 +158,9 @@ typedef struct {
     rs_csr ui;       /* users x items, duplicates summed */
     rs_csr iu;       /* its transpose */
     rs_csr content;  /* content: items x tokens (term counts) */
+    /* RS_KIND_ORDERED kinds: each user's events in time order (NULL for the
+     * others), io/sequences.h */
+    const struct rs_sequences *seq;
 } rs_reco_data;
 
 /* What a query is scored from: 1 its history, 0 the model user, -1 nothing

@@ -73,7 +73,7 @@ rs_model *rs_reco_train_new(const rs_interactions *x, const rs_params *p, rs_err
         rs_error_set(err, RS_EUSAGE, NULL, 0, "--model '%s' is not a recommender kind", p->kind);
         return NULL;
     }
-    rs_reco_data d = {x, p, {0}, {0}, {0}};
+    rs_reco_data d = {x, p, {0}, {0}, {0}, NULL};
     rs_model *m = rs_model_new(p->kind);
     rs_status st = m ? build(kind, &d, m, err) : rs_error_nomem(err);
     rs_csr_free(&d.ui);

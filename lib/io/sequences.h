@@ -1,0 +1,33 @@
+/* sequences.h — each user's (or session's) events in time order, grouped
+ * into baskets: what the sequence-aware kinds (RS_KIND_ORDERED) train on and
+ * what rs-recommend hands them as rs_reco_query.sequence.
+ *
+ * Order: by time; events with the same time (and no explicit order column)
+ * are ordered by a seeded hash of (user, item) — never by id, since ids
+ * correlate with popularity and would leak.  Without a time column the file
+ * order is the order.
+ *
+ * Ownership: rs_sequences_new() returns a struct the caller frees with
+ * rs_sequences_free(). */
+#ifndef RS_SEQUENCES_H
+#define RS_SEQUENCES_H
+
+#include "error.h"
+#include "io/interactions.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rs_sequences {
+    size_t n_seq;        /* sequences: users, or sessions with --session-col */
+    size_t n_items;      /* item indices are 0..n_items-1 (the interactions' item map) */
+    size_t n;            /* events */
+    size_t *start;       /* (n_seq + 1): sequence s is events [start[s], start[s+1]) */
+    int32_t *item;       /* (n): oldest first */
+    int32_t *basket;     /* (n): the event's basket within its sequence, 0, 1, ... non-decreasing */
+    int32_t *user;       /* (n_seq): the user index each sequence belongs to */
+} rs_sequences;
+
+void rs_sequences_free(rs_sequences *s);
+
+#endif
