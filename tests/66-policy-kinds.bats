@@ -148,11 +148,11 @@ check_propensities() { # model
     assert_stderr --partial "rs-train: 1 of 3 actions (0..2) were never logged: their estimates are the prior"
 }
 
-@test "policies: an action that is not an integer is an error naming the row" {
+@test "policies: an action that is not an integer is an error naming file and line" {
     printf 'x,action,reward,propensity\n1,0,1,0.5\n2,1.5,0,0.5\n' > bad.csv
     run --separate-stderr rs-train --model linucb --label reward -i bad.csv -o m.rsm
     assert_failure 1
-    assert_stderr --partial "data row 2: action 1.5 is not an integer 0..99999"
+    assert_stderr --partial "rs-train: bad.csv:3: action 1.5 is not an integer 0..99999"
 }
 
 @test "policies: an action that is not a number is an error naming file and line" {
@@ -166,11 +166,11 @@ check_propensities() { # model
     printf 'x,action,reward,propensity\n1,0,1,0.5\n2,1,0,0\n' > bad.csv
     run --separate-stderr rs-train --model linucb --label reward -i bad.csv -o m.rsm
     assert_failure 1
-    assert_stderr --partial "data row 2: propensity 0 is not in (0, 1]"
+    assert_stderr --partial "rs-train: bad.csv:3: propensity 0 is not in (0, 1]"
     printf 'x,action,reward,propensity\n1,0,1,1.5\n' > bad.csv
     run --separate-stderr rs-train --model linucb --label reward -i bad.csv -o m.rsm
     assert_failure 1
-    assert_stderr --partial "data row 1: propensity 1.5 is not in (0, 1]"
+    assert_stderr --partial "rs-train: bad.csv:2: propensity 1.5 is not in (0, 1]"
 }
 
 @test "policies: a reward that is not a number is an error naming file and line" {

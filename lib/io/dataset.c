@@ -150,12 +150,15 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
     if (rs_table_check_width(t, rec, err) != RS_OK)
         return err->code;
     if (d->n_rows == *cap_rows) {
-        size_t cap_y = *cap_rows, cap_aux = *cap_rows;
+        size_t cap_y = *cap_rows, cap_aux = *cap_rows, cap_line = *cap_rows;
         if (rs_grow((void **)&d->x, cap_rows, d->n_rows + 1, d->n_features * sizeof(float)) < 0 ||
             rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0 ||
-            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0))
+            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0) ||
+            (d->n_aux && rs_grow((void **)&d->line, &cap_line, d->n_rows + 1, sizeof(long)) < 0))
             return rs_error_nomem(err);
     }
+    if (d->n_aux)
+        d->line[d->n_rows] = rec->line;
     for (size_t k = 0; k < d->n_aux; k++) {
         const rs_field *f = &rec->fields[aux_cols[k]];
         double *v = &d->aux[d->n_rows * d->n_aux + k];
@@ -272,6 +275,8 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
             return err->code;
     if (has_id && !(d->id_name = strdup(rs_table_col_name(t, id_col))))
         return rs_error_nomem(err);
+    if (d->n_aux && !(d->source = strdup(rs_table_name(t))))
+        return rs_error_nomem(err);
     int got = rs_table_next(t, &rec, err);
     if (got < 0)
         return err->code;
@@ -329,6 +334,8 @@ void rs_dataset_free(rs_dataset *d)
     free(d->x);
     free(d->y);
     free(d->aux);
+    free(d->source);
+    free(d->line);
     rs_strlist_free(&d->names);
     free(d->id_name);
     for (size_t j = 0; d->categories && j < d->n_features; j++)

@@ -33,6 +33,10 @@ typedef struct {
      * features: (n_rows x n_aux), NULL without any. */
     double *aux;
     size_t n_aux;
+    /* With aux columns: the input's name and each row's line (n_rows), so
+     * a kind that checks them (a policy's actions) names FILE:LINE. */
+    char *source;
+    long *line;
 } rs_dataset;
 
 typedef struct {

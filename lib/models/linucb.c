@@ -50,12 +50,11 @@ static rs_status read_actions(const rs_dataset *d, size_t *k, rs_error *err)
     for (size_t i = 0; i < d->n_rows; i++) {
         double a = d->aux[i * d->n_aux], prop = d->n_aux > 1 ? d->aux[i * d->n_aux + 1] : 1;
         if (a < 0 || a >= MAX_ACTIONS || a != floor(a))
-            return rs_error_set(err, RS_EDATA, NULL, 0,
-                                "data row %zu: action %g is not an integer 0..%d (policies number actions from 0)",
-                                i + 1, a, MAX_ACTIONS - 1);
+            return rs_error_set(err, RS_EDATA, d->source, d->line[i],
+                                "action %g is not an integer 0..%d (policies number actions from 0)", a,
+                                MAX_ACTIONS - 1);
         if (!(prop > 0 && prop <= 1))
-            return rs_error_set(err, RS_EDATA, NULL, 0, "data row %zu: propensity %g is not in (0, 1]", i + 1,
-                                prop);
+            return rs_error_set(err, RS_EDATA, d->source, d->line[i], "propensity %g is not in (0, 1]", prop);
         top = a > top ? a : top;
     }
     *k = (size_t)top + 1;
