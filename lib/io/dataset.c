@@ -6,6 +6,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,8 +170,12 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
     if (spec->classes) {
         if (rs_label_class_row(d, t, rec, label_col, spec->like, &d->y[d->n_rows], err) != RS_OK)
             return err->code;
-    } else if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0)
-        return rs_table_bad_field(t, rec, label_col, "a number (or true/false)", err);
+    } else if (rs_label_parse(label->ptr, label->len, &d->y[d->n_rows]) < 0) {
+        char what[256];
+        snprintf(what, sizeof what, "a number (or true/false)%s%s", spec->label_hint ? "; " : "",
+                 spec->label_hint ? spec->label_hint : "");
+        return rs_table_bad_field(t, rec, label_col, what, err);
+    }
     if (parse_features(d, t, rec, cols, spec, numeric, d->x + d->n_rows * d->n_features, err) != RS_OK)
         return err->code;
     d->n_rows++;

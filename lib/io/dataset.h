@@ -56,6 +56,9 @@ typedef struct {
      * 0/1 and not all numbers is a class label (rs_dataset.classes); with
      * like, the label must be one of like's classes. */
     int classes;
+    /* Without classes: said after "is not a number" for a label that is
+     * text (which kinds take class labels), or NULL. */
+    const char *label_hint;
     /* Columns read as numbers beside the label, never features (a policy's
      * action and propensity), each named in errors by its option. */
     const char *const *aux, *const *aux_option;

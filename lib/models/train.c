@@ -55,7 +55,8 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     int mixed = (kind->flags & RS_KIND_MIXED) != 0;
     int classes = kind->label_classes && kind->label_classes(p);
     rs_dataset_spec data_spec = {.label = p->label, .id = p->id, .features = spec->features, .mixed = mixed,
-                                 .classes = classes};
+                                 .classes = classes,
+                                 .label_hint = "class labels need logreg, or gbdt with --loss softmax"};
     /* a policy learns from the logged action and its propensity too
      * (--propensity-col none: logs without one) */
     const char *aux[] = {rs_params_text(p, "action-col"), rs_params_text(p, "propensity-col")};
