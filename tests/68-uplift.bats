@@ -45,6 +45,23 @@ at_most() { # a b
     at_most "$(max_diff u.csv expected.csv)" 1e-6
 }
 
+@test "uplift: rs-predict --outcomes writes each arm's model's prediction; other kinds refuse it" {
+    rs-train --model uplift --learner x --label outcome --features "$F" -i small.csv -o u.rsm -q
+    rs-train --model logreg --label outcome --features "$F" -i control.csv -o c.rsm -q
+    rs-train --model logreg --label outcome --features "$F" -i treated.csv -o t.rsm -q
+    rs-predict -m u.rsm -i test.csv --outcomes --keep treatment > o.csv
+    run head -1 o.csv
+    assert_output "row,score,outcome_control,outcome_treated,treatment"
+    cut -d, -f1,3 o.csv > control_col.csv
+    cut -d, -f1,4 o.csv > treated_col.csv
+    at_most "$(max_diff control_col.csv <(rs-predict -m c.rsm -i test.csv))" 1e-7
+    at_most "$(max_diff treated_col.csv <(rs-predict -m t.rsm -i test.csv))" 1e-7
+    cmp <(cut -d, -f1,2 o.csv) <(rs-predict -m u.rsm -i test.csv)
+    run --separate-stderr rs-predict -m c.rsm -i test.csv --outcomes
+    assert_failure 2
+    assert_stderr --partial "--outcomes: a logreg model does not predict outcomes with and without a treatment"
+}
+
 # X-learner by hand: D = y - mu0(x) on the treated, mu1(x) - y on the
 # control; linreg (--l2 1, logreg's) of D on each arm: tau1, tau0; then
 # tau = g tau0 + (1 - g) tau1 with g the treated share.

@@ -235,6 +235,10 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * last column the expected raw score; a row's sum is its raw score
      * (NULL: no rs-predict --explain). */
     void (*rows_explain)(void *state, const float *rows, size_t n, double *contrib);
+    /* An uplift model's predicted outcome without and with the treatment
+     * for n <= RS_SCORE_BATCH rows into outcomes (n x 2) (NULL: none;
+     * rs-predict --outcomes). */
+    void (*rows_outcomes)(void *state, const float *rows, size_t n, double *outcomes);
     /* Each feature's total gain and number of splits (NULL: none). */
     void (*rows_importance)(const void *state, double *gain, double *splits);
 

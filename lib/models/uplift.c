@@ -14,7 +14,8 @@
  *
  * The model file holds each inner model under a prefix (io/model.h
  * rs_model_nest): control. and treated., and with the X-learner
- * effect_control. and effect_treated.  rs-predict writes tau(x). */
+ * effect_control. and effect_treated.  rs-predict writes tau(x), and with
+ * --outcomes mu_0(x) and mu_1(x). */
 #include "models/kind.h"
 
 #include <math.h>
@@ -262,6 +263,17 @@ static void uplift_score(void *state, const float *rows, size_t n, double *score
         scores[i] = first ? g * a[i] + (1 - g) * b[i] : b[i] - a[i];
 }
 
+/* mu_0(x) and mu_1(x), the outcome models' predictions, for n rows. */
+static void uplift_outcomes(void *state, const float *rows, size_t n, double *outcomes)
+{
+    uplift_model *u = state;
+    double a[RS_SCORE_BATCH], b[RS_SCORE_BATCH];
+    u->kind[0]->rows_score(u->state[0], rows, n, a);
+    u->kind[1]->rows_score(u->state[1], rows, n, b);
+    for (size_t i = 0; i < n; i++)
+        outcomes[2 * i] = a[i], outcomes[2 * i + 1] = b[i];
+}
+
 static int uplift_probability(const void *state)
 {
     (void)state;
@@ -290,5 +302,6 @@ const rs_kind rs_kind_uplift = {
     .rows_load = uplift_load,
     .rows_score = uplift_score,
     .rows_probability = uplift_probability,
+    .rows_outcomes = uplift_outcomes,
     .unload = uplift_unload,
 };
