@@ -18,14 +18,11 @@
  * --outcomes mu_0(x) and mu_1(x). */
 #include "models/kind.h"
 
+#include "models/wrap.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The kinds an uplift model can hold; a model names its inner kinds and
- * loading finds them here (kind files never call the registry). */
-extern const rs_kind rs_kind_logreg, rs_kind_linreg, rs_kind_gbdt;
-static const rs_kind *const wrappable[] = {&rs_kind_logreg, &rs_kind_linreg, &rs_kind_gbdt};
 
 static const char *const prefixes[] = {"control", "treated", "effect_control", "effect_treated"};
 
@@ -59,51 +56,12 @@ static void arm_free(rs_dataset *a)
     free(a->x), free(a->y);
 }
 
-/* Features constant over d's rows or marked so in all (they get weight 0). */
-static unsigned char *constant_new(const rs_dataset *d, const unsigned char *all)
-{
-    unsigned char *c = calloc(d->n_features + 1, 1);
-    for (size_t j = 0; c && j < d->n_features; j++) {
-        int same = 1;
-        for (size_t i = 1; i < d->n_rows && same && !all[j]; i++)
-            same = d->x[i * d->n_features + j] == d->x[j];
-        c[j] = all[j] || same;
-    }
-    return c;
-}
-
 /* Fit kind on d and hand the model to m under prefix. */
 static rs_status fit_nested(const rs_kind *kind, const rs_params *p, const rs_dataset *d, const unsigned char *all,
-                            rs_model *m, const char *prefix, rs_model **keep, rs_error *err)
+                            rs_model *m, const char *prefix, rs_error *err)
 {
-    unsigned char *constant = constant_new(d, all);
-    rs_model *inner = rs_model_new(kind->name);
-    rs_status st = constant && inner ? kind->train_rows(d, p, constant, inner, err) : rs_error_nomem(err);
-    free(constant);
-    if (st != RS_OK) {
-        rs_model_free(inner);
-        return st;
-    }
-    if (keep) {   /* the caller scores with it first, then nests it */
-        *keep = inner;
-        return RS_OK;
-    }
-    return rs_model_nest(m, prefix, inner, err);
-}
-
-/* kind's predictions for the rows of d into out (n_rows). */
-static rs_status predict(const rs_kind *kind, const rs_model *model, const rs_dataset *d, double *out,
-                         rs_error *err)
-{
-    void *state = kind->rows_load(model, d->n_features, err);
-    if (!state)
-        return err->code;
-    for (size_t i = 0; i < d->n_rows; i += RS_SCORE_BATCH) {
-        size_t n = d->n_rows - i < RS_SCORE_BATCH ? d->n_rows - i : RS_SCORE_BATCH;
-        kind->rows_score(state, d->x + i * d->n_features, n, out + i);
-    }
-    kind->unload(state);
-    return RS_OK;
+    rs_model *inner = NULL;
+    return rs_wrap_fit(kind, p, d, all, &inner, err) ? err->code : rs_model_nest(m, prefix, inner, err);
 }
 
 /* The X-learner's second stage: imputed effects on each arm, a regressor
@@ -117,14 +75,14 @@ static rs_status fit_effects(const rs_params *p, rs_dataset arm[2], rs_model *mu
         if (!other)
             return rs_error_nomem(err);
         /* the other arm's model on this arm's rows */
-        st = predict(p->inner, mu[1 - a], &arm[a], other, err);
+        st = rs_wrap_predict(p->inner, mu[1 - a], &arm[a], other, err);
         double *y = arm[a].y;
         for (size_t i = 0; st == RS_OK && i < arm[a].n_rows; i++)
             other[i] = a ? y[i] - other[i] : other[i] - y[i];
         rs_dataset imputed = arm[a];
         imputed.y = other;
         if (st == RS_OK)
-            st = fit_nested(p->inner_effect, p->inner_effect_params, &imputed, all, m, prefixes[2 + a], NULL, err);
+            st = fit_nested(p->inner_effect, p->inner_effect_params, &imputed, all, m, prefixes[2 + a], err);
         free(other);
     }
     return st;
@@ -178,7 +136,7 @@ static rs_status uplift_train(const rs_dataset *d, const rs_params *p, const uns
     if (st == RS_OK)
         st = arm_new(d, 1, &arm[1], err);
     for (int a = 0; a < 2 && st == RS_OK; a++)
-        st = fit_nested(p->inner, p->inner_params, &arm[a], constant, m, prefixes[a], &mu[a], err);
+        st = rs_wrap_fit(p->inner, p->inner_params, &arm[a], constant, &mu[a], err);
     if (st == RS_OK && x_learner)
         st = fit_effects(p, arm, mu, constant, m, err);
     for (int a = 0; a < 2; a++) {
@@ -198,28 +156,15 @@ static rs_status uplift_train(const rs_dataset *d, const rs_params *p, const uns
 typedef struct {
     size_t n_models;               /* 2 (two-model) or 4 (X) */
     double treated_share;
-    rs_model *view[4];             /* nested views into the file */
-    const rs_kind *kind[4];
-    void *state[4];
+    rs_wrapped inner[4];           /* in the order of prefixes */
 } uplift_model;
 
 static void uplift_unload(void *state)
 {
     uplift_model *u = state;
-    for (size_t i = 0; u && i < 4; i++) {
-        if (u->state[i])
-            u->kind[i]->unload(u->state[i]);
-        rs_model_free(u->view[i]);
-    }
+    for (size_t i = 0; u && i < 4; i++)
+        rs_wrapped_unload(&u->inner[i]);
     free(u);
-}
-
-static const rs_kind *wrappable_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof wrappable / sizeof wrappable[0]; i++)
-        if (!strcmp(wrappable[i]->name, name))
-            return wrappable[i];
-    return NULL;
 }
 
 static void *uplift_load(const rs_model *m, size_t n_features, rs_error *err)
@@ -234,15 +179,8 @@ static void *uplift_load(const rs_model *m, size_t n_features, rs_error *err)
     if (st == RS_OK && (!learner || (strcmp(learner, "x") && strcmp(learner, "two-model"))))
         st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's learner is missing or unknown");
     u->n_models = st == RS_OK && !strcmp(learner, "x") ? 4 : 2;
-    for (size_t i = 0; st == RS_OK && i < u->n_models; i++) {
-        if (!(u->view[i] = rs_model_nested_new(m, prefixes[i], err)))
-            st = err->code;
-        else if (!(u->kind[i] = wrappable_find(rs_model_kind(u->view[i]))))
-            st = rs_error_set(err, RS_EDATA, NULL, 0, "the model's %s model is of kind '%s', which uplift cannot hold",
-                              prefixes[i], rs_model_kind(u->view[i]));
-        else if (!(u->state[i] = u->kind[i]->rows_load(u->view[i], n_features, err)))
-            st = err->code;
-    }
+    for (size_t i = 0; st == RS_OK && i < u->n_models; i++)
+        st = rs_wrapped_load(&u->inner[i], m, prefixes[i], n_features, err);
     if (st != RS_OK) {
         uplift_unload(u);
         return NULL;
@@ -256,8 +194,8 @@ static void uplift_score(void *state, const float *rows, size_t n, double *score
     uplift_model *u = state;
     double a[RS_SCORE_BATCH], b[RS_SCORE_BATCH];
     size_t first = u->n_models == 4 ? 2 : 0;   /* X: the effect regressors */
-    u->kind[first]->rows_score(u->state[first], rows, n, a);
-    u->kind[first + 1]->rows_score(u->state[first + 1], rows, n, b);
+    u->inner[first].kind->rows_score(u->inner[first].state, rows, n, a);
+    u->inner[first + 1].kind->rows_score(u->inner[first + 1].state, rows, n, b);
     double g = u->treated_share;
     for (size_t i = 0; i < n; i++)
         scores[i] = first ? g * a[i] + (1 - g) * b[i] : b[i] - a[i];
@@ -268,8 +206,8 @@ static void uplift_outcomes(void *state, const float *rows, size_t n, double *ou
 {
     uplift_model *u = state;
     double a[RS_SCORE_BATCH], b[RS_SCORE_BATCH];
-    u->kind[0]->rows_score(u->state[0], rows, n, a);
-    u->kind[1]->rows_score(u->state[1], rows, n, b);
+    u->inner[0].kind->rows_score(u->inner[0].state, rows, n, a);
+    u->inner[1].kind->rows_score(u->inner[1].state, rows, n, b);
     for (size_t i = 0; i < n; i++)
         outcomes[2 * i] = a[i], outcomes[2 * i + 1] = b[i];
 }
