@@ -34,7 +34,7 @@ static const char usage_text[] =
     "With an uplift model the score is the predicted effect of the treatment\n"
     "(the outcome with it minus without it).\n"
     "\n"
-    "With a policy model (linucb, lints) it acts: ID,action,propensity, the action\n"
+    "With a policy model (linucb, lints, egreedy) it acts: ID,action,propensity, the action\n"
     "chosen for each row's context and the probability it was chosen with (what\n"
     "rs-eval policy reads); row i draws from --seed + i, the same for any -j.\n"
     "\n"

@@ -41,7 +41,7 @@ typedef struct {
     const char *action_col, *reward_col, *propensity_col;   /* NULL: action, reward, propensity */
     const char *target_col;      /* the target policy's probability of the logged action */
     const char *target_prefix;   /* or of every action: columns PREFIX<action> */
-    const char *model_path;      /* or a policy model (linucb, lints) */
+    const char *model_path;      /* or a policy model (linucb, lints, egreedy) */
     const char *reward_prefix;   /* the reward model r(x, a): columns PREFIX<action> */
     const char *context;         /* comma list: the ridge reward model's features */
     double clip, l2;             /* weight cap of the clipped estimators; ridge penalty */
