@@ -216,7 +216,7 @@ static const rs_kind_option egreedy_options[] = {
     {"action-col", "action", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "COL", NULL,
      "policies: the logged action (integers 0..K-1)"},
     {"inner", "logreg", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_CHOICE, "KIND", "logreg,linreg,gbdt",
-     "uplift, egreedy: the kind of the inner models"},
+     "uplift (logreg or gbdt), egreedy: the kind of the inner models"},
     {"inner-options", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "'OPTS'", NULL,
      "uplift, egreedy: options of the inner kind, e.g. '--l2 10'"},
     {NULL},
