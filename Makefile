@@ -25,7 +25,8 @@ endif
 # lib/ grouped by stage (io, clean, features, models, score, eval) plus flat
 # support files; every include is rooted at lib/ (-Ilib).
 LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
-LIB_HDR := $(wildcard lib/*.h lib/*/*.h)
+# kinds.def too: registry.c includes it, so a new kind rebuilds the registry
+LIB_HDR := $(wildcard lib/*.h lib/*/*.h) lib/models/kinds.def
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # What the binaries share and the library must not do: option parsing,
 # --help/--version, printing errors and warnings.  Compiled once, linked
@@ -41,7 +42,7 @@ MAN7 := man/rs.7
 .PHONY: all deps test unit sanitize fuzz demo bench compare install uninstall clean help
 .DELETE_ON_ERROR:
 
-all: $(BINS) $(BUILD)/tools/gen-bandit
+all: $(BINS) $(BUILD)/tools/gen-bandit $(BUILD)/tools/gen-uplift
 
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
@@ -76,6 +77,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $
 
 # scripts/gen-bandit: logged bandit data from a known model (tests, bench).
 $(BUILD)/tools/gen-bandit: scripts/gen-bandit.c $(BUILD)/librs.a $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
+
+# scripts/gen-uplift: a treatment test with known per-row effects (tests, bench).
+$(BUILD)/tools/gen-uplift: scripts/gen-uplift.c $(BUILD)/librs.a $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "Usage: rs-eval class|reg|rank|ab|policy|forecast [OPTION]...\n"
+    "Usage: rs-eval class|reg|rank|ab|policy|uplift|forecast [OPTION]...\n"
     "Compute metrics of predictions against the truth, overall and per segment.\n"
     "With no -i, or when it is -, read standard input.  Reads all rows into memory\n"
     "(16 bytes a row for class and reg).  The formulas are in man rs-eval.\n"
@@ -51,6 +51,11 @@ static const char usage_text[] =
     "          action's probability the direct method (DM) and doubly robust (DR),\n"
     "          each with a 95 % bootstrap interval; effective sample size; warnings\n"
     "          for tiny propensities and dominating weights\n"
+    "  uplift  [--treatment-col COL] [--outcome COL] [--score COL] [-k PCTS]: how\n"
+    "          well a score (a predicted treatment effect) ranks rows of a test with\n"
+    "          a 0/1 treatment: Qini coefficient (scikit-uplift's normalisation: the\n"
+    "          area between the Qini curve and random over the perfect ranking's),\n"
+    "          Qini area, AUUC, uplift at the top k % (default 10,20,30,50)\n"
     "\n"
     "Options:\n"
     "      --truth-col COL         class, reg: the truth column (class: 0/1, TRUE/FALSE,\n"
@@ -59,7 +64,8 @@ static const char usage_text[] =
     "      --truth COL|FILE        the old name of --truth-col (class, reg) and --test\n"
     "                              (rank)\n"
     "      --score COL             class: the score (a probability or any real);\n"
-    "                              reg: the prediction (rs-predict writes 'score')\n"
+    "                              reg: the prediction (rs-predict writes 'score');\n"
+    "                              uplift: the predicted effect (default score)\n"
     "      --pred COL              class: the predicted class (default class); reg:\n"
     "                              the old name of --score\n"
     "      --multiclass            class: many classes even when the truth is 0/1\n"
@@ -83,7 +89,12 @@ static const char usage_text[] =
     "                              rank: column names (default user item rank value;\n"
     "                              without a rank column the order of RECS is used)\n"
     "      --group COL             ab: the arm\n"
-    "      --outcome COL           ab: 0/1 conversion\n"
+    "      --outcome COL           ab: 0/1 conversion; uplift: the outcome, a number\n"
+    "                              (default outcome)\n"
+    "      --treatment-col COL     uplift: the treatment, 0 or 1 (default treatment)\n"
+    "  -k, --k LIST                uplift: top percentages, e.g. 10,20,30,50\n"
+    "      --curve FILE            uplift: rows,qini,uplift at each distinct score\n"
+    "                              (ties form one step), from 0,0,0\n"
     "      --value-col COL         ab: value per row (revenue), optional (--value:\n"
     "                              its old name); rank: TEST's value (--graded)\n"
     "      --control NAME          ab: the control arm (default: the first by name)\n"
@@ -96,8 +107,9 @@ static const char usage_text[] =
     "                              logged action\n"
     "      --target-prefix P       policy: its probability of every action, in the\n"
     "                              columns P<action> (the actions are their suffixes)\n"
-    "      --model FILE            policy: the target policy is this linucb or lints\n"
-    "                              model (logged actions 0..K-1, its features by name)\n"
+    "      --model FILE            policy: the target policy is this linucb, lints\n"
+    "                              or egreedy model (logged actions 0..K-1, its\n"
+    "                              features by name)\n"
     "      --reward-prefix Q       policy: a reward model's r(x, a) in columns Q<action>\n"
     "      --context COLS          policy: without --reward-prefix, DM fits a ridge\n"
     "                              regression of reward on these columns per action\n"
@@ -113,7 +125,8 @@ static const char usage_text[] =
     "                              cumulative gain charts (many classes: a heat map\n"
     "                              of the confusion matrix, at most 200 classes);\n"
     "                              reg: binned predicted vs truth; rank: NDCG,\n"
-    "                              precision and recall against K\n"
+    "                              precision and recall against K; uplift: the\n"
+    "                              Qini curve with the random and perfect ones\n"
     "                              (at most 8 series: all and the first segments)\n";
 
 enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_RECS, OPT_TRAIN, OPT_GRADED,
@@ -123,7 +136,7 @@ enum { OPT_TRUTH = RS_OPT_FIRST_OWN, OPT_SCORE, OPT_PRED, OPT_THRESHOLD, OPT_REC
        OPT_TRUTH_COL, OPT_TEST, OPT_ACTUALS, OPT_PER_SERIES, OPT_PLOT_SERIES,
        /* policy */
        OPT_ACTION_COL, OPT_REWARD_COL, OPT_PROPENSITY_COL, OPT_TARGET_PROB, OPT_TARGET_PREFIX, OPT_REWARD_PREFIX,
-       OPT_CONTEXT, OPT_L2, OPT_CLIP, OPT_POLICY_MODEL };
+       OPT_CONTEXT, OPT_L2, OPT_CLIP, OPT_POLICY_MODEL, OPT_TREATMENT_COL, OPT_CURVE };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -170,6 +183,8 @@ static const struct option long_options[] = {
     {"l2", required_argument, NULL, OPT_L2},
     {"clip", required_argument, NULL, OPT_CLIP},
     {"model", required_argument, NULL, OPT_POLICY_MODEL},
+    {"treatment-col", required_argument, NULL, OPT_TREATMENT_COL},
+    {"curve", required_argument, NULL, OPT_CURVE},
     {NULL, 0, NULL, 0},
 };
 
@@ -284,13 +299,16 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_ACTUALS: s->actuals_path = arg; return RS_OK;
     case OPT_PER_SERIES: s->per_series_path = arg; return RS_OK;
     case OPT_PLOT_SERIES: s->plot_series = arg; return RS_OK;
+    case OPT_TREATMENT_COL: s->treatment_col = arg; return RS_OK;
+    case OPT_CURVE: s->curve_path = arg; return RS_OK;
     default: return policy_option(a, opt, arg, err);
     }
 }
 
-static rs_status parse_ks(args *a, rs_error *err)
+/* -k: increasing cut-offs up to max (rank: K, uplift: percentages). */
+static rs_status parse_ks(args *a, const char *dflt, long max, rs_error *err)
 {
-    const char *text = a->ks ? a->ks : "10";
+    const char *text = a->ks ? a->ks : dflt;
     rs_eval_spec *s = &a->spec;
     s->ks = calloc(strlen(text) + 1, sizeof *s->ks);
     if (!s->ks)
@@ -300,8 +318,9 @@ static rs_status parse_ks(args *a, rs_error *err)
         size_t len = strcspn(p, ",");
         snprintf(buf, sizeof buf, "%.*s", (int)(len < 31 ? len : 31), p);
         long k;
-        if (rs_parse_long_arg(buf, 1, 100000, &k) < 0 || (s->n_ks && k <= s->ks[s->n_ks - 1]))
-            return bad(err, "invalid -k '%s' (expected increasing cut-offs, e.g. 5,10,20)", text);
+        if (rs_parse_long_arg(buf, 1, max, &k) < 0 || (s->n_ks && k <= s->ks[s->n_ks - 1]))
+            return max == 100 ? bad(err, "invalid -k '%s' (expected increasing percentages 1..100, e.g. 10,20,50)", text)
+                              : bad(err, "invalid -k '%s' (expected increasing cut-offs, e.g. 5,10,20)", text);
         s->ks[s->n_ks++] = k;
         if (!p[len])
             break;
@@ -375,7 +394,24 @@ static rs_status check(const char *cmd, args *a, rs_error *err)
                            {s->per_series_path, "--per-series", 1}};
     if (rs_paths_distinct(files, sizeof files / sizeof *files, err) != RS_OK)
         return err->code;
-    return strcmp(cmd, "rank") ? RS_OK : parse_ks(a, err);
+    return !strcmp(cmd, "rank") ? parse_ks(a, "10", 100000, err) : RS_OK;
+}
+
+/* rs-eval uplift: its columns, -k percentages and --plot; nothing else. */
+static rs_status check_uplift(const char *cmd, args *a, rs_error *err)
+{
+    rs_eval_spec *s = &a->spec;
+    if (strcmp(cmd, "uplift"))
+        return s->treatment_col || s->curve_path ? bad(err, "%s", "--treatment-col and --curve are for rs-eval uplift")
+                                                 : RS_OK;
+    if (a->truth_names || s->by || s->group_col || s->pred_col || a->have_threshold)
+        return bad(err, "%s", "rs-eval uplift reads --treatment-col, --outcome and --score (not --truth-col, --by, "
+                              "--group, --pred or --threshold)");
+    rs_path_use files[] = {{s->input, "-i", 0}, {s->output, "-o", 1}, {s->plot, "--plot", 1},
+                           {s->curve_path, "--curve", 1}};
+    if (rs_paths_distinct(files, 4, err) != RS_OK)
+        return err->code;
+    return parse_ks(a, "10,20,30,50", 100, err);
 }
 
 static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error *err)
@@ -390,6 +426,12 @@ static rs_status run(const char *cmd, args *a, const rs_common *common, rs_error
         rs_status pst = check(cmd, a, err);
         return pst ? pst : rs_eval_policy(s, err);
     }
+    if (!strcmp(cmd, "uplift")) {
+        rs_status ust = check_policy(cmd, a, err) ? err->code : check_uplift(cmd, a, err);
+        return ust ? ust : rs_eval_uplift(s, err);
+    }
+    if (check_uplift(cmd, a, err))
+        return err->code;
     if (!s->bootstrap)
         s->bootstrap = 1000;
     rs_status st = check(cmd, a, err);
@@ -413,13 +455,13 @@ int main(int argc, char **argv)
     int code = rs_cli_parse(&common, argc, argv, cmd ? 2 : 1, RS_COMMON_SHORT "k:", long_options, own_option, &a,
                             usage_text);
     int known = cmd && (!strcmp(cmd, "class") || !strcmp(cmd, "reg") || !strcmp(cmd, "rank") || !strcmp(cmd, "ab") ||
-                          !strcmp(cmd, "policy") || !strcmp(cmd, "forecast"));
+                          !strcmp(cmd, "policy") || !strcmp(cmd, "forecast") || !strcmp(cmd, "uplift"));
     if (code < 0 && !known) {
         if (cmd)
             rs_error_set(&err, RS_EUSAGE, NULL, 0,
-                         "unknown subcommand '%s' (expected class, reg, rank, ab, policy or forecast)", cmd);
+                         "unknown subcommand '%s' (expected class, reg, rank, ab, policy, uplift or forecast)", cmd);
         else
-            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank, ab, policy or forecast");
+            rs_error_set(&err, RS_EUSAGE, NULL, 0, "a subcommand is required: class, reg, rank, ab, policy, uplift or forecast");
         code = rs_cli_finish(common.prog, err.code, &err);
     } else if (code < 0) {
         code = rs_cli_finish(common.prog, run(cmd, &a, &common, &err), &err);

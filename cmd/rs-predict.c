@@ -31,7 +31,10 @@ static const char usage_text[] =
     "known bias; others: popularity, or 0 for an unknown item); they are counted\n"
     "on stderr.\n"
     "\n"
-    "With a policy model (linucb, lints) it acts: ID,action,propensity, the action\n"
+    "With an uplift model the score is the predicted effect of the treatment\n"
+    "(the outcome with it minus without it).\n"
+    "\n"
+    "With a policy model (linucb, lints, egreedy) it acts: ID,action,propensity, the action\n"
     "chosen for each row's context and the probability it was chosen with (what\n"
     "rs-eval policy reads); row i draws from --seed + i, the same for any -j.\n"
     "\n"
@@ -50,6 +53,9 @@ static const char usage_text[] =
     "                              probability, in the model's class order\n"
     "      --top K                 class-label model: also class_2,probability_2 ...\n"
     "                              class_K,probability_K, the K best classes\n"
+    "      --outcomes              uplift: after the effect (the score),\n"
+    "                              outcome_control and outcome_treated, the\n"
+    "                              predicted outcome without and with the treatment\n"
     "      --explain               gbdt: after the score, each feature's TreeSHAP\n"
     "                              contribution to the raw score (contrib_FEATURE,\n"
     "                              then contrib_base, the expected raw score); a\n"
@@ -67,7 +73,7 @@ static const char usage_text[] =
     "  rs-predict -m intent.rsm -i messages.csv --top 3 --proba > routed.csv\n";
 
 enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_DESCRIBE, OPT_ID, OPT_KEEP, OPT_THRESHOLD, OPT_USER_COL, OPT_ITEM_COL,
-       OPT_EXPLAIN, OPT_PROBA, OPT_TOP };
+       OPT_EXPLAIN, OPT_PROBA, OPT_TOP, OPT_OUTCOMES };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -80,6 +86,7 @@ static const struct option long_options[] = {
     {"user-col", required_argument, NULL, OPT_USER_COL},
     {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"outcomes", no_argument, NULL, OPT_OUTCOMES},
     {"proba", no_argument, NULL, OPT_PROBA},
     {"top", required_argument, NULL, OPT_TOP},
     {NULL, 0, NULL, 0},
@@ -101,6 +108,7 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_USER_COL: a->spec.user_col = arg; return RS_OK;
     case OPT_ITEM_COL: a->spec.item_col = arg; return RS_OK;
     case OPT_EXPLAIN: a->spec.explain = 1; return RS_OK;
+    case OPT_OUTCOMES: a->spec.outcomes = 1; return RS_OK;
     case OPT_PROBA: a->spec.proba = 1; return RS_OK;
     case OPT_TOP: {
         double top;

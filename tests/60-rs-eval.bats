@@ -148,9 +148,9 @@ compare() { # rs.csv ref.csv
     assert_stderr --partial 'rs-eval class needs --truth COL and --score COL'
     run --separate-stderr rs-eval reg -i bad.csv --truth y --pred s --threshold 2
     assert_failure 2
-    run --separate-stderr rs-eval uplift
+    run --separate-stderr rs-eval lift
     assert_failure 2
-    assert_stderr --partial "unknown subcommand 'uplift' (expected class, reg, rank, ab, policy or forecast)"
+    assert_stderr --partial "unknown subcommand 'lift' (expected class, reg, rank, ab, policy, uplift or forecast)"
 }
 
 @test "rank: hand-computed toy case with fewer than K relevant items and a user without recommendations" {

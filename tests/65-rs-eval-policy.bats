@@ -370,7 +370,7 @@ policy_model() { # extra rs-train options
     policy_model
     run --separate-stderr rs-eval policy -i plog.csv --model lr.rsm
     assert_failure 2
-    assert_stderr --partial "--model lr.rsm: a logreg model is not a policy (linucb, lints)"
+    assert_stderr --partial "--model lr.rsm: a logreg model is not a policy (linucb, lints, egreedy)"
     cut -d, -f2- plog.csv > nox.csv
     run --separate-stderr rs-eval policy -i nox.csv --model lu.rsm
     assert_failure 2

@@ -41,11 +41,15 @@ typedef struct {
     const char *action_col, *reward_col, *propensity_col;   /* NULL: action, reward, propensity */
     const char *target_col;      /* the target policy's probability of the logged action */
     const char *target_prefix;   /* or of every action: columns PREFIX<action> */
-    const char *model_path;      /* or a policy model (linucb, lints) */
+    const char *model_path;      /* or a policy model (linucb, lints, egreedy) */
     const char *reward_prefix;   /* the reward model r(x, a): columns PREFIX<action> */
     const char *context;         /* comma list: the ridge reward model's features */
     double clip, l2;             /* weight cap of the clipped estimators; ridge penalty */
     int threads;
+    /* uplift (eval_uplift.c): the 0/1 treatment; the outcome is outcome_col,
+     * the score score_col, and ks the top percentages */
+    const char *treatment_col;
+    const char *curve_path;      /* --curve: the Qini and uplift curves as CSV */
 } rs_eval_spec;
 
 /* The row's --by segment into groups (every row in one segment "" without
@@ -67,6 +71,8 @@ rs_status rs_eval_ab(const rs_eval_spec *spec, rs_error *err);
 rs_status rs_eval_forecast(const rs_eval_spec *spec, rs_error *err);
 /* Off-policy value of a target policy from logs (eval_policy.c). */
 rs_status rs_eval_policy(const rs_eval_spec *spec, rs_error *err);
+/* Qini, AUUC and uplift at the top k % of a score (eval_uplift.c). */
+rs_status rs_eval_uplift(const rs_eval_spec *spec, rs_error *err);
 /* Write a report to spec->output in spec->format (for the eval modules). */
 rs_status rs_eval_write_report(const rs_eval_spec *spec, const rs_eval_report *report, rs_error *err);
 

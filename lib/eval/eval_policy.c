@@ -154,7 +154,7 @@ static rs_status open_model(columns *c, const rs_eval_spec *s, size_t *k, rs_err
     if (!(c->model = rs_model_load(s->model_path, err)) || !(c->scorer = rs_scorer_new(c->model, err)))
         return err->code;
     if (!(*k = rs_scorer_n_actions(c->scorer)))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model %s: a %s model is not a policy (linucb, lints)",
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--model %s: a %s model is not a policy (linucb, lints, egreedy)",
                             s->model_path, rs_model_kind(c->model));
     size_t d = rs_scorer_n_features(c->scorer);
     if (!(c->c_feature = malloc(d * sizeof *c->c_feature)) || !(c->features = malloc(d * sizeof *c->features)))

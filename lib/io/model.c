@@ -45,6 +45,7 @@ struct rs_model {
     size_t n_sections, sections_cap;
     const unsigned char *map; /* loaded: the mapping */
     size_t map_len;
+    int map_borrowed;         /* a nested model's view of its parent's */
     char *path;
 };
 
@@ -577,9 +578,103 @@ void rs_model_free(rs_model *m)
         rs_idmap_free(m->sections[i].owned_ids);
     }
     free(m->keys), free(m->values), free(m->sections), free(m->kind), free(m->path);
-    if (m->map)
+    if (m->map && !m->map_borrowed)
         munmap((void *)m->map, m->map_len);
     free(m);
+}
+
+/* ---- nested models ---- */
+
+static rs_idmap *ids_copy_new(const rs_idmap *ids)
+{
+    rs_idmap *copy = rs_idmap_new();
+    for (int32_t i = 0; copy && i < rs_idmap_size(ids); i++) {
+        size_t len;
+        const char *key = rs_idmap_key(ids, i, &len);
+        if (rs_idmap_intern(copy, key, len, NULL) < 0) {
+            rs_idmap_free(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+/* Section s of inner into m as name: moved when owned, else copied. */
+static rs_status nest_section(rs_model *m, const char *name, section *s, rs_error *err)
+{
+    if (s->is_ids) {
+        rs_idmap *ids = s->owned_ids ? s->owned_ids : ids_copy_new(s->ids);
+        s->owned_ids = NULL;
+        return ids ? rs_model_adopt_ids(m, name, ids, err) : rs_error_nomem(err);
+    }
+    void *data = s->owned_data;
+    s->owned_data = NULL;
+    if (!data && (data = malloc(s->bytes + 1)))
+        memcpy(data, s->data, s->bytes);
+    if (!data)
+        return rs_error_nomem(err);
+    return s->is_int ? rs_model_adopt_i32(m, name, data, s->rows, s->cols, err)
+                     : rs_model_adopt_tensor(m, name, data, s->rows, s->cols, err);
+}
+
+rs_status rs_model_nest(rs_model *m, const char *prefix, rs_model *inner, rs_error *err)
+{
+    char key[512];
+    snprintf(key, sizeof key, "%s.kind", prefix);
+    rs_status st = rs_model_set(m, key, inner->kind, err);
+    for (size_t i = 0; st == RS_OK && i < inner->n_pairs; i++) {
+        snprintf(key, sizeof key, "%s.%s", prefix, inner->keys[i]);
+        st = rs_model_set(m, key, inner->values[i], err);
+    }
+    for (size_t i = 0; st == RS_OK && i < inner->n_sections; i++) {
+        snprintf(key, sizeof key, "%s.%s", prefix, inner->sections[i].name);
+        st = nest_section(m, key, &inner->sections[i], err);
+    }
+    rs_model_free(inner);
+    return st;
+}
+
+rs_model *rs_model_nested_new(const rs_model *m, const char *prefix, rs_error *err)
+{
+    size_t plen = strlen(prefix);
+    char key[512];
+    snprintf(key, sizeof key, "%s.kind", prefix);
+    const char *kind = rs_model_get(m, key);
+    if (!kind) {
+        rs_error_set(err, RS_EDATA, m->path, 0, "the model holds no inner model '%s'", prefix);
+        return NULL;
+    }
+    rs_model *v = rs_model_new(kind);
+    if (!v || (m->path && !(v->path = strdup(m->path)))) {
+        rs_model_free(v);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    v->map = m->map, v->map_len = m->map_len, v->map_borrowed = 1;
+    rs_status st = RS_OK;
+    for (size_t i = 0; st == RS_OK && i < m->n_pairs; i++) {
+        const char *k = m->keys[i];
+        if (!strncmp(k, prefix, plen) && k[plen] == '.' && strcmp(k + plen + 1, "kind"))
+            st = rs_model_set(v, k + plen + 1, m->values[i], err);
+    }
+    for (size_t i = 0; st == RS_OK && i < m->n_sections; i++) {
+        const section *s = &m->sections[i];
+        if (strncmp(s->name, prefix, plen) || s->name[plen] != '.')
+            continue;
+        section *c = add_section(v, s->name + plen + 1, err);
+        if (!c) {
+            st = err->code;
+            break;
+        }
+        char *name = c->name;
+        *c = *s;   /* the same offsets and views into the shared mapping */
+        c->name = name, c->owned_data = NULL, c->owned_ids = NULL;
+    }
+    if (st != RS_OK) {
+        rs_model_free(v);
+        return NULL;
+    }
+    return v;
 }
 
 rs_status rs_model_adopt_csr(rs_model *m, const char *name, rs_csr *c, rs_error *err)

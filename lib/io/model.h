@@ -52,6 +52,16 @@ rs_status rs_model_save(const rs_model *m, const char *path, rs_error *err);
  * model takes the arrays over (c is zeroed, also on error). */
 rs_status rs_model_adopt_csr(rs_model *m, const char *name, rs_csr *c, rs_error *err);
 
+/* A model that holds others (uplift: its outcome models): every key and
+ * section of inner goes into m under "PREFIX.", its kind as the key
+ * "PREFIX.kind"; inner's borrowed tensors and id maps are copied, its
+ * owned ones moved.  inner is freed, also on error. */
+rs_status rs_model_nest(rs_model *m, const char *prefix, rs_model *inner, rs_error *err);
+/* The model nested under prefix in a loaded m, as a loaded model of its
+ * own kind (its views point into m's mapping: free it before m); NULL
+ * with err set when m holds none. */
+rs_model *rs_model_nested_new(const rs_model *m, const char *prefix, rs_error *err);
+
 /* A loaded (mmapped) model. */
 rs_model *rs_model_load(const char *path, rs_error *err);
 const char *rs_model_kind(const rs_model *m);

@@ -42,7 +42,7 @@ enum { RS_MLP_MAX_HIDDEN = 8 };
 /* The parameters of every kind in one struct.  rs_params_init() fills the
  * kind's defaults from its option table; rs_params_set() parses one option
  * for the kind.  Fields a kind does not list keep 0. */
-typedef struct {
+typedef struct rs_params {
     const char *kind;
     /* the run */
     int threads;
@@ -56,6 +56,12 @@ typedef struct {
      * forecaster's global model): the inner kind, resolved by the caller so
      * that kind files never call the registry */
     const struct rs_kind *inner;
+    /* its parameters, and the regressor (and parameters) an X-learner fits
+     * effects with: rs_params_wrap fills them from the kind's "inner" and
+     * "inner-options" options */
+    const struct rs_params *inner_params;
+    const struct rs_kind *inner_effect;
+    const struct rs_params *inner_effect_params;
     /* recommender data */
     const rs_table_options *table;
     const char *item_col;       /* content: item column of item_features */
@@ -229,6 +235,10 @@ struct rs_kind {   /* members a kind does not implement are NULL */
      * last column the expected raw score; a row's sum is its raw score
      * (NULL: no rs-predict --explain). */
     void (*rows_explain)(void *state, const float *rows, size_t n, double *contrib);
+    /* An uplift model's predicted outcome without and with the treatment
+     * for n <= RS_SCORE_BATCH rows into outcomes (n x 2) (NULL: none;
+     * rs-predict --outcomes). */
+    void (*rows_outcomes)(void *state, const float *rows, size_t n, double *outcomes);
     /* Each feature's total gain and number of splits (NULL: none). */
     void (*rows_importance)(const void *state, double *gain, double *splits);
 
@@ -321,6 +331,15 @@ const char *rs_params_text(const rs_params *p, const char *name);
  * RS_EUSAGE naming the option and the kind; the data options themselves
  * are left to the caller. */
 rs_status rs_params_apply(rs_params *p, const rs_kind *kind, const rs_strlist *given, rs_error *err);
+/* For a kind that wraps another (it lists the option "inner"): the inner
+ * kind named by --inner, with its defaults and then --inner-options (a
+ * string of long options: "--l2 10", "--trees 200 --depth 4"), into
+ * inner[0], and the regressor of effects into inner[1] (linreg with the
+ * same --l2 for logreg; else the inner kind, squared loss); p points at
+ * them.  args receives the split --inner-options, which inner points
+ * into: keep inner and args as long as p, then rs_strlist_free(args).  A
+ * kind without "inner": RS_OK, nothing set. */
+rs_status rs_params_wrap(rs_params *p, const rs_kind *kind, rs_params inner[2], rs_strlist *args, rs_error *err);
 /* "0 < X <= 10" for the kind's option into buf. */
 const char *rs_kind_option_range(const rs_kind_option *o, char *buf, size_t size);
 

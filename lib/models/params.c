@@ -292,3 +292,58 @@ rs_status rs_params_apply(rs_params *p, const rs_kind *kind, const rs_strlist *g
     }
     return RS_OK;
 }
+
+/* --inner-options "--a 1 --flag --b x" as name, arg pairs for rs_params_apply. */
+static rs_status split_inner_options(const char *text, rs_strlist *given, rs_error *err)
+{
+    char *copy = strdup(text ? text : ""), *save = NULL;
+    if (!copy)
+        return rs_error_nomem(err);
+    rs_status st = RS_OK;
+    for (char *tok = strtok_r(copy, " \t", &save); tok && st == RS_OK; tok = strtok_r(NULL, " \t", &save)) {
+        if (strncmp(tok, "--", 2) || !tok[2]) {
+            st = rs_error_set(err, RS_EUSAGE, NULL, 0, "--inner-options: '%s' is not a long option (--name value)",
+                              tok);
+            break;
+        }
+        const rs_option_def *def = rs_option_def_find(tok + 2);
+        const char *arg = def && def->arg ? strtok_r(NULL, " \t", &save) : "";
+        if (!arg)
+            st = rs_error_set(err, RS_EUSAGE, NULL, 0, "--inner-options: %s needs a value", tok);
+        else if (rs_strlist_push(given, tok + 2) < 0 || rs_strlist_push(given, arg) < 0)
+            st = rs_error_nomem(err);
+    }
+    free(copy);
+    return st;
+}
+
+rs_status rs_params_wrap(rs_params *p, const rs_kind *kind, rs_params inner[2], rs_strlist *args, rs_error *err)
+{
+    if (!rs_kind_option_find(kind, "inner"))
+        return RS_OK;
+    const char *name = rs_params_text(p, "inner");
+    const rs_kind *in = name ? rs_kind_find(name) : NULL;
+    if (!in || in->family != RS_FAMILY_SUPERVISED)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--inner '%s' is not a supervised kind", name ? name : "");
+    rs_status st = split_inner_options(rs_params_text(p, "inner-options"), args, err);
+    if (st == RS_OK)
+        st = rs_params_apply(&inner[0], in, args, err);
+    if (st != RS_OK)
+        return st;
+    const rs_kind *effect = !strcmp(in->name, "logreg") ? rs_kind_find("linreg") : in;
+    if (effect == in) {
+        inner[1] = inner[0];
+        inner[1].loss = "squared";
+    } else if (rs_params_init(&inner[1], effect, err) != RS_OK) {
+        return err->code;
+    } else {
+        inner[1].l2 = inner[0].l2;
+    }
+    for (int i = 0; i < 2; i++) {
+        inner[i].threads = p->threads, inner[i].seed = p->seed, inner[i].label = p->label;
+        inner[i].progress = NULL, inner[i].progress_ctx = NULL, inner[i].valid = NULL;
+    }
+    p->inner = in, p->inner_params = &inner[0];
+    p->inner_effect = effect, p->inner_effect_params = &inner[1];
+    return RS_OK;
+}

@@ -262,6 +262,16 @@ void rs_scorer_explain(rs_scorer *s, const float *rows, size_t n, double *contri
     s->kind->rows_explain(s->state, rows, n, contrib);
 }
 
+int rs_scorer_has_outcomes(const rs_scorer *s)
+{
+    return s->kind->rows_outcomes != NULL;
+}
+
+void rs_scorer_outcomes(rs_scorer *s, const float *rows, size_t n, double *outcomes)
+{
+    s->kind->rows_outcomes(s->state, rows, n, outcomes);
+}
+
 int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits)
 {
     if (!s->kind->rows_importance)

@@ -46,6 +46,10 @@ int rs_scorer_parallel(const rs_scorer *s);
 int rs_scorer_can_explain(const rs_scorer *s);
 /* n x (n_features + 1) contributions, the last the expected raw score. */
 void rs_scorer_explain(rs_scorer *s, const float *rows, size_t n, double *contrib);
+/* 1 when the model predicts potential outcomes (uplift), and they for n
+ * rows: (n x 2) without and with the treatment. */
+int rs_scorer_has_outcomes(const rs_scorer *s);
+void rs_scorer_outcomes(rs_scorer *s, const float *rows, size_t n, double *outcomes);
 /* Each feature's total gain and split count: 1, or 0 when the kind has
  * no importance. */
 int rs_scorer_importance(const rs_scorer *s, double *gain, double *splits);

@@ -64,10 +64,17 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     if (kind->rows_choose)
         data_spec.aux = aux, data_spec.aux_option = aux_option,
         data_spec.n_aux = aux[1] && strcmp(aux[1], "none") ? 2 : 1;
+    /* an uplift model reads the treatment beside the label */
+    const char *treatment[] = {rs_params_text(p, "treatment")};
+    const char *const treatment_option[] = {"--treatment"};
+    if (treatment[0])
+        data_spec.aux = treatment, data_spec.aux_option = treatment_option, data_spec.n_aux = 1;
+    rs_params inner[2];
+    rs_strlist inner_args = {0};
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
-    rs_status st = RS_OK;
-    if (!(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
+    rs_status st = rs_params_wrap(p, kind, inner, &inner_args, err);
+    if (st == RS_OK && !(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
         st = err->code;
     rs_dataset_spec valid_spec = {.label = p->label, .id = p->id, .features = train ? &train->names : NULL,
                                   .mixed = mixed, .like = train, .classes = classes};
@@ -83,7 +90,9 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     rs_model_free(model);
     rs_dataset_free(train);
     rs_dataset_free(valid);
+    rs_strlist_free(&inner_args);
     p->valid = NULL;
+    p->inner_params = p->inner_effect_params = NULL;
     return st;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     char (*score_text)[RS_NUM_BUF];   /* the scores as text, formatted on the scoring threads */
     unsigned char *score_len;
     double *contrib;           /* --explain: (RS_SCORE_BATCH x (n_features + 1)) */
+    double *outcomes;          /* --outcomes: (RS_SCORE_BATCH x 2) */
     rs_field *fields;          /* one output row */
     char (*numbers)[RS_NUM_BUF];   /* --explain: its numbers' text */
     char *text;                /* the pass-through bytes */
@@ -107,8 +108,10 @@ static rs_status write_batch(predictor *pr, rs_error *err)
     /* each row's choice draws from its own seed: the same for any -j */
     if (pr->a->explain)
         rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
+    if (pr->a->outcomes)
+        rs_scorer_outcomes(pr->scorer, b->x, b->n_rows, b->outcomes);
     rs_field *fields = b->fields;
-    char row_num[RS_NUM_BUF];
+    char row_num[RS_NUM_BUF], outcome_num[2][RS_NUM_BUF];
     for (size_t i = 0; i < b->n_rows; i++) {
         size_t n = 0, pass = 0;
         if (pr->has_id) {
@@ -125,6 +128,8 @@ static rs_status write_batch(predictor *pr, rs_error *err)
             fields[n++] = (rs_field){b->prop_text[i], b->prop_len[i]};
         if (pr->a->have_threshold)
             fields[n++] = (rs_field){b->scores[i] >= pr->a->threshold ? "1" : "0", 1};
+        for (size_t j = 0; pr->a->outcomes && j < 2; j++)
+            fields[n++] = (rs_field){outcome_num[j], rs_format_f32((float)b->outcomes[2 * i + j], outcome_num[j])};
         for (size_t j = 0; pr->a->explain && j <= d; j++)
             fields[n++] = (rs_field){b->numbers[j], rs_format_f32((float)b->contrib[i * (d + 1) + j], b->numbers[j])};
         for (; pass < b->n_pass; pass++)
@@ -180,7 +185,7 @@ static rs_status explain_names(const rs_scorer *s, rs_strlist *names, rs_error *
 static rs_status open_output(predictor *pr, rs_error *err)
 {
     rs_strlist contrib = {0};
-    size_t width = pr->n_pass + 2 + pr->classes.names.n + (pr->a->explain ? rs_scorer_n_features(pr->scorer) + 1 : 0);
+    size_t width = pr->n_pass + 4 + pr->classes.names.n + (pr->a->explain ? rs_scorer_n_features(pr->scorer) + 1 : 0);
     const char **names = calloc(width + 1, sizeof *names);
     rs_col_type *types = calloc(width + 1, sizeof *types);
     rs_status st = names && types ? RS_OK : rs_error_nomem(err);
@@ -198,6 +203,8 @@ static rs_status open_output(predictor *pr, rs_error *err)
             names[n++] = "propensity";
         if (pr->a->have_threshold)
             names[n++] = "class";
+        if (pr->a->outcomes)
+            names[n++] = "outcome_control", names[n++] = "outcome_treated";
         for (size_t j = 0; j < contrib.n; j++)
             names[n++] = contrib.items[j];
         for (; pass < pr->n_pass; pass++)
@@ -215,7 +222,7 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
                              size_t n_class_cols, rs_error *err)
 {
     b->n_pass = n_pass;
-    size_t width = n_pass + 3 + n_class_cols + (explain ? n_features + 1 : 0);
+    size_t width = n_pass + 5 + n_class_cols + (explain ? n_features + 1 : 0);
     b->fields = malloc(width * sizeof *b->fields);
     if (explain) {
         b->contrib = malloc(RS_SCORE_BATCH * (n_features + 1) * sizeof *b->contrib);
@@ -311,6 +318,12 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
         (!(pr->b.actions = malloc(RS_SCORE_BATCH * sizeof *pr->b.actions)) ||
          !(pr->b.prop_text = malloc(RS_SCORE_BATCH * sizeof *pr->b.prop_text)) ||
          !(pr->b.prop_len = malloc(RS_SCORE_BATCH))))
+        return rs_error_nomem(err);
+    if (pr->a->outcomes && !rs_scorer_has_outcomes(pr->scorer))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "--outcomes: a %s model does not predict outcomes with and without a treatment "
+                            "(uplift does)", rs_model_kind(model));
+    if (pr->a->outcomes && !(pr->b.outcomes = malloc(RS_SCORE_BATCH * 2 * sizeof *pr->b.outcomes)))
         return rs_error_nomem(err);
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
@@ -445,6 +458,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_table_free(pr.in);
     free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
+    free(pr.b.outcomes);
     free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
     rs_classes_out_free(&pr.classes);
     free(pr.b.actions), free(pr.b.prop_text), free(pr.b.prop_len);

@@ -20,6 +20,7 @@ typedef struct {
     int have_threshold;
     double threshold;                  /* a class column: score >= threshold */
     int explain;                       /* rows: each feature's contribution (kinds with rows_explain) */
+    int outcomes;                      /* rows: an uplift model's outcome without and with the treatment */
     int threads;                       /* rows: batches scored on this many threads (kinds that allow it) */
     int proba;                         /* class-label model: a proba_CLASS column per class */
     long top;                          /* class-label model: the K best classes (0: 1) */
