@@ -330,3 +330,21 @@ print("same")'
     done
     [ ! -e m.rsm ]
 }
+
+@test "mlp: --hidden is searched (one layer or two); a two-layer value is one quoted CSV field, a JSON string" {
+    run --separate-stderr rs-tune --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1
+    assert_success
+    [ "${lines[0]}" = "trial,rung,epochs,hidden,activation,dropout,lr,l2,batch,logloss,seconds" ]
+    # every line has its 11 fields: hidden empty (trial 0, derived), N, or "N,N/2"
+    for line in "${lines[@]:1}"; do
+        [[ $line =~ ^[0-9]+,[01],[0-9]+,([0-9]+|\"([0-9]+),([0-9]+)\"|),(relu|tanh|sigmoid),[^,]+,[^,]+,[^,]+,[0-9]+,[0-9.e-]+,[0-9.]+$ ]] ||
+            { echo "bad line: $line"; false; }
+    done
+    run grep -c ',"[0-9]*,[0-9]*",' <<< "$output"
+    [ "$output" -ge 1 ]
+    json=$(rs-tune -q --json --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1)
+    run grep -cE '"hidden": "[0-9]+,[0-9]+"' <<< "$json"
+    [ "$output" -ge 1 ]
+    run grep -c '"hidden": null' <<< "$json"
+    [ "$output" -ge 1 ]
+}

@@ -2,6 +2,7 @@
 #include "tune/tune.h"
 
 #include "clean/split.h"
+#include "io/csv.h"
 #include "io/json.h"
 #include "models/reco.h"
 #include "models/supervised.h"
@@ -457,8 +458,11 @@ rs_status rs_tune_write(const rs_tune_result *res, const char *output, int json,
             rs_out_printf(out, "%zu,%d", row->trial, row->rung);
             if (res->halving)
                 rs_out_printf(out, ",%ld", row->epochs);
-            for (size_t d = 0; d < s->n_dims; d++)
-                rs_out_printf(out, ",%s", row->values[d][0] ? row->values[d] : s->dims[d]->dflt ? s->dims[d]->dflt : "");
+            for (size_t d = 0; d < s->n_dims; d++) {   /* quoted when it has a comma: --hidden 64,32 */
+                const char *v = row->values[d][0] ? row->values[d] : s->dims[d]->dflt ? s->dims[d]->dflt : "";
+                rs_out_printf(out, ",");
+                rs_csv_write_field(out, v, strlen(v));
+            }
             rs_out_printf(out, ",%s,%.3f\n", metric, row->seconds);
             continue;
         }
@@ -470,7 +474,7 @@ rs_status rs_tune_write(const rs_tune_result *res, const char *output, int json,
             rs_out_printf(out, ", \"%s\": ", s->dims[d]->name);
             if (!v[0])   /* a default derived from the data (als l2, alpha) */
                 rs_out_printf(out, "null");
-            else if (s->dims[d]->scale == RS_SEARCH_CHOICE)
+            else if (s->dims[d]->scale == RS_SEARCH_CHOICE || s->dims[d]->scale == RS_SEARCH_LAYERS)
                 rs_json_write_string(out, v, strlen(v));
             else
                 rs_out_printf(out, "%s", v);
