@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 static const char usage_head[] =
-    "Usage: rs-tune --model KIND [--label COL] [--budget N] [--metric M] [OPTION]...\n"
+    "Usage: rs-tune --model KIND [--label COL] [--budget N] [--time SECONDS]\n"
+    "         [--metric M] [OPTION]...\n"
     "         -i TRAIN -o BEST.rsm\n"
     "Search KIND's settings and write the best model.  rs-tune carves a validation\n"
     "split from TRAIN the way rs-split does (per user for recommenders, random and\n"
@@ -40,6 +41,11 @@ static const char usage_head[] =
     "      --model KIND            the kind to tune (required; rs-train --list-models)\n"
     "      --budget N              trainings to spend on the search (default 20; the\n"
     "                              final training on all of TRAIN is one more)\n"
+    "      --time SECONDS          start no training after SECONDS of search (the\n"
+    "                              ones running finish; setting 0 always trains,\n"
+    "                              and the final training follows): the rows that\n"
+    "                              ran hold the values they hold without --time,\n"
+    "                              but how many ran depends on the machine\n"
     "      --metric M              what to optimise on the validation rows:\n"
     "                              recommenders ndcg@K, recall@K, precision@K, map@K\n"
     "                              or hitrate@K (default ndcg@10); supervised auc,\n"
@@ -80,7 +86,7 @@ static const char usage_tail[] =
 
 enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_LABEL, OPT_FEATURES, OPT_ID, OPT_VALID, OPT_USER_COL, OPT_ITEM_COL,
        OPT_VALUE_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_BUDGET, OPT_METRIC, OPT_SPLIT, OPT_VALID_RATIO,
-       OPT_VALID_OUT, OPT_ETA, OPT_MAX_EPOCHS, OPT_JSON, OPT_KIND_FIRST };
+       OPT_VALID_OUT, OPT_ETA, OPT_MAX_EPOCHS, OPT_JSON, OPT_TIME, OPT_KIND_FIRST };
 
 static const struct option own_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},     {"label", required_argument, NULL, OPT_LABEL},
@@ -93,6 +99,7 @@ static const struct option own_options[] = {
     {"valid-ratio", required_argument, NULL, OPT_VALID_RATIO},
     {"valid-out", required_argument, NULL, OPT_VALID_OUT}, {"eta", required_argument, NULL, OPT_ETA},
     {"max-epochs", required_argument, NULL, OPT_MAX_EPOCHS}, {"json", no_argument, NULL, OPT_JSON},
+    {"time", required_argument, NULL, OPT_TIME},
 };
 enum { N_OWN = sizeof own_options / sizeof own_options[0] };
 
@@ -104,7 +111,7 @@ typedef struct {
     rs_strlist fixed;           /* their names */
     rs_tune_split split;
     long budget, eta, max_epochs;
-    double valid_ratio;
+    double valid_ratio, time_limit;
     int json;
     const struct option *long_options;
 } args;
@@ -153,6 +160,10 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_VALID_RATIO:
         if (rs_parse_double_arg(arg, &a->valid_ratio) < 0 || !(a->valid_ratio > 0 && a->valid_ratio < 1))
             return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --valid-ratio '%s' (expected 0 < R < 1)", arg);
+        return RS_OK;
+    case OPT_TIME:
+        if (rs_parse_double_arg(arg, &a->time_limit) < 0 || !(a->time_limit > 0 && a->time_limit <= 1e9))
+            return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --time '%s' (expected seconds, 0 < S <= 1e9)", arg);
         return RS_OK;
     case OPT_SPLIT:
         if (!strcmp(arg, "user"))
@@ -263,6 +274,7 @@ static rs_status prepare(args *a, const rs_common *c, const rs_kind *kind, rs_pa
     spec->budget = a->budget;
     spec->eta = a->eta;
     spec->max_epochs = a->max_epochs;
+    spec->time_limit = a->time_limit;
     spec->threads = p->threads;
     spec->seed = c->seed;
     return RS_OK;
@@ -282,6 +294,8 @@ static void report(const rs_common *c, const rs_tune_spec *spec, const rs_tune_r
         fprintf(stderr, " --epochs %ld", res->final_epochs);
     fprintf(stderr, " (fit %ld rows, validation %ld), %.3f s -> %s\n", res->fit_rows, res->valid_rows, seconds,
             spec->model_out);
+    if (res->skipped)
+        fprintf(stderr, "rs-tune: --time %g ran out: %zu trainings not started\n", spec->time_limit, res->skipped);
 }
 
 static int run(args *a, rs_common *common, int argc, char **argv, const char *usage)

@@ -41,13 +41,15 @@ setup() {
     assert_success
     [ "${lines[0]}" = "trial,rung,l2,ndcg@10,seconds" ]
     [ "${#lines[@]}" -eq 5 ]
-    # trial 0 is the kind's default l2 (500)
-    run awk -F, '$1 == 0 { print $3 }' <<< "$output"
-    assert_output "500"
+    # trial 0 is the kind's default l2, derived from the data at training: empty
+    run awk -F, '$1 == 0 { print "[" $3 "]" }' <<< "$output"
+    assert_output "[]"
     # sorted by ndcg@10, best first
     run awk -F, 'NR > 2 && $4 > prev { bad = 1 } NR > 1 { prev = $4 } END { print bad ? "unsorted" : "sorted" }' <<< "$(rs-tune -q --model ease --budget 4 -i inter.csv -o best.rsm -j 1)"
     assert_output "sorted"
     best_l2=$(rs-tune -q --model ease --budget 4 -i inter.csv -o best.rsm -j 1 | awk -F, 'NR == 2 { print $3 }')
+    # trial 0 best: l2 derived from all the input, 10 x 480 / 30 users per item
+    best_l2=${best_l2:-160}
     run rs-predict --describe best.rsm
     assert_line "kind ease"
     assert_line "l2 $best_l2"
@@ -284,4 +286,65 @@ print("same")'
     run --separate-stderr bash -c 'rs-tune -q --model pop -i inter.csv -o m.rsm > /dev/full'
     [ "$status" -eq 1 ]
     assert_stderr --partial "rs-tune:"
+}
+
+@test "--time: no training starts after the time, but setting 0; the rows that ran are the rows without --time" {
+    # 1 microsecond: only trial 0 (the defaults) trains, then the final model
+    run --separate-stderr rs-tune --model itemknn --budget 6 --time 0.000001 -i inter.csv -o t.rsm -j 1
+    assert_success
+    [ "${#lines[@]}" -eq 2 ]
+    run awk -F, 'NR == 2 { print $1 "," $2 "," $3 "," $4 "," $5 }' <<< "$output"
+    assert_output "0,0,100,10,idf"
+    assert_stderr --partial "rs-tune: --time 1e-06 ran out: 5 trainings not started"
+    run rs-predict --describe t.rsm
+    assert_line "neighbors 100"
+    # its row is trial 0's row of the run without --time (all but the seconds)
+    full=$(rs-tune -q --model itemknn --budget 6 -i inter.csv -o f.rsm -j 1 | cut -d, -f1-6)
+    one=$(rs-tune -q --model itemknn --budget 6 --time 0.000001 -i inter.csv -o t.rsm -j 1 | cut -d, -f1-6)
+    run grep -cxF "$(sed -n 2p <<< "$one")" <<< "$full"
+    assert_output "1"
+    # a time that does not run out: the whole leaderboard, the same model
+    long=$(rs-tune -q --model itemknn --budget 6 --time 100000 -i inter.csv -o l.rsm -j 2 | cut -d, -f1-6)
+    [ "$long" = "$full" ]
+    run cmp l.rsm f.rsm
+    assert_success
+}
+
+@test "--time with successive halving: no later rung starts once the time has run out" {
+    run --separate-stderr rs-tune --model als --budget 7 --max-epochs 9 --factors 4 --time 0.000001 -i inter.csv -o t.rsm -j 1
+    assert_success
+    [ "${#lines[@]}" -eq 2 ]
+    run awk -F, 'NR == 2 { print $1 "," $2 "," $3 }' <<< "$output"
+    assert_output "0,0,3"
+    # the other 4 settings of the first rung; the second rung never starts
+    assert_stderr --partial "4 trainings not started"
+    run rs-predict --describe t.rsm
+    assert_line "iterations 3"
+}
+
+@test "--time: bad values are usage errors" {
+    for bad in 0 -1 abc 1e10 nan; do
+        run --separate-stderr rs-tune --model ease --time "$bad" -i inter.csv -o m.rsm
+        [ "$status" -eq 2 ]
+        assert_stderr --partial "invalid --time '$bad' (expected seconds, 0 < S <= 1e9)"
+    done
+    [ ! -e m.rsm ]
+}
+
+@test "mlp: --hidden is searched (one layer or two); a two-layer value is one quoted CSV field, a JSON string" {
+    run --separate-stderr rs-tune --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1
+    assert_success
+    [ "${lines[0]}" = "trial,rung,epochs,hidden,activation,dropout,lr,l2,batch,logloss,seconds" ]
+    # every line has its 11 fields: hidden empty (trial 0, derived), N, or "N,N/2"
+    for line in "${lines[@]:1}"; do
+        [[ $line =~ ^[0-9]+,[01],[0-9]+,([0-9]+|\"([0-9]+),([0-9]+)\"|),(relu|tanh|sigmoid),[^,]+,[^,]+,[^,]+,[0-9]+,[0-9.e-]+,[0-9.]+$ ]] ||
+            { echo "bad line: $line"; false; }
+    done
+    run grep -c ',"[0-9]*,[0-9]*",' <<< "$output"
+    [ "$output" -ge 1 ]
+    json=$(rs-tune -q --json --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1)
+    run grep -cE '"hidden": "[0-9]+,[0-9]+"' <<< "$json"
+    [ "$output" -ge 1 ]
+    run grep -c '"hidden": null' <<< "$json"
+    [ "$output" -ge 1 ]
 }

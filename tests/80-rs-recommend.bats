@@ -33,13 +33,14 @@ scores_near() { # actual.csv expected.csv
 
 @test "itemknn: --similar gives the hand-computed cosines, with and without shrinkage" {
     toy
-    rs-train --model itemknn --shrink 0 -i toy.csv -o knn.rsm -q
+    rs-train --model itemknn --weighting none --shrink 0 -i toy.csv -o knn.rsm -q
     run rs-recommend -m knn.rsm --similar a -k 5
     # cos(a,b) = 2 / (sqrt 2 sqrt 3) = 0.8164966; cos(a,c) = 1 / (sqrt 2 sqrt 2) = 0.5
     assert_output "item,similar,rank,score
 a,b,1,0.8164966
 a,c,2,0.5"
-    rs-train --model itemknn --shrink 1 -i toy.csv -o knn1.rsm -q
+    # 0/1 values without weighting: the shrinkage unit (mean squared value) is 1
+    rs-train --model itemknn --weighting none --shrink 1 -i toy.csv -o knn1.rsm -q
     run rs-recommend -m knn1.rsm --similar b -k 5
     # b with a and with c: 2 / (sqrt 3 sqrt 2 + 1) = 2 / 3.4494897 = 0.5797959 (a tie: a was seen first)
     assert_output "item,similar,rank,score
@@ -49,7 +50,7 @@ b,c,2,0.5797959"
 
 @test "itemknn: a user's score is the sum of the history's similarities; --explain names the biggest part" {
     toy
-    rs-train --model itemknn --shrink 0 -i toy.csv -o knn.rsm -q
+    rs-train --model itemknn --weighting none --shrink 0 -i toy.csv -o knn.rsm -q
     # u1 has a, b: score(c) = cos(a,c) + cos(b,c) = 0.5 + 0.8164966 = 1.3164966, because b
     run rs-recommend -m knn.rsm --users <(printf 'user\nu1\n') --explain
     assert_output "user,item,rank,score,because
@@ -64,42 +65,47 @@ u1,c,1,1.3164966,b"
     # user vectors over items a b c d: u1 = (3 4 0 0), u2 = (4 0 3 0), u3 = (0 2 4 4);
     # norms 5, 5, 6; dots u1.u2 = 12, u1.u3 = 8, u2.u3 = 12
     printf 'user,item,value\nu1,a,3\nu1,b,4\nu2,a,4\nu2,c,3\nu3,b,2\nu3,c,4\nu3,d,4\n' > uk.csv
-    # defaults (shrink 10, weighting none, 100 neighbours): sim = dot / (|x| |y| + 10):
-    # s12 = 12/35, s13 = 8/40 = 0.2, s23 = 12/40 = 0.3; score(u, i) = sum_v s_uv x_vi
-    # u1: a 4 s12 = 48/35, b 2 s13 = 0.4, c 3 s12 + 4 s13 = 64/35, d 4 s13 = 0.8
-    # u2: a 3 s12 = 36/35, b 4 s12 + 2 s23 = 69/35, c 4 s23 = 1.2, d 4 s23 = 1.2 (tie: c first)
-    # u3: a 3 s13 + 4 s23 = 1.8, b 4 s13 = 0.8, c 3 s23 = 0.9, d 0
-    rs-train --model userknn -i uk.csv -o uk.rsm -q
+    # --weighting none, shrink 10 and 100 neighbours (the defaults):
+    # sim = dot / (|x| |y| + 10 m2), m2 the mean squared value (9+16+16+9+4+16+16)/7 = 86/7, so 10 m2 = 860/7:
+    # s12 = 12/(25 + 860/7) = 28/345, s13 = 8/(30 + 860/7) = 28/535, s23 = 12/(30 + 860/7) = 42/535;
+    # score(u, i) = sum_v s_uv x_vi
+    # u1: a 4 s12, b 2 s13, c 3 s12 + 4 s13, d 4 s13
+    # u2: a 3 s12, b 4 s12 + 2 s23, c 4 s23, d 4 s23 (tie: c first)
+    # u3: a 3 s13 + 4 s23, b 4 s13, c 3 s23, d 0
+    rs-train --model userknn --weighting none -i uk.csv -o uk.rsm -q
+    run rs-predict --describe uk.rsm
+    assert_line "shrink_applied 122.85714285714286"
     rs-recommend -m uk.rsm -k 5 --include-seen > recs.csv
     assert_equal "$(head -1 recs.csv)" "user,item,rank,score"
     tail -n +2 recs.csv > got.csv
-    printf '%s\n' u1,c,1,1.8285714286 u1,a,2,1.3714285714 u1,d,3,0.8 u1,b,4,0.4 \
-        u2,b,1,1.9714285714 u2,c,2,1.2 u2,d,3,1.2 u2,a,4,1.0285714286 \
-        u3,a,1,1.8 u3,c,2,0.9 u3,b,3,0.8 u3,d,4,0 > want.csv
+    printf '%s\n' u1,c,1,0.4528240553 u1,a,2,0.3246376812 u1,d,3,0.2093457944 u1,b,4,0.1046728972 \
+        u2,b,1,0.4816470270 u2,c,2,0.3140186916 u2,d,3,0.3140186916 u2,a,4,0.2434782609 \
+        u3,a,1,0.4710280374 u3,c,2,0.2355140187 u3,b,3,0.2093457944 u3,d,4,0 > want.csv
     run scores_near got.csv want.csv
     assert_success
     # without --include-seen: only the unseen items, same scores
     rs-recommend -m uk.rsm -k 5 | tail -n +2 > got.csv
-    printf '%s\n' u1,c,1,1.8285714286 u1,d,2,0.8 u2,b,1,1.9714285714 u2,d,2,1.2 u3,a,1,1.8 > want.csv
+    printf '%s\n' u1,c,1,0.4528240553 u1,d,2,0.2093457944 u2,b,1,0.4816470270 u2,d,2,0.3140186916 \
+        u3,a,1,0.4710280374 > want.csv
     run scores_near got.csv want.csv
     assert_success
     # rs-predict scores pairs the same way; an unknown item is 0, an unknown user gets popularity (c: 2)
     printf 'user,item\nu1,c\nu2,b\nu3,d\nu1,zz\nzz,c\n' > pairs.csv
     rs-predict -m uk.rsm -i pairs.csv -q | tail -n +2 | awk -F, '{ print $1 "," $2 ",1," $3 }' > got.csv
-    printf '%s\n' u1,c,1,1.8285714286 u2,b,1,1.9714285714 u3,d,1,0 u1,zz,1,0 zz,c,1,2 > want.csv
+    printf '%s\n' u1,c,1,0.4528240553 u2,b,1,0.4816470270 u3,d,1,0 u1,zz,1,0 zz,c,1,2 > want.csv
     run scores_near got.csv want.csv
     assert_success
-    # --neighbors 1 keeps the most similar user only: u1 -> u2 (12/35), u2 -> u1 (12/35), u3 -> u2 (0.3)
-    rs-train --model userknn --neighbors 1 -i uk.csv -o uk1.rsm -q
+    # --neighbors 1 keeps the most similar user only: u1 -> u2 (s12), u2 -> u1 (s12), u3 -> u2 (s23)
+    rs-train --model userknn --weighting none --neighbors 1 -i uk.csv -o uk1.rsm -q
     rs-recommend -m uk1.rsm -k 2 --include-seen | tail -n +2 > got.csv
-    printf '%s\n' u1,a,1,1.3714285714 u1,c,2,1.0285714286 u2,b,1,1.3714285714 u2,a,2,1.0285714286 \
-        u3,a,1,1.2 u3,c,2,0.9 > want.csv
+    printf '%s\n' u1,a,1,0.3246376812 u1,c,2,0.2434782609 u2,b,1,0.3246376812 u2,a,2,0.2434782609 \
+        u3,a,1,0.3140186916 u3,c,2,0.2355140187 > want.csv
     run scores_near got.csv want.csv
     assert_success
     # --shrink 0: plain cosines s12 = 12/25, s13 = 8/30, s23 = 12/30
     # u1: c 3 s12 + 4 s13 = 1.44 + 16/15, a 4 s12 = 1.92, d 4 s13 = 16/15, b 2 s13 = 8/15
     # u3: a 3 s13 + 4 s23 = 0.8 + 1.6 = 2.4, c 3 s23 = 1.2, b 4 s13 = 16/15
-    rs-train --model userknn --shrink 0 -i uk.csv -o uk0.rsm -q
+    rs-train --model userknn --weighting none --shrink 0 -i uk.csv -o uk0.rsm -q
     rs-recommend -m uk0.rsm -k 4 --include-seen --users <(printf 'user\nu1\nu3\n') | tail -n +2 > got.csv
     printf '%s\n' u1,c,1,2.5066666667 u1,a,2,1.92 u1,d,3,1.0666666667 u1,b,4,0.5333333333 \
         u3,a,1,2.4 u3,c,2,1.2 u3,b,3,1.0666666667 u3,d,4,0 > want.csv
@@ -387,7 +393,7 @@ u1,b,1,1"
 @test "id lists without a header lose no line: --users, --exclude, --allow, --similar FILE (issue 12)" {
     toy
     rs-train --model pop -i toy.csv -o pop.rsm -q
-    rs-train --model itemknn -i toy.csv -o knn.rsm -q
+    rs-train --model itemknn --weighting none -i toy.csv -o knn.rsm -q
     # popularity: b 3, a 2, c 2.  The first lines u3 and b are ids of the
     # model, so they are data: u3 gets recommendations and b is excluded
     printf 'u3\nu1\n' > users.csv

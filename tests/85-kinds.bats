@@ -114,6 +114,9 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
             if [ "$kind/$key" = als/epochs ]; then key=iterations; fi
             got=$(rs-predict --describe "$kind.rsm" | awk -v k="$key" '$1 == k { print $2 }')
             [ -n "$got" ] || continue
+            # a default derived from the data (ease l2, als l2 and alpha) is recorded as the value used
+            # (its rule: tests/73-data-defaults.bats)
+            if [ "$value" = derived ]; then checked=$((checked + 1)); continue; fi
             [[ "$value" =~ ^[0-9.e-]+$ ]] || continue
             awk -v a="$got" -v b="$value" 'BEGIN { exit !(a == b) }' || { echo "$kind $key: $got != $value"; false; }
             checked=$((checked + 1))

@@ -131,8 +131,11 @@ static rs_status bpr_train(rs_reco_data *d, rs_model *m, rs_error *err)
 static const rs_kind_option bpr_options[] = {
     {"factors", "64", 1, 4096, 0, 0, RS_SEARCH_LOG_INT, 8, 256, NULL, RS_SHARED},
     {"epochs", "60", 1, 1e6, 0, 0, RS_SEARCH_INT, 10, 200, NULL, RS_SHARED},
-    {"lr", "0.05", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-3, 0.3, NULL, RS_SHARED},
-    {"l2", "0.002", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-5, 0.1, NULL, RS_SHARED},
+    /* lr 0.02 and l2 0.01 (were 0.05 and 0.002): bench-tune's 3 x 3 x 4 grid
+     * on MovieLens 100K (NDCG@10 0.425 against 0.345 at 64 factors) and
+     * MovieLens latest-small (0.262 against 0.245) */
+    {"lr", "0.02", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-3, 0.3, NULL, RS_SHARED},
+    {"l2", "0.01", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-5, 0.1, NULL, RS_SHARED},
     {"hogwild", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {NULL},
 };

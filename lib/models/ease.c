@@ -3,7 +3,15 @@
  *   P = (X'X + l2 I)^-1,  B_ij = -P_ij / P_jj (i != j),  B_jj = 0.
  * X'X from dense blocks of users through ssyrk (counts: exact in float up
  * to 2^24 users per pair); P by Cholesky (spotrf, spotri) with OpenBLAS on
- * -j threads.  Memory: 4 n_items^2 bytes while training and in the model. */
+ * -j threads.  Memory: 4 n_items^2 bytes while training and in the model.
+ *
+ * The default l2 fits the data (issue 18): 10 times the mean diagonal of
+ * X'X, which is the mean number of users per item for 0/1 values.  The
+ * penalty then weighs like ten users on every item however large the
+ * log: on MovieLens 100K (45.9 users per item) it is 459 where the grid's
+ * best is 300 to 500 (NDCG@10 0.484); on MovieLens latest-small (9.0 per
+ * item) 90, where 90, 200 and 500 give 0.3705, 0.3699 and 0.3690.  The
+ * value used is recorded in the model (l2). */
 #include "blas.h"
 #include "models/kind.h"
 
@@ -35,6 +43,12 @@ static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
             for (int32_t k = d->ui.ptr[u0 + r]; k < d->ui.ptr[u0 + r + 1]; k++)
                 block[r * n + (size_t)d->ui.idx[k]] = d->ui.val[k];
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)rows, 1.0f, block, (int)n, 1.0f, gram, (int)n);
+    }
+    if (!(l2 > 0)) {   /* not given: 10 x the mean diagonal */
+        double diag = 0;
+        for (size_t j = 0; j < n; j++)
+            diag += gram[j * n + j];
+        l2 = n > 0 && diag > 0 ? 10 * diag / (double)n : 10;
     }
     for (size_t j = 0; j < n; j++)
         gram[j * n + j] += (float)l2;
@@ -128,7 +142,8 @@ static void ease_similar(const rs_reco_base *b, const void *state, int32_t item,
 }
 
 static const rs_kind_option ease_options[] = {
-    {"l2", "500", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1, 10000, NULL, RS_SHARED},
+    {"l2", NULL, 0, INFINITY, 1, 0, RS_SEARCH_LOG, 1, 10000, "10 x mean users per item (mean diagonal of X'X)",
+     RS_SHARED},
     {NULL},
 };
 

@@ -72,6 +72,7 @@ typedef struct rs_params {
     double tol;                 /* logreg: stop when |grad| <= tol |grad_0| */
     long max_iter;              /* 0: derived from the data */
     size_t hidden[RS_MLP_MAX_HIDDEN], n_hidden;
+    int no_hidden;              /* --hidden 0; n_hidden 0 without it: one layer sized from the features */
     const char *activation;     /* relu, tanh, sigmoid */
     const char *loss;           /* bce or squared; NULL: bce for 0/1 labels */
     double dropout, lr;
@@ -99,7 +100,8 @@ typedef enum {
     RS_SEARCH_LOG,       /* log-uniform: penalties, rates */
     RS_SEARCH_INT,       /* uniform integers */
     RS_SEARCH_LOG_INT,   /* log-uniform integers: factors, neighbours */
-    RS_SEARCH_CHOICE     /* one of the option's choices */
+    RS_SEARCH_CHOICE,    /* one of the option's choices */
+    RS_SEARCH_LAYERS     /* hidden sizes: one layer W or two W,W/2, W log-uniform in [search_lo, search_hi] */
 } rs_search_scale;
 
 typedef enum {

@@ -42,7 +42,7 @@ static const option_entry entries[] = {
     {{"hogwild", RS_OPTION_FLAG, NULL, NULL, "-j threads without locks (faster; runs differ)"},
      FIELD(hogwild)},
     {{"neighbors", RS_OPTION_INT, "N", NULL, "neighbours kept per item (user)"}, FIELD(neighbors)},
-    {{"shrink", RS_OPTION_REAL, "X", NULL, "cosine shrinkage"}, FIELD(shrink)},
+    {{"shrink", RS_OPTION_REAL, "X", NULL, "cosine shrinkage, in mean squared weighted values"}, FIELD(shrink)},
     {{"weighting", RS_OPTION_CHOICE, "W", "none,idf,bm25", "weighting of the other dimension"}, FIELD(weighting)},
     {{"recent", RS_OPTION_REAL, "DAYS", NULL, "count only the last DAYS before the newest"},
      FIELD(recent_days)},
@@ -119,7 +119,8 @@ static rs_status invalid(const rs_kind_option *o, const char *arg, const char *e
 static rs_status parse_sizes(rs_params *p, const rs_kind_option *o, const char *arg, rs_error *err)
 {
     p->n_hidden = 0;
-    if (!strcmp(arg, "0"))
+    p->no_hidden = !strcmp(arg, "0");
+    if (p->no_hidden)
         return RS_OK;
     rs_strlist sizes = {0};
     rs_status st = rs_strlist_push_split(&sizes, arg) < 0 ? rs_error_nomem(err) : RS_OK;

@@ -77,6 +77,16 @@ void rs_tune_space_value(const rs_kind_option *o, double u, char *out, size_t si
         snprintf(out, size, "%.0f", v > hi ? hi : v < lo ? lo : v);
         return;
     }
+    case RS_SEARCH_LAYERS: {   /* u < 1/2: one layer, else two; the rest of u is the width's */
+        int two = u >= 0.5;
+        double w = floor(exp(log(lo) + (two ? 2 * u - 1 : 2 * u) * (log(hi + 1) - log(lo))));
+        w = w > hi ? hi : w < lo ? lo : w;
+        if (two)
+            snprintf(out, size, "%.0f,%.0f", w, floor(w / 2) > 1 ? floor(w / 2) : 1);
+        else
+            snprintf(out, size, "%.0f", w);
+        return;
+    }
     case RS_SEARCH_CHOICE: {
         const char *list = choices_of(o);
         size_t n = 1;

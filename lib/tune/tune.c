@@ -2,6 +2,7 @@
 #include "tune/tune.h"
 
 #include "clean/split.h"
+#include "io/csv.h"
 #include "io/json.h"
 #include "models/reco.h"
 #include "models/supervised.h"
@@ -89,6 +90,8 @@ typedef struct {
     size_t n;
     rs_error *errs;            /* (n) */
     rs_status *status;         /* (n) */
+    double deadline;           /* now_seconds() after which no training starts; 0: none */
+    int keep_first;            /* row 0 runs whatever the time (the first rung's trial 0) */
 } rung_job;
 
 static void rung_thread(void *ctx, int t, int n_threads)
@@ -97,6 +100,10 @@ static void rung_thread(void *ctx, int t, int n_threads)
     for (size_t i = (size_t)t; i < job->n; i += (size_t)n_threads) {
         double start = now_seconds();
         rs_tune_row *row = &job->rows[i];
+        if (job->deadline > 0 && start >= job->deadline && !(i == 0 && job->keep_first)) {
+            row->skipped = 1;
+            continue;
+        }
         job->status[i] = rs_tune_trial(job->data, &job->params[i], i, &row->metric, &row->epochs_used,
                                        &job->errs[i]);
         row->seconds = now_seconds() - start;
@@ -112,6 +119,8 @@ static int higher_better;
 static int row_order(const void *a, const void *b)
 {
     const rs_tune_row *x = a, *y = b;
+    if (x->skipped != y->skipped)
+        return x->skipped - y->skipped;
     if (x->rung != y->rung)
         return y->rung - x->rung;
     if (x->failed != y->failed)
@@ -148,7 +157,7 @@ static long halving_cost(long n, long eta, int last)
 }
 
 static rs_status run_rung(const rs_tune_spec *spec, const rs_tune_data *data, rs_tune_result *res,
-                          rs_tune_row *rows, size_t n, rs_error *err)
+                          rs_tune_row *rows, size_t n, double deadline, int keep_first, rs_error *err)
 {
     rs_params *params = calloc(n + 1, sizeof *params);
     rs_error *errs = calloc(n + 1, sizeof *errs);
@@ -161,7 +170,7 @@ static rs_status run_rung(const rs_tune_spec *spec, const rs_tune_data *data, rs
             params[i].progress = NULL;
         }
     if (st == RS_OK) {
-        rung_job job = {data, rows, params, n, errs, status};
+        rung_job job = {data, rows, params, n, errs, status, deadline, keep_first};
         /* a kind that adds items while preparing changes the shared data */
         rs_parallel(spec->kind->prepare ? 1 : spec->threads, rung_thread, &job);
         for (size_t i = 0; st == RS_OK && i < n; i++)
@@ -176,9 +185,21 @@ static rs_status run_rung(const rs_tune_spec *spec, const rs_tune_data *data, rs
     return st;
 }
 
+/* Drop the rows --time left out; n_rows counts the rest. */
+static void drop_skipped(rs_tune_result *res)
+{
+    size_t kept = 0;
+    for (size_t r = 0; r < res->n_rows; r++)
+        if (!res->rows[r].skipped)
+            res->rows[kept++] = res->rows[r];
+    res->skipped = res->n_rows - kept;
+    res->n_rows = kept;
+}
+
 static rs_status search(const rs_tune_spec *spec, const rs_tune_data *data, rs_tune_result *res, long r_max,
                         rs_error *err)
 {
+    double deadline = spec->time_limit > 0 ? now_seconds() + spec->time_limit : 0;
     long eta = spec->eta, n0 = spec->budget;
     int last = 0;
     if (res->halving) {
@@ -207,18 +228,21 @@ static rs_status search(const rs_tune_spec *spec, const rs_tune_data *data, rs_t
             div *= eta;
         for (size_t t = 0; t < n; t++)
             rung[t].rung = i, rung[t].epochs = res->halving ? (r_max / div > 0 ? r_max / div : 1) : 0;
-        rs_status st = run_rung(spec, data, res, rung, n, err);
+        rs_status st = run_rung(spec, data, res, rung, n, deadline, i == 0, err);
         res->n_rows += n;
         if (st != RS_OK)
             return st;
-        if (i == last)
-            break;
+        if (i == last || (deadline > 0 && now_seconds() >= deadline))
+            break;   /* the last rung, or out of time: no later rung starts */
         rs_tune_row *sorted = malloc(n * sizeof *sorted);
         if (!sorted)
             return rs_error_nomem(err);
         memcpy(sorted, rung, n * sizeof *sorted);
         qsort(sorted, n, sizeof *sorted, row_order);
-        size_t next = (n + (size_t)eta - 1) / (size_t)eta;
+        size_t ran = 0, next = (n + (size_t)eta - 1) / (size_t)eta;
+        for (size_t t = 0; t < n; t++)
+            ran += !rung[t].skipped;
+        next = next < ran ? next : ran;   /* only settings that trained go on */
         for (size_t t = 0; t < next; t++) {
             rung[n + t] = sorted[t];
             rung[n + t].metric = NAN, rung[n + t].seconds = 0, rung[n + t].failed = 0;
@@ -227,6 +251,7 @@ static rs_status search(const rs_tune_spec *spec, const rs_tune_data *data, rs_t
         rung += n;
         n = next;
     }
+    drop_skipped(res);
     qsort(res->rows, res->n_rows, sizeof *res->rows, row_order);
     if (res->rows[0].failed)
         return rs_error_set(err, RS_EDATA, NULL, 0, "no setting trained: %s", res->failure);
@@ -433,8 +458,11 @@ rs_status rs_tune_write(const rs_tune_result *res, const char *output, int json,
             rs_out_printf(out, "%zu,%d", row->trial, row->rung);
             if (res->halving)
                 rs_out_printf(out, ",%ld", row->epochs);
-            for (size_t d = 0; d < s->n_dims; d++)
-                rs_out_printf(out, ",%s", row->values[d][0] ? row->values[d] : s->dims[d]->dflt ? s->dims[d]->dflt : "");
+            for (size_t d = 0; d < s->n_dims; d++) {   /* quoted when it has a comma: --hidden 64,32 */
+                const char *v = row->values[d][0] ? row->values[d] : s->dims[d]->dflt ? s->dims[d]->dflt : "";
+                rs_out_printf(out, ",");
+                rs_csv_write_field(out, v, strlen(v));
+            }
             rs_out_printf(out, ",%s,%.3f\n", metric, row->seconds);
             continue;
         }
@@ -446,7 +474,7 @@ rs_status rs_tune_write(const rs_tune_result *res, const char *output, int json,
             rs_out_printf(out, ", \"%s\": ", s->dims[d]->name);
             if (!v[0])   /* a default derived from the data (als l2, alpha) */
                 rs_out_printf(out, "null");
-            else if (s->dims[d]->scale == RS_SEARCH_CHOICE)
+            else if (s->dims[d]->scale == RS_SEARCH_CHOICE || s->dims[d]->scale == RS_SEARCH_LAYERS)
                 rs_json_write_string(out, v, strlen(v));
             else
                 rs_out_printf(out, "%s", v);

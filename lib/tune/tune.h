@@ -6,7 +6,10 @@
  * an epochs option are searched by successive halving: every setting
  * trains 1/eta of the epochs, the best 1/eta train the full count; each of
  * those trainings counts against the budget.  Trials run on -j threads, one thread each, so the leaderboard
- * (every column but the seconds) depends on the seed alone. */
+ * (every column but the seconds) depends on the seed alone.  With a time
+ * limit, trainings not started when it runs out are left out (no later
+ * rung starts either): which rows the leaderboard holds then depends on
+ * the machine's speed, the values in each row do not. */
 #ifndef RS_TUNE_H
 #define RS_TUNE_H
 
@@ -35,6 +38,8 @@ typedef struct {
     long budget;                    /* trainings, >= 1 */
     long eta;                       /* halving factor, >= 2 */
     long max_epochs;                /* 0: the kind's default epochs */
+    double time_limit;              /* > 0: start no training after this many seconds of
+                                       search (trial 0 always runs); 0: no limit */
     int threads;
     uint64_t seed;
 } rs_tune_spec;
@@ -48,6 +53,7 @@ typedef struct {
     double metric, seconds;
     long epochs_used;
     int failed;                     /* the kind refused the setting (metric NaN) */
+    int skipped;                    /* not started: --time ran out (never in the result) */
 } rs_tune_row;
 
 typedef struct {
@@ -58,6 +64,7 @@ typedef struct {
     size_t n_rows;
     long fit_rows, valid_rows;      /* rows (interactions) in each part */
     long final_epochs;
+    size_t skipped;                 /* trainings --time left out */
     char failure[768];              /* the first refused setting's message (an rs_error msg) */
 } rs_tune_result;
 

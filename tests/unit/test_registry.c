@@ -54,14 +54,17 @@ int main(void)
     rs_params p;
     rs_error err = {0};
     const rs_kind *ease = rs_kind_find("ease");
-    CHECK(ease && rs_params_init(&p, ease, &err) == RS_OK && p.l2 == 500, "ease's default l2 is 500");
+    CHECK(ease && rs_params_init(&p, ease, &err) == RS_OK && p.l2 == 0,
+          "ease's default l2 is derived from the data at training (0 in the parameters)");
     CHECK(rs_params_set(&p, ease, "factors", "8", &err) == RS_EUSAGE &&
               strstr(err.msg, "--factors is not an option of --model ease") != NULL,
           "an option the kind does not list is a usage error naming both: %s", err.msg);
     const rs_kind *mlp = rs_kind_find("mlp");
     CHECK(mlp && rs_params_init(&p, mlp, &err) == RS_OK && rs_params_set(&p, mlp, "hidden", "8,4", &err) == RS_OK &&
-              p.n_hidden == 2 && p.hidden[0] == 8 && p.hidden[1] == 4,
+              p.n_hidden == 2 && p.hidden[0] == 8 && p.hidden[1] == 4 && !p.no_hidden,
           "--hidden 8,4 gives two layers");
+    CHECK(rs_params_set(&p, mlp, "hidden", "0", &err) == RS_OK && p.n_hidden == 0 && p.no_hidden,
+          "--hidden 0: no hidden layer (not the derived width)");
     CHECK(rs_params_set(&p, mlp, "dropout", "1", &err) == RS_EUSAGE && strstr(err.msg, "0 <= X < 1") != NULL,
           "an open range end is refused and named: %s", err.msg);
     /* a model file of a kind this build does not know (make fuzz found a

@@ -54,6 +54,15 @@ int main(void)
     CHECK(!strcmp(value_at(&choice, 0.1), "none"), "choice: the first third is none");
     CHECK(!strcmp(value_at(&choice, 0.5), "idf"), "choice: the middle third is idf");
     CHECK(!strcmp(value_at(&choice, 0.9), "bm25"), "choice: the last third is bm25");
+    /* layers 16..256: u in [0, 1/2) one layer, [1/2, 1) two, the width
+     * log-uniform over 16..257 on the rest of u: 16 (257/16)^(1/2) = 64.1 */
+    rs_kind_option layers = {"hidden", NULL, 1, 65536, 0, 0, RS_SEARCH_LAYERS, 16, 256, NULL, RS_SHARED};
+    CHECK(!strcmp(value_at(&layers, 0), "16"), "layers: u = 0 is one layer of the low width (%s)", value_at(&layers, 0));
+    CHECK(!strcmp(value_at(&layers, 0.25), "64"), "layers: u = 1/4 is one layer of 64 (%s)", value_at(&layers, 0.25));
+    CHECK(!strcmp(value_at(&layers, 0.49999), "256"), "layers: u just under 1/2 is one layer of 256 (%s)",
+          value_at(&layers, 0.49999));
+    CHECK(!strcmp(value_at(&layers, 0.5), "16,8"), "layers: u = 1/2 is two layers, 16,8 (%s)", value_at(&layers, 0.5));
+    CHECK(!strcmp(value_at(&layers, 0.75), "64,32"), "layers: u = 3/4 is 64,32 (%s)", value_at(&layers, 0.75));
 
     rs_tune_space s;
     rs_error err = {0};
