@@ -7,12 +7,13 @@
 #include "utf8.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { KEEP = -1, MAX_WARNINGS = 10 };
+enum { KEEP = -1 };
 
 /* Room in the arena for anything this row can write, reserved up front so
  * fields that point into it stay valid for the whole row. */
@@ -231,9 +232,9 @@ static void check_utf8(cleaner *c, const rs_record *rec, int pass)
             return;
         c->report->invalid_utf8_rows++;
         if (!c->utf8_warned++)
-            rs_warn(c->input_name, rec->line,
-                    "invalid UTF-8 in column %s (passed through unchanged; rows counted in the report)",
-                    i < c->n_cols ? rs_table_col_name(c->table, i) : "?");
+            rs_clean_note(c, rec->line, 0,
+                          "invalid UTF-8 in column %s (passed through unchanged; rows counted in the report)",
+                          i < c->n_cols ? rs_table_col_name(c->table, i) : "?");
         return;
     }
 }
@@ -317,9 +318,56 @@ static rs_status reject(cleaner *c, const rs_record *rec, int reason, rs_error *
     c->report->malformed_rows += fault;
     if (c->rejects_out) {
         write_reject(c, rec, reason);
-    } else if (fault && c->warned++ < MAX_WARNINGS) {
-        rs_warn(c->input_name, rec->line, "%.*s%s: row rejected%s", (int)len, text, detail,
-                c->warned == MAX_WARNINGS ? " (further ones are not shown; see --rejects)" : "");
+    } else if (fault && c->warned++ < RS_CLEAN_MAX_WARNINGS) {
+        rs_clean_note(c, rec->line, 1, "%.*s%s: row rejected", (int)len, text, detail);
+    }
+    return RS_OK;
+}
+
+void rs_clean_note(cleaner *c, long line, int fault, const char *fmt, ...)
+{
+    char text[sizeof c->notes->items[0].text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (c->notes) {   /* a thread's part: kept for rs_clean_notes_show, in order */
+        if (c->notes->n < sizeof c->notes->items / sizeof c->notes->items[0]) {
+            clean_note *n = &c->notes->items[c->notes->n++];
+            n->line = line;
+            n->fault = fault;
+            memcpy(n->text, text, sizeof text);
+        }
+        return;
+    }
+    rs_warn(c->input_name, line, "%s%s", text,
+            fault && c->warned == RS_CLEAN_MAX_WARNINGS ? " (further ones are not shown; see --rejects)" : "");
+}
+
+void rs_clean_notes_show(cleaner *c, const clean_notes *notes)
+{
+    for (size_t i = 0; i < notes->n; i++) {
+        const clean_note *n = &notes->items[i];
+        if (n->fault ? c->warned++ < RS_CLEAN_MAX_WARNINGS : !c->utf8_warned++)
+            rs_clean_note(c, n->line, n->fault, "%s", n->text);
+    }
+}
+
+rs_status rs_clean_emit_row(cleaner *c, const rs_record *rec, rs_error *err)
+{
+    int nomem = 0;
+    int r = process_row(c, rec, PASS_EMIT, &nomem);
+    if (nomem)
+        return rs_error_nomem(err);
+    c->report->rows_in++;
+    if (r != KEEP)
+        return reject(c, rec, r, err);
+    c->report->rows_out++;
+    int plain = !(rec->flags & RS_REC_SPECIAL) && !c->inserts_special;
+    if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
+        char msg[sizeof err->msg];
+        memcpy(msg, err->msg, sizeof msg);
+        return rs_error_set(err, err->code, c->input_name, rec->line, "%s", msg);
     }
     return RS_OK;
 }
@@ -332,30 +380,20 @@ static rs_status run_pass(cleaner *c, int pass, rs_error *err)
     rs_record rec;
     int got, nomem = 0;
     while ((got = rs_table_next(c->table, &rec, err)) > 0) {
-        int r = process_row(c, &rec, pass, &nomem);
-        if (nomem)
-            return rs_error_nomem(err);
         if (pass == PASS_EMIT) {
-            c->report->rows_in++;
-            if (r != KEEP) {
-                if (reject(c, &rec, r, err))
-                    return err->code;
-            } else {
-                c->report->rows_out++;
-                int plain = !(rec.flags & RS_REC_SPECIAL) && !c->inserts_special;
-                if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
-                    char msg[sizeof err->msg];
-                    memcpy(msg, err->msg, sizeof msg);
-                    return rs_error_set(err, err->code, c->input_name, rec.line, "%s", msg);
-                }
-            }
+            if (rs_clean_emit_row(c, &rec, err))
+                return err->code;
             if ((c->report->rows_in & 0xfff) == 0 && rs_out_status(c->out, err))
                 return err->code;   /* stop early on a full disk or closed pipe */
             if ((c->report->rows_in & 0xffff) == 0 && c->spec->progress)
                 c->spec->progress(c->report->rows_in, 0);
-        } else if (r != KEEP && c->spec->strict && c->reason_is_fault[r]) {
-            return reject(c, &rec, r, err);
+            continue;
         }
+        int r = process_row(c, &rec, pass, &nomem);
+        if (nomem)
+            return rs_error_nomem(err);
+        if (r != KEEP && c->spec->strict && c->reason_is_fault[r])
+            return reject(c, &rec, r, err);
     }
     if (got < 0)
         return err->code;
@@ -439,7 +477,7 @@ static int add_count(rs_clean_count **list, size_t *n, const char *name, size_t 
 static rs_status fill_report(cleaner *c, rs_error *err)
 {
     rs_clean_report *r = c->report;
-    r->blank_lines = rs_table_blank_lines(c->table);
+    r->blank_lines = c->blank_lines >= 0 ? c->blank_lines : rs_table_blank_lines(c->table);
     for (int32_t i = 0; i < rs_idmap_size(c->reasons); i++) {
         size_t len;
         const char *name = rs_idmap_key(c->reasons, i, &len);
@@ -480,7 +518,9 @@ static rs_status run_all(cleaner *c, rs_error *err)
         return err->code;
     if (c->seen && spec->dedupe_keep_last && run_pass(c, PASS_LAST, err))
         return err->code;
-    if (run_pass(c, PASS_EMIT, err) || rs_table_writer_finish(c->writer, err) ||
+    int emitted = 0;
+    if (rs_clean_emit_parallel(c, &emitted, err) || (!emitted && run_pass(c, PASS_EMIT, err)) ||
+        rs_table_writer_finish(c->writer, err) ||
         fill_report(c, err))
         return err->code;
     if (c->rejects_out) {
@@ -499,7 +539,7 @@ static rs_status run_all(cleaner *c, rs_error *err)
 rs_status rs_clean_run(const rs_clean_spec *spec, rs_clean_report *report, rs_error *err)
 {
     memset(report, 0, sizeof *report);
-    cleaner c = {.spec = spec, .report = report};
+    cleaner c = {.spec = spec, .report = report, .blank_lines = -1};
     rs_table_options topt = spec->table;
     topt.rewindable = needs_stats_pass(spec) || (spec->dedupe && spec->dedupe_keep_last);
     c.table = rs_table_open(spec->input, &topt, err);
