@@ -19,6 +19,8 @@ static const char usage_text[] =
     "statistics (--fill mean|median|mode, --outliers) and --dedupe-keep last read\n"
     "the input twice (standard input is spooled to a temp file).  --dedupe keeps\n"
     "24 bytes per distinct row in memory; nothing else grows with the input.\n"
+    "-j N cleans parts of a CSV file on N threads and writes them in input\n"
+    "order: the same bytes as -j 1 (one thread for stdin, rsf and --dedupe).\n"
     "\n"
     "Columns are named as in the input header (before --rename).\n"
     "\n"

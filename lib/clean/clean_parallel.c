@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { DEFAULT_PART_BYTES = 4 << 20, HEADER_TRIES = 64 };
+enum { DEFAULT_PART_BYTES = 4 << 20, HEADER_BYTES = 1 << 20, HEADER_TRIES = 64 };
 
 typedef struct {
     const char *data;     /* (len) bytes inside the window */
@@ -225,9 +225,10 @@ static long count_newlines(const char *p, size_t len)
 }
 
 /* The end of a part that starts at pos and is about size bytes: just after
- * the first '\n' at or past pos + size, or the end of the input; 0 when
- * the window holds no complete line from pos. */
-static size_t cut_part(const window *win, size_t pos, size_t size, int *last)
+ * the first '\n' at or past pos + size - 1, or the end of the input.  When
+ * the window ends first: its last complete line when the part may be
+ * short, else 0 (read more). */
+static size_t cut_part(const window *win, size_t pos, size_t size, int may_be_short, int *last)
 {
     size_t from = pos + size - 1;
     const char *nl = from < win->len ? memchr(win->buf + from, '\n', win->len - from) : NULL;
@@ -241,7 +242,7 @@ static size_t cut_part(const window *win, size_t pos, size_t size, int *last)
         *last = 1;
         return win->len > pos ? win->len : 0;
     }
-    for (size_t i = win->len; i > pos; i--)   /* the last complete line */
+    for (size_t i = win->len; may_be_short && i > pos; i--)
         if (win->buf[i - 1] == '\n')
             return i;
     return 0;
@@ -347,7 +348,9 @@ static size_t cut_round(window *win, part *parts, size_t n, size_t part_bytes, s
     long line = win->line;
     while (n_cut < n && pos < win->len) {
         int last;
-        size_t end = cut_part(win, pos, n_cut == 0 && min_first > part_bytes ? min_first : part_bytes, &last);
+        /* a first part that must run past a quoted newline is never short */
+        int grown = n_cut == 0 && min_first > 0;
+        size_t end = cut_part(win, pos, grown && min_first > part_bytes ? min_first : part_bytes, !grown, &last);
         if (end == 0)
             break;
         part *p = &parts[n_cut++];
@@ -415,7 +418,7 @@ static rs_status emit_parallel(cleaner *c, window *win, round_ctx *r, int *done,
 {
     const rs_clean_spec *spec = c->spec;
     size_t part_bytes = spec->part_bytes ? spec->part_bytes : DEFAULT_PART_BYTES;
-    if (window_fill(win, part_bytes, c->input_name, err))
+    if (window_fill(win, part_bytes > HEADER_BYTES ? part_bytes : HEADER_BYTES, c->input_name, err))
         return err->code;
     size_t offset = 0;
     long blank = 0;
