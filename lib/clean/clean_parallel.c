@@ -35,6 +35,7 @@ typedef struct {
     const char *data;     /* (len) bytes inside the window */
     size_t len;
     long first_line;
+    long n_newlines;      /* '\n' bytes in the part, quoted ones too */
     long end_line;        /* the line after the part */
     int file_start;       /* starts the file (--no-header): look for a BOM */
     int last;             /* ends the input */
@@ -224,6 +225,13 @@ static long count_newlines(const char *p, size_t len)
     return n;
 }
 
+static void count_part_newlines(void *ctx, int t, int n)
+{
+    (void)n;
+    part *p = &((part *)ctx)[t];
+    p->n_newlines = count_newlines(p->data, p->len);
+}
+
 /* The end of a part that starts at pos and is about size bytes: just after
  * the first '\n' at or past pos + size - 1, or the end of the input.  When
  * the window ends first: its last complete line when the part may be
@@ -345,7 +353,7 @@ static size_t cut_round(window *win, part *parts, size_t n, size_t part_bytes, s
                         int file_start)
 {
     size_t pos = 0, n_cut = 0;
-    long line = win->line;
+    long line = win->line;   /* each part's first line, once its newlines are counted */
     while (n_cut < n && pos < win->len) {
         int last;
         /* a first part that must run past a quoted newline is never short */
@@ -356,12 +364,15 @@ static size_t cut_round(window *win, part *parts, size_t n, size_t part_bytes, s
         part *p = &parts[n_cut++];
         p->data = win->buf + pos;
         p->len = end - pos;
-        p->first_line = line;
         p->file_start = file_start && pos == 0;
         p->last = last;
-        line += count_newlines(p->data, p->len);
-        p->end_line = line;
         pos = end;
+    }
+    rs_parallel((int)n_cut, count_part_newlines, parts);
+    for (size_t t = 0; t < n_cut; t++) {
+        parts[t].first_line = line;
+        line += parts[t].n_newlines;
+        parts[t].end_line = line;
     }
     return n_cut;
 }
