@@ -192,3 +192,16 @@ clean_as() { # TAG J P ARGS...
     cmp one.csv two.csv
     [ "$(wc -l < one.csv)" -eq 3 ]
 }
+
+@test "-j 2: a full disk is an error, as with -j 1" {
+    run --separate-stderr env RS_CLEAN_PART_BYTES=64 rs-clean -j 2 -q -i messy.csv -o /dev/full
+    assert_failure 1
+    assert_stderr "rs-clean: /dev/full: write error: No space left on device"
+}
+
+@test "-j 2: --progress reports the rows read at the end, as -j 1 does" {
+    run --separate-stderr env RS_CLEAN_PART_BYTES=64 rs-clean -j 2 --progress -i messy.csv -o out.csv --rejects rej.csv
+    assert_success
+    assert_stderr --partial "rs-clean: 400 rows"
+    [ -z "$output" ]
+}

@@ -131,6 +131,8 @@ int rs_clean_reason(cleaner *c, const char *text, int fault);
 rs_status rs_clean_finish_stats(cleaner *c, rs_error *err);
 
 /* clean.c */
+/* One pass over the table (PASS_STATS, PASS_LAST or PASS_EMIT). */
+rs_status rs_clean_run_pass(cleaner *c, int pass, rs_error *err);
 /* Process, count and write (or reject) one row of the emit pass. */
 rs_status rs_clean_emit_row(cleaner *c, const rs_record *rec, rs_error *err);
 /* A warning about line: printed now, or kept in c->notes by a thread. */

@@ -57,9 +57,17 @@ typedef struct {
     int eof;
 } window;
 
+/* One reader per worker, pointed at each of its parts in turn: no
+ * allocation per part. */
+typedef struct {
+    rs_in *in;
+    rs_csv_reader *reader;
+} part_reader;
+
 typedef struct {
     cleaner *main;
     cleaner *workers;     /* (n_parts) one per part of a round */
+    part_reader *readers; /* (n_parts) */
     part *parts;          /* (n_parts) */
     size_t n_parts;
     int32_t n_shared_reasons;   /* the reasons every worker starts a part with */
@@ -160,25 +168,44 @@ static rs_status worker_reset(cleaner *w, const cleaner *c, clean_notes *notes)
 
 /* ---- one part, on a thread ---- */
 
-static rs_status clean_part(cleaner *w, part *p, const rs_csv_options *csv, rs_error *err)
+static rs_status part_reader_open(part_reader *pr, const cleaner *w, const part *p, rs_error *err)
 {
-    rs_in *in = rs_in_open_memory(w->input_name, p->data, p->len, err);
-    rs_csv_reader *reader = in ? rs_csv_reader_new(in, csv, NULL, 0, err) : NULL;
-    rs_status st = reader ? RS_OK : err->code;
-    if (reader && !p->file_start)
-        rs_csv_reader_start_at(reader, p->first_line);
+    if (!pr->reader) {
+        if (!(pr->in = rs_in_open_memory(w->input_name, p->data, p->len, err)) ||
+            !(pr->reader = rs_csv_reader_new(pr->in, &w->spec->table.csv, NULL, 0, err)))
+            return err->code;
+    } else {
+        rs_in_memory_reset(pr->in, p->data, p->len);
+        if (rs_csv_reader_rewind(pr->reader, err))
+            return err->code;
+    }
+    if (!p->file_start)
+        rs_csv_reader_start_at(pr->reader, p->first_line);
+    return RS_OK;
+}
+
+static void part_reader_close(part_reader *pr)
+{
+    rs_csv_reader_free(pr->reader);
+    rs_in_free(pr->in);
+    pr->reader = NULL;
+    pr->in = NULL;
+}
+
+static rs_status clean_part(cleaner *w, part_reader *pr, part *p, rs_error *err)
+{
+    if (part_reader_open(pr, w, p, err))
+        return err->code;
     rs_record rec;
     int got = 0;
-    while (st == RS_OK && (got = rs_csv_reader_next(reader, &rec, err)) > 0)
+    rs_status st = RS_OK;
+    while (st == RS_OK && (got = rs_csv_reader_next(pr->reader, &rec, err)) > 0)
         st = rs_clean_emit_row(w, &rec, err);
     if (st == RS_OK && got < 0) {
-        p->in_quote = !p->last && rs_csv_reader_in_quote(reader);
+        p->in_quote = !p->last && rs_csv_reader_in_quote(pr->reader);
         st = p->in_quote ? RS_OK : err->code;
     }
-    if (reader)
-        p->blank_lines = rs_csv_reader_blank_lines(reader);
-    rs_csv_reader_free(reader);
-    rs_in_free(in);
+    p->blank_lines = rs_csv_reader_blank_lines(pr->reader);
     return st;
 }
 
@@ -195,7 +222,7 @@ static void clean_part_thread(void *ctx, int t, int n)
     if (p->status)
         p->status = rs_error_nomem(&p->err);
     else
-        p->status = clean_part(w, p, &r->main->spec->table.csv, &p->err);
+        p->status = clean_part(w, &r->readers[t], p, &p->err);
 }
 
 /* ---- reading and cutting ---- */
@@ -444,7 +471,8 @@ static rs_status emit_parallel(cleaner *c, window *win, round_ctx *r, int *done,
     r->n_parts = (size_t)spec->threads;
     r->workers = calloc(r->n_parts, sizeof *r->workers);
     r->parts = calloc(r->n_parts, sizeof *r->parts);
-    if (!r->workers || !r->parts)
+    r->readers = calloc(r->n_parts, sizeof *r->readers);
+    if (!r->workers || !r->parts || !r->readers)
         return rs_error_nomem(err);
     for (size_t t = 0; t < r->n_parts; t++)
         if (worker_new(&r->workers[t], c, err))
@@ -468,7 +496,10 @@ rs_status rs_clean_emit_parallel(cleaner *c, int *done, rs_error *err)
     rs_status st = emit_parallel(c, &win, &r, done, err);
     for (size_t t = 0; r.workers && t < r.n_parts; t++)
         worker_free(&r.workers[t]);
+    for (size_t t = 0; r.readers && t < r.n_parts; t++)
+        part_reader_close(&r.readers[t]);
     free(r.workers);
+    free(r.readers);
     free(r.parts);
     free(win.buf);
     close(win.fd);

@@ -111,6 +111,13 @@ rs_in *rs_in_open_memory(const char *name, const void *data, size_t len, rs_erro
     return in;
 }
 
+void rs_in_memory_reset(rs_in *in, const void *data, size_t len)
+{
+    in->mem = data;
+    in->mem_len = len;
+    in->mem_pos = 0;
+}
+
 ssize_t rs_in_read(rs_in *in, void *buf, size_t len, rs_error *err)
 {
     if (in->mem) {

@@ -23,6 +23,8 @@ ssize_t rs_in_read(rs_in *in, void *buf, size_t len, rs_error *err);
 /* Read len bytes at data (borrowed, kept alive by the caller) as a stream
  * named name: a part of a file that threads parse on their own. */
 rs_in *rs_in_open_memory(const char *name, const void *data, size_t len, rs_error *err);
+/* A memory input reads other bytes from their start (then rewind its reader). */
+void rs_in_memory_reset(rs_in *in, const void *data, size_t len);
 /* Make the stream rewindable (spools stdin/pipes to a temp file); call before
  * the first read. */
 rs_status rs_in_make_rewindable(rs_in *in, rs_error *err);
