@@ -3,6 +3,7 @@
 #include "clean/clean.h"
 #include "common.h"
 #include "io/paths.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static const char usage_text[] =
     "statistics (--fill mean|median|mode, --outliers) and --dedupe-keep last read\n"
     "the input twice (standard input is spooled to a temp file).  --dedupe keeps\n"
     "24 bytes per distinct row in memory; nothing else grows with the input.\n"
+    "-j N cleans parts of a CSV file on N threads and writes them in input\n"
+    "order: the same bytes as -j 1 (one thread for stdin, rsf and --dedupe).\n"
     "\n"
     "Columns are named as in the input header (before --rename).\n"
     "\n"
@@ -209,6 +212,11 @@ int main(int argc, char **argv)
         spec.output = common.output;
         spec.table = common.table;
         spec.out_format = common.format;
+        spec.threads = rs_threads_resolve(common.threads);
+        /* tests cut the input into tiny parts to put quoted newlines on the cuts */
+        const char *part_bytes = getenv("RS_CLEAN_PART_BYTES");
+        if (part_bytes && atol(part_bytes) > 0)
+            spec.part_bytes = (size_t)atol(part_bytes);
         if (!common.quiet && (common.progress || isatty(STDERR_FILENO)))
             spec.progress = show_progress;
         rs_clean_report report;

@@ -1,18 +1,19 @@
 /* clean.c — rs-clean's row loop: one function per step, run over one to
- * three passes, writing kept rows, rejected rows and the report. */
+ * three passes, writing kept rows and rejected rows (clean_run.c drives the
+ * passes and writes the report). */
 #include "clean/clean_impl.h"
 
-#include "io/json.h"
 #include "mem.h"
 #include "utf8.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { KEEP = -1, MAX_WARNINGS = 10 };
+enum { KEEP = -1 };
 
 /* Room in the arena for anything this row can write, reserved up front so
  * fields that point into it stay valid for the whole row. */
@@ -231,9 +232,9 @@ static void check_utf8(cleaner *c, const rs_record *rec, int pass)
             return;
         c->report->invalid_utf8_rows++;
         if (!c->utf8_warned++)
-            rs_warn(c->input_name, rec->line,
-                    "invalid UTF-8 in column %s (passed through unchanged; rows counted in the report)",
-                    i < c->n_cols ? rs_table_col_name(c->table, i) : "?");
+            rs_clean_note(c, rec->line, 0,
+                          "invalid UTF-8 in column %s (passed through unchanged; rows counted in the report)",
+                          i < c->n_cols ? rs_table_col_name(c->table, i) : "?");
         return;
     }
 }
@@ -317,14 +318,61 @@ static rs_status reject(cleaner *c, const rs_record *rec, int reason, rs_error *
     c->report->malformed_rows += fault;
     if (c->rejects_out) {
         write_reject(c, rec, reason);
-    } else if (fault && c->warned++ < MAX_WARNINGS) {
-        rs_warn(c->input_name, rec->line, "%.*s%s: row rejected%s", (int)len, text, detail,
-                c->warned == MAX_WARNINGS ? " (further ones are not shown; see --rejects)" : "");
+    } else if (fault && c->warned++ < RS_CLEAN_MAX_WARNINGS) {
+        rs_clean_note(c, rec->line, 1, "%.*s%s: row rejected", (int)len, text, detail);
     }
     return RS_OK;
 }
 
-static rs_status run_pass(cleaner *c, int pass, rs_error *err)
+void rs_clean_note(cleaner *c, long line, int fault, const char *fmt, ...)
+{
+    char text[sizeof c->notes->items[0].text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (c->notes) {   /* a thread's part: kept for rs_clean_notes_show, in order */
+        if (c->notes->n < sizeof c->notes->items / sizeof c->notes->items[0]) {
+            clean_note *n = &c->notes->items[c->notes->n++];
+            n->line = line;
+            n->fault = fault;
+            memcpy(n->text, text, sizeof text);
+        }
+        return;
+    }
+    rs_warn(c->input_name, line, "%s%s", text,
+            fault && c->warned == RS_CLEAN_MAX_WARNINGS ? " (further ones are not shown; see --rejects)" : "");
+}
+
+void rs_clean_notes_show(cleaner *c, const clean_notes *notes)
+{
+    for (size_t i = 0; i < notes->n; i++) {
+        const clean_note *n = &notes->items[i];
+        if (n->fault ? c->warned++ < RS_CLEAN_MAX_WARNINGS : !c->utf8_warned++)
+            rs_clean_note(c, n->line, n->fault, "%s", n->text);
+    }
+}
+
+rs_status rs_clean_emit_row(cleaner *c, const rs_record *rec, rs_error *err)
+{
+    int nomem = 0;
+    int r = process_row(c, rec, PASS_EMIT, &nomem);
+    if (nomem)
+        return rs_error_nomem(err);
+    c->report->rows_in++;
+    if (r != KEEP)
+        return reject(c, rec, r, err);
+    c->report->rows_out++;
+    int plain = !(rec->flags & RS_REC_SPECIAL) && !c->inserts_special;
+    if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
+        char msg[sizeof err->msg];
+        memcpy(msg, err->msg, sizeof msg);
+        return rs_error_set(err, err->code, c->input_name, rec->line, "%s", msg);
+    }
+    return RS_OK;
+}
+
+rs_status rs_clean_run_pass(cleaner *c, int pass, rs_error *err)
 {
     if (pass != PASS_STATS && c->report->passes > 0 && rs_table_rewind(c->table, err))
         return err->code;
@@ -332,30 +380,20 @@ static rs_status run_pass(cleaner *c, int pass, rs_error *err)
     rs_record rec;
     int got, nomem = 0;
     while ((got = rs_table_next(c->table, &rec, err)) > 0) {
-        int r = process_row(c, &rec, pass, &nomem);
-        if (nomem)
-            return rs_error_nomem(err);
         if (pass == PASS_EMIT) {
-            c->report->rows_in++;
-            if (r != KEEP) {
-                if (reject(c, &rec, r, err))
-                    return err->code;
-            } else {
-                c->report->rows_out++;
-                int plain = !(rec.flags & RS_REC_SPECIAL) && !c->inserts_special;
-                if (rs_table_writer_write(c->writer, c->out_fields, plain, err)) {
-                    char msg[sizeof err->msg];
-                    memcpy(msg, err->msg, sizeof msg);
-                    return rs_error_set(err, err->code, c->input_name, rec.line, "%s", msg);
-                }
-            }
+            if (rs_clean_emit_row(c, &rec, err))
+                return err->code;
             if ((c->report->rows_in & 0xfff) == 0 && rs_out_status(c->out, err))
                 return err->code;   /* stop early on a full disk or closed pipe */
             if ((c->report->rows_in & 0xffff) == 0 && c->spec->progress)
                 c->spec->progress(c->report->rows_in, 0);
-        } else if (r != KEEP && c->spec->strict && c->reason_is_fault[r]) {
-            return reject(c, &rec, r, err);
+            continue;
         }
+        int r = process_row(c, &rec, pass, &nomem);
+        if (nomem)
+            return rs_error_nomem(err);
+        if (r != KEEP && c->spec->strict && c->reason_is_fault[r])
+            return reject(c, &rec, r, err);
     }
     if (got < 0)
         return err->code;
@@ -364,182 +402,4 @@ static rs_status run_pass(cleaner *c, int pass, rs_error *err)
     if (pass == PASS_STATS)
         return rs_clean_finish_stats(c, err);
     return RS_OK;
-}
-
-static rs_status open_outputs(cleaner *c, rs_error *err)
-{
-    const rs_clean_spec *spec = c->spec;
-    if (spec->rejects_path) {
-        if (!(c->rejects_out = rs_out_open(spec->rejects_path, err)))
-            return err->code;
-        rs_out_write(c->rejects_out, "line,reason", 11);
-        for (size_t i = 0; i < c->n_cols; i++) {
-            const char *name = rs_table_col_name(c->table, i);
-            rs_out_putc(c->rejects_out, ',');
-            rs_csv_write_field(c->rejects_out, name, strlen(name));
-        }
-        rs_out_putc(c->rejects_out, '\n');
-    }
-    if (!(c->out = rs_out_open(spec->output, err)))
-        return err->code;
-    c->writer = rs_table_writer_new(c->out, spec->out_format, c->n_out,
-                                    (const char *const *)c->out_names, c->out_types, err);
-    return c->writer ? RS_OK : err->code;
-}
-
-static void write_counts(rs_out *out, const char *key, const rs_clean_count *counts, size_t n)
-{
-    char buf[64];
-    rs_out_write(out, ",\n  ", 4);
-    rs_json_write_string(out, key, strlen(key));
-    rs_out_write(out, ": {", 3);
-    for (size_t i = 0; i < n; i++) {
-        rs_out_write(out, i ? ",\n    " : "\n    ", i ? 6 : 5);
-        rs_json_write_string(out, counts[i].name, strlen(counts[i].name));
-        rs_out_write(out, buf, (size_t)snprintf(buf, sizeof buf, ": %ld", counts[i].count));
-    }
-    rs_out_write(out, n ? "\n  }" : "}", n ? 4 : 1);
-}
-
-static rs_status write_report(const cleaner *c, rs_error *err)
-{
-    rs_out *out = rs_out_open(c->spec->report_path, err);
-    if (!out)
-        return err->code;
-    const rs_clean_report *r = c->report;
-    char buf[512];
-    rs_out_write(out, "{\n  \"input\": ", 13);
-    rs_json_write_string(out, c->input_name, strlen(c->input_name));
-    rs_out_write(out, buf, (size_t)snprintf(buf, sizeof buf,
-                 ",\n  \"rows_in\": %ld,\n  \"rows_out\": %ld,\n  \"rows_rejected\": %ld,\n"
-                 "  \"malformed_rows\": %ld,\n  \"invalid_utf8_rows\": %ld,\n  \"blank_lines\": %ld,\n"
-                 "  \"passes\": %d", r->rows_in, r->rows_out, r->rows_rejected, r->malformed_rows,
-                 r->invalid_utf8_rows, r->blank_lines, r->passes));
-    write_counts(out, "rejected", r->rejected, r->n_rejected);
-    write_counts(out, "filled", r->filled, r->n_filled);
-    write_counts(out, "clipped", r->clipped, r->n_clipped);
-    rs_out_write(out, "\n}\n", 3);
-    return rs_out_commit(out, err);
-}
-
-static int add_count(rs_clean_count **list, size_t *n, const char *name, size_t len, long count)
-{
-    rs_clean_count *l = realloc(*list, (*n + 1) * sizeof *l);
-    if (!l)
-        return -1;
-    *list = l;
-    if (!(l[*n].name = malloc(len + 1)))
-        return -1;
-    memcpy(l[*n].name, name, len);
-    l[*n].name[len] = '\0';
-    l[(*n)++].count = count;
-    return 0;
-}
-
-static rs_status fill_report(cleaner *c, rs_error *err)
-{
-    rs_clean_report *r = c->report;
-    r->blank_lines = rs_table_blank_lines(c->table);
-    for (int32_t i = 0; i < rs_idmap_size(c->reasons); i++) {
-        size_t len;
-        const char *name = rs_idmap_key(c->reasons, i, &len);
-        if (c->reason_counts[i] && add_count(&r->rejected, &r->n_rejected, name, len, c->reason_counts[i]))
-            return rs_error_nomem(err);
-    }
-    for (size_t i = 0; i < c->n_fills; i++) {
-        const char *name = rs_table_col_name(c->table, c->fills[i].col);
-        if (add_count(&r->filled, &r->n_filled, name, strlen(name), c->fills[i].filled))
-            return rs_error_nomem(err);
-    }
-    for (size_t i = 0; i < c->n_outliers; i++) {
-        const char *name = rs_table_col_name(c->table, c->outliers[i].col);
-        if (c->outliers[i].clip &&
-            add_count(&r->clipped, &r->n_clipped, name, strlen(name), c->outliers[i].clipped))
-            return rs_error_nomem(err);
-    }
-    return RS_OK;
-}
-
-/* Statistics are needed by --outliers and --fill mean|median|mode. */
-static int needs_stats_pass(const rs_clean_spec *spec)
-{
-    int needed = spec->outliers.n > 0;
-    for (size_t i = 0; i < spec->fill.n; i++) {
-        const char *eq = strchr(spec->fill.items[i], '=');
-        needed |= eq && (!strcmp(eq + 1, "mean") || !strcmp(eq + 1, "median") || !strcmp(eq + 1, "mode"));
-    }
-    return needed;
-}
-
-static rs_status run_all(cleaner *c, rs_error *err)
-{
-    const rs_clean_spec *spec = c->spec;
-    if (rs_clean_setup(c, err) || open_outputs(c, err))
-        return err->code;
-    if (needs_stats_pass(spec) && run_pass(c, PASS_STATS, err))
-        return err->code;
-    if (c->seen && spec->dedupe_keep_last && run_pass(c, PASS_LAST, err))
-        return err->code;
-    if (run_pass(c, PASS_EMIT, err) || rs_table_writer_finish(c->writer, err) ||
-        fill_report(c, err))
-        return err->code;
-    if (c->rejects_out) {
-        rs_status st = rs_out_commit(c->rejects_out, err);
-        c->rejects_out = NULL;
-        if (st)
-            return st;
-    }
-    if (spec->report_path && write_report(c, err))
-        return err->code;
-    rs_status st = rs_out_commit(c->out, err);
-    c->out = NULL;
-    return st;
-}
-
-rs_status rs_clean_run(const rs_clean_spec *spec, rs_clean_report *report, rs_error *err)
-{
-    memset(report, 0, sizeof *report);
-    cleaner c = {.spec = spec, .report = report};
-    rs_table_options topt = spec->table;
-    topt.rewindable = needs_stats_pass(spec) || (spec->dedupe && spec->dedupe_keep_last);
-    c.table = rs_table_open(spec->input, &topt, err);
-    rs_status st = c.table ? run_all(&c, err) : err->code;
-    rs_table_writer_free(c.writer);
-    rs_out_abort(c.out);
-    rs_out_abort(c.rejects_out);
-    rs_clean_teardown(&c);
-    rs_table_free(c.table);
-    if (st)
-        rs_clean_report_free(report);
-    return st;
-}
-
-static void free_counts(rs_clean_count *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i].name);
-    free(list);
-}
-
-void rs_clean_report_free(rs_clean_report *report)
-{
-    free_counts(report->rejected, report->n_rejected);
-    free_counts(report->filled, report->n_filled);
-    free_counts(report->clipped, report->n_clipped);
-    memset(report, 0, sizeof *report);
-}
-
-void rs_clean_spec_free(rs_clean_spec *spec)
-{
-    rs_strlist_free(&spec->schema);
-    rs_strlist_free(&spec->select);
-    rs_strlist_free(&spec->lower);
-    rs_strlist_free(&spec->require);
-    rs_strlist_free(&spec->dedupe_cols);
-    rs_strlist_free(&spec->rename);
-    rs_strlist_free(&spec->fill);
-    rs_strlist_free(&spec->outliers);
-    free(spec->filters);
-    spec->filters = NULL;
-    spec->n_filters = 0;
 }

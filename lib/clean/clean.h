@@ -49,6 +49,8 @@ typedef struct {
     int trim, dedupe, dedupe_keep_last, strict;
     const char *id_map_path, *id_col;
     int id_map_strict;
+    int threads;               /* -j: the emit pass parses and filters parts of the input in parallel */
+    size_t part_bytes;         /* bytes per part for -j (0: the default; tests set it small) */
     /* called with the rows read so far every 65536 rows of the final pass
      * and once at the end (rows_in, done = 1); NULL for none */
     void (*progress)(long rows_in, int done);

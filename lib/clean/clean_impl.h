@@ -49,6 +49,19 @@ typedef struct {
 } outlier_rule;
 
 enum { PASS_STATS, PASS_LAST, PASS_EMIT };
+enum { RS_CLEAN_MAX_WARNINGS = 10 };
+
+/* A warning a thread met, shown later in input order. */
+typedef struct {
+    long line;
+    int fault;        /* 1: a malformed row (at most RS_CLEAN_MAX_WARNINGS shown); 0: invalid UTF-8 (once) */
+    char text[512];
+} clean_note;
+
+typedef struct {
+    clean_note items[RS_CLEAN_MAX_WARNINGS + 1];   /* enough for what can be shown */
+    size_t n;
+} clean_notes;
 
 typedef struct {
     const rs_clean_spec *spec;
@@ -106,6 +119,8 @@ typedef struct {
     rs_table_writer *writer;
     long warned;
     int utf8_warned;
+    clean_notes *notes;         /* a thread's part: warnings kept here, not printed */
+    long blank_lines;           /* -1: ask the table (the emit pass read it) */
     rs_clean_report *report;
 } cleaner;
 
@@ -114,5 +129,21 @@ rs_status rs_clean_setup(cleaner *c, rs_error *err);
 void rs_clean_teardown(cleaner *c);
 int rs_clean_reason(cleaner *c, const char *text, int fault);
 rs_status rs_clean_finish_stats(cleaner *c, rs_error *err);
+
+/* clean.c */
+/* One pass over the table (PASS_STATS, PASS_LAST or PASS_EMIT). */
+rs_status rs_clean_run_pass(cleaner *c, int pass, rs_error *err);
+/* Process, count and write (or reject) one row of the emit pass. */
+rs_status rs_clean_emit_row(cleaner *c, const rs_record *rec, rs_error *err);
+/* A warning about line: printed now, or kept in c->notes by a thread. */
+void rs_clean_note(cleaner *c, long line, int fault, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Print a thread's kept warnings as the one-thread run would have. */
+void rs_clean_notes_show(cleaner *c, const clean_notes *notes);
+
+/* clean_parallel.c */
+/* The emit pass on spec->threads threads when the input allows (*done = 1);
+ * else *done = 0 and nothing was read or written. */
+rs_status rs_clean_emit_parallel(cleaner *c, int *done, rs_error *err);
 
 #endif

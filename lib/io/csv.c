@@ -157,6 +157,17 @@ void rs_csv_reader_free(rs_csv_reader *r)
     free(r);
 }
 
+void rs_csv_reader_start_at(rs_csv_reader *r, long line)
+{
+    r->cur_line = line;
+    r->at_start = 0;
+}
+
+int rs_csv_reader_in_quote(const rs_csv_reader *r)
+{
+    return r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted;
+}
+
 long rs_csv_reader_blank_lines(const rs_csv_reader *r)
 {
     return r->blank_lines;

@@ -33,6 +33,12 @@ rs_csv_reader *rs_csv_reader_new(rs_in *in, const rs_csv_options *opt, const voi
 void rs_csv_reader_free(rs_csv_reader *r);
 /* 1: *rec holds the next record (valid until the next call); 0: end; -1: error. */
 int rs_csv_reader_next(rs_csv_reader *r, rs_record *rec, rs_error *err);
+/* The input starts inside a file, at a record boundary on this line: no
+ * byte-order mark is looked for, lines count from here. */
+void rs_csv_reader_start_at(rs_csv_reader *r, long line);
+/* After next() returned 0 or -1: the input ended inside a quoted field (a
+ * part of a file cut where a quoted newline stands, or an unterminated quote). */
+int rs_csv_reader_in_quote(const rs_csv_reader *r);
 /* Push back the record the last successful next() returned. */
 void rs_csv_reader_unread(rs_csv_reader *r);
 /* Blank lines skipped so far. */

@@ -21,6 +21,8 @@ struct rs_in {
     int owns_fd;
     int rewindable;
     char *name;
+    const char *mem;      /* a memory input (fd -1): (mem_len) bytes, mem_pos read */
+    size_t mem_len, mem_pos;
 };
 
 static int is_stdio_name(const char *path)
@@ -94,8 +96,36 @@ const char *rs_in_name(const rs_in *in)
     return in->name;
 }
 
+rs_in *rs_in_open_memory(const char *name, const void *data, size_t len, rs_error *err)
+{
+    rs_in *in = calloc(1, sizeof *in);
+    if (!in || !(in->name = strdup(name))) {
+        free(in);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    in->fd = -1;
+    in->mem = data;
+    in->mem_len = len;
+    in->rewindable = 1;
+    return in;
+}
+
+void rs_in_memory_reset(rs_in *in, const void *data, size_t len)
+{
+    in->mem = data;
+    in->mem_len = len;
+    in->mem_pos = 0;
+}
+
 ssize_t rs_in_read(rs_in *in, void *buf, size_t len, rs_error *err)
 {
+    if (in->mem) {
+        size_t n = in->mem_len - in->mem_pos < len ? in->mem_len - in->mem_pos : len;
+        memcpy(buf, in->mem + in->mem_pos, n);
+        in->mem_pos += n;
+        return (ssize_t)n;
+    }
     for (;;) {
         ssize_t n = read(in->fd, buf, len);
         if (n >= 0)
@@ -164,6 +194,10 @@ rs_status rs_in_make_rewindable(rs_in *in, rs_error *err)
 
 rs_status rs_in_rewind(rs_in *in, rs_error *err)
 {
+    if (in->mem) {
+        in->mem_pos = 0;
+        return RS_OK;
+    }
     if (!in->rewindable || lseek(in->fd, 0, SEEK_SET) < 0)
         return rs_error_set(err, RS_EIO, in->name, 0, "cannot rewind input");
     return RS_OK;
@@ -376,6 +410,54 @@ nomem:
     return NULL;
 }
 
+rs_out *rs_out_open_memory(rs_error *err)
+{
+    rs_out *out = calloc(1, sizeof *out);
+    if (!out || !(out->buf = malloc(OUT_BUF_SIZE))) {
+        free(out);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    out->cap = OUT_BUF_SIZE;
+    out->fd = -1;
+    out->memory = 1;
+    return out;
+}
+
+/* A memory output's buffer holds at least need bytes; when it cannot grow,
+ * what it holds is dropped and the error is kept (ENOMEM). */
+static int grow_memory(rs_out *out, size_t need)
+{
+    size_t cap = out->cap;
+    while (cap < need)
+        cap *= 2;
+    char *buf = cap == out->cap ? out->buf : realloc(out->buf, cap);
+    if (!buf) {
+        out->len = 0;
+        if (!out->write_errno)
+            out->write_errno = ENOMEM;
+        return -1;
+    }
+    out->buf = buf;
+    out->cap = cap;
+    return 0;
+}
+
+rs_status rs_out_move(rs_out *dst, rs_out *mem, rs_error *err)
+{
+    if (mem->write_errno)
+        return rs_error_nomem(err);
+    rs_out_write(dst, mem->buf, mem->len);
+    mem->len = 0;
+    return RS_OK;
+}
+
+void rs_out_memory_clear(rs_out *mem)
+{
+    mem->len = 0;
+    mem->write_errno = 0;
+}
+
 static const char *out_name(const rs_out *out)
 {
     return out->path ? out->path : "stdout";
@@ -398,12 +480,18 @@ static void write_all(rs_out *out, const char *data, size_t len)
 
 void rs_out_flush_buffer(rs_out *out)
 {
+    if (out->memory) {
+        grow_memory(out, out->cap + 1);
+        return;
+    }
     write_all(out, out->buf, out->len);
     out->len = 0;
 }
 
 void rs_out_write(rs_out *out, const void *data, size_t len)
 {
+    if (out->memory && out->len + len > out->cap && grow_memory(out, out->len + len) < 0)
+        return;
     if (out->len + len > out->cap) {
         rs_out_flush_buffer(out);
         if (len > out->cap) {
@@ -428,6 +516,9 @@ void rs_out_printf(rs_out *out, const char *fmt, ...)
     va_end(ap);
     if (n >= 0 && (size_t)n < room) {
         out->len += (size_t)n;
+    } else if (n > 0 && out->memory) {
+        if (grow_memory(out, out->len + (size_t)n + 1) == 0)
+            out->len += (size_t)vsnprintf(out->buf + out->len, out->cap - out->len, fmt, again);
     } else if (n > 0) {
         rs_out_flush_buffer(out);
         if ((size_t)n < out->cap) {

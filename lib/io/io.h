@@ -20,6 +20,11 @@ rs_in *rs_in_open(const char *path, rs_error *err);
 void rs_in_free(rs_in *in);
 /* Bytes read into buf (0 at end), or -1 with err filled. */
 ssize_t rs_in_read(rs_in *in, void *buf, size_t len, rs_error *err);
+/* Read len bytes at data (borrowed, kept alive by the caller) as a stream
+ * named name: a part of a file that threads parse on their own. */
+rs_in *rs_in_open_memory(const char *name, const void *data, size_t len, rs_error *err);
+/* A memory input reads other bytes from their start (then rewind its reader). */
+void rs_in_memory_reset(rs_in *in, const void *data, size_t len);
 /* Make the stream rewindable (spools stdin/pipes to a temp file); call before
  * the first read. */
 rs_status rs_in_make_rewindable(rs_in *in, rs_error *err);
@@ -34,6 +39,13 @@ rs_out *rs_out_open(const char *path, rs_error *err);
 rs_status rs_out_commit(rs_out *out, rs_error *err);
 /* Discards: removes the temp file; frees out.  Safe on NULL. */
 void rs_out_abort(rs_out *out);
+/* An output that grows in memory (a thread's share of a file, written in
+ * order later by rs_out_move).  Free it with rs_out_abort. */
+rs_out *rs_out_open_memory(rs_error *err);
+/* Append mem's bytes to dst and empty mem; RS_ENOMEM when mem could not grow. */
+rs_status rs_out_move(rs_out *dst, rs_out *mem, rs_error *err);
+/* Drop what mem holds. */
+void rs_out_memory_clear(rs_out *mem);
 /* Buffered write; errors are sticky and reported by rs_out_commit (and by
  * rs_out_status, to stop early). */
 void rs_out_write(rs_out *out, const void *data, size_t len);
@@ -47,6 +59,7 @@ struct rs_out {
     int fd;
     int is_temp;
     int anonymous;        /* an O_TMPFILE file: no name until commit */
+    int memory;           /* rs_out_open_memory: buf grows, nothing is written */
     int write_errno;      /* first write errno, 0 if none */
     char *buf;            /* (cap) */
     size_t len, cap;
