@@ -43,7 +43,8 @@ typedef struct {
     rs_scorer *scorer;
     size_t *feature_cols, *pass_cols, n_pass;
     unsigned char *direct;     /* (n_features): read as numbers from rsf, not text */
-    size_t n_direct;
+    size_t n_direct, *direct_cols, *direct_features;   /* (n_direct) their columns and features */
+    double *direct_values;     /* (n_direct) the current row's */
     int has_id;
     rs_table_sink sink;
     batch b;
@@ -239,7 +240,9 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
 static rs_status choose_direct(predictor *pr, rs_error *err)
 {
     size_t d = rs_scorer_n_features(pr->scorer);
-    if (!(pr->direct = calloc(d + 1, 1)))
+    if (!(pr->direct = calloc(d + 1, 1)) || !(pr->direct_cols = malloc((d + 1) * sizeof *pr->direct_cols)) ||
+        !(pr->direct_features = malloc((d + 1) * sizeof *pr->direct_features)) ||
+        !(pr->direct_values = malloc((d + 1) * sizeof *pr->direct_values)))
         return rs_error_nomem(err);
     for (size_t j = 0; j < d; j++) {
         int passed = 0;
@@ -250,19 +253,20 @@ static rs_status choose_direct(predictor *pr, rs_error *err)
         if (taken < 0)
             return err->code;
         pr->direct[j] = (unsigned char)taken;
-        pr->n_direct += (size_t)taken;
+        if (taken)
+            pr->direct_cols[pr->n_direct] = pr->feature_cols[j], pr->direct_features[pr->n_direct++] = j;
     }
     return RS_OK;
 }
 
 static rs_status read_direct(predictor *pr, const rs_record *rec, float *row, rs_error *err)
 {
-    size_t d = rs_scorer_n_features(pr->scorer);
-    for (size_t j = 0; j < d; j++) {
-        double v;
-        if (!pr->direct[j] || !rs_table_number(pr->in, pr->feature_cols[j], &v))
-            continue;   /* not direct: parsed from its text */
-        if ((isnan(v) && !rs_scorer_reads_missing(pr->scorer)) || v > FLT_MAX || v < -FLT_MAX)
+    if (!rs_table_numbers(pr->in, pr->direct_cols, pr->n_direct, pr->direct_values))
+        return RS_OK;   /* not direct after all: parsed from their text */
+    for (size_t k = 0; k < pr->n_direct; k++) {
+        double v = pr->direct_values[k];
+        size_t j = pr->direct_features[k];
+        if (!(v >= -FLT_MAX && v <= FLT_MAX) && (!isnan(v) || !rs_scorer_reads_missing(pr->scorer)))
             return rs_error_set(err, RS_EDATA, rs_table_name(pr->in), rec->line,
                                 "column %s: %s is not a finite number", rs_table_col_name(pr->in, pr->feature_cols[j]),
                                 isnan(v) ? "a missing value" : "a value out of float range");
@@ -443,7 +447,8 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
     rs_table_sink_close(&pr.sink);
     rs_table_free(pr.in);
-    free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
+    free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.direct_cols), free(pr.direct_features);
+    free(pr.direct_values), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
     free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
     free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
     rs_classes_out_free(&pr.classes);
