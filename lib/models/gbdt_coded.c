@@ -5,8 +5,8 @@
  * its code — how many of the forest's thresholds for that feature lie below
  * it — once per row, and every tree is laid out as a complete binary tree of
  * the forest's depth (a leaf above that depth is padded with nodes that
- * always go left), so a step is one 4-byte node load, one byte load, one
- * compare and no child pointer:
+ * always go left), so a step is a 2-byte offset load, one code byte load,
+ * one compare with the node's byte j and no child pointer:
  *
  *     v <= threshold_j  <=>  code(v) <= j      (thresholds sorted, distinct)
  *
@@ -15,7 +15,8 @@
  * reads the copy of its missing direction, and a padding node has j = 255.
  * The codes of a chunk of rows are stored feature by feature, so the rows of
  * the 8 lanes walked together differ by a constant offset and a node holds
- * the offset of its feature's codes.  Leaf values are added in tree order as
+ * the offset of its feature's codes (beside its j, in a second array: the
+ * compare reads j from memory, five instructions a step).  Leaf values are added in tree order as
  * the float walker does, so scores are the same bytes.  Forests with
  * categorical splits, more than 254 distinct thresholds on a feature, more
  * than 1,024 features (two codes each in a chunk of CODED_BYTES) or depth
@@ -32,7 +33,8 @@ struct rs_gbdt_coded {
     size_t n_features, n_trees;
     int depth;                 /* every tree padded to it */
     size_t stride;             /* rows per chunk of codes: one feature's codes */
-    uint32_t *node;            /* (n_trees x (2^depth - 1)): codes offset | j << 16 */
+    uint16_t *offset;          /* (n_trees x (2^depth - 1)): where each node's codes start */
+    uint8_t *split;            /* (n_trees x (2^depth - 1)): j (255: padding, always left) */
     float *leaf;               /* (n_trees x 2^depth) */
     float *thresholds;         /* each feature's sorted distinct thresholds */
     uint32_t *threshold_start; /* (n_features + 1) */
@@ -95,8 +97,8 @@ static unsigned threshold_index(const rs_gbdt_coded *c, size_t f, float value)
 
 /* Tree node i (within its tree) into complete-tree slot `slot` at `level`,
  * and its subtree below. */
-static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t slot, int level, uint32_t *node,
-                  float *leaf)
+static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t slot, int level, uint16_t *offset,
+                  uint8_t *split, float *leaf)
 {
     const rs_gbdt_node *n = &tree[i];
     if (level == c->depth) {
@@ -104,15 +106,15 @@ static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t 
         return;
     }
     if (n->feature < 0) {   /* a leaf above the bottom: always left (no code > 255) */
-        node[slot] = (uint32_t)CODED_MISSING << 16;
-        place(c, tree, i, 2 * slot + 1, level + 1, node, leaf);
+        offset[slot] = 0, split[slot] = CODED_MISSING;
+        place(c, tree, i, 2 * slot + 1, level + 1, offset, split, leaf);
         return;
     }
     unsigned j = threshold_index(c, (size_t)n->feature, n->threshold);
     size_t copy = (n->flags & RS_GBDT_DEFAULT_LEFT) ? c->n_features : 0;   /* missing as 0: left */
-    node[slot] = (uint32_t)((copy + (size_t)n->feature) * c->stride) | (uint32_t)j << 16;
-    place(c, tree, n->left, 2 * slot + 1, level + 1, node, leaf);
-    place(c, tree, n->right, 2 * slot + 2, level + 1, node, leaf);
+    offset[slot] = (uint16_t)((copy + (size_t)n->feature) * c->stride), split[slot] = (uint8_t)j;
+    place(c, tree, n->left, 2 * slot + 1, level + 1, offset, split, leaf);
+    place(c, tree, n->right, 2 * slot + 2, level + 1, offset, split, leaf);
 }
 
 rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
@@ -131,10 +133,11 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
     c->stride = CODED_BYTES / (2 * n_features);
     c->stride = c->stride > CODED_CHUNK ? CODED_CHUNK : c->stride - c->stride % CODED_LANES;
     size_t inner = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
-    c->node = calloc(n_trees * inner + 1, sizeof *c->node);
+    c->offset = calloc(n_trees * inner + 1, sizeof *c->offset);
+    c->split = calloc(n_trees * inner + 1, sizeof *c->split);
     c->leaf = calloc(n_trees * leaves, sizeof *c->leaf);
     c->padded = malloc(n_features * CODED_SEARCH * sizeof *c->padded);
-    if (!c->node || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
+    if (!c->offset || !c->split || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
         rs_gbdt_coded_free(c);
         return NULL;
     }
@@ -144,7 +147,7 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
             c->padded[f * CODED_SEARCH + k] = k < m ? c->thresholds[c->threshold_start[f] + k] : INFINITY;
         }
     for (size_t t = 0; t < n_trees; t++)
-        place(c, nodes + tree_start[t], 0, 0, 0, c->node + t * inner, c->leaf + t * leaves);
+        place(c, nodes + tree_start[t], 0, 0, 0, c->offset + t * inner, c->split + t * inner, c->leaf + t * leaves);
     return c;
 }
 
@@ -152,7 +155,7 @@ void rs_gbdt_coded_free(rs_gbdt_coded *c)
 {
     if (!c)
         return;
-    free(c->node), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
+    free(c->offset), free(c->split), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
     free(c);
 }
 
@@ -194,10 +197,10 @@ static void encode_rows(const rs_gbdt_coded *c, const float *rows, size_t n, uin
 
 /* One level down from slot for the row whose codes start at code + lane
  * (lane apart from code: a constant displacement once the lanes unroll). */
-static inline size_t coded_step(const uint32_t *node, const uint8_t *code, size_t lane, size_t slot)
+static inline size_t coded_step(const uint16_t *offset, const uint8_t *split, const uint8_t *code, size_t lane,
+                                size_t slot)
 {
-    uint32_t nd = node[slot];
-    return 2 * slot + 1 + (code[(nd & 0xffff) + lane] > (nd >> 16));
+    return 2 * slot + 1 + (code[offset[slot] + lane] > split[slot]);
 }
 
 /* Adds every tree's output to scores (n x n_outputs; tree t to output
@@ -207,22 +210,30 @@ static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, 
     size_t inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
     size_t full = n - n % CODED_LANES;
     for (size_t t = 0; t < c->n_trees; t++) {
-        const uint32_t *node = c->node + t * inner;
+        const uint16_t *offset = c->offset + t * inner;
+        const uint8_t *split = c->split + t * inner;
         const float *leaf = c->leaf + t * leaves;
         double *out = scores + t % n_outputs;
         for (size_t i0 = 0; i0 < full; i0 += CODED_LANES) {
             size_t at[CODED_LANES] = {0};
             const uint8_t *code = codes + i0;   /* lane l's codes: code + l */
-            for (int level = 0; level < c->depth; level++)
+            for (int level = 0; level < c->depth; level++) {
+#ifdef __GNUC__
+                /* code is opaque here, so the compiler addresses the lanes as
+                 * code + offset + l (a displacement) instead of keeping 8 lane
+                 * pointers, which spill */
+                __asm__("" : "+r"(code));
+#endif
                 for (size_t l = 0; l < CODED_LANES; l++)
-                    at[l] = coded_step(node, code, l, at[l]);
+                    at[l] = coded_step(offset, split, code, l, at[l]);
+            }
             for (size_t l = 0; l < CODED_LANES; l++)
                 out[(i0 + l) * n_outputs] += leaf[at[l] - inner];
         }
         for (size_t i = full; i < n; i++) {
             size_t at = 0;
             for (int level = 0; level < c->depth; level++)
-                at = coded_step(node, codes, i, at);
+                at = coded_step(offset, split, codes, i, at);
             out[i * n_outputs] += leaf[at - inner];
         }
     }
