@@ -16,9 +16,9 @@
  * The codes of a chunk of rows are stored feature by feature, so the rows of
  * the 8 lanes walked together differ by a constant offset and a node holds
  * the offset of its feature's codes (beside its j, in a second array: the
- * compare reads j from memory, five instructions a step).  Leaf values are added in tree order as
- * the float walker does, so scores are the same bytes.  Forests with
- * categorical splits, more than 254 distinct thresholds on a feature, more
+ * compare reads j from memory, five instructions a step).  Leaf values are
+ * added in tree order as the float walker does, so scores are the same
+ * bytes.  Forests with categorical splits, more than 254 distinct thresholds on a feature, more
  * than 1,024 features (two codes each in a chunk of CODED_BYTES) or depth
  * beyond RS_GBDT_CODED_MAX_DEPTH keep the float walker. */
 #include "models/gbdt.h"
