@@ -252,6 +252,10 @@ size_t rs_format_f32(float x, char *buf)
     }
     if (fabsf(x) < 16777216.0f && x == (float)(int32_t)x)   /* counts: no printf */
         return rs_format_i64((int64_t)x, buf);
+    char digits[9];
+    int point, ndig = rs_f32_digits(x, digits, &point);
+    if (ndig)
+        return layout_digits(x < 0, digits, ndig, point, buf);
     return format_shortest((double)x, 6, 9, 1, buf);
 }
 

@@ -25,6 +25,11 @@ size_t rs_format_f64(double x, char *buf);
 size_t rs_format_f32(float x, char *buf);   /* shortest for a float */
 size_t rs_format_i64(int64_t x, char *buf);
 
+/* rs_format_f32's significant digits by exact integer arithmetic (num_f32.c):
+ * ndig digits (trailing zeros dropped) of |x| = 0.DIGITS x 10^point, the same
+ * as its printf/strtof loop gives; 0 outside 2^-21 <= |x| < 2^126. */
+int rs_f32_digits(float x, char digits[9], int *point);
+
 /* True when s is already what rs_format_f64 would write for its value, so
  * writers can pass it through without a parse/format round trip. */
 int rs_f64_text_is_canonical(const char *s, size_t len);

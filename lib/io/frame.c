@@ -638,6 +638,29 @@ int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value)
     return 1;
 }
 
+int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t n, double *values)
+{
+    if (!r->direct || r->block_pos == 0)
+        return 0;
+    size_t row = r->block_pos - 1;
+    for (size_t k = 0; k < n; k++) {   /* one call per row, not per cell: rs-predict's hot loop */
+        const unsigned char *d = r->col_data[cols[k]];
+        if (!r->direct[cols[k]])
+            return 0;
+        if (r->cols[cols[k]].type == RS_COL_F64) {
+            memcpy(values + k, d + 8 * row, 8);
+        } else if (r->cols[cols[k]].type == RS_COL_F32) {
+            float v;
+            memcpy(&v, d + 4 * row, 4);
+            values[k] = v;
+        } else {
+            int64_t v = (int64_t)get_u64(d + 8 * row);
+            values[k] = v == RS_I64_MISSING ? NAN : (double)v;
+        }
+    }
+    return 1;
+}
+
 rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err)
 {
     if (rs_in_rewind(r->in, err))

@@ -73,5 +73,7 @@ int rs_frame_reader_numbers_direct(rs_frame_reader *r, size_t col, rs_error *err
 /* The current row's value of a direct column into *value (NaN when
  * missing): 1, or 0 when col is not direct. */
 int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value);
+/* The same for n direct columns cols at once: 1, or 0 when one is not. */
+int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t n, double *values);
 
 #endif

@@ -212,6 +212,11 @@ int rs_table_number(const rs_table *t, size_t col, double *value)
     return t->frame ? rs_frame_reader_number(t->frame, col, value) : 0;
 }
 
+int rs_table_numbers(const rs_table *t, const size_t *cols, size_t n, double *values)
+{
+    return t->frame ? rs_frame_reader_numbers(t->frame, cols, n, values) : 0;
+}
+
 int rs_table_next(rs_table *t, rs_record *rec, rs_error *err)
 {
     if (t->frame)

@@ -48,6 +48,8 @@ int rs_table_numbers_direct(rs_table *t, size_t col, rs_error *err);
 /* The current record's number in a direct column (NaN: missing): 1, or 0
  * when the column is not direct (read its text). */
 int rs_table_number(const rs_table *t, size_t col, double *value);
+/* The same for n direct columns at once: 1, or 0 when one is not. */
+int rs_table_numbers(const rs_table *t, const size_t *cols, size_t n, double *values);
 rs_status rs_table_rewind(rs_table *t, rs_error *err);
 long rs_table_blank_lines(const rs_table *t);
 

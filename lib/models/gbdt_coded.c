@@ -3,18 +3,23 @@
  * Why: walking trees on floats costs a node load, a value load, a float
  * compare and a NaN test per step.  Here each row value is first replaced by
  * its code — how many of the forest's thresholds for that feature lie below
- * it (255 for a missing value) — once per row, and every tree is laid out as
- * a complete binary tree of the forest's depth (a leaf above that depth is
- * padded with nodes that always go left), so a step is one 4-byte node
- * load, one byte load, one unsigned compare and no child pointer:
+ * it — once per row, and every tree is laid out as a complete binary tree of
+ * the forest's depth (a leaf above that depth is padded with nodes that
+ * always go left), so a step is a 2-byte offset load, one code byte load,
+ * one compare with the node's byte j and no child pointer:
  *
  *     v <= threshold_j  <=>  code(v) <= j      (thresholds sorted, distinct)
  *
- * and "go right" is (code - j - 1) < limit as unsigned numbers, with limit
- * 255 - j (missing goes right), 254 - j (missing goes left) or 0 (padding).
- * Leaf values are added in tree order as the float walker does, so scores
- * are the same bytes.  Forests with categorical splits, more than 254
- * distinct thresholds on a feature, more than 65,536 features or depth
+ * and "go right" is code > j.  Each value is coded twice, once with a
+ * missing value as 255 (above every j: right) and once as 0 (left); a node
+ * reads the copy of its missing direction, and a padding node has j = 255.
+ * The codes of a chunk of rows are stored feature by feature, so the rows of
+ * the 8 lanes walked together differ by a constant offset and a node holds
+ * the offset of its feature's codes (beside its j, in a second array: the
+ * compare reads j from memory, five instructions a step).  Leaf values are
+ * added in tree order as the float walker does, so scores are the same
+ * bytes.  Forests with categorical splits, more than 254 distinct thresholds on a feature, more
+ * than 1,024 features (two codes each in a chunk of CODED_BYTES) or depth
  * beyond RS_GBDT_CODED_MAX_DEPTH keep the float walker. */
 #include "models/gbdt.h"
 
@@ -22,12 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CODED_MISSING = 255, CODED_LANES = 8, CODED_BYTES = 16384, CODED_SEARCH = 256 };
+enum { CODED_MISSING = 255, CODED_LANES = 8, CODED_BYTES = 16384, CODED_SEARCH = 256, CODED_CHUNK = 128 };
 
 struct rs_gbdt_coded {
     size_t n_features, n_trees;
     int depth;                 /* every tree padded to it */
-    uint32_t *node;            /* (n_trees x (2^depth - 1)): feature | j << 16 | limit << 24 */
+    size_t stride;             /* rows per chunk of codes: one feature's codes */
+    uint16_t *offset;          /* (n_trees x (2^depth - 1)): where each node's codes start */
+    uint8_t *split;            /* (n_trees x (2^depth - 1)): j (255: padding, always left) */
     float *leaf;               /* (n_trees x 2^depth) */
     float *thresholds;         /* each feature's sorted distinct thresholds */
     uint32_t *threshold_start; /* (n_features + 1) */
@@ -90,31 +97,30 @@ static unsigned threshold_index(const rs_gbdt_coded *c, size_t f, float value)
 
 /* Tree node i (within its tree) into complete-tree slot `slot` at `level`,
  * and its subtree below. */
-static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t slot, int level, uint32_t *node,
-                  float *leaf)
+static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t slot, int level, uint16_t *offset,
+                  uint8_t *split, float *leaf)
 {
     const rs_gbdt_node *n = &tree[i];
     if (level == c->depth) {
         leaf[slot - (((size_t)1 << c->depth) - 1)] = n->value;
         return;
     }
-    if (n->feature < 0) {   /* a leaf above the bottom: always left (limit 0) */
-        node[slot] = 0;
-        place(c, tree, i, 2 * slot + 1, level + 1, node, leaf);
+    if (n->feature < 0) {   /* a leaf above the bottom: always left (no code > 255) */
+        offset[slot] = 0, split[slot] = CODED_MISSING;
+        place(c, tree, i, 2 * slot + 1, level + 1, offset, split, leaf);
         return;
     }
     unsigned j = threshold_index(c, (size_t)n->feature, n->threshold);
-    unsigned limit = (n->flags & RS_GBDT_DEFAULT_LEFT) ? CODED_MISSING - 1 - j : CODED_MISSING - j;
-    node[slot] = (uint32_t)n->feature | (uint32_t)j << 16 | (uint32_t)limit << 24;
-    place(c, tree, n->left, 2 * slot + 1, level + 1, node, leaf);
-    place(c, tree, n->right, 2 * slot + 2, level + 1, node, leaf);
+    size_t copy = (n->flags & RS_GBDT_DEFAULT_LEFT) ? c->n_features : 0;   /* missing as 0: left */
+    offset[slot] = (uint16_t)((copy + (size_t)n->feature) * c->stride), split[slot] = (uint8_t)j;
+    place(c, tree, n->left, 2 * slot + 1, level + 1, offset, split, leaf);
+    place(c, tree, n->right, 2 * slot + 2, level + 1, offset, split, leaf);
 }
 
 rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
                                  size_t n_features, int depth)
 {
-    if (depth > RS_GBDT_CODED_MAX_DEPTH || n_features > 65536 || n_features == 0 ||
-        CODED_BYTES / n_features < CODED_LANES)
+    if (depth > RS_GBDT_CODED_MAX_DEPTH || n_features == 0 || CODED_BYTES / (2 * n_features) < CODED_LANES)
         return NULL;
     size_t n_nodes = tree_start[n_trees];
     for (size_t i = 0; i < n_nodes; i++)
@@ -124,11 +130,14 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
     if (!c)
         return NULL;
     c->n_features = n_features, c->n_trees = n_trees, c->depth = depth;
+    c->stride = CODED_BYTES / (2 * n_features);
+    c->stride = c->stride > CODED_CHUNK ? CODED_CHUNK : c->stride - c->stride % CODED_LANES;
     size_t inner = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
-    c->node = calloc(n_trees * inner + 1, sizeof *c->node);
+    c->offset = calloc(n_trees * inner + 1, sizeof *c->offset);
+    c->split = calloc(n_trees * inner + 1, sizeof *c->split);
     c->leaf = calloc(n_trees * leaves, sizeof *c->leaf);
     c->padded = malloc(n_features * CODED_SEARCH * sizeof *c->padded);
-    if (!c->node || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
+    if (!c->offset || !c->split || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
         rs_gbdt_coded_free(c);
         return NULL;
     }
@@ -138,7 +147,7 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
             c->padded[f * CODED_SEARCH + k] = k < m ? c->thresholds[c->threshold_start[f] + k] : INFINITY;
         }
     for (size_t t = 0; t < n_trees; t++)
-        place(c, nodes + tree_start[t], 0, 0, 0, c->node + t * inner, c->leaf + t * leaves);
+        place(c, nodes + tree_start[t], 0, 0, 0, c->offset + t * inner, c->split + t * inner, c->leaf + t * leaves);
     return c;
 }
 
@@ -146,19 +155,21 @@ void rs_gbdt_coded_free(rs_gbdt_coded *c)
 {
     if (!c)
         return;
-    free(c->node), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
+    free(c->offset), free(c->split), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
     free(c);
 }
 
-/* codes (n x d) of rows (n x d): per feature, how many thresholds lie below
- * each value.  Each feature's thresholds are padded to CODED_SEARCH with
- * +inf, so every search takes the same 8 halvings without a branch and
- * CODED_LANES rows' searches overlap. */
+/* codes of rows (n x d), feature by feature: codes[f * stride + i] how
+ * many of f's thresholds lie below row i's value (255 when missing), and
+ * codes[(d + f) * stride + i] the same with 0 for missing.  Each feature's
+ * thresholds are padded to CODED_SEARCH with +inf, so every search takes the
+ * same 8 halvings without a branch and CODED_LANES rows' searches overlap. */
 static void encode_rows(const rs_gbdt_coded *c, const float *rows, size_t n, uint8_t *codes)
 {
-    size_t d = c->n_features;
+    size_t d = c->n_features, stride = c->stride;
     for (size_t f = 0; f < d; f++) {
         const float *th = c->padded + f * CODED_SEARCH;
+        uint8_t *code = codes + f * stride, *code_left = codes + (d + f) * stride;
         size_t i0 = 0;
         for (; i0 + CODED_LANES <= n; i0 += CODED_LANES) {
             float v[CODED_LANES];
@@ -168,48 +179,61 @@ static void encode_rows(const rs_gbdt_coded *c, const float *rows, size_t n, uin
             for (uint32_t step = CODED_SEARCH / 2; step; step /= 2)
                 for (size_t l = 0; l < CODED_LANES; l++)
                     below[l] += th[below[l] + step - 1] < v[l] ? step : 0;
-            for (size_t l = 0; l < CODED_LANES; l++)
-                codes[(i0 + l) * d + f] = v[l] != v[l] ? CODED_MISSING : (uint8_t)below[l];
+            for (size_t l = 0; l < CODED_LANES; l++) {
+                code[i0 + l] = v[l] != v[l] ? CODED_MISSING : (uint8_t)below[l];
+                code_left[i0 + l] = (uint8_t)below[l];   /* NaN is below no threshold: 0 */
+            }
         }
         for (size_t i = i0; i < n; i++) {
             float v = rows[i * d + f];
             uint32_t below = 0;
             for (uint32_t step = CODED_SEARCH / 2; step; step /= 2)
                 below += th[below + step - 1] < v ? step : 0;
-            codes[i * d + f] = v != v ? CODED_MISSING : (uint8_t)below;
+            code[i] = v != v ? CODED_MISSING : (uint8_t)below;
+            code_left[i] = (uint8_t)below;
         }
     }
 }
 
-static inline size_t coded_step(const uint32_t *node, const uint8_t *code, size_t slot)
+/* One level down from slot for the row whose codes start at code + lane
+ * (lane apart from code: a constant displacement once the lanes unroll). */
+static inline size_t coded_step(const uint16_t *offset, const uint8_t *split, const uint8_t *code, size_t lane,
+                                size_t slot)
 {
-    uint32_t nd = node[slot];
-    uint32_t right = (uint32_t)code[nd & 0xffff] - ((nd >> 16) & 0xff) - 1 < (nd >> 24);
-    return 2 * slot + 1 + right;
+    return 2 * slot + 1 + (code[offset[slot] + lane] > split[slot]);
 }
 
 /* Adds every tree's output to scores (n x n_outputs; tree t to output
  * t % n_outputs). */
 static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, double *scores, size_t n_outputs)
 {
-    size_t d = c->n_features, inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
+    size_t inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
     size_t full = n - n % CODED_LANES;
     for (size_t t = 0; t < c->n_trees; t++) {
-        const uint32_t *node = c->node + t * inner;
+        const uint16_t *offset = c->offset + t * inner;
+        const uint8_t *split = c->split + t * inner;
         const float *leaf = c->leaf + t * leaves;
         double *out = scores + t % n_outputs;
         for (size_t i0 = 0; i0 < full; i0 += CODED_LANES) {
             size_t at[CODED_LANES] = {0};
-            for (int level = 0; level < c->depth; level++)
+            const uint8_t *code = codes + i0;   /* lane l's codes: code + l */
+            for (int level = 0; level < c->depth; level++) {
+#ifdef __GNUC__
+                /* code is opaque here, so the compiler addresses the lanes as
+                 * code + offset + l (a displacement) instead of keeping 8 lane
+                 * pointers, which spill */
+                __asm__("" : "+r"(code));
+#endif
                 for (size_t l = 0; l < CODED_LANES; l++)
-                    at[l] = coded_step(node, codes + (i0 + l) * d, at[l]);
+                    at[l] = coded_step(offset, split, code, l, at[l]);
+            }
             for (size_t l = 0; l < CODED_LANES; l++)
                 out[(i0 + l) * n_outputs] += leaf[at[l] - inner];
         }
         for (size_t i = full; i < n; i++) {
             size_t at = 0;
             for (int level = 0; level < c->depth; level++)
-                at = coded_step(node, codes + i * d, at);
+                at = coded_step(offset, split, codes, i, at);
             out[i * n_outputs] += leaf[at - inner];
         }
     }
@@ -218,8 +242,7 @@ static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, 
 void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores, size_t n_outputs)
 {
     uint8_t codes[CODED_BYTES];
-    size_t d = c->n_features, chunk = CODED_BYTES / d;
-    chunk = chunk > 128 ? 128 : chunk - chunk % CODED_LANES;
+    size_t d = c->n_features, chunk = c->stride;
     for (size_t i0 = 0; i0 < n; i0 += chunk) {
         size_t len = n - i0 < chunk ? n - i0 : chunk;
         encode_rows(c, rows + i0 * d, len, codes);

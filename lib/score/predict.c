@@ -44,10 +44,12 @@ typedef struct {
     rs_scorer *scorer;
     size_t *feature_cols, *pass_cols, n_pass;
     unsigned char *direct;     /* (n_features): read as numbers from rsf, not text */
-    size_t n_direct;
+    size_t n_direct, *direct_cols, *direct_features;   /* (n_direct) their columns and features */
+    double *direct_values;     /* (n_direct) the current row's */
     int has_id;
     rs_table_sink sink;
-    batch b;
+    batch b[2];                /* one read while the other is scored and written */
+    long next_row;             /* 1-based number of the next row read */
     const rs_predict_spec *a;
     size_t n_outputs;          /* 1, or the classes of a class-label model */
     rs_classes_out classes;    /* their columns */
@@ -71,13 +73,14 @@ static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *
 
 typedef struct {
     predictor *pr;
+    batch *b;
     size_t n_features;
 } score_job;
 
 static void score_thread(void *ctx, int t, int n_threads)
 {
     score_job *job = ctx;
-    batch *b = &job->pr->b;
+    batch *b = job->b;
     size_t begin, end;
     rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
     if (b->actions) {   /* a policy: the action (as score_text) and its propensity */
@@ -98,11 +101,10 @@ static void score_thread(void *ctx, int t, int n_threads)
         b->score_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->score_text[i]);
 }
 
-static rs_status write_batch(predictor *pr, rs_error *err)
+static rs_status write_batch(predictor *pr, batch *b, rs_error *err)
 {
-    batch *b = &pr->b;
     size_t d = rs_scorer_n_features(pr->scorer);
-    score_job job = {pr, d};
+    score_job job = {pr, b, d};
     /* each row's score is its own: the same output for any -j */
     rs_parallel(rs_scorer_parallel(pr->scorer) && b->n_rows >= 64 ? pr->a->threads : 1, score_thread, &job);
     /* each row's choice draws from its own seed: the same for any -j */
@@ -137,9 +139,6 @@ static rs_status write_batch(predictor *pr, rs_error *err)
         if (rs_table_writer_write(pr->sink.writer, fields, !b->special[i] && pr->n_outputs == 1, err) != RS_OK)
             return err->code;
     }
-    b->first_row += (long)b->n_rows;
-    b->n_rows = 0;
-    b->text_len = 0;
     return RS_OK;
 }
 
@@ -198,8 +197,8 @@ static rs_status open_output(predictor *pr, rs_error *err)
             for (size_t j = 0; j < pr->classes.names.n; j++)
                 names[n++] = pr->classes.names.items[j];
         else
-            names[n++] = pr->b.actions ? "action" : "score";
-        if (pr->b.actions)
+            names[n++] = pr->b[0].actions ? "action" : "score";
+        if (pr->b[0].actions)
             names[n++] = "propensity";
         if (pr->a->have_threshold)
             names[n++] = "class";
@@ -230,7 +229,6 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
         if (!b->contrib || !b->numbers)
             return rs_error_nomem(err);
     }
-    b->first_row = 1;
     b->x = malloc(RS_SCORE_BATCH * n_features * sizeof *b->x);
     b->scores = malloc(RS_SCORE_BATCH * n_outputs * sizeof *b->scores);
     b->score_text = malloc(RS_SCORE_BATCH * sizeof *b->score_text);
@@ -241,12 +239,21 @@ static rs_status alloc_batch(batch *b, size_t n_features, size_t n_pass, int exp
     return b->x && b->scores && b->offsets && b->lengths && b->special && b->fields && b->score_text && b->score_len ? RS_OK : rs_error_nomem(err);
 }
 
+static void batch_free(batch *b)
+{
+    free(b->x), free(b->scores), free(b->text), free(b->offsets), free(b->lengths), free(b->special);
+    free(b->fields), free(b->contrib), free(b->numbers), free(b->score_text), free(b->score_len);
+    free(b->actions), free(b->prop_text), free(b->prop_len), free(b->outcomes);
+}
+
 /* rsf input: the numeric feature columns that are not passed through are
  * read as numbers, without formatting them as text first. */
 static rs_status choose_direct(predictor *pr, rs_error *err)
 {
     size_t d = rs_scorer_n_features(pr->scorer);
-    if (!(pr->direct = calloc(d + 1, 1)))
+    if (!(pr->direct = calloc(d + 1, 1)) || !(pr->direct_cols = malloc((d + 1) * sizeof *pr->direct_cols)) ||
+        !(pr->direct_features = malloc((d + 1) * sizeof *pr->direct_features)) ||
+        !(pr->direct_values = malloc((d + 1) * sizeof *pr->direct_values)))
         return rs_error_nomem(err);
     for (size_t j = 0; j < d; j++) {
         int passed = 0;
@@ -257,19 +264,20 @@ static rs_status choose_direct(predictor *pr, rs_error *err)
         if (taken < 0)
             return err->code;
         pr->direct[j] = (unsigned char)taken;
-        pr->n_direct += (size_t)taken;
+        if (taken)
+            pr->direct_cols[pr->n_direct] = pr->feature_cols[j], pr->direct_features[pr->n_direct++] = j;
     }
     return RS_OK;
 }
 
 static rs_status read_direct(predictor *pr, const rs_record *rec, float *row, rs_error *err)
 {
-    size_t d = rs_scorer_n_features(pr->scorer);
-    for (size_t j = 0; j < d; j++) {
-        double v;
-        if (!pr->direct[j] || !rs_table_number(pr->in, pr->feature_cols[j], &v))
-            continue;   /* not direct: parsed from its text */
-        if ((isnan(v) && !rs_scorer_reads_missing(pr->scorer)) || v > FLT_MAX || v < -FLT_MAX)
+    if (!rs_table_numbers(pr->in, pr->direct_cols, pr->n_direct, pr->direct_values))
+        return RS_OK;   /* not direct after all: parsed from their text */
+    for (size_t k = 0; k < pr->n_direct; k++) {
+        double v = pr->direct_values[k];
+        size_t j = pr->direct_features[k];
+        if (!(v >= -FLT_MAX && v <= FLT_MAX) && (!isnan(v) || !rs_scorer_reads_missing(pr->scorer)))
             return rs_error_set(err, RS_EDATA, rs_table_name(pr->in), rec->line,
                                 "column %s: %s is not a finite number", rs_table_col_name(pr->in, pr->feature_cols[j]),
                                 isnan(v) ? "a missing value" : "a value out of float range");
@@ -302,6 +310,43 @@ static rs_status choose_outputs(predictor *pr, rs_error *err)
     return st;
 }
 
+/* Up to RS_SCORE_BATCH rows into b (none at the end). */
+static rs_status fill_batch(predictor *pr, batch *b, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    b->n_rows = 0, b->text_len = 0, b->first_row = pr->next_row;
+    rs_record rec;
+    int got = 1;
+    while (b->n_rows < RS_SCORE_BATCH && (got = rs_table_next(pr->in, &rec, err)) == 1) {
+        if (rs_table_check_width(pr->in, &rec, err) != RS_OK ||
+            rs_scorer_parse(pr->scorer, pr->in, &rec, pr->feature_cols, pr->direct, b->x + b->n_rows * d, err) ||
+            (pr->n_direct && read_direct(pr, &rec, b->x + b->n_rows * d, err) != RS_OK) ||
+            copy_pass_fields(b, &rec, pr->pass_cols, err) != RS_OK)
+            return err->code;
+        b->n_rows++, pr->next_row++;
+    }
+    return got < 0 ? err->code : RS_OK;
+}
+
+/* Slice 0 reads the next batch, slice 1 scores and writes the current one:
+ * each touches only its own batch and its own side (table or sink). */
+typedef struct {
+    predictor *pr;
+    batch *cur, *next;
+    rs_status write_st, fill_st;
+    rs_error write_err, fill_err;
+} overlap_job;
+
+static void overlap_thread(void *ctx, int t, int n_threads)
+{
+    (void)n_threads;
+    overlap_job *job = ctx;
+    if (t == 0)
+        job->fill_st = fill_batch(job->pr, job->next, &job->fill_err);
+    else
+        job->write_st = write_batch(job->pr, job->cur, &job->write_err);
+}
+
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
 {
     size_t d = rs_scorer_n_features(pr->scorer);
@@ -314,17 +359,18 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (rs_scorer_is_policy(pr->scorer) && pr->a->have_threshold)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--threshold: a %s model chooses actions, it has no score "
                             "to threshold", rs_model_kind(model));
-    if (rs_scorer_is_policy(pr->scorer) &&
-        (!(pr->b.actions = malloc(RS_SCORE_BATCH * sizeof *pr->b.actions)) ||
-         !(pr->b.prop_text = malloc(RS_SCORE_BATCH * sizeof *pr->b.prop_text)) ||
-         !(pr->b.prop_len = malloc(RS_SCORE_BATCH))))
-        return rs_error_nomem(err);
+    for (int k = 0; k < 2 && rs_scorer_is_policy(pr->scorer); k++)
+        if (!(pr->b[k].actions = malloc(RS_SCORE_BATCH * sizeof *pr->b[k].actions)) ||
+            !(pr->b[k].prop_text = malloc(RS_SCORE_BATCH * sizeof *pr->b[k].prop_text)) ||
+            !(pr->b[k].prop_len = malloc(RS_SCORE_BATCH)))
+            return rs_error_nomem(err);
     if (pr->a->outcomes && !rs_scorer_has_outcomes(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--outcomes: a %s model does not predict outcomes with and without a treatment "
                             "(uplift does)", rs_model_kind(model));
-    if (pr->a->outcomes && !(pr->b.outcomes = malloc(RS_SCORE_BATCH * 2 * sizeof *pr->b.outcomes)))
-        return rs_error_nomem(err);
+    for (int k = 0; k < 2 && pr->a->outcomes; k++)
+        if (!(pr->b[k].outcomes = malloc(RS_SCORE_BATCH * 2 * sizeof *pr->b[k].outcomes)))
+            return rs_error_nomem(err);
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--explain: a %s model has no per-feature contributions (gbdt has)", rs_model_kind(model));
@@ -335,23 +381,32 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (!pr->feature_cols || !pr->pass_cols)
         return rs_error_nomem(err);
     if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK || choose_direct(pr, err) != RS_OK ||
-        alloc_batch(&pr->b, d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
+        alloc_batch(&pr->b[0], d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
+        alloc_batch(&pr->b[1], d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
         open_output(pr, err) != RS_OK)
         return err->code;
-    rs_record rec;
-    int got;
-    while ((got = rs_table_next(pr->in, &rec, err)) == 1) {
-        batch *b = &pr->b;
-        if (rs_table_check_width(pr->in, &rec, err) != RS_OK ||
-            rs_scorer_parse(pr->scorer, pr->in, &rec, pr->feature_cols, pr->direct, b->x + b->n_rows * d, err) ||
-            (pr->n_direct && read_direct(pr, &rec, b->x + b->n_rows * d, err) != RS_OK) ||
-            copy_pass_fields(b, &rec, pr->pass_cols, err) != RS_OK)
-            return err->code;
-        if (++b->n_rows == RS_SCORE_BATCH && write_batch(pr, err) != RS_OK)
-            return err->code;
-    }
-    if (got < 0 || write_batch(pr, err) != RS_OK)
+    pr->next_row = 1;
+    batch *cur = &pr->b[0], *next = &pr->b[1];
+    if (fill_batch(pr, cur, err) != RS_OK)
         return err->code;
+    /* With threads, the next batch is read while this one is scored and
+     * written (reading is the one serial part); batches are written in
+     * order, so the output is the same. */
+    int overlap = pr->a->threads > 1 && rs_scorer_parallel(pr->scorer) && !pr->a->explain;
+    while (cur->n_rows > 0) {
+        if (overlap) {
+            overlap_job job = {pr, cur, next, RS_OK, RS_OK, {0}, {0}};
+            rs_parallel(2, overlap_thread, &job);
+            if (job.write_st != RS_OK || job.fill_st != RS_OK) {
+                *err = job.write_st != RS_OK ? job.write_err : job.fill_err;
+                return err->code;
+            }
+        } else if (write_batch(pr, cur, err) != RS_OK || fill_batch(pr, next, err) != RS_OK) {
+            return err->code;
+        }
+        batch *done = cur;
+        cur = next, next = done;
+    }
     return rs_table_sink_commit(&pr->sink, err);
 }
 
@@ -456,12 +511,11 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_status st = (pr.scorer = rs_scorer_new(m, err)) ? predict_rows(&pr, m, err) : err->code;
     rs_table_sink_close(&pr.sink);
     rs_table_free(pr.in);
-    free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.b.x), free(pr.b.scores), free(pr.b.text);
-    free(pr.b.offsets), free(pr.b.lengths), free(pr.b.special), free(pr.b.fields), free(pr.b.contrib);
-    free(pr.b.outcomes);
-    free(pr.b.numbers), free(pr.b.score_text), free(pr.b.score_len);
+    free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.direct_cols), free(pr.direct_features);
+    free(pr.direct_values);
+    for (int k = 0; k < 2; k++)
+        batch_free(&pr.b[k]);
     rs_classes_out_free(&pr.classes);
-    free(pr.b.actions), free(pr.b.prop_text), free(pr.b.prop_len);
     rs_scorer_free(pr.scorer);
     return st;
 }

@@ -4,6 +4,7 @@
 #include "tap.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <sys/stat.h>
 
 static char *slurp(const char *path, size_t *len)
@@ -49,6 +50,30 @@ static long read_all(const void *bytes, size_t len, rs_error *err, char *first_r
     return rows;
 }
 
+/* Row `want` (0-based) of columns qty, price, score read as numbers in one
+ * call (rs_frame_reader_numbers); with_user asks for the text column too. */
+static int numbers_at(const void *bytes, size_t len, long want, int with_user, double *values)
+{
+    rs_error err;
+    const char *path = tap_temp_file(bytes, len);
+    rs_in *in = rs_in_open(path, &err);
+    unlink(path);
+    char magic[8];
+    ssize_t n = rs_in_read(in, magic, 8, &err);
+    rs_frame_reader *r = rs_frame_reader_new(in, magic, (size_t)n, &err);
+    size_t cols[4] = {1, 2, 3, 0};
+    int got = 0, direct = 1;
+    for (size_t k = 0; k < 4; k++)
+        direct &= rs_frame_reader_numbers_direct(r, cols[k], &err) == (cols[k] != 0);
+    rs_record rec;
+    for (long i = 0; direct && i <= want && rs_frame_reader_next(r, &rec, &err) == 1; i++)
+        if (i == want)
+            got = rs_frame_reader_numbers(r, cols, with_user ? 4 : 3, values) + 2 * (rec.fields[1].len == 0);
+    rs_frame_reader_free(r);
+    rs_in_free(in);
+    return got;
+}
+
 int main(void)
 {
     rs_error err;
@@ -83,6 +108,12 @@ int main(void)
     CHECK(read_all(bytes, len, &err, row, sizeof row) == 20000, "all rows read back");
     CHECK(strcmp(row, "u0|-10000|0.25|0.1") == 0, "values read back as canonical text (got %s)", row);
     CHECK(len % 8 == 0 && memcmp(bytes, RS_FRAME_MAGIC, 8) == 0, "magic and 8-byte alignment");
+    double v[4] = {0};
+    CHECK(numbers_at(bytes, len, 12345, 0, v) == 3 && v[0] == 2345 && v[1] == 12345.25 && v[2] == 0.1f,
+          "i64, f64 and f32 columns read as numbers in one call, the text left empty (%g %g %g)", v[0], v[1], v[2]);
+    CHECK(numbers_at(bytes, len, 7, 0, v) == 3 && isnan(v[0]) && isnan(v[1]) && v[2] == 0.1f,
+          "missing i64 and f64 values read as NaN");
+    CHECK(numbers_at(bytes, len, 0, 1, v) == 2, "a text column among them: 0 (read its text)");
 
     long rows = read_all(bytes, len - 9, &err, NULL, 0);
     CHECK(rows == -1 && strstr(err.msg, "truncated"), "a file cut short is an error: %s", err.msg);

@@ -36,6 +36,51 @@ static uint64_t next_u64(void)
     return rng_state;
 }
 
+/* The printf/strtof loop rs_format_f32 used to run, as the reference for
+ * rs_f32_digits: the digits of the first of "%.5e".."%.7e" that strtof reads
+ * back as x (else "%.8e"), trailing zeros dropped, and 0.DIGITS x 10^point. */
+static int f32_digits_by_printf(float x, char *digits, int *point)
+{
+    char sci[48];
+    int prec = 6;
+    for (; prec < 9; prec++) {
+        snprintf(sci, sizeof sci, "%.*e", prec - 1, (double)x);
+        if (strtof(sci, NULL) == x)
+            break;
+    }
+    snprintf(sci, sizeof sci, "%.*e", prec - 1, (double)x);
+    int n = 0;
+    const char *p = sci + (sci[0] == '-');
+    for (; *p != 'e'; p++)
+        if (*p != '.')
+            digits[n++] = *p;
+    *point = atoi(p + 1) + 1;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    return n;
+}
+
+/* rs_f32_digits(x) equals the loop's digits, or declines (0) only outside
+ * its range; *declined counts those. */
+static int f32_digits_match(float x, long *declined)
+{
+    char got[9], want[9];
+    int gp = 0, wp = 0, n = rs_f32_digits(x, got, &gp);
+    if (n == 0) {
+        float a = fabsf(x);
+        ++*declined;
+        int in_range = a >= ldexpf(1, -21) && a < ldexpf(1, 126);
+        if (in_range)
+            printf("# %.9g declined\n", (double)x);
+        return !in_range;
+    }
+    int m = f32_digits_by_printf(x, want, &wp);
+    int ok = n == m && gp == wp && memcmp(got, want, (size_t)n) == 0;
+    if (!ok)
+        printf("# %.9g: digits %.*s point %d, the printf loop %.*s point %d\n", (double)x, n, got, gp, m, want, wp);
+    return ok;
+}
+
 int main(void)
 {
     CHECK(f64_ok("2.55", 2.55) && f64_ok("-3", -3) && f64_ok("1e3", 1000) && f64_ok("+.5", 0.5),
@@ -65,6 +110,45 @@ int main(void)
     char buf[RS_NUM_BUF];
     CHECK(rs_format_f64(NAN, buf) == 0 && buf[0] == '\0', "NaN (missing) formats as empty");
     CHECK(rs_format_f32(0.1f, buf) == 3 && strcmp(buf, "0.1") == 0, "shortest float32 text");
+
+    /* the exact float digits against the printf loop: random bit patterns,
+     * every float around powers of two and ten (gap changes, carries), ties */
+    long declined = 0, compared = 0;
+    int f32_same = 1;
+    for (int i = 0; i < 300000 && f32_same; i++, compared++) {
+        uint32_t bits = (uint32_t)next_u64();
+        float x;
+        memcpy(&x, &bits, 4);
+        f32_same = f32_digits_match(x, &declined);
+    }
+    for (int e = -22; e <= 127 && f32_same; e++) {
+        float x = ldexpf(1, e);
+        for (int k = 0; k < 3; k++)
+            x = nextafterf(x, 0);
+        for (int k = 0; k < 7 && f32_same; k++, compared++, x = nextafterf(x, INFINITY))
+            f32_same = f32_digits_match(x, &declined);
+    }
+    for (int e = -6; e <= 36 && f32_same; e++) {
+        float x = (float)pow(10, e);
+        for (int k = 0; k < 64 && f32_same; k++, compared++, x = nextafterf(x, INFINITY))
+            f32_same = f32_digits_match(x, &declined) && f32_digits_match(-x, &declined);
+    }
+    for (uint32_t bits = 0x3f800000u; bits < 0x3f800000u + 200000 && f32_same; bits++, compared++) {
+        float x;   /* [1, 1.024): six-digit ties such as 1.0000005 */
+        memcpy(&x, &bits, 4);
+        f32_same = f32_digits_match(x, &declined);
+    }
+    CHECK(f32_same, "float digits by integer arithmetic equal the printf/strtof loop's (%ld floats)", compared);
+    CHECK(declined < compared / 2, "the exact float digits decline only out of range (%ld of %ld)", declined,
+          compared);
+    CHECK(rs_f32_digits(4.7e-7f, buf, &(int){0}) == 0 && rs_f32_digits(8.6e37f, buf, &(int){0}) == 0 &&
+              rs_f32_digits(NAN, buf, &(int){0}) == 0,
+          "rs_f32_digits declines 4.7e-7, 8.6e37 and NaN (the loop formats them)");
+    CHECK(rs_format_f32(0.3f, buf) == 3 && strcmp(buf, "0.3") == 0 && rs_format_f32(-1.5e-7f, buf) > 0 &&
+              strcmp(buf, "-1.5e-7") == 0 && rs_format_f32(16777217.0f * 2, buf) > 0 && strcmp(buf, "33554432") == 0 &&
+              rs_format_f32(0.99999994f, buf) > 0 && strcmp(buf, "0.99999994") == 0 &&
+              rs_format_f32(1e10f, buf) > 0 && strcmp(buf, "10000000000") == 0,
+          "float text: 0.3, -1.5e-7 (the loop), 2^25, 1 - 2^-24, 1e10");
 
     /* invariant: format(x) reads back as x, for random bit patterns */
     int roundtrip_ok = 1, canonical_ok = 1;
