@@ -4,8 +4,11 @@
  * by SGD over the rows in a shuffled order (--seed) for --epochs passes, the
  * step falling linearly from --lr to 0 (as fastText).  The L2 decay of
  * every weight at every step is one scale factor (W = s V), so a step costs
- * the row's non-zeros times the classes, not the whole table.  One thread:
- * the same bytes for the same seed whatever -j. */
+ * the row's non-zeros times the classes, not the whole table.  The step
+ * is float (vectorised over the classes; each class its own sum, so the
+ * vector width never changes a byte) on the used buckets only, renumbered
+ * by frequency so the hot weight rows stay in cache.  One thread: the same
+ * bytes for the same seed whatever -j. */
 #include "models/text_model.h"
 
 #include "io/dataset.h"
@@ -162,45 +165,93 @@ static rs_status label_classes(text_rows *r, const rs_params *p, rs_error *err)
 
 typedef struct {
     size_t K, dim;
-    float *v;          /* (dim x K): W = scale v */
+    size_t n_used;     /* the buckets some training row has */
+    size_t stride;     /* K rounded up to a 64-byte line */
+    uint32_t *bucket;  /* (n_used) the bucket of each row of v, the most frequent first */
+    float *v;          /* (n_used x stride): W = scale v */
     double scale;
     float *bias;       /* (K) */
-    double *z;         /* (K) */
+    float *z;          /* (K) the scores, then the step on each class */
 } sgd_model;
+
+/* z[k] += x w[k]: float, restrict, so -O3 vectorises it; every k is its own
+ * sum, so the vector width never changes the bytes. */
+__attribute__((noinline, target_clones("avx2", "default"))) static void axpy(float *restrict z, const float *restrict w, float x, size_t K)
+{
+    for (size_t k = 0; k < K; k++)
+        z[k] += x * w[k];
+}
 
 static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t n, size_t y, double c, double lr,
                      double decay)
 {
     size_t K = m->K;
+    float *z = m->z;
     double top = -INFINITY, sum = 0;
-    for (size_t k = 0; k < K; k++)
-        m->z[k] = m->bias[k];
+    memcpy(z, m->bias, K * sizeof *z);
     for (size_t j = 0; j < n; j++) {
-        const float *w = m->v + (size_t)idx[j] * K;
-        double x = val[j] * m->scale;
-        for (size_t k = 0; k < K; k++)
-            m->z[k] += x * w[k];
+        if (j + 4 < n)   /* the weight rows are far apart: ask for one ahead of its use */
+            for (size_t k = 0; k < K; k += 16)
+                __builtin_prefetch(m->v + (size_t)idx[j + 4] * m->stride + k);
+        axpy(z, m->v + (size_t)idx[j] * m->stride, (float)(val[j] * m->scale), K);
     }
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, m->z[k]);
+        top = fmax(top, z[k]);
     for (size_t k = 0; k < K; k++)
-        sum += m->z[k] = exp(m->z[k] - top);
+        sum += z[k] = (float)exp(z[k] - top);
     m->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
     for (size_t k = 0; k < K; k++)
-        m->z[k] = c * lr * (m->z[k] / sum - (k == y));   /* the step on each class's weights */
-    for (size_t j = 0; j < n; j++) {
-        float *w = m->v + (size_t)idx[j] * K;
-        double x = val[j] / m->scale;
-        for (size_t k = 0; k < K; k++)
-            w[k] -= (float)(m->z[k] * x);
-    }
+        z[k] = (float)(c * lr * (z[k] / sum - (k == y)));   /* the step on each class's weights */
+    for (size_t j = 0; j < n; j++)
+        axpy(m->v + (size_t)idx[j] * m->stride, z, (float)(-val[j] / m->scale), K);
     for (size_t k = 0; k < K; k++)
-        m->bias[k] -= (float)m->z[k];
+        m->bias[k] -= z[k];
     if (m->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
-        for (size_t i = 0; i < m->dim * K; i++)
+        for (size_t i = 0; i < m->n_used * m->stride; i++)
             m->v[i] = (float)(m->v[i] * m->scale);
         m->scale = 1;
     }
+}
+
+typedef struct {
+    uint32_t df, bucket;
+} bucket_df;
+
+static int by_df_desc(const void *a, const void *b)
+{
+    const bucket_df *x = a, *y = b;
+    return x->df != y->df ? (x->df < y->df) - (x->df > y->df) : (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+/* Renumber the buckets the rows use 0..n_used-1, the most frequent first,
+ * and allocate v for them alone: the hot weight rows share cache lines and
+ * the unused 2^bits rows cost nothing.  A row keeps its order of buckets,
+ * so the arithmetic (and the model's bytes) are those of the full table. */
+static rs_status compact(text_rows *r, const uint32_t *df, sgd_model *m, rs_error *err)
+{
+    bucket_df *used = malloc((m->dim + 1) * sizeof *used);
+    uint32_t *slot = malloc((m->dim + 1) * sizeof *slot);
+    if (!used || !slot) {
+        free(used), free(slot);
+        return rs_error_nomem(err);
+    }
+    m->n_used = 0;
+    for (size_t b = 0; b < m->dim; b++)
+        if (df[b] > 0)
+            used[m->n_used++] = (bucket_df){df[b], (uint32_t)b};
+    qsort(used, m->n_used, sizeof *used, by_df_desc);
+    m->stride = (m->K + 15) / 16 * 16;
+    m->bucket = malloc((m->n_used + 1) * sizeof *m->bucket);
+    m->v = aligned_alloc(64, (m->n_used * m->stride + 16) * sizeof *m->v);
+    if (m->bucket && m->v) {
+        for (size_t u = 0; u < m->n_used; u++)
+            m->bucket[u] = used[u].bucket, slot[used[u].bucket] = (uint32_t)u;
+        for (size_t j = 0; j < r->nnz; j++)
+            r->idx[j] = slot[r->idx[j]];
+        memset(m->v, 0, (m->n_used * m->stride + 16) * sizeof *m->v);
+    }
+    free(used), free(slot);
+    return m->bucket && m->v ? RS_OK : rs_error_nomem(err);
 }
 
 static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_error *err)
@@ -246,10 +297,11 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
 {
     size_t dim = m->dim, K = m->K;
     rs_model *model = rs_model_new("logreg");
-    float *w = malloc(dim * K * sizeof *w);
+    float *w = calloc(dim * K, sizeof *w);
     rs_status st = model && w ? RS_OK : rs_error_nomem(err);
-    for (size_t i = 0; st == RS_OK && i < dim * K; i++)
-        w[i] = (float)(m->v[i] * m->scale);
+    for (size_t u = 0; st == RS_OK && u < m->n_used; u++)
+        for (size_t k = 0; k < K; k++)
+            w[(size_t)m->bucket[u] * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
     char chars[64];
     snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
     if (st == RS_OK &&
@@ -310,6 +362,7 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
     text_rows r = {0};
     sgd_model m = {0};
     float *idf = NULL;
+    uint32_t *df = NULL;   /* the rows each bucket is in */
     rs_status st = text_spec(p, &spec, &cols, err);
     if (st == RS_OK)
         st = read_rows(&r, &spec, p, &cols, input, table, err);
@@ -323,17 +376,19 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
         st = rs_error_set(err, RS_EDATA, NULL, 0, "the label has one class (every one of the %zu rows is '%.*s'): "
                           "nothing to learn", r.n_rows, (int)(len > 40 ? 40 : len), name);
     }
-    if (st == RS_OK && (!(idf = calloc(m.dim, sizeof *idf)) || !(m.v = calloc(m.dim * m.K, sizeof *m.v)) ||
-                        !(m.bias = calloc(m.K, sizeof *m.bias)) || !(m.z = malloc(m.K * sizeof *m.z))))
+    if (st == RS_OK && (!(idf = calloc(m.dim, sizeof *idf)) || !(df = calloc(m.dim, sizeof *df)) || !(m.bias = calloc(m.K, sizeof *m.bias)) || !(m.z = malloc(m.K * sizeof *m.z))))
         st = rs_error_nomem(err);
     if (st == RS_OK) {
         /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf */
         for (size_t j = 0; j < r.nnz; j++)
-            idf[r.idx[j]] += 1;
+            df[r.idx[j]]++;
         for (size_t b = 0; b < m.dim; b++)
-            idf[b] = (float)(log((1.0 + (double)r.n_rows) / (1.0 + idf[b])) + 1);
+            idf[b] = (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1);
         for (size_t i = 0; i < r.n_rows; i++)
             weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], idf);
+        st = compact(&r, df, &m, err);
+    }
+    if (st == RS_OK) {
         m.scale = 1;
         st = sgd(&r, p, &m, err);
     }
@@ -344,7 +399,7 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
                  "classes [label=%s]", r.n_rows, m.dim, r.nnz, p->epochs, m.K, p->label);
     text_rows_free(&r);
     rs_strlist_free(&cols);
-    free(idf), free(m.v), free(m.bias), free(m.z);
+    free(idf), free(df), free(m.v), free(m.bias), free(m.z), free(m.bucket);
     return st;
 }
 
