@@ -41,7 +41,7 @@ MAN7 := man/rs.7
 .PHONY: all deps test unit sanitize fuzz demo bench compare install uninstall clean help
 .DELETE_ON_ERROR:
 
-all: $(BINS) $(BUILD)/tools/gen-bandit
+all: $(BINS) $(BUILD)/tools/gen-bandit $(BUILD)/tools/gen-text
 
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
@@ -76,6 +76,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $
 
 # scripts/gen-bandit: logged bandit data from a known model (tests, bench).
 $(BUILD)/tools/gen-bandit: scripts/gen-bandit.c $(BUILD)/librs.a $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
+
+# scripts/gen-text: generated labelled messages (the text scale bench, tests).
+$(BUILD)/tools/gen-text: scripts/gen-text.c $(BUILD)/librs.a $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
 

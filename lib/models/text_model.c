@@ -189,14 +189,10 @@ static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t
     float *z = m->z;
     double top = -INFINITY, sum = 0;
     memcpy(z, m->bias, K * sizeof *z);
-    for (size_t j = 0; j < n; j++) {
-        if (j + 4 < n)   /* the weight rows are far apart: ask for one ahead of its use */
-            for (size_t k = 0; k < K; k += 16)
-                __builtin_prefetch(m->v + (size_t)idx[j + 4] * m->stride + k);
+    for (size_t j = 0; j < n; j++)
         axpy(z, m->v + (size_t)idx[j] * m->stride, (float)(val[j] * m->scale), K);
-    }
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, z[k]);
+        top = z[k] > top ? z[k] : top;
     for (size_t k = 0; k < K; k++)
         sum += z[k] = (float)exp(z[k] - top);
     m->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
@@ -254,6 +250,28 @@ static rs_status compact(text_rows *r, const uint32_t *df, sgd_model *m, rs_erro
     return m->bucket && m->v ? RS_OK : rs_error_nomem(err);
 }
 
+/* The rows come in a shuffled order and their weight rows are far apart:
+ * the loop asks for row q + 2's non-zeros and row q + 1's weights while it
+ * computes row q, so memory works while the core does. */
+static void prefetch_row(const text_rows *r, size_t i)
+{
+    const uint32_t *idx = r->idx + r->ptr[i];
+    const float *val = r->val + r->ptr[i];
+    size_t n = r->ptr[i + 1] - r->ptr[i];
+    __builtin_prefetch(&r->labels.y[i]);
+    for (size_t j = 0; j < n; j += 16)
+        __builtin_prefetch(idx + j), __builtin_prefetch(val + j);
+}
+
+static void prefetch_weights(const sgd_model *m, const text_rows *r, size_t i)
+{
+    const uint32_t *idx = r->idx + r->ptr[i];
+    size_t n = r->ptr[i + 1] - r->ptr[i];
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < m->K; k += 16)
+            __builtin_prefetch(m->v + (size_t)idx[j] * m->stride + k, 1, 2);
+}
+
 static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_error *err)
 {
     size_t n = r->n_rows, K = m->K;
@@ -280,6 +298,10 @@ static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_er
         }
         for (size_t q = 0; q < n; q++, t++) {
             size_t i = order[q], y = (size_t)r->labels.y[i];
+            if (q + 2 < n)
+                prefetch_row(r, order[q + 2]);
+            if (q + 1 < n)
+                prefetch_weights(m, r, order[q + 1]);
             double lr = p->lr * (1 - t / total);
             sgd_step(m, r->idx + r->ptr[i], r->val + r->ptr[i], r->ptr[i + 1] - r->ptr[i], y, cw[y], lr,
                      lr * p->l2 / (double)n);
