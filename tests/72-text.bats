@@ -181,3 +181,46 @@ b"
     assert_failure 2
     assert_stderr --partial "--explain is not for a text model (it writes classes)"
 }
+
+@test "scripts/gen-text: N messages of W words, K classes c0..; Zipf: the top word 'be' is ~6.2 % of words; the seed fixes the bytes" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 3 > g.csv
+    run head -1 g.csv
+    assert_output "text,label"
+    run awk -F, 'NR > 1 { n++; w += split($1, a, " "); c[$2]++ } END { printf "%d %d %d", n, w, length(c) }' g.csv
+    assert_output "2000 40000 5"
+    run awk -F, 'NR > 1 { print $2 }' g.csv
+    assert_output --regexp '^(c[0-4]
+?)+$'
+    # P(word 0) = 1 / H(50000) = 0.0877 for a background word (70 %), 1/5 of that for a class word
+    run awk -F, 'NR > 1 { n += split($1, a, " "); for (i in a) be += a[i] == "be" } END { s = be / n; print (s > 0.057 && s < 0.067) ? "ok" : s }' g.csv
+    assert_output "ok"
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 3 > same.csv
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 4 > other.csv
+    run cmp same.csv g.csv
+    assert_success
+    run cmp -s other.csv g.csv
+    assert_failure 1
+    run "$root/scripts/gen-text" --vocab 0
+    assert_failure 2
+}
+
+@test "rs-predict --text: 5,000 rows in batches on -j threads: the same bytes for -j 1 and 2, in input order; a bad row far in is named by its line" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 5000 --words 8 --vocab 2000 --classes 4 --seed 1 > g.csv
+    rs-train --model logreg --text text --label label -i g.csv -o m.rsm --text-bits 12 --epochs 3 -q
+    rs-predict -m m.rsm -i g.csv --keep label,text -j 1 > j1.csv
+    rs-predict -m m.rsm -i g.csv --keep label,text -j 2 > j2.csv
+    run cmp j1.csv j2.csv
+    assert_success
+    run awk -F, 'NR > 1 && $1 != NR - 1 { bad++ } END { print NR - 1, bad + 0 }' j1.csv
+    assert_output "5000 0"
+    # --keep copies each row's own fields, whatever batch it was in
+    run cmp <(cut -d, -f4,5 j1.csv | tail -n +2) <(awk -F, 'NR > 1 { print $2 "," $1 }' g.csv)
+    assert_success
+    awk 'NR == 4001 { $0 = "caf\351 au lait,c1" } { print }' g.csv > bad.csv
+    run --separate-stderr rs-predict -m m.rsm -i bad.csv -j 2 -o p.csv
+    assert_failure 1
+    assert_stderr --partial "bad.csv:4001: text: invalid UTF-8 at byte 4"
+    test ! -e p.csv
+}

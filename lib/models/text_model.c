@@ -433,10 +433,16 @@ void rs_text_model_free(rs_text_model *tm)
         return;
     for (size_t k = 0; tm->classes && k < tm->n_classes; k++)
         free(tm->classes[k]);
-    free(tm->classes), free(tm->idx), free(tm->val);
+    free(tm->classes);
     rs_strlist_free(&tm->columns);
-    rs_text_scratch_free(&tm->scratch);
     free(tm);
+}
+
+void rs_text_scorer_free(rs_text_scorer *s)
+{
+    free(s->idx), free(s->val), free(s->z);
+    rs_text_scratch_free(&s->scratch);
+    memset(s, 0, sizeof *s);
 }
 
 static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err)
@@ -493,23 +499,26 @@ rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *e
     return RS_OK;
 }
 
-rs_status rs_text_model_score(rs_text_model *tm, const rs_field *const *texts, double *proba, rs_error *err)
+rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts, double *proba,
+                              rs_error *err)
 {
-    if (row_counts(&tm->spec, tm->columns.n, texts, &tm->scratch, &tm->idx, &tm->n_idx, &tm->cap_idx, &tm->val,
-                   &tm->cap_val, err) != RS_OK)
+    if (row_counts(&tm->spec, tm->columns.n, texts, &s->scratch, &s->idx, &s->n_idx, &s->cap_idx, &s->val,
+                   &s->cap_val, err) != RS_OK)
         return err->code;
-    weigh(tm->idx, tm->val, tm->n_idx, tm->idf);
+    if (rs_grow((void **)&s->z, &s->cap_z, tm->n_classes, sizeof *s->z) < 0)
+        return rs_error_nomem(err);
     size_t K = tm->n_classes;
+    for (size_t j = 0; j < s->n_idx; j++)   /* the weight rows load while the row is weighed */
+        for (size_t k = 0; k < K; k += 16)
+            __builtin_prefetch(tm->weights + (size_t)s->idx[j] * K + k);
+    weigh(s->idx, s->val, s->n_idx, tm->idf);
+    float *z = s->z;
     double top = -INFINITY, sum = 0;
+    memcpy(z, tm->bias, K * sizeof *z);
+    for (size_t j = 0; j < s->n_idx; j++)
+        axpy(z, tm->weights + (size_t)s->idx[j] * K, s->val[j], K);
     for (size_t k = 0; k < K; k++)
-        proba[k] = tm->bias[k];
-    for (size_t j = 0; j < tm->n_idx; j++) {
-        const float *w = tm->weights + (size_t)tm->idx[j] * K;
-        for (size_t k = 0; k < K; k++)
-            proba[k] += (double)tm->val[j] * w[k];
-    }
-    for (size_t k = 0; k < K; k++)
-        top = fmax(top, proba[k]);
+        top = fmax(top, proba[k] = z[k]);
     for (size_t k = 0; k < K; k++)
         sum += proba[k] = exp(proba[k] - top);
     for (size_t k = 0; k < K; k++)
