@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "rng.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,13 +318,16 @@ static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_er
 static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_params *p, const char *columns,
                       const float *idf, sgd_model *m, const char *output, rs_error *err)
 {
-    size_t dim = m->dim, K = m->K;
+    size_t dim = m->dim, K = m->K, rows = m->n_used ? m->n_used : 1;   /* no words at all: one zero row */
     rs_model *model = rs_model_new("logreg");
-    float *w = calloc(dim * K, sizeof *w);
-    rs_status st = model && w ? RS_OK : rs_error_nomem(err);
-    for (size_t u = 0; st == RS_OK && u < m->n_used; u++)
+    float *w = calloc(rows * K, sizeof *w);
+    int32_t *bucket = calloc(rows, sizeof *bucket);
+    rs_status st = model && w && bucket ? RS_OK : rs_error_nomem(err);
+    for (size_t u = 0; st == RS_OK && u < m->n_used; u++) {
+        bucket[u] = (int32_t)m->bucket[u];
         for (size_t k = 0; k < K; k++)
-            w[(size_t)m->bucket[u] * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
+            w[u * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
+    }
     char chars[64];
     snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
     if (st == RS_OK &&
@@ -341,12 +345,16 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
          rs_model_add_tensor(model, "idf", idf, 1, dim, err) || rs_model_add_tensor(model, "bias", m->bias, 1, K, err)))
         st = err->code;
     if (st == RS_OK) {
-        st = rs_model_adopt_tensor(model, "weights", w, dim, K, err);
+        st = rs_model_adopt_tensor(model, "weights", w, rows, K, err);
         w = NULL;
+    }
+    if (st == RS_OK) {
+        st = rs_model_adopt_i32(model, "buckets", bucket, 1, rows, err);
+        bucket = NULL;
     }
     if (st == RS_OK)
         st = rs_model_save(model, output, err);
-    free(w);
+    free(w), free(bucket);
     rs_model_free(model);
     return st;
 }
@@ -433,7 +441,7 @@ void rs_text_model_free(rs_text_model *tm)
         return;
     for (size_t k = 0; tm->classes && k < tm->n_classes; k++)
         free(tm->classes[k]);
-    free(tm->classes);
+    free(tm->classes), free(tm->slot);
     rs_strlist_free(&tm->columns);
     free(tm);
 }
@@ -443,6 +451,23 @@ void rs_text_scorer_free(rs_text_scorer *s)
     free(s->idx), free(s->val), free(s->z);
     rs_text_scratch_free(&s->scratch);
     memset(s, 0, sizeof *s);
+}
+
+/* The weights row of each bucket (-1: none, its weights are 0): the model
+ * stores the rows of the buckets training saw, most frequent first (models
+ * without "buckets" hold all 2^bits rows in bucket order). */
+static rs_status load_slots(rs_text_model *tm, const int32_t *buckets, size_t n, size_t dim, rs_error *err)
+{
+    if (!(tm->slot = malloc(dim * sizeof *tm->slot)))
+        return rs_error_nomem(err);
+    memset(tm->slot, 0xff, dim * sizeof *tm->slot);
+    for (size_t u = 0; u < n; u++) {
+        if (buckets[u] < 0 || (size_t)buckets[u] >= dim || tm->slot[buckets[u]] >= 0)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's buckets are damaged (%" PRId32 " at %zu)",
+                                buckets[u], u);
+        tm->slot[buckets[u]] = (int32_t)u;
+    }
+    return RS_OK;
 }
 
 static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err)
@@ -457,13 +482,17 @@ static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err
         tm->spec.char_max < tm->spec.char_min || tm->spec.char_max > 8)
         return rs_error_set(err, RS_EDATA, NULL, 0, "the model's text settings are damaged");
     tm->spec.bits = (int)bits, tm->spec.word_max = (int)words, tm->n_classes = (size_t)n_classes;
-    size_t dim = (size_t)1 << bits, K = tm->n_classes, r1, c1, r2, c2, r3, c3;
+    size_t dim = (size_t)1 << bits, K = tm->n_classes, r1, c1, r2, c2, r3, c3, r4, c4 = dim;
     tm->idf = rs_model_tensor(m, "idf", &r1, &c1);
     tm->weights = rs_model_tensor(m, "weights", &r2, &c2);
     tm->bias = rs_model_tensor(m, "bias", &r3, &c3);
-    if (!tm->idf || r1 != 1 || c1 != dim || !tm->weights || r2 != dim || c2 != K || !tm->bias || r3 != 1 || c3 != K)
-        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's idf, weights or bias tensor is missing or of the "
-                            "wrong shape (expected 1 x %zu, %zu x %zu, 1 x %zu)", dim, dim, K, K);
+    const int32_t *buckets = rs_model_i32(m, "buckets", &r4, &c4);
+    if (!tm->idf || r1 != 1 || c1 != dim || !tm->weights || r2 != c4 || c2 != K || !tm->bias || r3 != 1 || c3 != K ||
+        (buckets && (r4 != 1 || c4 > dim)))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's idf, weights, buckets or bias tensor is missing or of "
+                            "the wrong shape (expected 1 x %zu, B x %zu, 1 x B, 1 x %zu)", dim, K, K);
+    if (buckets && load_slots(tm, buckets, c4, dim, err) != RS_OK)
+        return err->code;
     rs_idmap *classes = rs_model_ids_new(m, "classes", err);
     if (!classes)
         return err->code;
@@ -508,15 +537,20 @@ rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const 
     if (rs_grow((void **)&s->z, &s->cap_z, tm->n_classes, sizeof *s->z) < 0)
         return rs_error_nomem(err);
     size_t K = tm->n_classes;
-    for (size_t j = 0; j < s->n_idx; j++)   /* the weight rows load while the row is weighed */
-        for (size_t k = 0; k < K; k += 16)
-            __builtin_prefetch(tm->weights + (size_t)s->idx[j] * K + k);
+    for (size_t j = 0; j < s->n_idx; j++) {   /* the weight rows load while the row is weighed */
+        int32_t row = tm->slot ? tm->slot[s->idx[j]] : (int32_t)s->idx[j];
+        for (size_t k = 0; row >= 0 && k < K; k += 16)
+            __builtin_prefetch(tm->weights + (size_t)row * K + k);
+    }
     weigh(s->idx, s->val, s->n_idx, tm->idf);
     float *z = s->z;
     double top = -INFINITY, sum = 0;
     memcpy(z, tm->bias, K * sizeof *z);
-    for (size_t j = 0; j < s->n_idx; j++)
-        axpy(z, tm->weights + (size_t)s->idx[j] * K, s->val[j], K);
+    for (size_t j = 0; j < s->n_idx; j++) {
+        int32_t row = tm->slot ? tm->slot[s->idx[j]] : (int32_t)s->idx[j];
+        if (row >= 0)   /* a bucket training never saw has weights 0 */
+            axpy(z, tm->weights + (size_t)row * K, s->val[j], K);
+    }
     for (size_t k = 0; k < K; k++)
         top = fmax(top, proba[k] = z[k]);
     for (size_t k = 0; k < K; k++)

@@ -22,7 +22,8 @@ typedef struct {
     size_t n_classes;
     char **classes;           /* (n_classes) names */
     const float *idf;         /* (2^bits) */
-    const float *weights;     /* (2^bits x n_classes) */
+    const float *weights;     /* (B x n_classes) the rows of the buckets training saw */
+    int32_t *slot;            /* (2^bits) each bucket's row of weights, -1 for none; NULL: row = bucket */
     const float *bias;        /* (n_classes) */
 } rs_text_model;
 
