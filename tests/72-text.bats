@@ -224,3 +224,24 @@ b"
     assert_stderr --partial "bad.csv:4001: text: invalid UTF-8 at byte 4"
     test ! -e p.csv
 }
+
+@test "rs-train --text: rows hashed on -j threads in chunks of 4096: the same model bytes for -j 1 and 2; errors far in name their line, the earlier row first" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 9000 --words 6 --vocab 3000 --classes 3 --seed 5 > g.csv
+    rs-train --model logreg --text text --label label -i g.csv -o j1.rsm --text-bits 12 --epochs 2 -j 1 -q
+    rs-train --model logreg --text text --label label -i g.csv -o j2.rsm --text-bits 12 --epochs 2 -j 2 -q
+    run cmp j1.rsm j2.rsm
+    assert_success
+    run rs-predict --describe j2.rsm
+    assert_line "train_rows 9000"
+    # a bad text at line 6001 and an empty label at 6003: the text's error, though labels are read first
+    awk 'NR == 6001 { $0 = "caf\351 au lait,c1" } NR == 6003 { $0 = "fine words," } { print }' g.csv > bad.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i bad.csv -o m.rsm -j 2
+    assert_failure 1
+    assert_stderr "rs-train: bad.csv:6001: --text: invalid UTF-8 at byte 4"
+    awk 'NR == 6003 { $0 = "fine words," } { print }' g.csv > nolabel.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i nolabel.csv -o m.rsm -j 2
+    assert_failure 1
+    assert_stderr --partial "rs-train: nolabel.csv:6003: column label: '' is not a class"
+    test ! -e m.rsm
+}

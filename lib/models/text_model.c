@@ -14,6 +14,7 @@
 #include "io/dataset.h"
 #include "mem.h"
 #include "rng.h"
+#include "threads.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -85,53 +86,198 @@ static rs_status find_columns(rs_table *t, const rs_params *p, const rs_strlist 
     return RS_OK;
 }
 
+/* ---- hashing the rows on threads ------------------------------------------
+ * The rows are read CHUNK at a time (their text copied out of the reader,
+ * their labels coded in order); each thread hashes a contiguous range of
+ * the chunk into its own buffers, and the buffers are appended in thread
+ * order, so the rows are the same for any -j. */
+
+enum { CHUNK = 4096 };
+
+typedef struct {
+    rs_text_scratch s;
+    rs_field *fields;           /* (n_cols) a row's texts */
+    const rs_field **texts;
+    uint32_t *row_idx;          /* one row's buckets and counts */
+    float *row_val;
+    size_t n_row, cap_row_idx, cap_row_val;
+    uint32_t *idx;              /* the range's rows, one after the other */
+    float *val;
+    size_t n, cap_idx, cap_val;
+    size_t len[CHUNK];          /* each row's buckets */
+    size_t bad;                 /* the first row that failed (CHUNK: none) */
+    rs_status status;
+} hash_part;
+
+typedef struct {
+    const rs_text_spec *spec;
+    size_t n_cols, n_rows;
+    char *bytes;                /* the chunk's text fields */
+    size_t n_bytes, cap_bytes;
+    size_t *start, *len;        /* (CHUNK x n_cols) */
+    long line[CHUNK];
+    hash_part *parts;           /* (n_parts) */
+    int n_parts;
+} text_chunk;
+
+static void text_chunk_free(text_chunk *c)
+{
+    for (int t = 0; c->parts && t < c->n_parts; t++) {
+        hash_part *h = &c->parts[t];
+        rs_text_scratch_free(&h->s);
+        free(h->fields), free(h->texts), free(h->row_idx), free(h->row_val), free(h->idx), free(h->val);
+    }
+    free(c->parts), free(c->bytes), free(c->start), free(c->len);
+}
+
+static rs_status text_chunk_init(text_chunk *c, const rs_text_spec *spec, size_t n_cols, int threads, rs_error *err)
+{
+    c->spec = spec, c->n_cols = n_cols, c->n_parts = threads > 0 ? threads : 1;
+    c->parts = calloc((size_t)c->n_parts, sizeof *c->parts);
+    c->start = malloc(CHUNK * n_cols * sizeof *c->start);
+    c->len = malloc(CHUNK * n_cols * sizeof *c->len);
+    if (!c->parts || !c->start || !c->len)
+        return rs_error_nomem(err);
+    for (int t = 0; t < c->n_parts; t++)
+        if (!(c->parts[t].fields = malloc(n_cols * sizeof *c->parts[t].fields)) ||
+            !(c->parts[t].texts = malloc(n_cols * sizeof *c->parts[t].texts)))
+            return rs_error_nomem(err);
+    return RS_OK;
+}
+
+static rs_status chunk_add(text_chunk *c, const rs_record *rec, const size_t *text_cols, rs_error *err)
+{
+    for (size_t k = 0; k < c->n_cols; k++) {
+        const rs_field *f = &rec->fields[text_cols[k]];
+        if (rs_grow((void **)&c->bytes, &c->cap_bytes, c->n_bytes + f->len + 1, 1) < 0)
+            return rs_error_nomem(err);
+        if (f->len)
+            memcpy(c->bytes + c->n_bytes, f->ptr, f->len);
+        c->start[c->n_rows * c->n_cols + k] = c->n_bytes, c->len[c->n_rows * c->n_cols + k] = f->len;
+        c->n_bytes += f->len;
+    }
+    c->line[c->n_rows++] = rec->line;
+    return RS_OK;
+}
+
+/* Row i of the chunk hashed into h->row_idx/row_val. */
+static rs_status hash_row(const text_chunk *c, hash_part *h, size_t i, rs_error *err)
+{
+    for (size_t k = 0; k < c->n_cols; k++) {
+        h->fields[k] = (rs_field){c->bytes + c->start[i * c->n_cols + k], c->len[i * c->n_cols + k]};
+        h->texts[k] = &h->fields[k];
+    }
+    return row_counts(c->spec, c->n_cols, h->texts, &h->s, &h->row_idx, &h->n_row, &h->cap_row_idx, &h->row_val,
+                      &h->cap_row_val, err);
+}
+
+static void hash_thread(void *ctx, int t, int n_threads)
+{
+    text_chunk *c = ctx;
+    hash_part *h = &c->parts[t];
+    size_t begin, end;
+    rs_thread_range(c->n_rows, t, n_threads, &begin, &end);
+    h->n = 0, h->bad = CHUNK, h->status = RS_OK;
+    for (size_t i = begin; i < end; i++) {
+        rs_error err = {0};
+        if ((h->status = hash_row(c, h, i, &err)) != RS_OK) {
+            h->bad = i;
+            return;
+        }
+        if (rs_grow((void **)&h->idx, &h->cap_idx, h->n + h->n_row + 1, sizeof *h->idx) < 0 ||
+            rs_grow((void **)&h->val, &h->cap_val, h->n + h->n_row + 1, sizeof *h->val) < 0) {
+            h->status = RS_ENOMEM, h->bad = i;
+            return;
+        }
+        if (h->n_row) {
+            memcpy(h->idx + h->n, h->row_idx, h->n_row * sizeof *h->idx);
+            memcpy(h->val + h->n, h->row_val, h->n_row * sizeof *h->val);
+        }
+        h->n += h->n_row;
+        h->len[i - begin] = h->n_row;
+    }
+}
+
+/* Hash the chunk's rows on the threads and append them to r in order; the
+ * first row that failed is hashed again here for its message. */
+static rs_status chunk_flush(text_chunk *c, text_rows *r, const char *name, rs_error *err)
+{
+    int threads = c->n_rows >= 64 ? c->n_parts : 1;
+    rs_parallel(threads, hash_thread, c);
+    for (int t = 0; t < threads; t++) {
+        hash_part *h = &c->parts[t];
+        size_t begin, end;
+        rs_thread_range(c->n_rows, t, threads, &begin, &end);
+        if (h->status == RS_ENOMEM)
+            return rs_error_nomem(err);
+        if (h->status != RS_OK) {
+            if (hash_row(c, h, h->bad, err) == RS_OK)
+                return rs_error_set(err, RS_EDATA, name, c->line[h->bad], "--text: hashing failed");
+            char what[sizeof err->msg];
+            snprintf(what, sizeof what, "%s", err->msg);
+            return err->code == RS_EDATA ? rs_error_set(err, RS_EDATA, name, c->line[h->bad], "--text: %s", what)
+                                         : err->code;
+        }
+        if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + (end - begin) + 2, sizeof *r->ptr) < 0 ||
+            rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + h->n + 1, sizeof *r->idx) < 0 ||
+            rs_grow((void **)&r->val, &r->cap_val, r->nnz + h->n + 1, sizeof *r->val) < 0)
+            return rs_error_nomem(err);
+        if (h->n) {   /* texts without words have no buckets (and h->idx may be NULL) */
+            memcpy(r->idx + r->nnz, h->idx, h->n * sizeof *r->idx);
+            memcpy(r->val + r->nnz, h->val, h->n * sizeof *r->val);
+        }
+        for (size_t i = begin; i < end; i++) {
+            r->ptr[r->n_rows] = r->nnz;
+            r->nnz += h->len[i - begin];
+            r->ptr[++r->n_rows] = r->nnz;
+        }
+    }
+    c->n_rows = c->n_bytes = 0;
+    return RS_OK;
+}
+
+/* Row n's label, coded as it is read (classes by first sight). */
+static rs_status label_row(text_rows *r, const rs_table *t, const rs_record *rec, size_t label_col, size_t n,
+                           rs_error *err)
+{
+    if (rs_table_check_width(t, rec, err) != RS_OK)
+        return err->code;
+    if (rs_grow((void **)&r->labels.y, &r->cap_y, n + 1, sizeof *r->labels.y) < 0)
+        return rs_error_nomem(err);
+    return rs_label_class_row(&r->labels, t, rec, label_col, NULL, &r->labels.y[n], err);
+}
+
 static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_params *p, const rs_strlist *cols,
                            const char *input, const rs_table_options *topt, rs_error *err)
 {
     rs_table *t = rs_table_open(input, topt, err);
     size_t label_col, *text_cols = malloc((cols->n + 1) * sizeof *text_cols);
-    const rs_field **texts = malloc((cols->n + 1) * sizeof *texts);
-    rs_text_scratch s = {0};
-    uint32_t *idx = NULL;
-    float *val = NULL;
-    size_t n = 0, cap = 0, cap_val = 0;
-    rs_status st = !t ? err->code : !text_cols || !texts ? rs_error_nomem(err) : RS_OK;
+    text_chunk c = {0};
+    rs_status st = !t ? err->code : !text_cols ? rs_error_nomem(err) : RS_OK;
     if (st == RS_OK)
         st = find_columns(t, p, cols, &label_col, text_cols, err);
+    if (st == RS_OK)
+        st = text_chunk_init(&c, spec, cols->n, p->threads, err);
     rs_record rec;
     int got = 0;
+    size_t n_labels = 0;
     while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
-        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
-            break;
-        for (size_t c = 0; c < cols->n; c++)
-            texts[c] = &rec.fields[text_cols[c]];
-        if ((st = row_counts(spec, cols->n, texts, &s, &idx, &n, &cap, &val, &cap_val, err)) != RS_OK) {
-            if (st == RS_EDATA) {   /* invalid UTF-8: which row */
-                char what[sizeof err->msg];
-                snprintf(what, sizeof what, "%s", err->msg);
-                st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "--text: %s", what);
-            }
+        if ((st = label_row(r, t, &rec, label_col, n_labels, err)) != RS_OK) {
+            rs_error row_err = *err;   /* an earlier row's bad text is reported first */
+            if (t && c.n_rows && chunk_flush(&c, r, rs_table_name(t), err) != RS_OK)
+                st = err->code;
+            else
+                *err = row_err;
             break;
         }
-        if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + 2, sizeof *r->ptr) < 0 ||
-            rs_grow((void **)&r->labels.y, &r->cap_y, r->n_rows + 1, sizeof *r->labels.y) < 0 ||
-            rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + n + 1, sizeof *r->idx) < 0 ||
-            rs_grow((void **)&r->val, &r->cap_val, r->nnz + n + 1, sizeof *r->val) < 0) {
-            st = rs_error_nomem(err);
-            break;
-        }
-        if ((st = rs_label_class_row(&r->labels, t, &rec, label_col, NULL, &r->labels.y[r->n_rows], err)) != RS_OK)
-            break;
-        r->ptr[r->n_rows] = r->nnz;
-        if (n) {   /* a text without words has no buckets (and idx may be NULL) */
-            memcpy(r->idx + r->nnz, idx, n * sizeof *idx);
-            memcpy(r->val + r->nnz, val, n * sizeof *val);
-        }
-        r->nnz += n;
-        r->ptr[++r->n_rows] = r->nnz;
+        n_labels++;
+        if ((st = chunk_add(&c, &rec, text_cols, err)) == RS_OK && c.n_rows == CHUNK)
+            st = chunk_flush(&c, r, rs_table_name(t), err);
     }
     if (st == RS_OK && got < 0)
         st = err->code;
+    if (st == RS_OK && c.n_rows)
+        st = chunk_flush(&c, r, rs_table_name(t), err);
     if (st == RS_OK && r->n_rows == 0)
         st = rs_error_set(err, RS_EDATA, rs_table_name(t), 0, "no data rows");
     if (st == RS_OK) {
@@ -139,8 +285,8 @@ static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_para
         st = rs_label_classes_finish(&r->labels, p->label, err);
     }
     rs_table_free(t);
-    free(text_cols), free(texts), free(idx), free(val);
-    rs_text_scratch_free(&s);
+    free(text_cols);
+    text_chunk_free(&c);
     return st;
 }
 
