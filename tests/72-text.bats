@@ -209,15 +209,18 @@ b"
     root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     "$root/scripts/gen-text" --rows 5000 --words 8 --vocab 2000 --classes 4 --seed 1 > g.csv
     rs-train --model logreg --text text --label label -i g.csv -o m.rsm --text-bits 12 --epochs 3 -q
-    rs-predict -m m.rsm -i g.csv --keep label,text -j 1 > j1.csv
-    rs-predict -m m.rsm -i g.csv --keep label,text -j 2 > j2.csv
+    rs-predict -m m.rsm -i g.csv --top 2 --proba --keep label,text -j 1 > j1.csv
+    rs-predict -m m.rsm -i g.csv --top 2 --proba --keep label,text -j 2 > j2.csv
     run cmp j1.csv j2.csv
     assert_success
     run awk -F, 'NR > 1 && $1 != NR - 1 { bad++ } END { print NR - 1, bad + 0 }' j1.csv
     assert_output "5000 0"
     # --keep copies each row's own fields, whatever batch it was in
-    run cmp <(cut -d, -f4,5 j1.csv | tail -n +2) <(awk -F, 'NR > 1 { print $2 "," $1 }' g.csv)
+    run cmp <(cut -d, -f10,11 j1.csv | tail -n +2) <(awk -F, 'NR > 1 { print $2 "," $1 }' g.csv)
     assert_success
+    # each row's numbers are its own: the top probability is the largest proba_ column
+    run awk -F, 'NR > 1 { m = $6; for (j = 7; j <= 9; j++) if ($j > m) m = $j; bad += $3 != m } END { print bad + 0 }' j1.csv
+    assert_output "0"
     awk 'NR == 4001 { $0 = "caf\351 au lait,c1" } { print }' g.csv > bad.csv
     run --separate-stderr rs-predict -m m.rsm -i bad.csv -j 2 -o p.csv
     assert_failure 1

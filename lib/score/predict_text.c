@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_KEEP = 64, BATCH = 2048 };
+enum { MAX_KEEP = 64, BATCH = 2048, BATCH_CELLS = 1 << 16 };
 
 /* A batch of rows: their fields copied out of the reader (text columns,
  * then id and --keep), the class probabilities the threads fill in. */
@@ -25,12 +25,17 @@ typedef struct {
     long *line;                  /* (BATCH) input line */
     rs_status *status;           /* (BATCH) the row's scoring status */
     double *proba;               /* (BATCH x n_classes) */
+    size_t n_out;                /* output fields a row (classes_out's) */
+    rs_field *out;               /* (rows x n_out) a row's output fields, formatted by its thread */
+    char (*cells)[RS_NUM_BUF];   /* (rows x n_out) their numbers */
 } text_batch;
 
 typedef struct {
     rs_table *in;
     rs_table_sink sink;
-    rs_classes_out out;
+    rs_classes_out out;          /* the column names */
+    rs_classes_out *outs;        /* (threads) each thread's formatter */
+    size_t batch_rows;           /* BATCH, fewer when a row has many output fields */
     size_t *text_cols, id_col, keep_cols[MAX_KEEP];
     int has_id;
     rs_field *fields;
@@ -66,9 +71,17 @@ static rs_status open_run(text_run *r, rs_text_model *tm, const rs_model *m, con
     b->line = malloc(BATCH * sizeof *b->line);
     b->status = malloc(BATCH * sizeof *b->status);
     b->proba = malloc(BATCH * K * sizeof *b->proba);
+    b->n_out = r->out.names.n;
+    r->batch_rows = BATCH_CELLS / b->n_out < 64 ? 64 : BATCH_CELLS / b->n_out > BATCH ? BATCH : BATCH_CELLS / b->n_out;
+    b->out = malloc(r->batch_rows * b->n_out * sizeof *b->out);
+    b->cells = malloc(r->batch_rows * b->n_out * sizeof *b->cells);
+    r->outs = calloc((size_t)r->threads, sizeof *r->outs);
+    for (int t = 0; r->outs && t < r->threads; t++)
+        if (rs_classes_out_init(&r->outs[t], K, (const char *const *)tm->classes, a->top ? a->top : 1, a->proba, err))
+            return err->code;
     const char **names = malloc((1 + r->out.names.n + a->keep.n) * sizeof *names);
     rs_col_type *types = calloc(1 + r->out.names.n + a->keep.n, sizeof *types);
-    rs_status st = r->text_cols && r->fields && r->scorers && b->start && b->len && b->line && b->status && b->proba &&
+    rs_status st = r->text_cols && r->fields && r->scorers && b->start && b->len && b->line && b->status && b->proba && b->out && b->cells && r->outs &&
                    names && types ? RS_OK : rs_error_nomem(err);
     for (size_t c = 0; st == RS_OK && c < n_cols; c++)
         if (rs_table_find_col(r->in, tm->columns.items[c], "the model's text columns", &r->text_cols[c], err))
@@ -133,6 +146,20 @@ static void row_texts(const text_batch *b, size_t i, size_t n_cols, rs_field *te
 
 enum { MAX_TEXT_COLS = 64 };
 
+/* Row i's output fields into the batch: the numbers copied out of the
+ * formatter's scratch (the class names are the model's, they stay put). */
+static void format_row(text_batch *b, rs_classes_out *o, size_t i, size_t K)
+{
+    rs_field *f = b->out + i * b->n_out;
+    const char *scratch = o->cells[0], *scratch_end = o->cells[o->top + K];
+    size_t n = rs_classes_out_row(o, b->proba + i * K, f);
+    for (size_t j = 0; j < n; j++)
+        if (f[j].ptr >= scratch && f[j].ptr < scratch_end) {
+            memcpy(b->cells[i * b->n_out + j], f[j].ptr, f[j].len);
+            f[j].ptr = b->cells[i * b->n_out + j];
+        }
+}
+
 static void score_thread(void *ctx, int t, int n_threads)
 {
     score_job *job = ctx;
@@ -145,7 +172,8 @@ static void score_thread(void *ctx, int t, int n_threads)
     for (size_t i = begin; i < end; i++) {
         rs_error err = {0};
         row_texts(b, i, n_cols, texts, ptrs);
-        b->status[i] = rs_text_model_score(job->tm, &r->scorers[t], ptrs, b->proba + i * K, &err);
+        if ((b->status[i] = rs_text_model_score(job->tm, &r->scorers[t], ptrs, b->proba + i * K, &err)) == RS_OK)
+            format_row(b, &r->outs[t], i, K);
     }
 }
 
@@ -175,7 +203,8 @@ static rs_status flush_batch(text_run *r, const rs_text_model *tm, const rs_pred
         ++*row;
         r->fields[n++] = r->has_id ? (rs_field){b->bytes + b->start[id], b->len[id]}
                                    : (rs_field){row_num, rs_format_i64(*row, row_num)};
-        n += rs_classes_out_row(&r->out, b->proba + i * K, r->fields + n);
+        memcpy(r->fields + n, b->out + i * b->n_out, b->n_out * sizeof *r->fields);
+        n += b->n_out;
         for (size_t k = 1; k <= a->keep.n; k++)
             r->fields[n++] = (rs_field){b->bytes + b->start[id + k], b->len[id + k]};
         if (rs_table_writer_write(r->sink.writer, r->fields, 0, err) != RS_OK)
@@ -202,7 +231,7 @@ rs_status rs_predict_text(const rs_model *m, const rs_predict_spec *a, int *done
     int got = 0;
     long row = 0;
     while (st == RS_OK && (got = rs_table_next(r.in, &rec, err)) == 1)
-        if ((st = add_row(&r, tm, &rec, err)) == RS_OK && r.b.n_rows == BATCH)
+        if ((st = add_row(&r, tm, &rec, err)) == RS_OK && r.b.n_rows == r.batch_rows)
             st = flush_batch(&r, tm, a, &row, err);
     if (st == RS_OK && got < 0)
         st = err->code;
@@ -213,6 +242,9 @@ rs_status rs_predict_text(const rs_model *m, const rs_predict_spec *a, int *done
     rs_table_sink_close(&r.sink);
     rs_table_free(r.in);
     rs_classes_out_free(&r.out);
+    for (int t = 0; r.outs && t < r.threads; t++)
+        rs_classes_out_free(&r.outs[t]);
+    free(r.outs), free(r.b.out), free(r.b.cells);
     for (int t = 0; r.scorers && t < r.threads; t++)
         rs_text_scorer_free(&r.scorers[t]);
     free(r.text_cols), free(r.fields), free(r.scorers);
