@@ -163,7 +163,7 @@ b"
     assert_failure 2
     assert_stderr --partial "--text-bits"
     printf 'a,y\n1,0\n2,1\n3,0\n' > num.csv
-    for opt in "--text-bits 8" "--word-ngrams 1" "--char-ngrams 2,4" "--epochs 5" "--lr 0.5"; do
+    for opt in "--text-bits 8" "--word-ngrams 1" "--char-ngrams 2,4" "--tfidf off" "--epochs 5" "--lr 0.5"; do
         run --separate-stderr rs-train --model logreg --label y -i num.csv -o m.rsm $opt
         assert_failure 2
         assert_stderr --partial "${opt%% *} is for logreg --text"
@@ -247,4 +247,22 @@ b"
     assert_failure 1
     assert_stderr --partial "rs-train: nolabel.csv:6003: column label: '' is not a class"
     test ! -e m.rsm
+}
+
+@test "--tfidf off: the model stores idf 1 for every bucket (16 floats 1.0 with --text-bits 4) and says so; on (the default) does not; a bad value is a usage error" {
+    printf 'text,y\nred apple,a\ngreen apple,a\nred pear,b\nblue pear,b\n' > t.csv
+    rs-train --model logreg --text text --label y -i t.csv -o off.rsm --text-bits 4 --tfidf off -q
+    rs-train --model logreg --text text --label y -i t.csv -o on.rsm --text-bits 4 -q
+    run rs-predict --describe off.rsm
+    assert_line "tfidf off"
+    run rs-predict --describe on.rsm
+    assert_line "tfidf on"
+    # 1.0f is the bytes 00 00 80 3f; sixteen in a row is the idf tensor of 2^4 ones
+    run sh -c "od -An -tx1 -v off.rsm | tr -d ' \n' | grep -c '\(0000803f\)\{16\}'"
+    assert_output "1"
+    run sh -c "od -An -tx1 -v on.rsm | tr -d ' \n' | grep -c '\(0000803f\)\{16\}'"
+    assert_output "0"
+    run --separate-stderr rs-train --model logreg --text text --label y -i t.csv -o m.rsm --tfidf maybe
+    assert_failure 2
+    assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }

@@ -481,6 +481,7 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
          rs_model_set(model, "text", columns, err) || rs_model_set_i64(model, "text_bits", spec->bits, err) ||
          rs_model_set_i64(model, "word_ngrams", spec->word_max, err) ||
          rs_model_set(model, "char_ngrams", chars, err) ||
+         rs_model_set(model, "tfidf", rs_params_text(p, "tfidf") ? rs_params_text(p, "tfidf") : "on", err) ||
          rs_model_set_i64(model, "train_rows", (int64_t)r->n_rows, err) ||
          rs_model_set_i64(model, "nnz", (int64_t)r->nnz, err) ||
          rs_model_set_i64(model, "n_classes", (int64_t)K, err) ||
@@ -505,8 +506,8 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
     return st;
 }
 
-/* --text a,b and --char-ngrams MIN,MAX from the kind's options. */
-static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, rs_error *err)
+/* --text a,b, --char-ngrams MIN,MAX and --tfidf from the kind's options. */
+static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, int *idf_off, rs_error *err)
 {
     const char *chars = rs_params_text(p, "char-ngrams");
     memset(spec, 0, sizeof *spec);
@@ -517,6 +518,10 @@ static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *c
          spec->char_max < spec->char_min || spec->char_max > 8))
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --char-ngrams '%s' (expected MIN,MAX with 1 <= MIN <= "
                             "MAX <= 8, or 0 for none)", chars);
+    const char *tfidf = rs_params_text(p, "tfidf");
+    if (tfidf && strcmp(tfidf, "on") && strcmp(tfidf, "off"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --tfidf '%s' (expected on or off)", tfidf);
+    *idf_off = tfidf && !strcmp(tfidf, "off");
     if (rs_strlist_push_split(cols, rs_params_text(p, "text")) < 0)
         return rs_error_nomem(err);
     if (p->l1 > 0)
@@ -539,7 +544,8 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
     sgd_model m = {0};
     float *idf = NULL;
     uint32_t *df = NULL;   /* the rows each bucket is in */
-    rs_status st = text_spec(p, &spec, &cols, err);
+    int idf_off = 0;   /* --tfidf off */
+    rs_status st = text_spec(p, &spec, &cols, &idf_off, err);
     if (st == RS_OK)
         st = read_rows(&r, &spec, p, &cols, input, table, err);
     if (st == RS_OK)
@@ -558,8 +564,8 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
         /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf */
         for (size_t j = 0; j < r.nnz; j++)
             df[r.idx[j]]++;
-        for (size_t b = 0; b < m.dim; b++)
-            idf[b] = (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1);
+        for (size_t b = 0; b < m.dim; b++)   /* --tfidf off: 1, so rs-predict needs no switch */
+            idf[b] = idf_off ? 1 : (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1);
         for (size_t i = 0; i < r.n_rows; i++)
             weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], idf);
         st = compact(&r, df, &m, err);
