@@ -42,7 +42,7 @@ MAN7 := man/rs.7
 .PHONY: all deps test unit sanitize fuzz demo bench compare install uninstall clean help
 .DELETE_ON_ERROR:
 
-all: $(BINS) $(BUILD)/tools/gen-bandit $(BUILD)/tools/gen-uplift
+all: $(BINS) $(BUILD)/tools/gen-bandit $(BUILD)/tools/gen-uplift $(BUILD)/tools/gen-text
 
 help:
 	@echo "make            build $(BUILD)/bin/rs-*"
@@ -82,6 +82,11 @@ $(BUILD)/tools/gen-bandit: scripts/gen-bandit.c $(BUILD)/librs.a $(LIB_HDR)
 
 # scripts/gen-uplift: a treatment test with known per-row effects (tests, bench).
 $(BUILD)/tools/gen-uplift: scripts/gen-uplift.c $(BUILD)/librs.a $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
+
+# scripts/gen-text: generated labelled messages (the text scale bench, tests).
+$(BUILD)/tools/gen-text: scripts/gen-text.c $(BUILD)/librs.a $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
 

@@ -163,7 +163,7 @@ b"
     assert_failure 2
     assert_stderr --partial "--text-bits"
     printf 'a,y\n1,0\n2,1\n3,0\n' > num.csv
-    for opt in "--text-bits 8" "--word-ngrams 1" "--char-ngrams 2,4" "--epochs 5" "--lr 0.5"; do
+    for opt in "--text-bits 8" "--word-ngrams 1" "--char-ngrams 2,4" "--tfidf off" "--epochs 5" "--lr 0.5"; do
         run --separate-stderr rs-train --model logreg --label y -i num.csv -o m.rsm $opt
         assert_failure 2
         assert_stderr --partial "${opt%% *} is for logreg --text"
@@ -180,4 +180,89 @@ b"
     run --separate-stderr rs-predict -m m.rsm -i ok.csv --explain
     assert_failure 2
     assert_stderr --partial "--explain is not for a text model (it writes classes)"
+}
+
+@test "scripts/gen-text: N messages of W words, K classes c0..; Zipf: the top word 'be' is ~6.2 % of words; the seed fixes the bytes" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 3 > g.csv
+    run head -1 g.csv
+    assert_output "text,label"
+    run awk -F, 'NR > 1 { n++; w += split($1, a, " "); c[$2]++ } END { printf "%d %d %d", n, w, length(c) }' g.csv
+    assert_output "2000 40000 5"
+    run awk -F, 'NR > 1 { print $2 }' g.csv
+    assert_output --regexp '^(c[0-4]
+?)+$'
+    # P(word 0) = 1 / H(50000) = 0.0877 for a background word (70 %), 1/5 of that for a class word
+    run awk -F, 'NR > 1 { n += split($1, a, " "); for (i in a) be += a[i] == "be" } END { s = be / n; print (s > 0.057 && s < 0.067) ? "ok" : s }' g.csv
+    assert_output "ok"
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 3 > same.csv
+    "$root/scripts/gen-text" --rows 2000 --words 20 --classes 5 --seed 4 > other.csv
+    run cmp same.csv g.csv
+    assert_success
+    run cmp -s other.csv g.csv
+    assert_failure 1
+    run "$root/scripts/gen-text" --vocab 0
+    assert_failure 2
+}
+
+@test "rs-predict --text: 5,000 rows in batches on -j threads: the same bytes for -j 1 and 2, in input order; a bad row far in is named by its line" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 5000 --words 8 --vocab 2000 --classes 4 --seed 1 > g.csv
+    rs-train --model logreg --text text --label label -i g.csv -o m.rsm --text-bits 12 --epochs 3 -q
+    rs-predict -m m.rsm -i g.csv --top 2 --proba --keep label,text -j 1 > j1.csv
+    rs-predict -m m.rsm -i g.csv --top 2 --proba --keep label,text -j 2 > j2.csv
+    run cmp j1.csv j2.csv
+    assert_success
+    run awk -F, 'NR > 1 && $1 != NR - 1 { bad++ } END { print NR - 1, bad + 0 }' j1.csv
+    assert_output "5000 0"
+    # --keep copies each row's own fields, whatever batch it was in
+    run cmp <(cut -d, -f10,11 j1.csv | tail -n +2) <(awk -F, 'NR > 1 { print $2 "," $1 }' g.csv)
+    assert_success
+    # each row's numbers are its own: the top probability is the largest proba_ column
+    run awk -F, 'NR > 1 { m = $6; for (j = 7; j <= 9; j++) if ($j > m) m = $j; bad += $3 != m } END { print bad + 0 }' j1.csv
+    assert_output "0"
+    awk 'NR == 4001 { $0 = "caf\351 au lait,c1" } { print }' g.csv > bad.csv
+    run --separate-stderr rs-predict -m m.rsm -i bad.csv -j 2 -o p.csv
+    assert_failure 1
+    assert_stderr --partial "bad.csv:4001: text: invalid UTF-8 at byte 4"
+    test ! -e p.csv
+}
+
+@test "rs-train --text: rows hashed on -j threads in chunks of 4096: the same model bytes for -j 1 and 2; errors far in name their line, the earlier row first" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 9000 --words 6 --vocab 3000 --classes 3 --seed 5 > g.csv
+    rs-train --model logreg --text text --label label -i g.csv -o j1.rsm --text-bits 12 --epochs 2 -j 1 -q
+    rs-train --model logreg --text text --label label -i g.csv -o j2.rsm --text-bits 12 --epochs 2 -j 2 -q
+    run cmp j1.rsm j2.rsm
+    assert_success
+    run rs-predict --describe j2.rsm
+    assert_line "train_rows 9000"
+    # a bad text at line 6001 and an empty label at 6003: the text's error, though labels are read first
+    awk 'NR == 6001 { $0 = "caf\351 au lait,c1" } NR == 6003 { $0 = "fine words," } { print }' g.csv > bad.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i bad.csv -o m.rsm -j 2
+    assert_failure 1
+    assert_stderr "rs-train: bad.csv:6001: --text: invalid UTF-8 at byte 4"
+    awk 'NR == 6003 { $0 = "fine words," } { print }' g.csv > nolabel.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i nolabel.csv -o m.rsm -j 2
+    assert_failure 1
+    assert_stderr --partial "rs-train: nolabel.csv:6003: column label: '' is not a class"
+    test ! -e m.rsm
+}
+
+@test "--tfidf off: the model stores idf 1 for every bucket (16 floats 1.0 with --text-bits 4) and says so; on (the default) does not; a bad value is a usage error" {
+    printf 'text,y\nred apple,a\ngreen apple,a\nred pear,b\nblue pear,b\n' > t.csv
+    rs-train --model logreg --text text --label y -i t.csv -o off.rsm --text-bits 4 --tfidf off -q
+    rs-train --model logreg --text text --label y -i t.csv -o on.rsm --text-bits 4 -q
+    run rs-predict --describe off.rsm
+    assert_line "tfidf off"
+    run rs-predict --describe on.rsm
+    assert_line "tfidf on"
+    # 1.0f is the bytes 00 00 80 3f; sixteen in a row is the idf tensor of 2^4 ones
+    run sh -c "od -An -tx1 -v off.rsm | tr -d ' \n' | grep -c '\(0000803f\)\{16\}'"
+    assert_output "1"
+    run sh -c "od -An -tx1 -v on.rsm | tr -d ' \n' | grep -c '\(0000803f\)\{16\}'"
+    assert_output "0"
+    run --separate-stderr rs-train --model logreg --text text --label y -i t.csv -o m.rsm --tfidf maybe
+    assert_failure 2
+    assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }

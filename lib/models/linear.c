@@ -388,7 +388,7 @@ static rs_status logreg_fit(const problem *pb, const rs_params *p, double *w, do
 static rs_status linear_train(const rs_dataset *d, const rs_params *params, const unsigned char *constant,
                              rs_model *m, rs_error *err)
 {
-    static const char *const text_only[] = {"text-bits", "word-ngrams", "char-ngrams"};
+    static const char *const text_only[] = {"text-bits", "word-ngrams", "char-ngrams", "tfidf"};
     for (size_t i = 0; i < sizeof text_only / sizeof *text_only; i++)
         if (rs_params_text(params, text_only[i]))
             return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for logreg --text", text_only[i]);
@@ -567,6 +567,8 @@ static const rs_kind_option logreg_options[] = {
      "--text: word n-grams of 1..N words"},
     {"char-ngrams", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "none", RS_OPTION_TEXT, "MIN,MAX", NULL,
      "--text: char n-grams of each word, MIN..MAX"},
+    {"tfidf", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "on", RS_OPTION_TEXT, "on|off", NULL,
+     "--text: weigh counts by idf (off: counts), rows L2-normalised"},
     {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, "10 with --text", RS_SHARED},
     {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_NONE, 0, 0, "1 with --text", RS_SHARED},
     {NULL},

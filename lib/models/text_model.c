@@ -4,14 +4,19 @@
  * by SGD over the rows in a shuffled order (--seed) for --epochs passes, the
  * step falling linearly from --lr to 0 (as fastText).  The L2 decay of
  * every weight at every step is one scale factor (W = s V), so a step costs
- * the row's non-zeros times the classes, not the whole table.  One thread:
- * the same bytes for the same seed whatever -j. */
+ * the row's non-zeros times the classes, not the whole table.  The step
+ * is float (vectorised over the classes; each class its own sum, so the
+ * vector width never changes a byte) on the used buckets only, renumbered
+ * by frequency so the hot weight rows stay in cache.  One thread: the same
+ * bytes for the same seed whatever -j. */
 #include "models/text_model.h"
 
 #include "io/dataset.h"
 #include "mem.h"
 #include "rng.h"
+#include "threads.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,53 +86,198 @@ static rs_status find_columns(rs_table *t, const rs_params *p, const rs_strlist 
     return RS_OK;
 }
 
+/* ---- hashing the rows on threads ------------------------------------------
+ * The rows are read CHUNK at a time (their text copied out of the reader,
+ * their labels coded in order); each thread hashes a contiguous range of
+ * the chunk into its own buffers, and the buffers are appended in thread
+ * order, so the rows are the same for any -j. */
+
+enum { CHUNK = 4096 };
+
+typedef struct {
+    rs_text_scratch s;
+    rs_field *fields;           /* (n_cols) a row's texts */
+    const rs_field **texts;
+    uint32_t *row_idx;          /* one row's buckets and counts */
+    float *row_val;
+    size_t n_row, cap_row_idx, cap_row_val;
+    uint32_t *idx;              /* the range's rows, one after the other */
+    float *val;
+    size_t n, cap_idx, cap_val;
+    size_t len[CHUNK];          /* each row's buckets */
+    size_t bad;                 /* the first row that failed (CHUNK: none) */
+    rs_status status;
+} hash_part;
+
+typedef struct {
+    const rs_text_spec *spec;
+    size_t n_cols, n_rows;
+    char *bytes;                /* the chunk's text fields */
+    size_t n_bytes, cap_bytes;
+    size_t *start, *len;        /* (CHUNK x n_cols) */
+    long line[CHUNK];
+    hash_part *parts;           /* (n_parts) */
+    int n_parts;
+} text_chunk;
+
+static void text_chunk_free(text_chunk *c)
+{
+    for (int t = 0; c->parts && t < c->n_parts; t++) {
+        hash_part *h = &c->parts[t];
+        rs_text_scratch_free(&h->s);
+        free(h->fields), free(h->texts), free(h->row_idx), free(h->row_val), free(h->idx), free(h->val);
+    }
+    free(c->parts), free(c->bytes), free(c->start), free(c->len);
+}
+
+static rs_status text_chunk_init(text_chunk *c, const rs_text_spec *spec, size_t n_cols, int threads, rs_error *err)
+{
+    c->spec = spec, c->n_cols = n_cols, c->n_parts = threads > 0 ? threads : 1;
+    c->parts = calloc((size_t)c->n_parts, sizeof *c->parts);
+    c->start = malloc(CHUNK * n_cols * sizeof *c->start);
+    c->len = malloc(CHUNK * n_cols * sizeof *c->len);
+    if (!c->parts || !c->start || !c->len)
+        return rs_error_nomem(err);
+    for (int t = 0; t < c->n_parts; t++)
+        if (!(c->parts[t].fields = malloc(n_cols * sizeof *c->parts[t].fields)) ||
+            !(c->parts[t].texts = malloc(n_cols * sizeof *c->parts[t].texts)))
+            return rs_error_nomem(err);
+    return RS_OK;
+}
+
+static rs_status chunk_add(text_chunk *c, const rs_record *rec, const size_t *text_cols, rs_error *err)
+{
+    for (size_t k = 0; k < c->n_cols; k++) {
+        const rs_field *f = &rec->fields[text_cols[k]];
+        if (rs_grow((void **)&c->bytes, &c->cap_bytes, c->n_bytes + f->len + 1, 1) < 0)
+            return rs_error_nomem(err);
+        if (f->len)
+            memcpy(c->bytes + c->n_bytes, f->ptr, f->len);
+        c->start[c->n_rows * c->n_cols + k] = c->n_bytes, c->len[c->n_rows * c->n_cols + k] = f->len;
+        c->n_bytes += f->len;
+    }
+    c->line[c->n_rows++] = rec->line;
+    return RS_OK;
+}
+
+/* Row i of the chunk hashed into h->row_idx/row_val. */
+static rs_status hash_row(const text_chunk *c, hash_part *h, size_t i, rs_error *err)
+{
+    for (size_t k = 0; k < c->n_cols; k++) {
+        h->fields[k] = (rs_field){c->bytes + c->start[i * c->n_cols + k], c->len[i * c->n_cols + k]};
+        h->texts[k] = &h->fields[k];
+    }
+    return row_counts(c->spec, c->n_cols, h->texts, &h->s, &h->row_idx, &h->n_row, &h->cap_row_idx, &h->row_val,
+                      &h->cap_row_val, err);
+}
+
+static void hash_thread(void *ctx, int t, int n_threads)
+{
+    text_chunk *c = ctx;
+    hash_part *h = &c->parts[t];
+    size_t begin, end;
+    rs_thread_range(c->n_rows, t, n_threads, &begin, &end);
+    h->n = 0, h->bad = CHUNK, h->status = RS_OK;
+    for (size_t i = begin; i < end; i++) {
+        rs_error err = {0};
+        if ((h->status = hash_row(c, h, i, &err)) != RS_OK) {
+            h->bad = i;
+            return;
+        }
+        if (rs_grow((void **)&h->idx, &h->cap_idx, h->n + h->n_row + 1, sizeof *h->idx) < 0 ||
+            rs_grow((void **)&h->val, &h->cap_val, h->n + h->n_row + 1, sizeof *h->val) < 0) {
+            h->status = RS_ENOMEM, h->bad = i;
+            return;
+        }
+        if (h->n_row) {
+            memcpy(h->idx + h->n, h->row_idx, h->n_row * sizeof *h->idx);
+            memcpy(h->val + h->n, h->row_val, h->n_row * sizeof *h->val);
+        }
+        h->n += h->n_row;
+        h->len[i - begin] = h->n_row;
+    }
+}
+
+/* Hash the chunk's rows on the threads and append them to r in order; the
+ * first row that failed is hashed again here for its message. */
+static rs_status chunk_flush(text_chunk *c, text_rows *r, const char *name, rs_error *err)
+{
+    int threads = c->n_rows >= 64 ? c->n_parts : 1;
+    rs_parallel(threads, hash_thread, c);
+    for (int t = 0; t < threads; t++) {
+        hash_part *h = &c->parts[t];
+        size_t begin, end;
+        rs_thread_range(c->n_rows, t, threads, &begin, &end);
+        if (h->status == RS_ENOMEM)
+            return rs_error_nomem(err);
+        if (h->status != RS_OK) {
+            if (hash_row(c, h, h->bad, err) == RS_OK)
+                return rs_error_set(err, RS_EDATA, name, c->line[h->bad], "--text: hashing failed");
+            char what[sizeof err->msg];
+            snprintf(what, sizeof what, "%s", err->msg);
+            return err->code == RS_EDATA ? rs_error_set(err, RS_EDATA, name, c->line[h->bad], "--text: %s", what)
+                                         : err->code;
+        }
+        if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + (end - begin) + 2, sizeof *r->ptr) < 0 ||
+            rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + h->n + 1, sizeof *r->idx) < 0 ||
+            rs_grow((void **)&r->val, &r->cap_val, r->nnz + h->n + 1, sizeof *r->val) < 0)
+            return rs_error_nomem(err);
+        if (h->n) {   /* texts without words have no buckets (and h->idx may be NULL) */
+            memcpy(r->idx + r->nnz, h->idx, h->n * sizeof *r->idx);
+            memcpy(r->val + r->nnz, h->val, h->n * sizeof *r->val);
+        }
+        for (size_t i = begin; i < end; i++) {
+            r->ptr[r->n_rows] = r->nnz;
+            r->nnz += h->len[i - begin];
+            r->ptr[++r->n_rows] = r->nnz;
+        }
+    }
+    c->n_rows = c->n_bytes = 0;
+    return RS_OK;
+}
+
+/* Row n's label, coded as it is read (classes by first sight). */
+static rs_status label_row(text_rows *r, const rs_table *t, const rs_record *rec, size_t label_col, size_t n,
+                           rs_error *err)
+{
+    if (rs_table_check_width(t, rec, err) != RS_OK)
+        return err->code;
+    if (rs_grow((void **)&r->labels.y, &r->cap_y, n + 1, sizeof *r->labels.y) < 0)
+        return rs_error_nomem(err);
+    return rs_label_class_row(&r->labels, t, rec, label_col, NULL, &r->labels.y[n], err);
+}
+
 static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_params *p, const rs_strlist *cols,
                            const char *input, const rs_table_options *topt, rs_error *err)
 {
     rs_table *t = rs_table_open(input, topt, err);
     size_t label_col, *text_cols = malloc((cols->n + 1) * sizeof *text_cols);
-    const rs_field **texts = malloc((cols->n + 1) * sizeof *texts);
-    rs_text_scratch s = {0};
-    uint32_t *idx = NULL;
-    float *val = NULL;
-    size_t n = 0, cap = 0, cap_val = 0;
-    rs_status st = !t ? err->code : !text_cols || !texts ? rs_error_nomem(err) : RS_OK;
+    text_chunk c = {0};
+    rs_status st = !t ? err->code : !text_cols ? rs_error_nomem(err) : RS_OK;
     if (st == RS_OK)
         st = find_columns(t, p, cols, &label_col, text_cols, err);
+    if (st == RS_OK)
+        st = text_chunk_init(&c, spec, cols->n, p->threads, err);
     rs_record rec;
     int got = 0;
+    size_t n_labels = 0;
     while (st == RS_OK && (got = rs_table_next(t, &rec, err)) == 1) {
-        if ((st = rs_table_check_width(t, &rec, err)) != RS_OK)
-            break;
-        for (size_t c = 0; c < cols->n; c++)
-            texts[c] = &rec.fields[text_cols[c]];
-        if ((st = row_counts(spec, cols->n, texts, &s, &idx, &n, &cap, &val, &cap_val, err)) != RS_OK) {
-            if (st == RS_EDATA) {   /* invalid UTF-8: which row */
-                char what[sizeof err->msg];
-                snprintf(what, sizeof what, "%s", err->msg);
-                st = rs_error_set(err, RS_EDATA, rs_table_name(t), rec.line, "--text: %s", what);
-            }
+        if ((st = label_row(r, t, &rec, label_col, n_labels, err)) != RS_OK) {
+            rs_error row_err = *err;   /* an earlier row's bad text is reported first */
+            if (t && c.n_rows && chunk_flush(&c, r, rs_table_name(t), err) != RS_OK)
+                st = err->code;
+            else
+                *err = row_err;
             break;
         }
-        if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + 2, sizeof *r->ptr) < 0 ||
-            rs_grow((void **)&r->labels.y, &r->cap_y, r->n_rows + 1, sizeof *r->labels.y) < 0 ||
-            rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + n + 1, sizeof *r->idx) < 0 ||
-            rs_grow((void **)&r->val, &r->cap_val, r->nnz + n + 1, sizeof *r->val) < 0) {
-            st = rs_error_nomem(err);
-            break;
-        }
-        if ((st = rs_label_class_row(&r->labels, t, &rec, label_col, NULL, &r->labels.y[r->n_rows], err)) != RS_OK)
-            break;
-        r->ptr[r->n_rows] = r->nnz;
-        if (n) {   /* a text without words has no buckets (and idx may be NULL) */
-            memcpy(r->idx + r->nnz, idx, n * sizeof *idx);
-            memcpy(r->val + r->nnz, val, n * sizeof *val);
-        }
-        r->nnz += n;
-        r->ptr[++r->n_rows] = r->nnz;
+        n_labels++;
+        if ((st = chunk_add(&c, &rec, text_cols, err)) == RS_OK && c.n_rows == CHUNK)
+            st = chunk_flush(&c, r, rs_table_name(t), err);
     }
     if (st == RS_OK && got < 0)
         st = err->code;
+    if (st == RS_OK && c.n_rows)
+        st = chunk_flush(&c, r, rs_table_name(t), err);
     if (st == RS_OK && r->n_rows == 0)
         st = rs_error_set(err, RS_EDATA, rs_table_name(t), 0, "no data rows");
     if (st == RS_OK) {
@@ -135,8 +285,8 @@ static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_para
         st = rs_label_classes_finish(&r->labels, p->label, err);
     }
     rs_table_free(t);
-    free(text_cols), free(texts), free(idx), free(val);
-    rs_text_scratch_free(&s);
+    free(text_cols);
+    text_chunk_free(&c);
     return st;
 }
 
@@ -162,45 +312,111 @@ static rs_status label_classes(text_rows *r, const rs_params *p, rs_error *err)
 
 typedef struct {
     size_t K, dim;
-    float *v;          /* (dim x K): W = scale v */
+    size_t n_used;     /* the buckets some training row has */
+    size_t stride;     /* K rounded up to a 64-byte line */
+    uint32_t *bucket;  /* (n_used) the bucket of each row of v, the most frequent first */
+    float *v;          /* (n_used x stride): W = scale v */
     double scale;
     float *bias;       /* (K) */
-    double *z;         /* (K) */
+    float *z;          /* (K) the scores, then the step on each class */
 } sgd_model;
+
+/* z[k] += x w[k]: float, restrict, so -O3 vectorises it; every k is its own
+ * sum, so the vector width never changes the bytes. */
+__attribute__((noinline, target_clones("avx2", "default"))) static void axpy(float *restrict z, const float *restrict w, float x, size_t K)
+{
+    for (size_t k = 0; k < K; k++)
+        z[k] += x * w[k];
+}
 
 static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t n, size_t y, double c, double lr,
                      double decay)
 {
     size_t K = m->K;
+    float *z = m->z;
     double top = -INFINITY, sum = 0;
+    memcpy(z, m->bias, K * sizeof *z);
+    for (size_t j = 0; j < n; j++)
+        axpy(z, m->v + (size_t)idx[j] * m->stride, (float)(val[j] * m->scale), K);
     for (size_t k = 0; k < K; k++)
-        m->z[k] = m->bias[k];
-    for (size_t j = 0; j < n; j++) {
-        const float *w = m->v + (size_t)idx[j] * K;
-        double x = val[j] * m->scale;
-        for (size_t k = 0; k < K; k++)
-            m->z[k] += x * w[k];
-    }
+        top = z[k] > top ? z[k] : top;
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, m->z[k]);
-    for (size_t k = 0; k < K; k++)
-        sum += m->z[k] = exp(m->z[k] - top);
+        sum += z[k] = (float)exp(z[k] - top);
     m->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
     for (size_t k = 0; k < K; k++)
-        m->z[k] = c * lr * (m->z[k] / sum - (k == y));   /* the step on each class's weights */
-    for (size_t j = 0; j < n; j++) {
-        float *w = m->v + (size_t)idx[j] * K;
-        double x = val[j] / m->scale;
-        for (size_t k = 0; k < K; k++)
-            w[k] -= (float)(m->z[k] * x);
-    }
+        z[k] = (float)(c * lr * (z[k] / sum - (k == y)));   /* the step on each class's weights */
+    for (size_t j = 0; j < n; j++)
+        axpy(m->v + (size_t)idx[j] * m->stride, z, (float)(-val[j] / m->scale), K);
     for (size_t k = 0; k < K; k++)
-        m->bias[k] -= (float)m->z[k];
+        m->bias[k] -= z[k];
     if (m->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
-        for (size_t i = 0; i < m->dim * K; i++)
+        for (size_t i = 0; i < m->n_used * m->stride; i++)
             m->v[i] = (float)(m->v[i] * m->scale);
         m->scale = 1;
     }
+}
+
+typedef struct {
+    uint32_t df, bucket;
+} bucket_df;
+
+static int by_df_desc(const void *a, const void *b)
+{
+    const bucket_df *x = a, *y = b;
+    return x->df != y->df ? (x->df < y->df) - (x->df > y->df) : (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+/* Renumber the buckets the rows use 0..n_used-1, the most frequent first,
+ * and allocate v for them alone: the hot weight rows share cache lines and
+ * the unused 2^bits rows cost nothing.  A row keeps its order of buckets,
+ * so the arithmetic (and the model's bytes) are those of the full table. */
+static rs_status compact(text_rows *r, const uint32_t *df, sgd_model *m, rs_error *err)
+{
+    bucket_df *used = malloc((m->dim + 1) * sizeof *used);
+    uint32_t *slot = malloc((m->dim + 1) * sizeof *slot);
+    if (!used || !slot) {
+        free(used), free(slot);
+        return rs_error_nomem(err);
+    }
+    m->n_used = 0;
+    for (size_t b = 0; b < m->dim; b++)
+        if (df[b] > 0)
+            used[m->n_used++] = (bucket_df){df[b], (uint32_t)b};
+    qsort(used, m->n_used, sizeof *used, by_df_desc);
+    m->stride = (m->K + 15) / 16 * 16;
+    m->bucket = malloc((m->n_used + 1) * sizeof *m->bucket);
+    m->v = aligned_alloc(64, (m->n_used * m->stride + 16) * sizeof *m->v);
+    if (m->bucket && m->v) {
+        for (size_t u = 0; u < m->n_used; u++)
+            m->bucket[u] = used[u].bucket, slot[used[u].bucket] = (uint32_t)u;
+        for (size_t j = 0; j < r->nnz; j++)
+            r->idx[j] = slot[r->idx[j]];
+        memset(m->v, 0, (m->n_used * m->stride + 16) * sizeof *m->v);
+    }
+    free(used), free(slot);
+    return m->bucket && m->v ? RS_OK : rs_error_nomem(err);
+}
+
+/* The rows come in a shuffled order and their weight rows are far apart:
+ * the loop asks for row q + 2's non-zeros and row q + 1's weights while it
+ * computes row q, so memory works while the core does. */
+static void prefetch_row(const text_rows *r, size_t i)
+{
+    const uint32_t *idx = r->idx + r->ptr[i];
+    const float *val = r->val + r->ptr[i];
+    size_t n = r->ptr[i + 1] - r->ptr[i];
+    __builtin_prefetch(&r->labels.y[i]);
+    for (size_t j = 0; j < n; j += 16)
+        __builtin_prefetch(idx + j), __builtin_prefetch(val + j);
+}
+
+static void prefetch_weights(const sgd_model *m, const text_rows *r, size_t i)
+{
+    const uint32_t *idx = r->idx + r->ptr[i];
+    size_t n = r->ptr[i + 1] - r->ptr[i];
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < m->K; k += 16)
+            __builtin_prefetch(m->v + (size_t)idx[j] * m->stride + k, 1, 2);
 }
 
 static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_error *err)
@@ -229,6 +445,10 @@ static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_er
         }
         for (size_t q = 0; q < n; q++, t++) {
             size_t i = order[q], y = (size_t)r->labels.y[i];
+            if (q + 2 < n)
+                prefetch_row(r, order[q + 2]);
+            if (q + 1 < n)
+                prefetch_weights(m, r, order[q + 1]);
             double lr = p->lr * (1 - t / total);
             sgd_step(m, r->idx + r->ptr[i], r->val + r->ptr[i], r->ptr[i + 1] - r->ptr[i], y, cw[y], lr,
                      lr * p->l2 / (double)n);
@@ -244,12 +464,16 @@ static rs_status sgd(const text_rows *r, const rs_params *p, sgd_model *m, rs_er
 static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_params *p, const char *columns,
                       const float *idf, sgd_model *m, const char *output, rs_error *err)
 {
-    size_t dim = m->dim, K = m->K;
+    size_t dim = m->dim, K = m->K, rows = m->n_used ? m->n_used : 1;   /* no words at all: one zero row */
     rs_model *model = rs_model_new("logreg");
-    float *w = malloc(dim * K * sizeof *w);
-    rs_status st = model && w ? RS_OK : rs_error_nomem(err);
-    for (size_t i = 0; st == RS_OK && i < dim * K; i++)
-        w[i] = (float)(m->v[i] * m->scale);
+    float *w = calloc(rows * K, sizeof *w);
+    int32_t *bucket = calloc(rows, sizeof *bucket);
+    rs_status st = model && w && bucket ? RS_OK : rs_error_nomem(err);
+    for (size_t u = 0; st == RS_OK && u < m->n_used; u++) {
+        bucket[u] = (int32_t)m->bucket[u];
+        for (size_t k = 0; k < K; k++)
+            w[u * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
+    }
     char chars[64];
     snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
     if (st == RS_OK &&
@@ -257,6 +481,7 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
          rs_model_set(model, "text", columns, err) || rs_model_set_i64(model, "text_bits", spec->bits, err) ||
          rs_model_set_i64(model, "word_ngrams", spec->word_max, err) ||
          rs_model_set(model, "char_ngrams", chars, err) ||
+         rs_model_set(model, "tfidf", rs_params_text(p, "tfidf") ? rs_params_text(p, "tfidf") : "on", err) ||
          rs_model_set_i64(model, "train_rows", (int64_t)r->n_rows, err) ||
          rs_model_set_i64(model, "nnz", (int64_t)r->nnz, err) ||
          rs_model_set_i64(model, "n_classes", (int64_t)K, err) ||
@@ -267,18 +492,22 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
          rs_model_add_tensor(model, "idf", idf, 1, dim, err) || rs_model_add_tensor(model, "bias", m->bias, 1, K, err)))
         st = err->code;
     if (st == RS_OK) {
-        st = rs_model_adopt_tensor(model, "weights", w, dim, K, err);
+        st = rs_model_adopt_tensor(model, "weights", w, rows, K, err);
         w = NULL;
+    }
+    if (st == RS_OK) {
+        st = rs_model_adopt_i32(model, "buckets", bucket, 1, rows, err);
+        bucket = NULL;
     }
     if (st == RS_OK)
         st = rs_model_save(model, output, err);
-    free(w);
+    free(w), free(bucket);
     rs_model_free(model);
     return st;
 }
 
-/* --text a,b and --char-ngrams MIN,MAX from the kind's options. */
-static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, rs_error *err)
+/* --text a,b, --char-ngrams MIN,MAX and --tfidf from the kind's options. */
+static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, int *idf_off, rs_error *err)
 {
     const char *chars = rs_params_text(p, "char-ngrams");
     memset(spec, 0, sizeof *spec);
@@ -289,6 +518,10 @@ static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *c
          spec->char_max < spec->char_min || spec->char_max > 8))
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --char-ngrams '%s' (expected MIN,MAX with 1 <= MIN <= "
                             "MAX <= 8, or 0 for none)", chars);
+    const char *tfidf = rs_params_text(p, "tfidf");
+    if (tfidf && strcmp(tfidf, "on") && strcmp(tfidf, "off"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --tfidf '%s' (expected on or off)", tfidf);
+    *idf_off = tfidf && !strcmp(tfidf, "off");
     if (rs_strlist_push_split(cols, rs_params_text(p, "text")) < 0)
         return rs_error_nomem(err);
     if (p->l1 > 0)
@@ -310,7 +543,9 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
     text_rows r = {0};
     sgd_model m = {0};
     float *idf = NULL;
-    rs_status st = text_spec(p, &spec, &cols, err);
+    uint32_t *df = NULL;   /* the rows each bucket is in */
+    int idf_off = 0;   /* --tfidf off */
+    rs_status st = text_spec(p, &spec, &cols, &idf_off, err);
     if (st == RS_OK)
         st = read_rows(&r, &spec, p, &cols, input, table, err);
     if (st == RS_OK)
@@ -323,17 +558,19 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
         st = rs_error_set(err, RS_EDATA, NULL, 0, "the label has one class (every one of the %zu rows is '%.*s'): "
                           "nothing to learn", r.n_rows, (int)(len > 40 ? 40 : len), name);
     }
-    if (st == RS_OK && (!(idf = calloc(m.dim, sizeof *idf)) || !(m.v = calloc(m.dim * m.K, sizeof *m.v)) ||
-                        !(m.bias = calloc(m.K, sizeof *m.bias)) || !(m.z = malloc(m.K * sizeof *m.z))))
+    if (st == RS_OK && (!(idf = calloc(m.dim, sizeof *idf)) || !(df = calloc(m.dim, sizeof *df)) || !(m.bias = calloc(m.K, sizeof *m.bias)) || !(m.z = malloc(m.K * sizeof *m.z))))
         st = rs_error_nomem(err);
     if (st == RS_OK) {
         /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf */
         for (size_t j = 0; j < r.nnz; j++)
-            idf[r.idx[j]] += 1;
-        for (size_t b = 0; b < m.dim; b++)
-            idf[b] = (float)(log((1.0 + (double)r.n_rows) / (1.0 + idf[b])) + 1);
+            df[r.idx[j]]++;
+        for (size_t b = 0; b < m.dim; b++)   /* --tfidf off: 1, so rs-predict needs no switch */
+            idf[b] = idf_off ? 1 : (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1);
         for (size_t i = 0; i < r.n_rows; i++)
             weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], idf);
+        st = compact(&r, df, &m, err);
+    }
+    if (st == RS_OK) {
         m.scale = 1;
         st = sgd(&r, p, &m, err);
     }
@@ -344,7 +581,7 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_tab
                  "classes [label=%s]", r.n_rows, m.dim, r.nnz, p->epochs, m.K, p->label);
     text_rows_free(&r);
     rs_strlist_free(&cols);
-    free(idf), free(m.v), free(m.bias), free(m.z);
+    free(idf), free(df), free(m.v), free(m.bias), free(m.z), free(m.bucket);
     return st;
 }
 
@@ -356,10 +593,33 @@ void rs_text_model_free(rs_text_model *tm)
         return;
     for (size_t k = 0; tm->classes && k < tm->n_classes; k++)
         free(tm->classes[k]);
-    free(tm->classes), free(tm->idx), free(tm->val);
+    free(tm->classes), free(tm->slot);
     rs_strlist_free(&tm->columns);
-    rs_text_scratch_free(&tm->scratch);
     free(tm);
+}
+
+void rs_text_scorer_free(rs_text_scorer *s)
+{
+    free(s->idx), free(s->val), free(s->z);
+    rs_text_scratch_free(&s->scratch);
+    memset(s, 0, sizeof *s);
+}
+
+/* The weights row of each bucket (-1: none, its weights are 0): the model
+ * stores the rows of the buckets training saw, most frequent first (models
+ * without "buckets" hold all 2^bits rows in bucket order). */
+static rs_status load_slots(rs_text_model *tm, const int32_t *buckets, size_t n, size_t dim, rs_error *err)
+{
+    if (!(tm->slot = malloc(dim * sizeof *tm->slot)))
+        return rs_error_nomem(err);
+    memset(tm->slot, 0xff, dim * sizeof *tm->slot);
+    for (size_t u = 0; u < n; u++) {
+        if (buckets[u] < 0 || (size_t)buckets[u] >= dim || tm->slot[buckets[u]] >= 0)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's buckets are damaged (%" PRId32 " at %zu)",
+                                buckets[u], u);
+        tm->slot[buckets[u]] = (int32_t)u;
+    }
+    return RS_OK;
 }
 
 static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err)
@@ -374,13 +634,17 @@ static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err
         tm->spec.char_max < tm->spec.char_min || tm->spec.char_max > 8)
         return rs_error_set(err, RS_EDATA, NULL, 0, "the model's text settings are damaged");
     tm->spec.bits = (int)bits, tm->spec.word_max = (int)words, tm->n_classes = (size_t)n_classes;
-    size_t dim = (size_t)1 << bits, K = tm->n_classes, r1, c1, r2, c2, r3, c3;
+    size_t dim = (size_t)1 << bits, K = tm->n_classes, r1, c1, r2, c2, r3, c3, r4, c4 = dim;
     tm->idf = rs_model_tensor(m, "idf", &r1, &c1);
     tm->weights = rs_model_tensor(m, "weights", &r2, &c2);
     tm->bias = rs_model_tensor(m, "bias", &r3, &c3);
-    if (!tm->idf || r1 != 1 || c1 != dim || !tm->weights || r2 != dim || c2 != K || !tm->bias || r3 != 1 || c3 != K)
-        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's idf, weights or bias tensor is missing or of the "
-                            "wrong shape (expected 1 x %zu, %zu x %zu, 1 x %zu)", dim, dim, K, K);
+    const int32_t *buckets = rs_model_i32(m, "buckets", &r4, &c4);
+    if (!tm->idf || r1 != 1 || c1 != dim || !tm->weights || r2 != c4 || c2 != K || !tm->bias || r3 != 1 || c3 != K ||
+        (buckets && (r4 != 1 || c4 > dim)))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's idf, weights, buckets or bias tensor is missing or of "
+                            "the wrong shape (expected 1 x %zu, B x %zu, 1 x B, 1 x %zu)", dim, K, K);
+    if (buckets && load_slots(tm, buckets, c4, dim, err) != RS_OK)
+        return err->code;
     rs_idmap *classes = rs_model_ids_new(m, "classes", err);
     if (!classes)
         return err->code;
@@ -416,23 +680,31 @@ rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *e
     return RS_OK;
 }
 
-rs_status rs_text_model_score(rs_text_model *tm, const rs_field *const *texts, double *proba, rs_error *err)
+rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts, double *proba,
+                              rs_error *err)
 {
-    if (row_counts(&tm->spec, tm->columns.n, texts, &tm->scratch, &tm->idx, &tm->n_idx, &tm->cap_idx, &tm->val,
-                   &tm->cap_val, err) != RS_OK)
+    if (row_counts(&tm->spec, tm->columns.n, texts, &s->scratch, &s->idx, &s->n_idx, &s->cap_idx, &s->val,
+                   &s->cap_val, err) != RS_OK)
         return err->code;
-    weigh(tm->idx, tm->val, tm->n_idx, tm->idf);
+    if (rs_grow((void **)&s->z, &s->cap_z, tm->n_classes, sizeof *s->z) < 0)
+        return rs_error_nomem(err);
     size_t K = tm->n_classes;
+    for (size_t j = 0; j < s->n_idx; j++) {   /* the weight rows load while the row is weighed */
+        int32_t row = tm->slot ? tm->slot[s->idx[j]] : (int32_t)s->idx[j];
+        for (size_t k = 0; row >= 0 && k < K; k += 16)
+            __builtin_prefetch(tm->weights + (size_t)row * K + k);
+    }
+    weigh(s->idx, s->val, s->n_idx, tm->idf);
+    float *z = s->z;
     double top = -INFINITY, sum = 0;
-    for (size_t k = 0; k < K; k++)
-        proba[k] = tm->bias[k];
-    for (size_t j = 0; j < tm->n_idx; j++) {
-        const float *w = tm->weights + (size_t)tm->idx[j] * K;
-        for (size_t k = 0; k < K; k++)
-            proba[k] += (double)tm->val[j] * w[k];
+    memcpy(z, tm->bias, K * sizeof *z);
+    for (size_t j = 0; j < s->n_idx; j++) {
+        int32_t row = tm->slot ? tm->slot[s->idx[j]] : (int32_t)s->idx[j];
+        if (row >= 0)   /* a bucket training never saw has weights 0 */
+            axpy(z, tm->weights + (size_t)row * K, s->val[j], K);
     }
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, proba[k]);
+        top = fmax(top, proba[k] = z[k]);
     for (size_t k = 0; k < K; k++)
         sum += proba[k] = exp(proba[k] - top);
     for (size_t k = 0; k < K; k++)

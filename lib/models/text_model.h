@@ -22,19 +22,28 @@ typedef struct {
     size_t n_classes;
     char **classes;           /* (n_classes) names */
     const float *idf;         /* (2^bits) */
-    const float *weights;     /* (2^bits x n_classes) */
+    const float *weights;     /* (B x n_classes) the rows of the buckets training saw */
+    int32_t *slot;            /* (2^bits) each bucket's row of weights, -1 for none; NULL: row = bucket */
     const float *bias;        /* (n_classes) */
+} rs_text_model;
+
+/* One scoring thread's scratch (zero it to start; it grows with the
+ * longest text, no malloc per row after). */
+typedef struct {
     rs_text_scratch scratch;
     uint32_t *idx;            /* a row's buckets */
-    float *val;
-    size_t n_idx, cap_idx, cap_val;
-} rs_text_model;
+    float *val, *z;           /* their weights; the row's class scores */
+    size_t n_idx, cap_idx, cap_val, cap_z;
+} rs_text_scorer;
+
+void rs_text_scorer_free(rs_text_scorer *s);
 
 /* NULL when m is not a text model (no error), else RS_OK/err. */
 rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *err);
 void rs_text_model_free(rs_text_model *tm);
 /* The class probabilities (n_classes) of one row's text fields (one per
  * column, in the model's order).  Invalid UTF-8 is RS_EDATA. */
-rs_status rs_text_model_score(rs_text_model *tm, const rs_field *const *texts, double *proba, rs_error *err);
+rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts, double *proba,
+                              rs_error *err);
 
 #endif

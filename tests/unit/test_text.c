@@ -3,6 +3,7 @@
  * releases (a change here breaks every saved text model: do not). */
 #include "features/text.h"
 #include "hash.h"
+#include "rng.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -24,6 +25,37 @@ static size_t buckets(const rs_text_spec *spec, const char *text, uint32_t *out,
 static int same(const uint32_t *a, const uint32_t *b, size_t n)
 {
     return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+/* rs_text_counts against a plain tally of each bucket, on arrays of every
+ * shape the sort meets: empty, below and above its insertion-sort cut,
+ * all equal, sorted, reversed, few and many distinct values. */
+static int counts_match_tally(void)
+{
+    enum { MAX = 600, RANGE = 1024 };
+    static uint32_t idx[MAX];
+    static float val[MAX];
+    static unsigned tally[RANGE];
+    rs_rng rng;
+    rs_rng_seed(&rng, 7);
+    for (int c = 0; c < 300; c++) {
+        size_t n = (size_t)rs_rng_below(&rng, MAX + 1), range = c % 3 == 0 ? 4 : c % 3 == 1 ? 64 : RANGE;
+        memset(tally, 0, sizeof tally);
+        for (size_t i = 0; i < n; i++) {
+            idx[i] = c % 10 == 5 ? (uint32_t)i % range : c % 10 == 6 ? (uint32_t)(n - i) % range
+                     : (uint32_t)rs_rng_below(&rng, range);
+            tally[idx[i]]++;
+        }
+        size_t m = rs_text_counts(idx, n, val), seen = 0;
+        for (size_t i = 0; i < m; i++) {
+            if ((i && idx[i - 1] >= idx[i]) || val[i] != (float)tally[idx[i]])
+                return 0;
+            seen += tally[idx[i]];
+        }
+        if (seen != n)
+            return 0;
+    }
+    return 1;
 }
 
 int main(void)
@@ -72,5 +104,6 @@ int main(void)
     size_t m = rs_text_counts(idx, 6, val);
     CHECK(m == 3 && idx[0] == 1 && idx[1] == 3 && idx[2] == 7 && val[0] == 1 && val[1] == 2 && val[2] == 3,
           "rs_text_counts sorts the buckets and counts repeats");
+    CHECK(counts_match_tally(), "rs_text_counts equals a tally on 300 random arrays (0..600 buckets, few to all distinct)");
     return tap_done();
 }

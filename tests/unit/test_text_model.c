@@ -1,0 +1,111 @@
+/* A text model's scoring (lib/models/text_model.c) on hand-made models:
+ * known probabilities from given weights, the same from the compact format
+ * (the rows of the buckets training saw, "buckets") and the full one (all
+ * 2^bits rows, the format before it), and damaged bucket lists refused. */
+#include "hash.h"
+#include "models/text_model.h"
+#include "tap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { BITS = 4, DIM = 1 << BITS, K = 2 };
+
+/* Save and load a logreg text model on column t with word unigrams,
+ * idf 1, bias 0, and the given weights (rows x K) and buckets (NULL: none). */
+static rs_model *made(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets)
+{
+    rs_error err = {0};
+    char path[] = "/tmp/rs-text-model.XXXXXX";
+    close(mkstemp(path));
+    float idf[DIM], bias[K] = {0, 0};
+    for (size_t b = 0; b < DIM; b++)
+        idf[b] = 1;
+    rs_idmap *classes = rs_idmap_new();
+    rs_idmap_intern(classes, "neg", 3, NULL);
+    rs_idmap_intern(classes, "pos", 3, NULL);
+    rs_model *m = rs_model_new("logreg");
+    int ok = !rs_model_set(m, "label", "y", &err) && !rs_model_set(m, "text", "t", &err) &&
+             !rs_model_set_i64(m, "text_bits", BITS, &err) && !rs_model_set_i64(m, "word_ngrams", 1, &err) &&
+             !rs_model_set(m, "char_ngrams", "0,0", &err) && !rs_model_set_i64(m, "n_classes", K, &err) &&
+             !rs_model_add_ids(m, "classes", classes, &err) && !rs_model_add_tensor(m, "idf", idf, 1, DIM, &err) &&
+             !rs_model_add_tensor(m, "bias", bias, 1, K, &err) &&
+             !rs_model_add_tensor(m, "weights", weights, rows, K, &err) &&
+             (!buckets || !rs_model_add_i32(m, "buckets", buckets, 1, n_buckets, &err)) && !rs_model_save(m, path, &err);
+    rs_model_free(m);
+    rs_idmap_free(classes);
+    rs_model *l = ok ? rs_model_load(path, &err) : NULL;
+    unlink(path);
+    return l;
+}
+
+/* P(pos) of text under m, or -1 when the model does not load or score. */
+static double p_pos(const rs_model *m, const char *text, char *msg, size_t msg_size)
+{
+    rs_error err = {0};
+    rs_text_model *tm = NULL;
+    rs_text_scorer s = {0};
+    double proba[K] = {-1, -1};
+    rs_field f = {text, strlen(text)};
+    const rs_field *texts[1] = {&f};
+    if (!m || rs_text_model_load(m, &tm, &err) != RS_OK || !tm || rs_text_model_score(tm, &s, texts, proba, &err))
+        proba[1] = -1;
+    snprintf(msg, msg_size, "%s", err.msg);
+    rs_text_scorer_free(&s);
+    rs_text_model_free(tm);
+    return proba[1];
+}
+
+static uint32_t bucket(const char *word)
+{
+    return (uint32_t)(rs_hash64(word, strlen(word), 0) & (DIM - 1));
+}
+
+int main(void)
+{
+    char msg[sizeof ((rs_error *)0)->msg];
+    /* three words in three different buckets (checked, so the test means what it says) */
+    const char *good = "good", *bad = "bad", *other = "so";
+    uint32_t bg = bucket(good), bb = bucket(bad), bo = bucket(other);
+    CHECK(bg != bb && bg != bo && bb != bo, "'good', 'bad' and 'so' fall in buckets %u, %u, %u of 16", bg, bb, bo);
+
+    /* compact: row 0 is good's weights (0, 2), row 1 bad's (1, -1) */
+    float compact[2 * K] = {0, 2, 1, -1};
+    int32_t buckets[2] = {(int32_t)bg, (int32_t)bb};
+    rs_model *mc = made(compact, 2, buckets, 2);
+    /* full: the same rows at their buckets, zeros elsewhere */
+    float full[DIM * K] = {0};
+    full[bg * K + 1] = 2, full[bb * K] = 1, full[bb * K + 1] = -1;
+    rs_model *mf = made(full, DIM, NULL, 0);
+    rs_model *both[2] = {mc, mf};
+    const char *name[2] = {"compact", "full"};
+    for (int f = 0; f < 2; f++) {
+        CHECK(fabs(p_pos(both[f], "Good!", msg, sizeof msg) - 1 / (1 + exp(-2.0))) < 1e-6,
+              "%s: 'Good!' scores (0, 2): P(pos) = 1 / (1 + e^-2)", name[f]);
+        CHECK(fabs(p_pos(both[f], "good bad", msg, sizeof msg) - 0.5) < 1e-6,
+              "%s: 'good bad' (each 1/sqrt 2) scores (1, 1)/sqrt 2: P(pos) = 0.5", name[f]);
+        CHECK(fabs(p_pos(both[f], "bad", msg, sizeof msg) - 1 / (1 + exp(2.0))) < 1e-6,
+              "%s: 'bad' scores (1, -1): P(pos) = 1 / (1 + e^2)", name[f]);
+        CHECK(p_pos(both[f], "so", msg, sizeof msg) == 0.5, "%s: a word training never saw scores the bias: 0.5",
+              name[f]);
+        CHECK(fabs(p_pos(both[f], "so good", msg, sizeof msg) - 1 / (1 + exp(-sqrt(2.0)))) < 1e-6,
+              "%s: an unseen word still counts in the L2 norm: 'so good' scores (0, 2/sqrt 2)", name[f]);
+    }
+    rs_model_free(mc), rs_model_free(mf);
+
+    int32_t twice[2] = {(int32_t)bg, (int32_t)bg}, outside[2] = {(int32_t)bg, DIM};
+    rs_model *m = made(compact, 2, twice, 2);
+    CHECK(p_pos(m, "good", msg, sizeof msg) == -1 && strstr(msg, "buckets are damaged"), "a bucket listed twice: %s",
+          msg);
+    rs_model_free(m);
+    m = made(compact, 2, outside, 2);
+    CHECK(p_pos(m, "good", msg, sizeof msg) == -1 && strstr(msg, "buckets are damaged (16 at 1)"),
+          "a bucket beyond 2^bits: %s", msg);
+    rs_model_free(m);
+    m = made(compact, 2, buckets, 1);
+    CHECK(p_pos(m, "good", msg, sizeof msg) == -1 && strstr(msg, "wrong shape"), "2 weight rows for 1 bucket: %s", msg);
+    rs_model_free(m);
+    return tap_done();
+}
