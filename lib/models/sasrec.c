@@ -37,6 +37,8 @@ typedef struct {
     const rs_csr *ui;          /* users x items: what a negative must avoid */
     rs_sasrec_shape shape;
     size_t n_neg;
+    int random_window;         /* 1: a random window of each long sequence per epoch, 0: its last */
+    size_t holdout;            /* 1: each sequence's last item validates; 0: no sequence is long enough */
     size_t *train;             /* sequences with >= 2 training items */
     size_t n_train;
     size_t *valid;             /* sequences with a validation target */
@@ -71,8 +73,9 @@ static rs_sasrec_batch fill_train_batch(trainer *t, const size_t *order, size_t 
     size_t rows = 0;
     t->start[0] = 0;
     for (size_t b = 0; b < n; b++) {
-        size_t i = order[b], m = seq_len(s, i) - 1, w = m < t->shape.maxlen + 1 ? m : t->shape.maxlen + 1;
-        const int32_t *items = s->item + s->start[i] + (m - w);
+        size_t i = order[b], m = seq_len(s, i) - t->holdout, w = m < t->shape.maxlen + 1 ? m : t->shape.maxlen + 1;
+        size_t end = t->random_window && m > w ? w + (size_t)rs_rng_below(rng, m - w + 1) : m;
+        const int32_t *items = s->item + s->start[i] + (end - w);
         int32_t user = s->user ? s->user[i] : -1;
         for (size_t j = 0; j + 1 < w; j++, rows++) {
             t->item[rows] = items[j];
@@ -209,6 +212,9 @@ static rs_status trainer_init(trainer *t, const rs_reco_data *d, size_t batch, r
     t->negative = malloc((rows * t->n_neg + 1) * sizeof *t->negative);
     if (!t->train || !t->valid || !t->start || !t->item || !t->target || !t->negative)
         return rs_error_nomem(err);
+    /* a sequence of 3 gives a training pair and a validation target; when
+     * none is that long, every pair trains and nothing validates */
+    t->holdout = 1;
     for (size_t i = 0; i < s->n_seq; i++) {
         size_t n = seq_len(s, i);
         if (n >= 3)
@@ -216,10 +222,15 @@ static rs_status trainer_init(trainer *t, const rs_reco_data *d, size_t batch, r
         if (n >= 2)
             t->valid[t->n_valid++] = i;
     }
+    if (t->n_train == 0) {
+        t->holdout = 0;
+        memcpy(t->train, t->valid, t->n_valid * sizeof *t->train);
+        t->n_train = t->n_valid, t->n_valid = 0;
+    }
     if (t->n_train == 0)
         return rs_error_set(err, RS_EDATA, NULL, 0,
-                            "sasrec needs a sequence of at least 3 items (2 to learn from, the last to validate); "
-                            "the longest has %zu", s->n_seq ? seq_len(s, 0) : (size_t)0);
+                            "sasrec learns from what follows what: every sequence has one item (%zu sequences); "
+                            "give the time column, or a --session-col with longer sessions", s->n_seq);
     return RS_OK;
 }
 
@@ -252,7 +263,8 @@ static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
     long blocks = rs_params_int(p, "blocks"), eval_every = rs_params_int(p, "eval-every");
     trainer t = {.shape = {d->seq->n_items, (size_t)rs_params_int(p, "dim"), (size_t)blocks,
                            (size_t)rs_params_int(p, "maxlen")},
-                 .n_neg = (size_t)rs_params_int(p, "negatives")};
+                 .n_neg = (size_t)rs_params_int(p, "negatives"),
+                 .random_window = !strcmp(rs_params_text(p, "window"), "random")};
     size_t batch = (size_t)p->batch;
     rs_sasrec_layout l;
     rs_sasrec_layout_of(&t.shape, &l);
@@ -290,7 +302,7 @@ static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
             loss += rs_sasrec_loss_grad(&t.shape, bu.params, &bt, bu.grad, bu.w, (float)p->dropout, &rng);
             adam_step(bu.params, bu.grad, bu.adam_m, bu.adam_v, np, p->lr, ++step);
         }
-        if (epoch % eval_every && epoch != p->epochs) {
+        if (t.n_valid == 0 || (epoch % eval_every && epoch != p->epochs)) {
             rs_progress_emit(p->progress, p->progress_ctx, "epoch %ld loss %.6g", epoch, loss / (double)n_batches);
             continue;
         }
@@ -304,13 +316,18 @@ static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
             bad++;
     }
     rs_blas_threads(1);
+    if (t.n_valid == 0) {   /* nothing validated: the last epoch */
+        best_epoch = epoch - 1;
+        memcpy(bu.best, bu.params, np * sizeof *bu.best);
+    }
     for (size_t k = 0; st == RS_OK && k < p->n_own; k++)   /* the output path is no part of the model */
         if (strcmp(p->own[k].name, "embeddings-out"))
             st = rs_model_set(m, p->own[k].name, p->own[k].value, err);
     if (st == RS_OK && (rs_model_set_f64(m, "dropout", p->dropout, err) || rs_model_set_f64(m, "lr", p->lr, err) ||
                         rs_model_set_i64(m, "batch", p->batch, err) || rs_model_set_i64(m, "epochs_run", epoch - 1, err) ||
                         rs_model_set_i64(m, "best_epoch", best_epoch, err) ||
-                        rs_model_set_f64(m, "valid_ndcg10", best_ndcg, err) ||
+                        (t.n_valid ? rs_model_set_f64(m, "valid_ndcg10", best_ndcg, err)
+                                   : rs_model_set(m, "valid_ndcg10", "none", err)) ||
                         rs_model_set_i64(m, "threads", p->threads, err)))
         st = err->code;
     const char *emb_path = rs_params_text(p, "embeddings-out");
@@ -474,6 +491,8 @@ static const rs_kind_option sasrec_options[] = {
      "the most recent N items of a sequence are read"},
     {"negatives", "1", 0, 1000, 0, 0, RS_SEARCH_INT, 0, 8, NULL, RS_OPTION_INT, "N", NULL,
      "sampled negatives per target (binary loss); 0: softmax over every item"},
+    {"window", "last", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "W", "last,random",
+     "which maxlen + 1 items of a longer sequence an epoch trains on: its last, or a random run"},
     {"dropout", "0.2", 0, 1, 0, 1, RS_SEARCH_LINEAR, 0, 0.5, NULL, RS_SHARED},
     {"lr", "0.001", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-4, 1e-2, NULL, RS_SHARED},
     {"epochs", "200", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
@@ -481,7 +500,7 @@ static const rs_kind_option sasrec_options[] = {
     {"patience", "5", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
     {"eval-every", "10", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_INT, "N", NULL,
      "measure the validation NDCG@10 every N epochs"},
-    {"embeddings-out", "", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "FILE", NULL,
+    {"embeddings-out", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "FILE", NULL,
      "also write the item embeddings as CSV: item,e1..eN"},
     {NULL},
 };
