@@ -145,6 +145,8 @@ def main():
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--report-best", action="store_true",
+                    help="also test each new best epoch (stderr), for runs that may be cut short")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -201,6 +203,10 @@ def main():
             if v > best:
                 best, best_epoch, bad = v, epoch, 0
                 best_state = copy.deepcopy(model.state_dict())
+                if a.report_best:   # the result so far, should the run be cut short
+                    n, h = evaluate(model, test_in, test_t, a.maxlen)
+                    print(f"so far: ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={best_epoch} "
+                          f"epochs={epoch} sec_per_epoch={train_time / epoch:.4f}", file=sys.stderr, flush=True)
             else:
                 bad += 1
                 if bad >= a.patience:

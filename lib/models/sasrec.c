@@ -255,13 +255,100 @@ static rs_status write_embeddings(const char *path, const rs_interactions *x, co
     return rs_out_commit(out, err);
 }
 
+/* What a run of epochs found. */
+typedef struct {
+    double best_ndcg;
+    long best_epoch, epochs_run;
+} run_result;
+
+/* Up to max_epochs epochs from freshly initialised parameters; with
+ * validate, stops after --patience evaluations without a better NDCG and
+ * leaves the best epoch's parameters in bu->best, else the last epoch's. */
+static run_result run_epochs(trainer *t, buffers *bu, const rs_params *p, size_t np, long max_epochs, int validate)
+{
+    size_t batch = (size_t)p->batch;
+    long eval_every = rs_params_int(p, "eval-every"), step = 0, bad = 0, epoch;
+    run_result res = {-1, 0, 0};
+    rs_rng rng;
+    rs_rng_seed(&rng, p->seed);
+    rs_sasrec_init(&t->shape, bu->params, &rng);
+    memset(bu->adam_m, 0, np * sizeof *bu->adam_m);
+    memset(bu->adam_v, 0, np * sizeof *bu->adam_v);
+    memcpy(bu->best, bu->params, np * sizeof *bu->best);
+    for (epoch = 1; epoch <= max_epochs && bad < p->patience; epoch++) {
+        shuffle(t->train, t->n_train, &rng);
+        double loss = 0;
+        size_t n_batches = 0;
+        for (size_t b0 = 0; b0 < t->n_train; b0 += batch, n_batches++) {
+            size_t n = t->n_train - b0 < batch ? t->n_train - b0 : batch;
+            rs_sasrec_batch bt = fill_train_batch(t, t->train + b0, n, &rng);
+            loss += rs_sasrec_loss_grad(&t->shape, bu->params, &bt, bu->grad, bu->w, (float)p->dropout, &rng);
+            adam_step(bu->params, bu->grad, bu->adam_m, bu->adam_v, np, p->lr, ++step);
+        }
+        if (!validate || (epoch % eval_every && epoch != max_epochs)) {
+            rs_progress_emit(p->progress, p->progress_ctx, "epoch %ld loss %.6g", epoch, loss / (double)n_batches);
+            continue;
+        }
+        double ndcg = validation_ndcg(t, bu->params, bu->w, bu->scores, bu->last, batch);
+        rs_progress_emit(p->progress, p->progress_ctx, "epoch %ld loss %.6g valid NDCG@10 %.4f", epoch,
+                         loss / (double)n_batches, ndcg);
+        if (ndcg > res.best_ndcg) {
+            res.best_ndcg = ndcg, res.best_epoch = epoch, bad = 0;
+            memcpy(bu->best, bu->params, np * sizeof *bu->best);
+        } else
+            bad++;
+    }
+    res.epochs_run = epoch - 1;
+    if (!validate) {
+        res.best_epoch = res.epochs_run;
+        memcpy(bu->best, bu->params, np * sizeof *bu->best);
+    }
+    return res;
+}
+
+/* --refit: the training sequences again, now with their validation items. */
+static void include_validation(trainer *t)
+{
+    const rs_sequences *s = t->seq;
+    t->holdout = 0, t->n_train = 0;
+    for (size_t i = 0; i < s->n_seq; i++)
+        if (seq_len(s, i) >= 2)
+            t->train[t->n_train++] = i;
+}
+
+static rs_status save_model(const rs_reco_data *d, const trainer *t, buffers *bu, const rs_sasrec_layout *l,
+                            const run_result *res, long refit_epochs, rs_model *m, rs_error *err)
+{
+    const rs_params *p = d->p;
+    rs_status st = RS_OK;
+    for (size_t k = 0; st == RS_OK && k < p->n_own; k++)   /* the output path is no part of the model */
+        if (strcmp(p->own[k].name, "embeddings-out"))
+            st = rs_model_set(m, p->own[k].name, p->own[k].value, err);
+    if (st == RS_OK && (rs_model_set_f64(m, "dropout", p->dropout, err) || rs_model_set_f64(m, "lr", p->lr, err) ||
+                        rs_model_set_i64(m, "batch", p->batch, err) ||
+                        rs_model_set_i64(m, "epochs_run", res->epochs_run, err) ||
+                        rs_model_set_i64(m, "best_epoch", res->best_epoch, err) ||
+                        (t->n_valid ? rs_model_set_f64(m, "valid_ndcg10", res->best_ndcg, err)
+                                    : rs_model_set(m, "valid_ndcg10", "none", err)) ||
+                        rs_model_set_i64(m, "refit_epochs", refit_epochs, err) ||
+                        rs_model_set_i64(m, "threads", p->threads, err)))
+        st = err->code;
+    const char *emb_path = rs_params_text(p, "embeddings-out");
+    if (st == RS_OK && emb_path && *emb_path)
+        st = write_embeddings(emb_path, d->x, bu->best + l->item, t->shape.n_items, t->shape.dim, err);
+    if (st == RS_OK) {
+        st = rs_model_adopt_tensor(m, "params", bu->best, 1, l->total, err);
+        bu->best = NULL;
+    }
+    return st;
+}
+
 static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
     const rs_params *p = d->p;
     if (!d->seq)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "sasrec reads sequences: give the time column (--time-col)");
-    long blocks = rs_params_int(p, "blocks"), eval_every = rs_params_int(p, "eval-every");
-    trainer t = {.shape = {d->seq->n_items, (size_t)rs_params_int(p, "dim"), (size_t)blocks,
+    trainer t = {.shape = {d->seq->n_items, (size_t)rs_params_int(p, "dim"), (size_t)rs_params_int(p, "blocks"),
                            (size_t)rs_params_int(p, "maxlen")},
                  .n_neg = (size_t)rs_params_int(p, "negatives"),
                  .random_window = !strcmp(rs_params_text(p, "window"), "random")};
@@ -273,7 +360,7 @@ static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
     size_t n_items = t.shape.n_items, np = l.total;
     if (st == RS_OK) {
         bu.params = malloc(np * sizeof *bu.params), bu.grad = malloc(np * sizeof *bu.grad);
-        bu.adam_m = calloc(np, sizeof *bu.adam_m), bu.adam_v = calloc(np, sizeof *bu.adam_v);
+        bu.adam_m = malloc(np * sizeof *bu.adam_m), bu.adam_v = malloc(np * sizeof *bu.adam_v);
         bu.best = malloc(np * sizeof *bu.best);
         bu.scores = malloc(RS_RECO_BLOCK * n_items * sizeof *bu.scores);
         bu.last = malloc(RS_RECO_BLOCK * t.shape.dim * sizeof *bu.last);
@@ -285,58 +372,16 @@ static rs_status sasrec_train(rs_reco_data *d, rs_model *m, rs_error *err)
         trainer_free(&t), buffers_free(&bu);
         return st;
     }
-    rs_rng rng;
-    rs_rng_seed(&rng, p->seed);
-    rs_sasrec_init(&t.shape, bu.params, &rng);
-    memcpy(bu.best, bu.params, np * sizeof *bu.best);
     rs_blas_threads(p->threads);
-    double best_ndcg = -1;
-    long best_epoch = 0, step = 0, bad = 0, epoch;
-    for (epoch = 1; epoch <= p->epochs && bad < p->patience; epoch++) {
-        shuffle(t.train, t.n_train, &rng);
-        double loss = 0;
-        size_t n_batches = 0;
-        for (size_t b0 = 0; b0 < t.n_train; b0 += batch, n_batches++) {
-            size_t n = t.n_train - b0 < batch ? t.n_train - b0 : batch;
-            rs_sasrec_batch bt = fill_train_batch(&t, t.train + b0, n, &rng);
-            loss += rs_sasrec_loss_grad(&t.shape, bu.params, &bt, bu.grad, bu.w, (float)p->dropout, &rng);
-            adam_step(bu.params, bu.grad, bu.adam_m, bu.adam_v, np, p->lr, ++step);
-        }
-        if (t.n_valid == 0 || (epoch % eval_every && epoch != p->epochs)) {
-            rs_progress_emit(p->progress, p->progress_ctx, "epoch %ld loss %.6g", epoch, loss / (double)n_batches);
-            continue;
-        }
-        double ndcg = validation_ndcg(&t, bu.params, bu.w, bu.scores, bu.last, batch);
-        rs_progress_emit(p->progress, p->progress_ctx, "epoch %ld loss %.6g valid NDCG@10 %.4f", epoch,
-                         loss / (double)n_batches, ndcg);
-        if (ndcg > best_ndcg) {
-            best_ndcg = ndcg, best_epoch = epoch, bad = 0;
-            memcpy(bu.best, bu.params, np * sizeof *bu.best);
-        } else
-            bad++;
+    run_result res = run_epochs(&t, &bu, p, np, p->epochs, t.n_valid > 0);
+    long refit_epochs = 0;
+    if (rs_params_int(p, "refit") && t.n_valid > 0) {
+        rs_progress_emit(p->progress, p->progress_ctx, "refit: %ld epochs with the validation items", res.best_epoch);
+        include_validation(&t);
+        refit_epochs = run_epochs(&t, &bu, p, np, res.best_epoch, 0).epochs_run;
     }
     rs_blas_threads(1);
-    if (t.n_valid == 0) {   /* nothing validated: the last epoch */
-        best_epoch = epoch - 1;
-        memcpy(bu.best, bu.params, np * sizeof *bu.best);
-    }
-    for (size_t k = 0; st == RS_OK && k < p->n_own; k++)   /* the output path is no part of the model */
-        if (strcmp(p->own[k].name, "embeddings-out"))
-            st = rs_model_set(m, p->own[k].name, p->own[k].value, err);
-    if (st == RS_OK && (rs_model_set_f64(m, "dropout", p->dropout, err) || rs_model_set_f64(m, "lr", p->lr, err) ||
-                        rs_model_set_i64(m, "batch", p->batch, err) || rs_model_set_i64(m, "epochs_run", epoch - 1, err) ||
-                        rs_model_set_i64(m, "best_epoch", best_epoch, err) ||
-                        (t.n_valid ? rs_model_set_f64(m, "valid_ndcg10", best_ndcg, err)
-                                   : rs_model_set(m, "valid_ndcg10", "none", err)) ||
-                        rs_model_set_i64(m, "threads", p->threads, err)))
-        st = err->code;
-    const char *emb_path = rs_params_text(p, "embeddings-out");
-    if (st == RS_OK && emb_path && *emb_path)
-        st = write_embeddings(emb_path, d->x, bu.best + l.item, n_items, t.shape.dim, err);
-    if (st == RS_OK) {
-        st = rs_model_adopt_tensor(m, "params", bu.best, 1, np, err);
-        bu.best = NULL;
-    }
+    st = save_model(d, &t, &bu, &l, &res, refit_epochs, m, err);
     trainer_free(&t), buffers_free(&bu);
     return st;
 }
@@ -493,6 +538,8 @@ static const rs_kind_option sasrec_options[] = {
      "sampled negatives per target (binary loss); 0: softmax over every item"},
     {"window", "last", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "W", "last,random",
      "which maxlen + 1 items of a longer sequence an epoch trains on: its last, or a random run"},
+    {"refit", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_FLAG, NULL, NULL,
+     "after early stopping, train the best epoch count again on every item"},
     {"dropout", "0.2", 0, 1, 0, 1, RS_SEARCH_LINEAR, 0, 0.5, NULL, RS_SHARED},
     {"lr", "0.001", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-4, 1e-2, NULL, RS_SHARED},
     {"epochs", "200", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},

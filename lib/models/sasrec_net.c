@@ -31,6 +31,7 @@ typedef struct {
 struct rs_sasrec_work {
     size_t max_rows, max_att;
     int with_loss;
+    int masked;            /* the last forward pass drew dropout masks */
     block_state block[RS_SASREC_MAX_BLOCKS];
     float *m_e;            /* (rows x d) embedding dropout mask */
     float *x_out;          /* (rows x d) the last block's output */
@@ -160,23 +161,37 @@ static void mm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alp
                 (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
 }
 
+/* Sum of x[0..n) in 8 lanes: the compiler vectorises it (a plain float
+ * reduction it may not reorder), the same result on every run. */
+static float lane_sum(const float *x, size_t n)
+{
+    float lane[8] = {0};
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int j = 0; j < 8; j++)
+            lane[j] += x[k + (size_t)j];
+    float sum = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    for (; k < n; k++)
+        sum += x[k];
+    return sum;
+}
+
 static void ln_forward(const float *x, size_t rows, size_t d, const float *g, const float *b, float *xh,
                        float *rstd, float *y)
 {
     for (size_t r = 0; r < rows; r++) {
         const float *xr = x + r * d;
-        double mean = 0, var = 0;
+        float *xhr = xh + r * d, *yr = y + r * d;
+        float mean = lane_sum(xr, d) / (float)d;
         for (size_t k = 0; k < d; k++)
-            mean += xr[k];
-        mean /= (double)d;
+            xhr[k] = xr[k] - mean;
         for (size_t k = 0; k < d; k++)
-            var += (xr[k] - mean) * (xr[k] - mean);
-        float rs = (float)(1 / sqrt(var / (double)d + LN_EPS));
+            yr[k] = xhr[k] * xhr[k];   /* y as scratch */
+        float rs = 1 / sqrtf(lane_sum(yr, d) / (float)d + LN_EPS);
         rstd[r] = rs;
         for (size_t k = 0; k < d; k++) {
-            float v = (float)(xr[k] - mean) * rs;
-            xh[r * d + k] = v;
-            y[r * d + k] = v * g[k] + b[k];
+            xhr[k] *= rs;
+            yr[k] = xhr[k] * g[k] + b[k];
         }
     }
 }
@@ -201,16 +216,20 @@ static void ln_backward(const float *dy, const float *xh, const float *rstd, siz
     }
 }
 
-/* mask: 0 or 1/(1-p) each; p 0 gives ones. */
+/* mask: 0 or 1/(1-p) each (only when w->masked). */
 static void dropout_mask(float *mask, size_t n, float p, rs_rng *rng)
 {
-    if (p <= 0) {
-        fill_value(mask, n, 1);
-        return;
-    }
     float keep = 1 / (1 - p);
+    uint64_t cut = (uint64_t)((double)p * 18446744073709551616.0);   /* p 2^64 */
     for (size_t i = 0; i < n; i++)
-        mask[i] = rs_rng_uniform(rng) < p ? 0.0f : keep;
+        mask[i] = rs_rng_next(rng) < cut ? 0.0f : keep;
+}
+
+/* out = base + x * mask (or + x without dropout); base may be NULL (0). */
+static void add_masked(float *out, const float *base, const float *x, const float *mask, int masked, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (base ? base[i] : 0) + (masked ? x[i] * mask[i] : x[i]);
 }
 
 static void add_bias(float *y, size_t rows, size_t d, const float *b)
@@ -270,35 +289,39 @@ const float *rs_sasrec_forward(const rs_sasrec_shape *s, const float *params, co
             w->position[r0 + j] = (int32_t)(s->maxlen - L + j);
     }
     float *x = s->blocks ? w->block[0].x : w->x_out;
-    dropout_mask(w->m_e, rows * d, dropout, rng);
+    w->masked = dropout > 0;
+    if (w->masked)
+        dropout_mask(w->m_e, rows * d, dropout, rng);
     for (size_t r = 0; r < rows; r++) {
         const float *e = params + l.item + (size_t)batch->item[r] * d;
         const float *p = params + l.pos + (size_t)w->position[r] * d;
         for (size_t k = 0; k < d; k++)
-            x[r * d + k] = (e[k] * emb_scale + p[k]) * w->m_e[r * d + k];
+            x[r * d + k] = e[k] * emb_scale + p[k];
     }
+    if (w->masked)
+        add_masked(x, NULL, x, w->m_e, 1, rows * d);
     for (size_t b = 0; b < s->blocks; b++) {
         block_state *B = &w->block[b];
         float *out = b + 1 < s->blocks ? w->block[b + 1].x : w->x_out;
         ln_forward(B->x, rows, d, params + l.block[b].ln1_g, params + l.block[b].ln1_b, B->xh1, B->rs1, B->a);
         mm(0, 0, rows, 3 * d, d, 1, B->a, d, params + l.block[b].wqkv, 3 * d, 0, B->qkv, 3 * d);
         attention_forward(batch, d, B, w->att_off);
-        dropout_mask(B->m_o, rows * d, dropout, rng);
-        for (size_t i = 0; i < rows * d; i++)
-            B->x1[i] = B->x[i] + B->o[i] * B->m_o[i];
+        if (w->masked)
+            dropout_mask(B->m_o, rows * d, dropout, rng);
+        add_masked(B->x1, B->x, B->o, B->m_o, w->masked, rows * d);
         ln_forward(B->x1, rows, d, params + l.block[b].ln2_g, params + l.block[b].ln2_b, B->xh2, B->rs2, B->c);
         mm(0, 0, rows, d, d, 1, B->c, d, params + l.block[b].w1, d, 0, B->h, d);
         add_bias(B->h, rows, d, params + l.block[b].b1);
-        dropout_mask(B->m_h, rows * d, dropout, rng);
-        for (size_t i = 0; i < rows * d; i++) {
+        for (size_t i = 0; i < rows * d; i++)
             B->h[i] = B->h[i] > 0 ? B->h[i] : 0;
-            B->hd[i] = B->h[i] * B->m_h[i];
-        }
+        if (w->masked)
+            dropout_mask(B->m_h, rows * d, dropout, rng);
+        add_masked(B->hd, NULL, B->h, B->m_h, w->masked, rows * d);
         mm(0, 0, rows, d, d, 1, B->hd, d, params + l.block[b].w2, d, 0, out, d);
         add_bias(out, rows, d, params + l.block[b].b2);
-        dropout_mask(B->m_f, rows * d, dropout, rng);
-        for (size_t i = 0; i < rows * d; i++)
-            out[i] = B->x1[i] + out[i] * B->m_f[i];
+        if (w->masked)
+            dropout_mask(B->m_f, rows * d, dropout, rng);
+        add_masked(out, B->x1, out, B->m_f, w->masked, rows * d);
     }
     ln_forward(w->x_out, rows, d, params + l.lnf_g, params + l.lnf_b, w->xhf, w->rsf, w->z);
     return w->z;
@@ -418,13 +441,12 @@ static void block_backward(const rs_sasrec_shape *s, const float *params, const 
     const block_state *B = &w->block[b];
     float *dx = w->dx, *t1 = w->t1, *t2 = w->t2, *t3 = w->t3;
     /* dx: gradient at the block's output */
-    for (size_t i = 0; i < n; i++)
-        t1[i] = dx[i] * B->m_f[i];
+    add_masked(t1, NULL, dx, B->m_f, w->masked, n);
     col_sum(t1, rows, d, grad + l->block[b].b2);
     mm(1, 0, d, d, rows, 1, B->hd, d, t1, d, 1, grad + l->block[b].w2, d);
     mm(0, 1, rows, d, d, 1, t1, d, params + l->block[b].w2, d, 0, t2, d);
     for (size_t i = 0; i < n; i++)
-        t2[i] = B->h[i] > 0 ? t2[i] * B->m_h[i] : 0;
+        t2[i] = B->h[i] > 0 ? (w->masked ? t2[i] * B->m_h[i] : t2[i]) : 0;
     col_sum(t2, rows, d, grad + l->block[b].b1);
     mm(1, 0, d, d, rows, 1, B->c, d, t2, d, 1, grad + l->block[b].w1, d);
     mm(0, 1, rows, d, d, 1, t2, d, params + l->block[b].w1, d, 0, t1, d);
@@ -432,8 +454,7 @@ static void block_backward(const rs_sasrec_shape *s, const float *params, const 
                 grad + l->block[b].ln2_b, t3);
     for (size_t i = 0; i < n; i++)
         dx[i] += t3[i];   /* now at x1 */
-    for (size_t i = 0; i < n; i++)
-        t1[i] = dx[i] * B->m_o[i];
+    add_masked(t1, NULL, dx, B->m_o, w->masked, n);
     attention_backward(batch, d, B, w->att_off, t1, w->dqkv, w->datt);
     mm(1, 0, d, 3 * d, rows, 1, B->a, d, w->dqkv, 3 * d, 1, grad + l->block[b].wqkv, 3 * d);
     mm(0, 1, rows, d, 3 * d, 1, w->dqkv, 3 * d, params + l->block[b].wqkv, 3 * d, 0, t1, d);
@@ -465,7 +486,7 @@ double rs_sasrec_loss_grad(const rs_sasrec_shape *s, const float *params, const 
     for (size_t r = 0; r < rows; r++) {
         float *ge = grad + l.item + (size_t)batch->item[r] * d, *gp = grad + l.pos + (size_t)w->position[r] * d;
         for (size_t k = 0; k < d; k++) {
-            float g = w->dx[r * d + k] * w->m_e[r * d + k];
+            float g = w->masked ? w->dx[r * d + k] * w->m_e[r * d + k] : w->dx[r * d + k];
             ge[k] += g * emb_scale;
             gp[k] += g;
         }
