@@ -154,3 +154,27 @@ wrong_next() { # recs.csv
     assert_line --index 1 "nobody,${top#* },1,${top% *}"
     assert_stderr --partial "1 of 1 users are neither in the model nor in --history"
 }
+
+@test "sasrec --refit trains the best epoch count again, validation items included; --window random reads other runs" {
+    cycle
+    quick plain.rsm --negatives 0
+    quick refit.rsm --negatives 0 --refit
+    run rs-predict --describe refit.rsm
+    assert_line "best_epoch 20"
+    assert_line "refit_epochs 20"
+    run rs-predict --describe plain.rsm
+    assert_line "refit_epochs 0"
+    run cmp -s plain.rsm refit.rsm
+    assert_failure
+    rs-recommend -m refit.rsm -k 1 > refit.csv
+    run wrong_next refit.csv
+    assert_output ""
+    # maxlen 3: sequences of 4..10 items are longer than a window of 4
+    quick last.rsm --maxlen 3
+    quick random.rsm --maxlen 3 --window random
+    run cmp -s last.rsm random.rsm
+    assert_failure
+    rs-recommend -m random.rsm -k 1 > random.csv
+    run wrong_next random.csv
+    assert_output ""
+}
