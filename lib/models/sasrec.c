@@ -85,7 +85,7 @@ static rs_sasrec_batch fill_train_batch(trainer *t, const size_t *order, size_t 
         }
         t->start[b + 1] = rows;
     }
-    return (rs_sasrec_batch){n, t->start, t->item, t->target, t->negative, t->n_neg};
+    return (rs_sasrec_batch){n, t->start, t->item, t->target, t->negative, t->n_neg, 0};
 }
 
 /* Sequences' inputs for scoring: the last maxlen items of hist[b]. */
@@ -100,7 +100,7 @@ static rs_sasrec_batch fill_input_batch(const rs_sasrec_shape *shape, const int3
         rows += w;
         start[b + 1] = rows;
     }
-    return (rs_sasrec_batch){n, start, item, NULL, NULL, 0};
+    return (rs_sasrec_batch){n, start, item, NULL, NULL, 0, 1};
 }
 
 /* Scores of every item for n sequences into scores (n x n_items); last
@@ -115,7 +115,7 @@ static void score_sequences(const rs_sasrec_shape *shape, const float *params, c
     rs_sasrec_batch batch = fill_input_batch(shape, hist, len, n, start, item);
     const float *z = rs_sasrec_forward(shape, params, &batch, w, 0, NULL);
     for (size_t b = 0; b < n; b++)
-        memcpy(last + b * d, z + (start[b + 1] - 1) * d, d * sizeof *last);
+        memcpy(last + b * d, z + b * d, d * sizeof *last);   /* last_only: row b */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)shape->n_items, (int)d, 1.0f, last, (int)d,
                 params + l.item, (int)d, 0.0f, scores, (int)shape->n_items);
 }

@@ -56,6 +56,7 @@ typedef struct {
     const int32_t *target;    /* (rows): next item, -1 none; NULL when scoring */
     const int32_t *negative;  /* (rows x n_neg): sampled negatives */
     size_t n_neg;             /* 0: softmax over every item */
+    int last_only;            /* scoring: z holds only each sequence's last row, row b for sequence b */
 } rs_sasrec_batch;
 
 typedef struct rs_sasrec_work rs_sasrec_work;
@@ -67,7 +68,9 @@ void rs_sasrec_init(const rs_sasrec_shape *shape, float *params, rs_rng *rng);
  * rows); with_loss: also what the loss and backward pass need. */
 rs_sasrec_work *rs_sasrec_work_new(const rs_sasrec_shape *shape, size_t max_seq, int with_loss);
 void rs_sasrec_work_free(rs_sasrec_work *w);
-/* The last layer's rows z (rows x d), in w.  dropout > 0 needs rng. */
+/* The last layer's rows z (rows x d; with last_only n_seq x d), in w.
+ * dropout > 0 needs rng.  last_only skips what the last rows do not need:
+ * the last block's queries, attention and feed-forward of earlier rows. */
 const float *rs_sasrec_forward(const rs_sasrec_shape *shape, const float *params, const rs_sasrec_batch *batch,
                                rs_sasrec_work *w, float dropout, rs_rng *rng);
 /* Mean loss over the rows with a target, and its gradient into grad

@@ -274,6 +274,50 @@ static void attention_forward(const rs_sasrec_batch *batch, size_t d, block_stat
     }
 }
 
+/* The last block for each sequence's last row only (no dropout): keys and
+ * values of every row, the rest of the last rows; output rows 0..n_seq of
+ * x_out. */
+static void last_block_forward(const rs_sasrec_shape *s, const float *params, const rs_sasrec_layout *l,
+                               const rs_sasrec_batch *batch, rs_sasrec_work *w)
+{
+    size_t d = s->dim, rows = batch->start[batch->n_seq], n = batch->n_seq, b = s->blocks - 1;
+    block_state *B = &w->block[b];
+    const float *wqkv = params + l->block[b].wqkv;
+    float scale = 1 / sqrtf((float)d);
+    ln_forward(B->x, rows, d, params + l->block[b].ln1_g, params + l->block[b].ln1_b, B->xh1, B->rs1, B->a);
+    mm(0, 0, rows, 2 * d, d, 1, B->a, d, wqkv + d, 3 * d, 0, B->qkv + d, 3 * d);   /* K, V */
+    for (size_t q = 0; q < n; q++)
+        memcpy(B->c + q * d, B->a + (batch->start[q + 1] - 1) * d, d * sizeof *B->c);
+    mm(0, 0, n, d, d, 1, B->c, d, wqkv, 3 * d, 0, B->h, d);   /* the last rows' queries */
+    for (size_t q = 0; q < n; q++) {
+        size_t r0 = batch->start[q], L = batch->start[q + 1] - r0;
+        const float *kv = B->qkv + r0 * 3 * d;
+        float *att = B->att, top = -INFINITY;
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)L, (int)d, scale, kv + d, (int)(3 * d), B->h + q * d, 1, 0.0f,
+                    att, 1);
+        for (size_t j = 0; j < L; j++)
+            top = att[j] > top ? att[j] : top;
+        double sum = 0;
+        for (size_t j = 0; j < L; j++) {
+            att[j] = expf(att[j] - top);
+            sum += att[j];
+        }
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)L, (int)d, (float)(1 / sum), kv + 2 * d, (int)(3 * d), att, 1,
+                    0.0f, B->o + q * d, 1);
+        const float *x_last = B->x + (r0 + L - 1) * d;
+        for (size_t k = 0; k < d; k++)
+            B->x1[q * d + k] = x_last[k] + B->o[q * d + k];
+    }
+    ln_forward(B->x1, n, d, params + l->block[b].ln2_g, params + l->block[b].ln2_b, B->xh2, B->rs2, B->c);
+    mm(0, 0, n, d, d, 1, B->c, d, params + l->block[b].w1, d, 0, B->h, d);
+    add_bias(B->h, n, d, params + l->block[b].b1);
+    for (size_t i = 0; i < n * d; i++)
+        B->h[i] = B->h[i] > 0 ? B->h[i] : 0;
+    mm(0, 0, n, d, d, 1, B->h, d, params + l->block[b].w2, d, 0, w->x_out, d);
+    add_bias(w->x_out, n, d, params + l->block[b].b2);
+    add_masked(w->x_out, B->x1, w->x_out, NULL, 0, n * d);
+}
+
 const float *rs_sasrec_forward(const rs_sasrec_shape *s, const float *params, const rs_sasrec_batch *batch,
                                rs_sasrec_work *w, float dropout, rs_rng *rng)
 {
@@ -300,7 +344,8 @@ const float *rs_sasrec_forward(const rs_sasrec_shape *s, const float *params, co
     }
     if (w->masked)
         add_masked(x, NULL, x, w->m_e, 1, rows * d);
-    for (size_t b = 0; b < s->blocks; b++) {
+    size_t full_blocks = batch->last_only && s->blocks ? s->blocks - 1 : s->blocks;
+    for (size_t b = 0; b < full_blocks; b++) {
         block_state *B = &w->block[b];
         float *out = b + 1 < s->blocks ? w->block[b + 1].x : w->x_out;
         ln_forward(B->x, rows, d, params + l.block[b].ln1_g, params + l.block[b].ln1_b, B->xh1, B->rs1, B->a);
@@ -322,6 +367,14 @@ const float *rs_sasrec_forward(const rs_sasrec_shape *s, const float *params, co
         if (w->masked)
             dropout_mask(B->m_f, rows * d, dropout, rng);
         add_masked(out, B->x1, out, B->m_f, w->masked, rows * d);
+    }
+    if (batch->last_only) {
+        if (s->blocks)
+            last_block_forward(s, params, &l, batch, w);
+        else   /* no block: the embeddings' last rows */
+            for (size_t b = 0; b < batch->n_seq; b++)
+                memmove(w->x_out + b * d, w->x_out + (batch->start[b + 1] - 1) * d, d * sizeof *w->x_out);
+        rows = batch->n_seq;
     }
     ln_forward(w->x_out, rows, d, params + l.lnf_g, params + l.lnf_b, w->xhf, w->rsf, w->z);
     return w->z;

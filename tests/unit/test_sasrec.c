@@ -27,7 +27,7 @@ static int check_gradient(size_t n_neg, float dropout, const char *what)
     rs_sasrec_init(&shape, params, &rng);
     for (size_t i = 0; i < np; i++)   /* gains and biases away from 1 and 0 too */
         params[i] += (float)(rs_rng_uniform(&rng) * 0.6 - 0.3);
-    rs_sasrec_batch batch = {3, start, item, target, negative, n_neg};
+    rs_sasrec_batch batch = {3, start, item, target, negative, n_neg, 0};
     rs_sasrec_work *work = rs_sasrec_work_new(&shape, 3, 1);
     rs_rng mask_rng;
     rs_rng_seed(&mask_rng, 99);
@@ -69,12 +69,38 @@ static void check_causal(void)
     rs_sasrec_work *work = rs_sasrec_work_new(&shape, 1, 0);
     size_t one[] = {0, 4};
     int32_t seq[] = {0, 3, 5, 2};
-    rs_sasrec_batch batch = {1, one, seq, NULL, NULL, 0};
+    rs_sasrec_batch batch = {1, one, seq, NULL, NULL, 0, 0};
     memcpy(before, rs_sasrec_forward(&shape, params, &batch, work, 0, NULL), sizeof before);
     seq[3] = 6;
     const float *after = rs_sasrec_forward(&shape, params, &batch, work, 0, NULL);
     CHECK(!memcmp(before, after, 12 * sizeof *after), "causal: rows 0..2 unchanged when item 3 changes");
     CHECK(memcmp(before + 12, after + 12, 4 * sizeof *after) != 0, "row 3 changes with its own item");
+    rs_sasrec_work_free(work);
+    free(params);
+}
+
+/* Scoring's shortcut (last_only: the last block for the last rows only)
+ * gives the last rows of the full forward pass, with 2 blocks and with 1. */
+static void check_last_only(size_t blocks)
+{
+    rs_sasrec_shape shape = {7, 8, blocks, 4};
+    rs_sasrec_layout layout;
+    rs_sasrec_layout_of(&shape, &layout);
+    float *params = malloc(layout.total * sizeof *params), full[3 * 8];
+    rs_rng rng;
+    rs_rng_seed(&rng, 11);
+    rs_sasrec_init(&shape, params, &rng);
+    rs_sasrec_work *work = rs_sasrec_work_new(&shape, 3, 0);
+    rs_sasrec_batch batch = {3, start, item, NULL, NULL, 0, 0};
+    const float *z = rs_sasrec_forward(&shape, params, &batch, work, 0, NULL);
+    for (size_t b = 0; b < 3; b++)
+        memcpy(full + b * 8, z + (start[b + 1] - 1) * 8, 8 * sizeof *z);
+    batch.last_only = 1;
+    z = rs_sasrec_forward(&shape, params, &batch, work, 0, NULL);
+    double worst = 0;
+    for (size_t i = 0; i < 3 * 8; i++)
+        worst = fmax(worst, fabs((double)z[i] - full[i]));
+    CHECK(worst < 1e-5, "%zu blocks: last_only rows = the full pass's last rows (worst |diff| %.2g)", blocks, worst);
     rs_sasrec_work_free(work);
     free(params);
 }
@@ -86,5 +112,8 @@ int main(void)
     check_gradient(1, 0.3f, "one negative, dropout 0.3");
     check_gradient(0, 0.2f, "softmax, dropout 0.2");
     check_causal();
+    check_last_only(2);
+    check_last_only(1);
+    check_last_only(0);
     return tap_done();
 }
