@@ -38,7 +38,10 @@ static const char usage_text[] =
     "                              their factors against the item factors, itemknn,\n"
     "                              ease and content score from the history, the other\n"
     "                              kinds fall back to popularity (noted on stderr).\n"
-    "                              Without --users, recommends for the history's users\n"
+    "                              Without --users, recommends for the history's users.\n"
+    "                              Sequence kinds read it in order: by its time column\n"
+    "                              when present (ties: a hash under --seed), else in\n"
+    "                              file order\n"
     "      --include-seen          keep items the user already has\n"
     "      --exclude FILE          never recommend these items (out of stock,\n"
     "                              blocked): a table with an item column or an id\n"
@@ -150,6 +153,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "rs-recommend: OpenBLAS kernel %s\n", rs_blas_kernel());
     a.spec.output = common.output, a.spec.format = common.format, a.spec.table = &common.table;
     a.spec.threads = rs_threads_resolve(common.threads);
+    a.spec.seed = common.seed;
     rs_model *model = NULL;
     rs_reco *reco = NULL;
     rs_recommend_report rep = {0};

@@ -47,6 +47,15 @@ static const char usage_options[] =
     "                              value and ts when present); the model remembers\n"
     "                              them for rs-recommend and rs-predict\n"
     "      --time-format FMT       recommenders: strptime(3) pattern for the time\n"
+    "      --session-col COL       sequence kinds (markov, sknn): train on sessions\n"
+    "                              (the events with one value of COL) instead of\n"
+    "                              each user's whole history\n"
+    "      --basket-col COL        sequence kinds: events with one value of COL are\n"
+    "                              one basket (default: the events of a user at one\n"
+    "                              time).  Sequence kinds order each user's events\n"
+    "                              by time (ts or --time-col), ties by a hash of\n"
+    "                              user and item under --seed (never by id); with\n"
+    "                              no time column, in file order\n"
     "  -v, --verbose               the loss per iteration or epoch on stderr\n"
     "      --progress              the same lines even when stderr is not a\n"
     "                              terminal (on a terminal they are shown, one\n"
@@ -78,7 +87,7 @@ static const char usage_tail[] =
     "  rs-train --model mf --svdpp -i ratings.csv --value-col rating -o mf.rsm\n";
 
 enum { OPT_MODEL = RS_OPT_FIRST_OWN, OPT_LIST, OPT_LABEL, OPT_FEATURES, OPT_ID, OPT_VALID, OPT_USER_COL, OPT_ITEM_COL,
-       OPT_VALUE_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_KIND_FIRST };
+       OPT_VALUE_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_SESSION_COL, OPT_BASKET_COL, OPT_KIND_FIRST };
 
 /* rs-train's own options: --model, --list-models and the data options (which
  * family each belongs to is the library's table, rs_params_apply). */
@@ -90,6 +99,7 @@ static const struct option data_options[] = {
     {"user-col", required_argument, NULL, OPT_USER_COL}, {"item-col", required_argument, NULL, OPT_ITEM_COL},
     {"value-col", required_argument, NULL, OPT_VALUE_COL}, {"time-col", required_argument, NULL, OPT_TIME_COL},
     {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
+    {"session-col", required_argument, NULL, OPT_SESSION_COL}, {"basket-col", required_argument, NULL, OPT_BASKET_COL},
 };
 enum { N_DATA = sizeof data_options / sizeof data_options[0] };
 
@@ -123,6 +133,8 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_VALUE_COL: a->cols.value_col = arg; break;
     case OPT_TIME_COL: a->cols.time_col = arg; break;
     case OPT_TIME_FORMAT: a->cols.time_format = arg; break;
+    case OPT_SESSION_COL: a->cols.session_col = arg; break;
+    case OPT_BASKET_COL: a->cols.basket_col = arg; break;
     default: break;
     }
     /* checked against the kind once it is known */

@@ -26,7 +26,9 @@ static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spe
         c->has_value = rs_table_has_col(t, "value", &c->value);
     }
     if (spec->want_time) {
-        if (spec->time_col) {
+        if (spec->time_col && spec->time_optional) {
+            c->has_time = rs_table_has_col(t, spec->time_col, &c->time);
+        } else if (spec->time_col) {
             if (rs_table_find_col(t, spec->time_col, "--time-col", &c->time, err))
                 return err->code;
             c->has_time = 1;
@@ -34,19 +36,32 @@ static rs_status find_columns(const rs_table *t, const rs_interactions_spec *spe
             c->has_time = rs_table_has_col(t, "ts", &c->time);
         }
     }
+    if (spec->session_col && rs_table_find_col(t, spec->session_col, "--session-col", &c->session, err))
+        return err->code;
+    if (spec->basket_col && rs_table_find_col(t, spec->basket_col, "--basket-col", &c->basket, err))
+        return err->code;
+    c->has_session = spec->session_col != NULL, c->has_basket = spec->basket_col != NULL;
     return RS_OK;
 }
 
 static rs_status grow(rs_interactions *x, size_t *cap, rs_error *err)
 {
-    size_t c1 = *cap, c2 = *cap, c3 = *cap, c4 = *cap;
-    if (rs_grow((void **)&x->user, &c1, x->n + 1, sizeof *x->user) < 0 ||
+    size_t c1 = *cap, c2 = *cap, c3 = *cap, c4 = *cap, c5 = *cap, c6 = *cap;
+    if ((x->sessions && rs_grow((void **)&x->session, &c5, x->n + 1, sizeof *x->session) < 0) ||
+        (x->baskets && rs_grow((void **)&x->basket, &c6, x->n + 1, sizeof *x->basket) < 0) ||
+        rs_grow((void **)&x->user, &c1, x->n + 1, sizeof *x->user) < 0 ||
         rs_grow((void **)&x->item, &c2, x->n + 1, sizeof *x->item) < 0 ||
         (x->ts && rs_grow((void **)&x->ts, &c3, x->n + 1, sizeof *x->ts) < 0) ||
         (x->has_value && rs_grow((void **)&x->value, &c4, x->n + 1, sizeof *x->value) < 0))
         return rs_error_nomem(err);
     *cap = c1;
     return RS_OK;
+}
+
+static int32_t intern_field(rs_idmap *map, const rs_field *f)
+{
+    int added;
+    return rs_idmap_intern(map, f->ptr, f->len, &added);
 }
 
 static rs_status add_row(rs_interactions *x, const rs_table *t, const rs_record *rec, const columns *c,
@@ -84,6 +99,14 @@ static rs_status add_row(rs_interactions *x, const rs_table *t, const rs_record 
     if (rc < 0)
         return rs_table_bad_field(t, rec, c->time,
                                   rs_time_expected(rc, "a time (epoch seconds, ISO 8601 or --time-format)"), err);
+    if (c->has_session && rec->fields[c->session].len == 0)
+        return rs_table_bad_field(t, rec, c->session, "a session id", err);
+    if (c->has_basket && rec->fields[c->basket].len == 0)
+        return rs_table_bad_field(t, rec, c->basket, "a basket id", err);
+    if (c->has_session && (x->session[x->n] = intern_field(x->sessions, &rec->fields[c->session])) < 0)
+        return rs_error_nomem(err);
+    if (c->has_basket && (x->basket[x->n] = intern_field(x->baskets, &rec->fields[c->basket])) < 0)
+        return rs_error_nomem(err);
     x->user[x->n] = user;
     x->item[x->n] = item;
     if (x->has_value)
@@ -102,7 +125,11 @@ static rs_status load(rs_interactions *x, const char *path, const rs_table_optio
     size_t cap = 0;
     rs_status st = find_columns(t, spec, &c, err);
     x->has_value = c.has_value;
-    if (st == RS_OK && x->own_users && x->own_items && rs_interactions_fast_can_read(path, opt, t)) {
+    if (st == RS_OK && c.has_session && !(x->sessions = rs_idmap_new()))
+        st = rs_error_nomem(err);
+    if (st == RS_OK && c.has_basket && !(x->baskets = rs_idmap_new()))
+        st = rs_error_nomem(err);
+    if (st == RS_OK && !c.has_session && !c.has_basket && x->own_users && x->own_items && rs_interactions_fast_can_read(path, opt, t)) {
         /* a regular file: read on -j threads (gives up on what it does not take) */
         fast_rows rows = {0};
         int done = rs_interactions_read_fast(&rows, x->users, x->items, path, opt, t, &c, spec->time_format,
@@ -161,5 +188,8 @@ void rs_interactions_free(rs_interactions *x)
     if (x->own_items)
         rs_idmap_free(x->items);
     free(x->user), free(x->item), free(x->value), free(x->ts);
+    free(x->session), free(x->basket);
+    rs_idmap_free(x->sessions);
+    rs_idmap_free(x->baskets);
     free(x);
 }

@@ -18,6 +18,10 @@ typedef struct {
     int want_time;
     int value_required;                /* explicit ratings: the value column must exist */
     int threads;                       /* -j: a CSV file is read on this many (0 or 1: one) */
+    /* sequences (io/sequences.h): NULL, or the column whose value names the
+     * event's session / basket (read as text ids) */
+    const char *session_col, *basket_col;
+    int time_optional;                 /* want_time: a time_col the table lacks is no error */
 } rs_interactions_spec;
 
 typedef struct {
@@ -29,6 +33,10 @@ typedef struct {
     int64_t *ts;               /* (n) when want_time and a time column exists */
     long unknown_items;        /* rows skipped: item not in a borrowed item map */
     int has_value;
+    /* with spec.session_col / basket_col (else NULL): each row's index into
+     * the sessions / baskets map (first sight order) */
+    int32_t *session, *basket;   /* (n) */
+    rs_idmap *sessions, *baskets;
 } rs_interactions;
 
 /* Read a table.  users/items: NULL makes new maps (every id is added); a

@@ -19,6 +19,8 @@
 typedef struct {
     size_t user, item, value, time;
     int has_value, has_time;
+    size_t session, basket;      /* the general reader's only (sequences) */
+    int has_session, has_basket;
 } fast_columns;
 
 /* 1 when path names a regular file (it can be read twice) that t has open

@@ -28,6 +28,25 @@ typedef struct rs_sequences {
     int32_t *user;       /* (n_seq): the user index each sequence belongs to */
 } rs_sequences;
 
+/* How the events are cut into sequences. */
+typedef enum {
+    RS_SEQ_BY_USER,      /* one sequence per user (index = user index) */
+    RS_SEQ_BY_SESSION    /* one per session (x->session), in order of first sight */
+} rs_seq_grouping;
+
+/* The sequences of x.  Order within a sequence: by x->ts, ties by
+ * rs_seq_tie (with a basket column: first by the basket's tie, so a
+ * basket's events stay together), then file order; without x->ts, file
+ * order.  Baskets: with x->basket a new basket starts where the basket id
+ * changes; without, where the time changes (events at one time are one
+ * basket); without time either, every event is its own basket.
+ * BY_SESSION needs x->session (else RS_EUSAGE). */
+rs_sequences *rs_sequences_new(const rs_interactions *x, rs_seq_grouping grouping, uint64_t seed, rs_error *err);
 void rs_sequences_free(rs_sequences *s);
+
+/* The seeded order of two events with the same time: a hash of the user
+ * and item ids (their text, so rs-split and rs-train agree on any file
+ * order), never the ids themselves. */
+uint64_t rs_seq_tie(uint64_t seed, const char *user, size_t user_len, const char *item, size_t item_len);
 
 #endif

@@ -146,6 +146,9 @@ typedef struct {
      * history in time order, most recent last.  NULL for the others. */
     const int32_t *sequence;
     size_t n_sequence;
+    /* (n_sequence) each event's basket number, non-decreasing; NULL: every
+     * event is its own basket */
+    const int32_t *sequence_basket;
 } rs_reco_query;
 
 /* What every loaded recommender holds, whatever its kind. */
@@ -155,6 +158,10 @@ typedef struct {
     size_t n_users, n_items;
     rs_csr seen;                /* users x items: the training interactions (view) */
     const float *popularity;    /* (n_items): the fallback */
+    /* RS_KIND_ORDERED: each model user's training events in time order
+     * (views of "seq_ptr" (n_users + 1), "seq_idx", "seq_basket"); NULL
+     * for the others */
+    const int32_t *seq_ptr, *seq_item, *seq_basket;
 } rs_reco_base;
 
 enum { RS_RECO_BLOCK = 128, RS_SCORE_BATCH = 1024 };

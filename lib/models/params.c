@@ -268,6 +268,7 @@ static const struct {
     {"label", RS_FAMILY_SUPERVISED},    {"features", RS_FAMILY_SUPERVISED},   {"id", RS_FAMILY_SUPERVISED},
     {"valid", RS_FAMILY_SUPERVISED},    {"user-col", RS_FAMILY_RECOMMENDER}, {"item-col", RS_FAMILY_RECOMMENDER},
     {"value-col", RS_FAMILY_RECOMMENDER}, {"time-col", RS_FAMILY_RECOMMENDER}, {"time-format", RS_FAMILY_RECOMMENDER},
+    {"session-col", RS_FAMILY_RECOMMENDER}, {"basket-col", RS_FAMILY_RECOMMENDER},
 };
 
 static int data_option_family(const char *name)

@@ -3,6 +3,8 @@
  * and the loaded model's dispatch to its kind (lib/models/kind.h). */
 #include "models/reco.h"
 
+#include "io/sequences.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,52 @@ static rs_status count_popularity(const rs_reco_data *d, rs_model *m, float *pop
     return RS_OK;
 }
 
+/* Each user's events in time order as "seq_ptr" (n_users + 1), "seq_idx"
+ * (items) and "seq_basket" (basket numbers): what rs-recommend hands an
+ * ordered kind as a model user's sequence. */
+static rs_status store_user_sequences(const rs_reco_data *d, rs_model *m, rs_error *err)
+{
+    rs_sequences *own = NULL;   /* with sessions, the users' sequences apart */
+    if (d->x->session && !(own = rs_sequences_new(d->x, RS_SEQ_BY_USER, d->p->seed, err)))
+        return err->code;
+    const rs_sequences *by_user = own ? own : d->seq;
+    size_t n = by_user->n;
+    int32_t *ptr = malloc((by_user->n_seq + 1) * sizeof *ptr), *items = malloc((n + 1) * sizeof *items),
+            *baskets = malloc((n + 1) * sizeof *baskets);
+    rs_status st = ptr && items && baskets ? RS_OK : rs_error_nomem(err);
+    if (st == RS_OK) {
+        for (size_t u = 0; u <= by_user->n_seq; u++)
+            ptr[u] = (int32_t)by_user->start[u];
+        memcpy(items, by_user->item, n * sizeof *items);
+        memcpy(baskets, by_user->basket, n * sizeof *baskets);
+        st = rs_model_adopt_i32(m, "seq_ptr", ptr, 1, by_user->n_seq + 1, err);   /* frees it on error */
+        ptr = NULL;
+    }
+    if (st == RS_OK)
+        st = rs_model_adopt_i32(m, "seq_idx", items, 1, n, err), items = NULL;
+    if (st == RS_OK)
+        st = rs_model_adopt_i32(m, "seq_basket", baskets, 1, n, err), baskets = NULL;
+    free(ptr), free(items), free(baskets);
+    rs_sequences_free(own);
+    return st;
+}
+
+/* The sequences an ordered kind trains on: sessions with a session column,
+ * else users (io/sequences.h). */
+static rs_status build_sequences(rs_reco_data *d, rs_model *m, rs_error *err)
+{
+    if (d->x->n >= INT32_MAX)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "too many interactions for sequences (%zu)", d->x->n);
+    rs_sequences *seq = rs_sequences_new(d->x, d->x->session ? RS_SEQ_BY_SESSION : RS_SEQ_BY_USER, d->p->seed, err);
+    if (!seq)
+        return err->code;
+    d->seq = seq;
+    if (rs_model_set(m, "seq_order", d->x->ts ? "time" : "file", err) ||
+        rs_model_set_i64(m, "n_sequences", (int64_t)seq->n_seq, err))
+        return err->code;
+    return store_user_sequences(d, m, err);
+}
+
 static rs_status build(const rs_kind *kind, rs_reco_data *d, rs_model *m, rs_error *err)
 {
     const rs_interactions *x = d->x;
@@ -57,6 +105,8 @@ static rs_status build(const rs_kind *kind, rs_reco_data *d, rs_model *m, rs_err
         rs_model_set_i64(m, "seed", (int64_t)d->p->seed, err) ||
         rs_model_adopt_tensor(m, "popularity", popularity, 1, n_items, err))
         return err->code;
+    if ((kind->flags & RS_KIND_ORDERED) && build_sequences(d, m, err) != RS_OK)
+        return err->code;
     if (kind->train_interactions && kind->train_interactions(d, m, err) != RS_OK)
         return err->code;
     /* Last: the model takes the seen matrix over. */
@@ -79,6 +129,7 @@ rs_model *rs_reco_train_new(const rs_interactions *x, const rs_params *p, rs_err
     rs_csr_free(&d.ui);
     rs_csr_free(&d.iu);
     rs_csr_free(&d.content);
+    rs_sequences_free((rs_sequences *)d.seq);
     if (st != RS_OK) {
         rs_model_free(m);
         return NULL;
@@ -128,6 +179,26 @@ struct rs_reco_work {
     void (*kind_work_free)(void *);
 };
 
+/* The model users' sequences (store_user_sequences), checked. */
+static rs_status load_sequences(rs_reco_base *b, rs_error *err)
+{
+    size_t one, rows, n, n_basket;   /* each a 1 x N row, like the CSR tensors */
+    const int32_t *ptr = rs_model_i32(b->model, "seq_ptr", &one, &rows);
+    b->seq_item = rs_model_i32(b->model, "seq_idx", &one, &n);
+    b->seq_basket = rs_model_i32(b->model, "seq_basket", &one, &n_basket);
+    if (!ptr || rows != b->n_users + 1 || !b->seq_item || !b->seq_basket || n_basket != n || ptr[0] != 0 ||
+        (size_t)ptr[b->n_users] != n)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's sequences (seq_ptr, seq_idx, seq_basket) are missing or damaged");
+    for (size_t u = 0; u < b->n_users; u++)
+        if (ptr[u + 1] < ptr[u])
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's seq_ptr is not increasing");
+    for (size_t t = 0; t < n; t++)
+        if (b->seq_item[t] < 0 || (size_t)b->seq_item[t] >= b->n_items)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the model's seq_idx holds an item out of range");
+    b->seq_ptr = ptr;
+    return RS_OK;
+}
+
 static rs_status load(rs_reco *r, rs_error *err)
 {
     const rs_model *m = r->base.model;
@@ -149,6 +220,8 @@ static rs_status load(rs_reco *r, rs_error *err)
         return rs_error_set(err, RS_EDATA, NULL, 0, "the model's n_users/n_items disagree with its id maps");
     if (rs_model_csr(m, "seen", r->base.n_users, r->base.n_items, &r->base.seen, err) ||
         !(r->base.popularity = rs_model_need(m, "popularity", 1, r->base.n_items, err)))
+        return err->code;
+    if ((r->base.flags & RS_KIND_ORDERED) && load_sequences(&r->base, err) != RS_OK)
         return err->code;
     if (r->kind->reco_load && !(r->state = r->kind->reco_load(&r->base, err)))
         return err->code;
@@ -194,6 +267,20 @@ size_t rs_reco_seen(const rs_reco *r, int32_t user, const int32_t **items, const
 {
     return rs_reco_base_seen(&r->base, user, items, values);
 }
+
+size_t rs_reco_sequence(const rs_reco *r, int32_t user, const int32_t **items, const int32_t **baskets)
+{
+    const rs_reco_base *b = &r->base;
+    if (!b->seq_ptr || user < 0) {
+        *items = *baskets = NULL;
+        return 0;
+    }
+    *items = b->seq_item + b->seq_ptr[user];
+    *baskets = b->seq_basket + b->seq_ptr[user];
+    return (size_t)(b->seq_ptr[user + 1] - b->seq_ptr[user]);
+}
+
+int rs_reco_ordered(const rs_reco *r) { return (r->kind->flags & RS_KIND_ORDERED) != 0; }
 
 rs_reco_work *rs_reco_work_new(const rs_reco *r)
 {

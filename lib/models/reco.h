@@ -51,6 +51,12 @@ int rs_reco_explains(const rs_reco *r);
 /* 1 when item-to-item similarities exist. */
 int rs_reco_has_similar(const rs_reco *r);
 
+/* 1 when the kind reads order (RS_KIND_ORDERED): queries carry sequences. */
+int rs_reco_ordered(const rs_reco *r);
+/* A model user's training events in time order (most recent last) and
+ * their basket numbers; 0 and NULLs for a model without sequences. */
+size_t rs_reco_sequence(const rs_reco *r, int32_t user, const int32_t **items, const int32_t **baskets);
+
 /* Per-thread scratch for scoring. */
 typedef struct rs_reco_work rs_reco_work;
 rs_reco_work *rs_reco_work_new(const rs_reco *r);

@@ -100,13 +100,21 @@ static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_
                                     size_t size, rs_error *err)
 {
     rs_interactions_spec cols = spec->cols;
-    cols.want_time = p->recent_days > 0;
+    int ordered = (kind->flags & RS_KIND_ORDERED) != 0;
+    if (!ordered && (cols.session_col || cols.basket_col))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for the sequence kinds (markov, sknn), not %s",
+                            cols.session_col ? "session-col" : "basket-col", kind->name);
+    cols.want_time = p->recent_days > 0 || ordered;
     cols.value_required = (kind->flags & RS_KIND_NEEDS_VALUE) && !cols.value_col;
     cols.threads = p->threads;
     p->table = spec->table;
     rs_interactions *x = rs_interactions_load(spec->input, spec->table, &cols, NULL, 1, NULL, err);
     rs_model *model = x ? rs_reco_train_new(x, p, err) : NULL;
     rs_status st = model ? rs_reco_record_columns(model, &cols, x, err) : err->code;
+    if (st == RS_OK && cols.session_col)
+        st = rs_model_set(model, "session_col", cols.session_col, err);
+    if (st == RS_OK && cols.basket_col)
+        st = rs_model_set(model, "basket_col", cols.basket_col, err);
     if (st == RS_OK)
         st = rs_model_save(model, spec->output, err);
     if (st == RS_OK)

@@ -6,6 +6,7 @@
 
 #include "io/idlist.h"
 #include "io/interactions.h"
+#include "io/sequences.h"
 #include "num.h"
 #include "threads.h"
 #include "topk.h"
@@ -195,6 +196,7 @@ typedef struct {
     id_list users;                 /* --users */
     rs_interactions *history;
     rs_csr history_csr;            /* history users x model items */
+    rs_sequences *history_seq;     /* ordered kinds: the history users' events in order */
     rs_reco_query *queries;
     rs_field *names;
     size_t n;
@@ -205,13 +207,30 @@ static rs_status load_history(audience *au, const rs_reco *r, const rs_recommend
                               rs_error *err)
 {
     const char *model_value = rs_model_get(rs_reco_model(r), "value_col");
-    rs_interactions_spec spec = {column(r, a->user_col, "user"), column(r, a->item_col, "item"),
-                                 a->value_col ? a->value_col : model_value, NULL, NULL, 0, 0, 0};
+    rs_interactions_spec spec = {.user_col = column(r, a->user_col, "user"), .item_col = column(r, a->item_col, "item"),
+                                 .value_col = a->value_col ? a->value_col : model_value};
+    if (rs_reco_ordered(r))   /* a session in progress: its own time column, else file order */
+        spec.want_time = 1, spec.time_col = column(r, NULL, "time"), spec.time_optional = 1;
     if (!(au->history = rs_interactions_load(a->history_path, opt, &spec, NULL, 1, (rs_idmap *)rs_reco_items(r), err)))
         return err->code;
     rs_interactions *h = au->history;
+    if (rs_reco_ordered(r) && !(au->history_seq = rs_sequences_new(h, RS_SEQ_BY_USER, a->seed, err)))
+        return err->code;
     return rs_csr_from_triples(&au->history_csr, (size_t)rs_idmap_size(h->users), rs_reco_n_items(r), h->user,
                                h->item, h->value, h->n, err);
+}
+
+/* An ordered kind's query: the history user's events (those of items the
+ * model knows) in their order, else the model user's training sequence. */
+static void set_sequence(rs_reco_query *q, const rs_reco *r, const rs_sequences *history, int32_t hu)
+{
+    if (hu >= 0 && history->start[hu + 1] > history->start[hu]) {
+        q->sequence = history->item + history->start[hu];
+        q->sequence_basket = history->basket + history->start[hu];
+        q->n_sequence = history->start[hu + 1] - history->start[hu];
+        return;
+    }
+    q->n_sequence = rs_reco_sequence(r, q->user, &q->sequence, &q->sequence_basket);
 }
 
 static rs_status build_audience(audience *au, const rs_reco *r, const rs_recommend_spec *a, const rs_table_options *opt,
@@ -242,6 +261,8 @@ static rs_status build_audience(audience *au, const rs_reco *r, const rs_recomme
             query->n_items = (size_t)(hc->ptr[hu + 1] - hc->ptr[hu]);
             au->fold_ins++;
         }
+        if (rs_reco_ordered(r))
+            set_sequence(query, r, au->history_seq, hu);
         au->fallback += !rs_reco_serves(r, query);
     }
     return RS_OK;
@@ -252,6 +273,7 @@ static void audience_free(audience *au)
     rs_idmap_free(au->users.ids);
     rs_interactions_free(au->history);
     rs_csr_free(&au->history_csr);
+    rs_sequences_free(au->history_seq);
     free(au->queries), free(au->names);
 }
 

@@ -22,6 +22,7 @@ typedef struct {
     long k;
     int include_seen, explain;
     int threads;
+    uint64_t seed;                         /* ordered kinds: --history's time ties (io/sequences.h) */
     rs_progress_fn progress;               /* "users N of M" now and then; NULL: none */
     void *progress_ctx;
 } rs_recommend_spec;

@@ -53,7 +53,7 @@ static void kind_options(const rs_kind *kind, const char *items_csv, char *buf, 
  * values are the query's own storage (n_items entries). */
 static rs_reco_query random_query(rs_rng *rng, size_t n_users, size_t n_items, int32_t *items, float *values)
 {
-    rs_reco_query q = {-1, NULL, NULL, 0, NULL, 0};
+    rs_reco_query q = {.user = -1};
     int type = (int)rs_rng_below(rng, 4);
     if (type == 0 || type == 2)
         q.user = (int32_t)rs_rng_below(rng, n_users);

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""PyTorch SASRec (Kang and McAuley 2018), the reference rs's sasrec kind is
+measured against (scripts/bench-sasrec).  The model follows the authors'
+code as ported by pmixer/SASRec.pytorch: item embeddings (scaled by
+sqrt(d)) + learned positions, blocks of layer norm, causal multi-head
+attention, residual, layer norm, point-wise feed-forward (two width-d
+layers, ReLU, dropout, residual), a last layer norm; binary cross-entropy
+of the next item against one sampled negative; Adam (betas 0.9, 0.98).
+
+Protocol (the issue's leave-last-out): --train holds user,item,ts rows;
+each user's rows in ts order (ts must already be unique per user: the
+bench writes the rank), the last is the validation target, the rest train.
+--test holds user,item: the test target, scored with the whole train
+sequence as input, ranked among all items, items of the input excluded.
+Early stopping: validation NDCG@10 every --eval-every epochs, --patience
+evaluations without a better one; the best epoch's weights are tested.
+
+Prints one line per evaluation on stderr and, at the end, on stdout:
+  ndcg10=... hr10=... valid_ndcg10=... best_epoch=... epochs=... sec_per_epoch=...
+sec_per_epoch is the training time only (no evaluation), averaged.
+"""
+import argparse
+import csv
+import copy
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def read_train(path):
+    rows = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            rows.setdefault(r["user"], []).append((float(r["ts"]), r["item"]))
+    return {u: [i for _, i in sorted(v)] for u, v in rows.items()}
+
+
+def read_test(path):
+    with open(path, newline="") as f:
+        return {r["user"]: r["item"] for r in csv.DictReader(f)}
+
+
+class FeedForward(torch.nn.Module):
+    def __init__(self, d, dropout):
+        super().__init__()
+        self.w1 = torch.nn.Linear(d, d)
+        self.w2 = torch.nn.Linear(d, d)
+        self.drop1 = torch.nn.Dropout(dropout)
+        self.drop2 = torch.nn.Dropout(dropout)
+
+    def forward(self, x):
+        return x + self.drop2(self.w2(self.drop1(torch.relu(self.w1(x)))))
+
+
+class SASRec(torch.nn.Module):
+    def __init__(self, n_items, d, blocks, heads, maxlen, dropout):
+        super().__init__()
+        self.d = d
+        self.item_emb = torch.nn.Embedding(n_items + 1, d, padding_idx=0)
+        self.pos_emb = torch.nn.Embedding(maxlen, d)
+        self.emb_drop = torch.nn.Dropout(dropout)
+        self.attn_ln = torch.nn.ModuleList([torch.nn.LayerNorm(d, eps=1e-8) for _ in range(blocks)])
+        self.attn = torch.nn.ModuleList(
+            [torch.nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True) for _ in range(blocks)])
+        self.ffn_ln = torch.nn.ModuleList([torch.nn.LayerNorm(d, eps=1e-8) for _ in range(blocks)])
+        self.ffn = torch.nn.ModuleList([FeedForward(d, dropout) for _ in range(blocks)])
+        self.last_ln = torch.nn.LayerNorm(d, eps=1e-8)
+        for name, p in self.named_parameters():
+            try:
+                torch.nn.init.xavier_normal_(p.data)
+            except ValueError:
+                pass   # 1-d: keep the defaults
+        self.item_emb.weight.data[0] = 0
+
+    def feats(self, seqs):   # (B, T) item ids, 0 = padding
+        T = seqs.shape[1]
+        x = self.item_emb(seqs) * self.d ** 0.5
+        x = x + self.pos_emb(torch.arange(T).unsqueeze(0))
+        x = self.emb_drop(x)
+        pad = (seqs == 0).unsqueeze(-1)
+        x = x.masked_fill(pad, 0)
+        causal = ~torch.tril(torch.ones(T, T, dtype=torch.bool))
+        for ln, att, fln, ffn in zip(self.attn_ln, self.attn, self.ffn_ln, self.ffn):
+            q = ln(x)
+            out, _ = att(q, x, x, attn_mask=causal, need_weights=False)
+            x = q + out
+            x = ffn(fln(x))
+            x = x.masked_fill(pad, 0)
+        return self.last_ln(x)
+
+    def loss(self, seqs, pos, neg):
+        h = self.feats(seqs)
+        pl = (h * self.item_emb(pos)).sum(-1)
+        nl = (h * self.item_emb(neg)).sum(-1)
+        mask = pos != 0
+        bce = torch.nn.functional.binary_cross_entropy_with_logits
+        return (bce(pl[mask], torch.ones_like(pl[mask])) + bce(nl[mask], torch.zeros_like(nl[mask])))
+
+    def scores(self, seqs):
+        return self.feats(seqs)[:, -1, :] @ self.item_emb.weight.T   # (B, n_items + 1)
+
+
+def left_pad(items, maxlen):
+    s = items[-maxlen:]
+    return [0] * (maxlen - len(s)) + s
+
+
+def evaluate(model, inputs, targets, maxlen, batch=256):
+    """Mean NDCG@10 and HR@10 over users: target ranked among all items,
+    the input's items (and padding) excluded."""
+    model.eval()
+    ndcg = hr = 0.0
+    with torch.no_grad():
+        for b0 in range(0, len(inputs), batch):
+            ins, tgt = inputs[b0:b0 + batch], targets[b0:b0 + batch]
+            sc = model.scores(torch.tensor([left_pad(s, maxlen) for s in ins])).numpy()
+            for row, s, t in zip(sc, ins, tgt):
+                row[0] = -np.inf
+                row[s] = -np.inf
+                if t in s:
+                    continue
+                above = int((row > row[t]).sum())
+                if above < 10:
+                    ndcg += 1 / np.log2(above + 2)
+                    hr += 1
+    model.train()
+    return ndcg / len(inputs), hr / len(inputs)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--test", required=True)
+    ap.add_argument("--dim", type=int, default=64)
+    ap.add_argument("--blocks", type=int, default=2)
+    ap.add_argument("--heads", type=int, default=1)
+    ap.add_argument("--maxlen", type=int, default=50)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--epochs", type=int, default=200)
+    ap.add_argument("--eval-every", type=int, default=10)
+    ap.add_argument("--patience", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--report-best", action="store_true",
+                    help="also test each new best epoch (stderr), for runs that may be cut short")
+    a = ap.parse_args()
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    rng = np.random.default_rng(a.seed)
+
+    seqs = read_train(a.train)
+    test = read_test(a.test)
+    items = sorted({i for s in seqs.values() for i in s} | set(test.values()))
+    code = {i: k + 1 for k, i in enumerate(items)}   # 0: padding
+    n_items = len(items)
+    users = sorted(seqs)
+    coded = {u: [code[i] for i in seqs[u]] for u in users}
+    seen = {u: set(coded[u]) for u in users}
+    train_users = [u for u in users if len(coded[u]) >= 3]
+    valid_users = [u for u in users if len(coded[u]) >= 2]
+    valid_in = [coded[u][:-1] for u in valid_users]
+    valid_t = [coded[u][-1] for u in valid_users]
+    test_users = [u for u in users if u in test]
+    test_in = [coded[u] for u in test_users]
+    test_t = [code[test[u]] for u in test_users]
+
+    model = SASRec(n_items, a.dim, a.blocks, a.heads, a.maxlen, a.dropout)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.98))
+    best, best_epoch, bad, train_time, epochs = -1.0, 0, 0, 0.0, 0
+    best_state = copy.deepcopy(model.state_dict())
+    for epoch in range(1, a.epochs + 1):
+        t0 = time.perf_counter()
+        order = rng.permutation(len(train_users))
+        for b0 in range(0, len(order), a.batch):
+            ins, pos, neg = [], [], []
+            for k in order[b0:b0 + a.batch]:
+                u = train_users[k]
+                s = coded[u][:-1]   # the last is the validation target
+                s = s[-(a.maxlen + 1):]
+                ins.append(left_pad(s[:-1], a.maxlen))
+                pos.append(left_pad(s[1:], a.maxlen))
+                ng = []
+                for _ in s[1:]:
+                    j = int(rng.integers(1, n_items + 1))
+                    while j in seen[u]:
+                        j = int(rng.integers(1, n_items + 1))
+                    ng.append(j)
+                neg.append(left_pad(ng, a.maxlen))
+            loss = model.loss(torch.tensor(ins), torch.tensor(pos), torch.tensor(neg))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        train_time += time.perf_counter() - t0
+        epochs = epoch
+        if epoch % a.eval_every == 0:
+            v, _ = evaluate(model, valid_in, valid_t, a.maxlen)
+            print(f"epoch {epoch} loss {loss.item():.4f} valid NDCG@10 {v:.4f} "
+                  f"({train_time / epoch:.3f} s/epoch)", file=sys.stderr, flush=True)
+            if v > best:
+                best, best_epoch, bad = v, epoch, 0
+                best_state = copy.deepcopy(model.state_dict())
+                if a.report_best:   # the result so far, should the run be cut short
+                    n, h = evaluate(model, test_in, test_t, a.maxlen)
+                    print(f"so far: ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={best_epoch} "
+                          f"epochs={epoch} sec_per_epoch={train_time / epoch:.4f}", file=sys.stderr, flush=True)
+            else:
+                bad += 1
+                if bad >= a.patience:
+                    break
+    model.load_state_dict(best_state)
+    n, h = evaluate(model, test_in, test_t, a.maxlen)
+    print(f"ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={best_epoch} epochs={epochs} "
+          f"sec_per_epoch={train_time / epochs:.4f}")
+
+
+if __name__ == "__main__":
+    main()
