@@ -25,7 +25,7 @@ endif
 # lib/ grouped by stage (io, clean, features, models, score, eval) plus flat
 # support files; every include is rooted at lib/ (-Ilib).
 LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
-LIB_HDR := $(wildcard lib/*.h lib/*/*.h)
+LIB_HDR := $(wildcard lib/*.h lib/*/*.h) lib/models/kinds.def
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # What the binaries share and the library must not do: option parsing,
 # --help/--version, printing errors and warnings.  Compiled once, linked
