@@ -156,3 +156,35 @@ z,c,1,0.6666667
 y,b,1,4"
     assert_stderr --partial "1 of 2 users are neither in the model nor in --history"
 }
+
+@test "sknn: neighbours by position-weighted overlap with the last items, scores summed similarities (worked by hand)" {
+    printf 'user,item,ts\nu1,a,1\nu1,b,2\nu1,c,3\nu2,a,1\nu2,b,2\nu2,d,3\nu3,b,1\nu3,c,2\n' > k.csv
+    printf 'u3\n' > u3.txt
+    # u3's last items: c (weight 1), b (1 - 1/2); its own session is skipped.  u1 = {a b c} holds both:
+    # sim 1.5 / sqrt(2 x 3) = 0.6123724; u2 = {a b d} holds b: 0.5 / sqrt 6 = 0.2041241.
+    # a: u1 + u2 = 0.8164966, d: u2 (b, c seen)
+    rs-train --model sknn -i k.csv -o m.rsm -q
+    run rs-recommend -m m.rsm --users u3.txt -k 3
+    assert_output "user,item,rank,score
+u3,a,1,0.81649655
+u3,d,2,0.20412414"
+    # --position-weight none: u1 2 / sqrt 6, u2 1 / sqrt 6
+    rs-train --model sknn --position-weight none -i k.csv -o m2.rsm -q
+    run rs-recommend -m m2.rsm --users u3.txt -k 3
+    assert_output "user,item,rank,score
+u3,a,1,1.2247448
+u3,d,2,0.40824828"
+    # one neighbour: u1 alone (d, in no neighbour, scores 0)
+    rs-train --model sknn --neighbors 1 -i k.csv -o m3.rsm -q
+    run rs-recommend -m m3.rsm --users u3.txt -k 3
+    assert_output "user,item,rank,score
+u3,a,1,0.6123724
+u3,d,2,0"
+    # a session in progress, d then b (weights 0.5, 1): u2 (1 + 0.5) / sqrt(2 x 3), u1 1 / sqrt 6,
+    # u3 = {b c} 1 / sqrt(2 x 2): a 1.0206207, c 0.9082483
+    printf 'user,item,ts\nz,d,1\nz,b,2\n' > h.csv
+    run rs-recommend -m m.rsm --history h.csv -k 2
+    assert_output "user,item,rank,score
+z,a,1,1.0206207
+z,c,2,0.9082483"
+}

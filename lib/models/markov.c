@@ -211,7 +211,7 @@ static rs_status markov_train_all(rs_reco_data *d, rs_model *m, rs_error *err)
 
 static const rs_kind_option markov_options[] = {
     {"steps", "1", 1, 1000, 0, 0, RS_SEARCH_INT, 1, 8, NULL, RS_OPTION_INT, "N", NULL,
-     "markov: score from the last N steps (items, or baskets)"},
+     "markov, sknn: read the last N steps (items; markov --baskets: baskets)"},
     {"decay", "0.5", 0, 1, 1, 0, RS_SEARCH_LINEAR, 0.1, 1, NULL, RS_OPTION_REAL, "X", NULL,
      "markov: the l-th last step weighs X^(l-1)"},
     {"shrink", "0", 0, INFINITY, 0, 0, RS_SEARCH_LINEAR, 0, 20, NULL, RS_SHARED},
