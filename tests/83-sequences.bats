@@ -188,3 +188,26 @@ u3,d,2,0"
 z,a,1,1.0206207
 z,c,2,0.9082483"
 }
+
+@test "buyagain: the user's own counts first, then popularity / (top + 1); seen items need --include-seen" {
+    printf 'user,item\nu1,a\nu1,b\nu1,a\nu2,c\nu2,c\nu2,b\nu3,c\n' > r.csv
+    rs-train --model buyagain -i r.csv -o m.rsm -q
+    # popularity a 2, b 2, c 3 -> x 1/4; u1 bought a twice, b once
+    run rs-recommend -m m.rsm --users <(printf 'u1\n') --include-seen -k 3
+    assert_output "user,item,rank,score
+u1,a,1,2.5
+u1,b,2,1.5
+u1,c,3,0.75"
+    # default: what u1 has is left out
+    run rs-recommend -m m.rsm --users <(printf 'u1\n') -k 3
+    assert_output "user,item,rank,score
+u1,c,1,0.75"
+    # a history folds in; pairs score the same way
+    printf 'user,item\nz,b\nz,b\nz,b\n' > h.csv
+    run rs-recommend -m m.rsm --history h.csv --include-seen -k 1
+    assert_output "user,item,rank,score
+z,b,1,3.5"
+    run rs-predict -m m.rsm -i <(printf 'user,item\nu2,c\n')
+    assert_output "user,item,score
+u2,c,2.75"
+}
