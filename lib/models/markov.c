@@ -88,7 +88,16 @@ typedef struct {
     size_t steps;
     int baskets;
     float decay, backoff_scale;   /* backoff / max popularity */
+    float *backoff_row;           /* (n_items) backoff_scale x popularity: each row's start */
 } markov_state;
+
+static void markov_unload(void *state)
+{
+    markov_state *st = state;
+    if (st)
+        free(st->backoff_row);
+    free(st);
+}
 
 static void *markov_load(const rs_reco_base *b, rs_error *err)
 {
@@ -112,6 +121,13 @@ static void *markov_load(const rs_reco_base *b, rs_error *err)
     st->baskets = baskets != 0;
     st->decay = (float)decay;
     st->backoff_scale = top > 0 ? (float)(backoff / top) : 0;
+    if (!(st->backoff_row = malloc((b->n_items + 1) * sizeof *st->backoff_row))) {
+        free(st);
+        rs_error_nomem(err);
+        return NULL;
+    }
+    for (size_t i = 0; i < b->n_items; i++)
+        st->backoff_row[i] = st->backoff_scale * b->popularity[i];
     return st;
 }
 
@@ -149,15 +165,20 @@ static void add_row(void *ctx, int32_t item, float weight)
         c->row[tr->idx[k]] += weight * tr->val[k];
 }
 
-static void markov_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row, void *work)
+/* Each row starts as the back-off (one copy, no separate zeroing pass),
+ * then the transitions out of the recent steps are added. */
+static void markov_score_block(const rs_reco_base *b, const void *state, const rs_reco_query *q, size_t n,
+                               float *scores, void *work)
 {
     (void)work;
     const markov_state *st = state;
-    row_ctx c = {st, row};
-    each_recent_item(st, q, add_row, &c);
-    if (st->backoff_scale > 0)
-        for (size_t i = 0; i < b->n_items; i++)
-            row[i] += st->backoff_scale * b->popularity[i];
+    for (size_t i = 0; i < n; i++) {
+        if (rs_reco_source(b, &q[i]) < 0)
+            continue;   /* overwritten with popularity by the caller */
+        row_ctx c = {st, scores + i * b->n_items};
+        memcpy(c.row, st->backoff_row, b->n_items * sizeof *c.row);
+        each_recent_item(st, &q[i], add_row, &c);
+    }
 }
 
 typedef struct {
@@ -231,8 +252,8 @@ const rs_kind rs_kind_markov = {
     .quick_args = "",
     .train_interactions = markov_train_all,
     .reco_load = markov_load,
-    .score_row = markov_score_row,
+    .score_block = markov_score_block,
     .score_pair = markov_score_pair,
     .similar = markov_similar,
-    .unload = free,
+    .unload = markov_unload,
 };
