@@ -211,3 +211,13 @@ z,b,1,3.5"
     assert_output "user,item,score
 u2,c,2.75"
 }
+
+@test "rs-tune refuses the sequence kinds (its validation split ignores order)" {
+    chains
+    run --separate-stderr rs-tune --model markov --budget 2 -i chains.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "markov reads order, which rs-tune's split ignores"
+    run --separate-stderr rs-tune --model sknn --budget 2 -i chains.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "sknn reads order"
+}
