@@ -14,7 +14,7 @@ static const char usage_text[] =
     "Split a table into train and test: every input row goes to exactly one of\n"
     "them, so rows in = train + test.  With no -i, or when it is -, read standard\n"
     "input.  Modes random, user, last and --folds read the input twice (standard\n"
-    "input is spooled) and keep 1 to 13 bytes per row in memory; time and --shard\n"
+    "input is spooled) and keep 1 to 33 bytes per row in memory; time and --shard\n"
     "stream.\n"
     "\n"
     "Modes (one of):\n"
@@ -28,7 +28,14 @@ static const char usage_text[] =
     "                              a user with one row is in train\n"
     "      --method time --cutoff TIME\n"
     "                              rows with time <= TIME to train, later ones to test\n"
-    "      --method last --n N     each user's N latest rows (by time) to test\n"
+    "      --method last --n N     each user's N latest rows (by time) to test; rows at\n"
+    "                              the same time are ordered by a hash of the user\n"
+    "                              and item ids under --seed (never by id), as\n"
+    "                              rs-train's sequence kinds order them\n"
+    "      --method last-basket [--n N]\n"
+    "                              each user's N (default 1) latest baskets to test: a\n"
+    "                              basket is one value of --basket-col, or the rows\n"
+    "                              of a user at one time\n"
     "      --folds K --fold I      K-fold cross-validation: fold I (1..K) is test, the\n"
     "                              rest train; the K test folds partition the input\n"
     "      --shard K/N             shard K (1..N) of N by a stable hash of --key: those\n"
@@ -42,6 +49,10 @@ static const char usage_text[] =
     "      --time-col COL          time column (default ts): epoch seconds or ISO 8601\n"
     "      --time-format FMT       strptime(3) pattern for the time column and --cutoff\n"
     "      --key COL               --shard key column (default: the user column)\n"
+    "      --item-col COL          last modes: item column for the tie hash (default\n"
+    "                              item when present; without one, ties keep file\n"
+    "                              order)\n"
+    "      --basket-col COL        last-basket: the basket (invoice) column\n"
     "\n"
     "Examples:\n"
     "  rs-split -i ratings.csv --method user --ratio 0.8 --seed 7 -o train.csv --test-out test.csv\n"
@@ -49,7 +60,7 @@ static const char usage_text[] =
     "  rs-split -i users.csv --shard 3/8 --key user | rs-recommend ...\n";
 
 enum { OPT_METHOD = RS_OPT_FIRST_OWN, OPT_BY, OPT_RATIO, OPT_STRATIFY, OPT_CUTOFF, OPT_N, OPT_FOLDS, OPT_FOLD,
-       OPT_SHARD, OPT_TEST_OUT, OPT_USER_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_KEY };
+       OPT_SHARD, OPT_TEST_OUT, OPT_USER_COL, OPT_TIME_COL, OPT_TIME_FORMAT, OPT_KEY, OPT_ITEM_COL, OPT_BASKET_COL };
 
 static const struct option long_options[] = {
     RS_COMMON_LONG_OPTIONS,
@@ -67,6 +78,8 @@ static const struct option long_options[] = {
     {"time-col", required_argument, NULL, OPT_TIME_COL},
     {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
     {"key", required_argument, NULL, OPT_KEY},
+    {"item-col", required_argument, NULL, OPT_ITEM_COL},
+    {"basket-col", required_argument, NULL, OPT_BASKET_COL},
     {NULL, 0, NULL, 0},
 };
 
@@ -132,6 +145,8 @@ static rs_status own_option(void *ctx, int opt, const char *arg, rs_error *err)
     case OPT_TIME_COL: spec->time_col = arg; return RS_OK;
     case OPT_TIME_FORMAT: spec->time_format = arg; return RS_OK;
     case OPT_KEY: spec->key_col = arg; return RS_OK;
+    case OPT_ITEM_COL: spec->item_col = arg; return RS_OK;
+    case OPT_BASKET_COL: spec->basket_col = arg; return RS_OK;
     default: return bad(err, "%s", "");
     }
 }
@@ -141,7 +156,7 @@ static rs_status choose_mode(rs_split_spec *spec, const raw_args *raw, rs_error 
     int modes = (raw->by != NULL) + raw->have_folds + raw->have_shard;
     if (modes != 1)
         return bad(err, "%s", modes ? "choose one mode: --method, --folds or --shard"
-                                    : "no mode given (--method random|user|time|last, --folds or --shard)");
+                                    : "no mode given (--method random|user|time|last|last-basket, --folds or --shard)");
     if (raw->have_folds || raw->have_fold) {
         if (!raw->have_folds || !raw->have_fold)
             return bad(err, "%s", "--folds K needs --fold I (and --fold needs --folds)");
@@ -164,10 +179,19 @@ static rs_status choose_mode(rs_split_spec *spec, const raw_args *raw, rs_error 
         spec->mode = RS_SPLIT_LAST;
         if (!raw->have_n)
             return bad(err, "%s last needs --n N", raw->mode_option);
+    } else if (!strcmp(raw->by, "last-basket")) {
+        spec->mode = RS_SPLIT_LAST_BASKET;
+        if (!raw->have_n)
+            spec->last_n = 1;
     } else {
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid %s '%s' (expected random, user, time or last)",
-                            raw->mode_option, raw->by);
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "invalid %s '%s' (expected random, user, time, last or last-basket)", raw->mode_option,
+                            raw->by);
     }
+    if (spec->item_col && spec->mode != RS_SPLIT_LAST && spec->mode != RS_SPLIT_LAST_BASKET)
+        return bad(err, "%s", "--item-col works with --method last and last-basket only");
+    if (spec->basket_col && spec->mode != RS_SPLIT_LAST_BASKET)
+        return bad(err, "%s", "--basket-col works with --method last-basket only");
     if (spec->stratify && spec->mode != RS_SPLIT_RANDOM)
         return bad(err, "%s", "--stratify works with --method random only");
     if (!spec->test_path && spec->mode != RS_SPLIT_SHARD)

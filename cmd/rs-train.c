@@ -47,7 +47,7 @@ static const char usage_options[] =
     "                              value and ts when present); the model remembers\n"
     "                              them for rs-recommend and rs-predict\n"
     "      --time-format FMT       recommenders: strptime(3) pattern for the time\n"
-    "      --session-col COL       sequence kinds (markov, sknn): train on sessions\n"
+    "      --session-col COL       sequence kinds (markov, sknn, sasrec): sessions\n"
     "                              (the events with one value of COL) instead of\n"
     "                              each user's whole history\n"
     "      --basket-col COL        sequence kinds: events with one value of COL are\n"

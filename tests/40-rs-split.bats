@@ -68,7 +68,7 @@ body() { tail -n +2 "$1" | sort; }
     assert_output $'user,ts\nb,2011-03-01'
 }
 
-@test "--by last --n 2: each user's two latest rows (ties: the later row) go to test" {
+@test "--by last --n 2: each user's two latest rows go to test" {
     printf 'user,item,ts\na,x,5\na,y,9\na,z,7\na,w,9\nb,x,1\n' > t.csv
     rs-split -i t.csv --by last --n 2 -o train.csv --test-out test.csv
     run cat test.csv
@@ -169,4 +169,47 @@ body() { tail -n +2 "$1" | sort; }
     run --separate-stderr rs-train --model pop --recent 3 -i ms.csv -o m.rsm
     assert_failure 1
     assert_stderr --partial "ms.csv:3: column ts: '1700000000000' is not a time in epoch seconds"
+}
+
+@test "--method last: time ties go by the seeded hash of (user, item), not file order or id" {
+    printf 'user,item,ts\na,x,9\na,y,9\na,w,1\n' > t.csv
+    printf 'user,item,ts\na,y,9\na,w,1\na,x,9\n' > swapped.csv
+    for seed in 1 2 3 4 5 6 7 8; do
+        rs-split -i t.csv --method last --n 1 --seed $seed -o tr.csv --test-out te$seed.csv
+        rs-split -i swapped.csv --method last --n 1 --seed $seed -o tr.csv --test-out sw.csv
+        run diff te$seed.csv sw.csv
+        assert_success
+    done
+    # the hash, not the row or the id, decides: over eight seeds both tied items are chosen
+    run bash -c 'for s in 1 2 3 4 5 6 7 8; do tail -n +2 te$s.csv | cut -d, -f2; done | sort -u | paste -sd,'
+    assert_output "x,y"
+    # without an item column the later row wins the tie
+    printf 'user,ts\na,9\nb,9\na,9\n' > noitem.csv
+    run rs-split -i noitem.csv --method last --n 1 -o tr.csv --test-out -
+    assert_output $'user,ts\nb,9\na,9'
+    run cat tr.csv
+    assert_output $'user,ts\na,9'
+}
+
+@test "--method last-basket: each user's last basket (one time, or one --basket-col value) to test" {
+    printf 'user,item,ts\na,z,3\na,x,5\na,y,5\nb,q,1\nb,r,2\n' > t.csv
+    run rs-split -i t.csv --method last-basket -o tr.csv --test-out -
+    assert_output $'user,item,ts\na,x,5\na,y,5\nb,r,2'
+    run cat tr.csv
+    assert_output $'user,item,ts\na,z,3\nb,q,1'
+    run rs-split -i t.csv --method last-basket --n 2 -o tr.csv --test-out -
+    assert_output $'user,item,ts\na,z,3\na,x,5\na,y,5\nb,q,1\nb,r,2'
+    # an invoice spread over two times is still one basket
+    printf 'user,item,ts,inv\na,z,3,i0\na,x,5,i1\na,y,6,i1\nb,q,1,i2\n' > inv.csv
+    run rs-split -i inv.csv --method last-basket --basket-col inv -o tr.csv --test-out -
+    assert_output $'user,item,ts,inv\na,x,5,i1\na,y,6,i1\nb,q,1,i2'
+    run --separate-stderr rs-split -i inv.csv --method last --n 1 --basket-col inv -o tr.csv --test-out te.csv
+    assert_failure 2
+    assert_stderr --partial "--basket-col works with --method last-basket only"
+    run --separate-stderr rs-split -i inv.csv --method user --ratio 0.5 --item-col item -o tr.csv --test-out te.csv
+    assert_failure 2
+    assert_stderr --partial "--item-col works with --method last and last-basket only"
+    run --separate-stderr rs-split -i inv.csv --method last-basket --basket-col invoice -o tr.csv --test-out te.csv
+    assert_failure 2
+    assert_stderr --partial "invoice"
 }

@@ -179,6 +179,35 @@ compare() { # rs.csv ref.csv
     assert_line 'all,novelty@2,'
 }
 
+@test "rank: mrr@K counts a first hit only within the top K; hitrate@K is HR@K for one target per user" {
+    # one target each: u1 hit at 1, u2 at 3, u3 at 4 (beyond K 3), u4 none
+    printf 'user,item
+u1,a
+u2,b
+u3,c
+u4,d
+' > test.csv
+    printf 'user,item,rank
+u1,a,1
+u2,x,1
+u2,y,2
+u2,b,3
+u3,x,1
+u3,y,2
+u3,z,3
+u3,c,4
+u4,x,1
+' > recs.csv
+    run --separate-stderr rs-eval rank -k 1,3 --truth test.csv --recs recs.csv --csv
+    assert_success
+    # mrr@1 = 1/4; mrr@3 = (1 + 1/3)/4; mrr (all positions) = (1 + 1/3 + 1/4)/4; HR@3 = 2/4
+    assert_line 'all,mrr@1,0.25'
+    assert_line 'all,mrr@3,0.3333333333333333'
+    assert_line 'all,mrr,0.3958333333333333'
+    assert_line 'all,hitrate@1,0.25'
+    assert_line 'all,hitrate@3,0.5'
+}
+
 @test "rank: --train gives novelty (mean self-information), --graded uses 2^value - 1, --by segments" {
     printf 'user,item,value,seg\nu1,a,3,x\nu1,b,1,x\nu2,c,1,y\n' > test.csv
     printf 'user,item,rank\nu1,b,1\nu1,a,2\nu2,c,1\n' > recs.csv

@@ -4,6 +4,7 @@
 
 #include "hash.h"
 #include "idmap.h"
+#include "io/sequences.h"
 #include "mem.h"
 #include "rng.h"
 #include "timeparse.h"
@@ -16,13 +17,16 @@ typedef struct {
     const rs_split_spec *spec;
     rs_table *table;
     size_t n_cols;
-    size_t group_col, time_col, key_col;
-    int has_group, has_time;
+    size_t group_col, time_col, key_col, item_col, basket_col;
+    int has_group, has_time, has_item, has_basket;
     long n_rows;
     int32_t *group;       /* (n_rows) stratum or user index */
-    int64_t *time;        /* (n_rows) last mode */
-    size_t rows_cap, time_cap;
-    rs_idmap *groups;
+    int64_t *time;        /* (n_rows) last modes */
+    uint64_t *tie;        /* (n_rows) last modes with an item column: rs_seq_tie(user, item) */
+    uint64_t *basket_tie; /* (n_rows) with --basket-col: rs_seq_tie(user, basket) */
+    int32_t *basket;      /* (n_rows) with --basket-col: the basket id's index */
+    size_t rows_cap, time_cap, tie_cap, basket_tie_cap, basket_cap;
+    rs_idmap *groups, *baskets;
     unsigned char *to_test;  /* (n_rows) the decision */
 } splitter;
 
@@ -43,6 +47,29 @@ static rs_status parse_time(const splitter *s, const rs_record *rec, int64_t *t,
                                                        ? "a time (epoch seconds or ISO 8601, or --time-format)"
                                                        : "a time (epoch seconds or ISO 8601)"),
                               err);
+}
+
+/* The seeded tie-breaks of a row (io/sequences.h: the order rs-train's
+ * sequence kinds use), and its basket. */
+static rs_status learn_ties(splitter *s, const rs_record *rec, size_t i, rs_error *err)
+{
+    const rs_field *u = &rec->fields[s->group_col];
+    uint64_t seed = s->spec->seed;
+    if (s->has_item) {
+        const rs_field *it = &rec->fields[s->item_col];
+        if (rs_grow((void **)&s->tie, &s->tie_cap, i + 1, sizeof *s->tie) < 0)
+            return rs_error_nomem(err);
+        s->tie[i] = rs_seq_tie(seed, u->ptr, u->len, it->ptr, it->len);
+    }
+    if (s->has_basket) {
+        const rs_field *b = &rec->fields[s->basket_col];
+        if (rs_grow((void **)&s->basket_tie, &s->basket_tie_cap, i + 1, sizeof *s->basket_tie) < 0 ||
+            rs_grow((void **)&s->basket, &s->basket_cap, i + 1, sizeof *s->basket) < 0 ||
+            (s->basket[i] = rs_idmap_intern(s->baskets, b->ptr, b->len, NULL)) < 0)
+            return rs_error_nomem(err);
+        s->basket_tie[i] = rs_seq_tie(seed, u->ptr, u->len, b->ptr, b->len);
+    }
+    return RS_OK;
 }
 
 /* Pass 1: remember each row's group and time. */
@@ -67,6 +94,8 @@ static rs_status learn_rows(splitter *s, rs_error *err)
             if (parse_time(s, &rec, &s->time[i], err))
                 return err->code;
         }
+        if ((s->has_item || s->has_basket) && learn_ties(s, &rec, i, err))
+            return err->code;
         s->n_rows++;
     }
     return got < 0 ? err->code : RS_OK;
@@ -116,10 +145,24 @@ static int by_group_time_row(const void *a, const void *b)
         return s->group[i] < s->group[j] ? -1 : 1;
     if (s->time[i] != s->time[j])
         return s->time[i] < s->time[j] ? -1 : 1;
-    return (i > j) - (i < j);   /* equal times: the later row is later */
+    /* equal times: the seeded hashes (never the ids), then the later row */
+    if (s->basket_tie && s->basket_tie[i] != s->basket_tie[j])
+        return s->basket_tie[i] < s->basket_tie[j] ? -1 : 1;
+    if (s->tie && s->tie[i] != s->tie[j])
+        return s->tie[i] < s->tie[j] ? -1 : 1;
+    return (i > j) - (i < j);
 }
 
-/* The last N rows of each user by time go to test. */
+/* Row order[k] starts a new step after order[k - 1] (same user): every row
+ * in last mode; in last-basket mode a new basket id, or a new time. */
+static int new_step(const splitter *s, long a, long b)
+{
+    if (s->spec->mode != RS_SPLIT_LAST_BASKET)
+        return 1;
+    return s->has_basket ? s->basket[a] != s->basket[b] : s->time[a] != s->time[b];
+}
+
+/* The last N rows (baskets) of each user by time go to test. */
 static rs_status decide_last(splitter *s, rs_error *err)
 {
     long *order = malloc((size_t)(s->n_rows ? s->n_rows : 1) * sizeof *order);
@@ -129,10 +172,12 @@ static rs_status decide_last(splitter *s, rs_error *err)
         order[i] = i;
     sort_ctx = s;
     qsort(order, (size_t)s->n_rows, sizeof *order, by_group_time_row);
-    for (long k = s->n_rows - 1, in_group = 0; k >= 0; k--) {
+    for (long k = s->n_rows - 1, steps = 0; k >= 0; k--) {
         if (k == s->n_rows - 1 || s->group[order[k]] != s->group[order[k + 1]])
-            in_group = 0;
-        s->to_test[order[k]] = in_group++ < s->spec->last_n;
+            steps = 1;
+        else
+            steps += new_step(s, order[k], order[k + 1]);
+        s->to_test[order[k]] = steps <= s->spec->last_n;
     }
     free(order);
     return RS_OK;
@@ -179,10 +224,20 @@ static rs_status resolve_columns(splitter *s, rs_error *err)
         s->has_group = 1;
         return rs_table_find_col(s->table, user, "--user-col", &s->group_col, err);
     case RS_SPLIT_LAST:
+    case RS_SPLIT_LAST_BASKET:
         s->has_group = s->has_time = 1;
-        if (rs_table_find_col(s->table, user, "--user-col", &s->group_col, err))
+        if (rs_table_find_col(s->table, user, "--user-col", &s->group_col, err) ||
+            rs_table_find_col(s->table, time, "--time-col", &s->time_col, err))
             return err->code;
-        return rs_table_find_col(s->table, time, "--time-col", &s->time_col, err);
+        /* ties by the seeded hash of (user, item) when there is an item column */
+        s->has_item = spec->item_col ? 1 : rs_table_has_col(s->table, "item", &s->item_col);
+        if (spec->item_col && rs_table_find_col(s->table, spec->item_col, "--item-col", &s->item_col, err))
+            return err->code;
+        s->has_basket = spec->basket_col != NULL;
+        if (s->has_basket && !(s->baskets = rs_idmap_new()))
+            return rs_error_nomem(err);
+        return s->has_basket ? rs_table_find_col(s->table, spec->basket_col, "--basket-col", &s->basket_col, err)
+                             : RS_OK;
     case RS_SPLIT_TIME:
         return rs_table_find_col(s->table, time, "--time-col", &s->time_col, err);
     case RS_SPLIT_SHARD:
@@ -203,7 +258,8 @@ static rs_status decide(splitter *s, rs_error *err)
     switch (s->spec->mode) {
     case RS_SPLIT_RANDOM: return decide_by_groups(s, 0, err);
     case RS_SPLIT_USER: return decide_by_groups(s, 1, err);
-    case RS_SPLIT_LAST: return decide_last(s, err);
+    case RS_SPLIT_LAST:
+    case RS_SPLIT_LAST_BASKET: return decide_last(s, err);
     default: return decide_folds(s, err);
     }
 }
@@ -277,7 +333,8 @@ rs_status rs_split_run(const rs_split_spec *spec, rs_split_report *report, rs_er
         goto done;
     if (!streams(spec) && ((st = decide(&s, err)) || (st = rs_table_rewind(s.table, err))))
         goto done;
-    report->users = s.groups && (spec->mode == RS_SPLIT_USER || spec->mode == RS_SPLIT_LAST)
+    report->users = s.groups && (spec->mode == RS_SPLIT_USER || spec->mode == RS_SPLIT_LAST ||
+                                  spec->mode == RS_SPLIT_LAST_BASKET)
                         ? rs_idmap_size(s.groups) : 0;
     if ((st = open_sink(&s, &train, spec->train_path, err)) ||
         (spec->test_path && (st = open_sink(&s, &test, spec->test_path, err))) ||
@@ -291,7 +348,8 @@ done:
     rs_table_free(s.table);
     rs_idmap_free(s.groups);
     free(s.group);
-    free(s.time);
+    free(s.time), free(s.tie), free(s.basket_tie), free(s.basket);
+    rs_idmap_free(s.baskets);
     free(s.to_test);
     return st;
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 typedef enum { RS_SPLIT_NONE, RS_SPLIT_RANDOM, RS_SPLIT_USER, RS_SPLIT_TIME, RS_SPLIT_LAST,
-               RS_SPLIT_FOLDS, RS_SPLIT_SHARD } rs_split_mode;
+               RS_SPLIT_FOLDS, RS_SPLIT_SHARD, RS_SPLIT_LAST_BASKET } rs_split_mode;
 
 typedef struct {
     const char *input, *train_path, *test_path;
@@ -24,8 +24,11 @@ typedef struct {
     const char *time_col;      /* time and last modes; default "ts" */
     const char *key_col;       /* shard mode; default user_col */
     const char *time_format;   /* strptime pattern or NULL */
+    const char *item_col;      /* last modes: time ties by a seeded hash of (user, item); default
+                                  "item" when present (else ties keep file order) */
+    const char *basket_col;    /* last-basket mode: the basket id (default: one time, one basket) */
     int64_t cutoff;            /* time mode: ts <= cutoff is train */
-    long last_n;               /* last mode */
+    long last_n;               /* last modes: rows, or baskets */
     long folds, fold;          /* 1 <= fold <= folds */
     long shard_k, shard_n;     /* 1 <= k <= n */
     uint64_t seed;

@@ -339,7 +339,7 @@ static int desc_double(const void *a, const void *b)
 
 /* Sums over users of one series (all users, or one segment). */
 typedef struct {
-    double *precision, *recall, *ndcg, *map, *hit, *novelty;   /* (n_ks) */
+    double *precision, *recall, *ndcg, *map, *hit, *novelty, *mrr_at;   /* (n_ks) */
     double mrr;
     long users, users_without_recs;
     long *novelty_count;     /* (n_ks) recommended items counted in novelty */
@@ -441,6 +441,7 @@ static void user_metrics(const rs_eval_spec *spec, const rank_data *d, int32_t u
             s->ndcg[k] += idcg > 0 ? dcg / idcg : 0;
             s->map[k] += rel ? ap / (double)(rel < K ? rel : K) : 0;
             s->hit[k] += hits > 0;
+            s->mrr_at[k] += rr;   /* 0 unless the first hit is within the top K */
             k++;
         }
     }
@@ -454,8 +455,8 @@ static void user_metrics(const rs_eval_spec *spec, const rank_data *d, int32_t u
 static rs_status sums_init(rank_sums *s, size_t n_ks, size_t n_items, rs_error *err)
 {
     memset(s, 0, sizeof *s);
-    double **arrays[] = {&s->precision, &s->recall, &s->ndcg, &s->map, &s->hit, &s->novelty};
-    for (size_t i = 0; i < 6; i++)
+    double **arrays[] = {&s->precision, &s->recall, &s->ndcg, &s->map, &s->hit, &s->novelty, &s->mrr_at};
+    for (size_t i = 0; i < 7; i++)
         if (!(*arrays[i] = calloc(n_ks, sizeof **arrays[i])))
             return rs_error_nomem(err);
     if (!(s->novelty_count = calloc(n_ks, sizeof *s->novelty_count)) ||
@@ -470,6 +471,7 @@ static rs_status sums_init(rank_sums *s, size_t n_ks, size_t n_items, rs_error *
 static void sums_free(rank_sums *s, size_t n_ks)
 {
     free(s->precision), free(s->recall), free(s->ndcg), free(s->map), free(s->hit), free(s->novelty);
+    free(s->mrr_at);
     free(s->novelty_count), free(s->n_covered);
     for (size_t k = 0; s->covered && k < n_ks; k++)
         free(s->covered[k]);
@@ -484,10 +486,10 @@ static int report_sums(const rs_eval_spec *spec, const rank_sums *s, double cata
               rs_eval_report_set(r, "users_without_recs", (double)s->users_without_recs, 1) |
               rs_eval_report_set(r, "rec_users_not_in_test", (double)not_in_truth, 1);
     char name[64];
-    const char *labels[] = {"precision", "recall", "ndcg", "map", "hitrate"};
+    const char *labels[] = {"precision", "recall", "ndcg", "map", "hitrate", "mrr"};
     for (size_t k = 0; k < spec->n_ks; k++) {
-        const double *v[] = {s->precision, s->recall, s->ndcg, s->map, s->hit};
-        for (int m = 0; m < 5; m++) {
+        const double *v[] = {s->precision, s->recall, s->ndcg, s->map, s->hit, s->mrr_at};
+        for (int m = 0; m < 6; m++) {
             snprintf(name, sizeof name, "%s@%ld", labels[m], spec->ks[k]);
             bad |= rs_eval_report_set(r, name, v[m][k] / u, 0);
         }

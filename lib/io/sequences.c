@@ -123,6 +123,8 @@ static rs_status order_all(rs_sequences *s, const rs_interactions *x, uint32_t *
         number_baskets(x, rows + a, n, s->basket + a);
         for (size_t t = 0; t < n; t++)
             s->item[a + t] = x->item[rows[a + t]];
+        for (size_t t = 0; s->time && t < n; t++)
+            s->time[a + t] = x->ts[rows[a + t]];
         s->user[q] = n ? x->user[rows[a]] : (int32_t)q;
     }
     free(th.user_hash), free(th.item_hash), free(th.basket_hash), free(keys);
@@ -154,7 +156,8 @@ rs_sequences *rs_sequences_new(const rs_interactions *x, rs_seq_grouping groupin
     s->item = malloc((x->n + 1) * sizeof *s->item);
     s->basket = malloc((x->n + 1) * sizeof *s->basket);
     s->user = malloc((s->n_seq + 1) * sizeof *s->user);
-    rs_status st = !s->start || !s->item || !s->basket || !s->user ? rs_error_nomem(err) : RS_OK;
+    s->time = x->ts ? malloc((x->n + 1) * sizeof *s->time) : NULL;
+    rs_status st = !s->start || !s->item || !s->basket || !s->user || (x->ts && !s->time) ? rs_error_nomem(err) : RS_OK;
     if (st == RS_OK)
         st = group_rows(s, grouping == RS_SEQ_BY_SESSION ? x->session : x->user, x->n, rows, err);
     if (st == RS_OK)
@@ -171,6 +174,6 @@ void rs_sequences_free(rs_sequences *s)
 {
     if (!s)
         return;
-    free(s->start), free(s->item), free(s->basket), free(s->user);
+    free(s->start), free(s->item), free(s->basket), free(s->user), free(s->time);
     free(s);
 }

@@ -26,6 +26,7 @@ typedef struct rs_sequences {
     int32_t *item;       /* (n): oldest first */
     int32_t *basket;     /* (n): the event's basket within its sequence, 0, 1, ... non-decreasing */
     int32_t *user;       /* (n_seq): the user index each sequence belongs to */
+    int64_t *time;       /* (n): each event's time, NULL without a time column */
 } rs_sequences;
 
 /* How the events are cut into sequences. */

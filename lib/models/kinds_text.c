@@ -79,8 +79,7 @@ char *rs_kinds_help_new(rs_family family)
             }
             col += width + 2;
         }
-        if (col)
-            append(&t, "\n");
+        append(&t, col ? "\n" : "           (no options)\n");
     }
     return finish(&t);
 }

@@ -460,6 +460,7 @@ static rs_status pairs_row(pair_run *pr, const rs_predict_spec *a, const rs_reco
     int32_t item = rs_idmap_find(rs_reco_items(pr->reco), it->ptr, it->len);
     pr->unknown_users += q.user < 0;
     pr->unknown_items += item < 0;
+    q.n_sequence = rs_reco_sequence(pr->reco, q.user, &q.sequence, &q.sequence_basket);   /* ordered kinds */
     float score = rs_reco_score_pair(pr->reco, &q, item, pr->work);
     char text[RS_NUM_BUF];
     rs_field f[64 + 4];

@@ -271,6 +271,12 @@ static rs_status check_metric(const rs_tune_spec *spec, rs_error *err)
 {
     const rs_kind *kind = spec->kind;
     const char *m = spec->metric.name;
+    /* its validation split and scoring read no order: they would judge a
+     * sequence kind on unordered histories */
+    if (kind->flags & RS_KIND_ORDERED)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "%s reads order, which rs-tune's split ignores: choose its settings on a "
+                            "validation target (rs-split --method last; scripts/bench-seq)", kind->name);
     if (kind->family == RS_FAMILY_RECOMMENDER && spec->metric.kind != RS_METRIC_RANK)
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--metric %s does not fit %s, a recommender (ndcg@K, recall@K, precision@K, map@K or "

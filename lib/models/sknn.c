@@ -1,0 +1,263 @@
+/* sknn.c — session kNN (Jannach & Ludewig 2017) and its sequence-aware
+ * variant (V-SkNN).
+ *
+ * The training sequences (sessions with --session-col, else each user's
+ * history) are kept as sets of items, numbered from the oldest to the most
+ * recent (by their last event; "sess", sessions x items, and its transpose
+ * "item_sess").  A query's last --steps items s_1 (most recent) .. s_L
+ * weigh w_l = 1 with --position-weight none, or 1 - (l - 1) / L (linear:
+ * V-SkNN).  Its candidate neighbours are, for each of those items, the
+ * --sample most recent sessions holding it (the query user's own are
+ * skipped); their similarity
+ *   sim(q, n) = sum_{l: s_l in n} w_l / sqrt(L |n|)
+ * (with repeated query items counted once, at their most recent position),
+ * and the --neighbors most similar score every item they hold:
+ *   score(j) = sum_{n in N, j in n} sim(q, n). */
+#include "models/kind.h"
+#include "io/sequences.h"
+#include "topk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- training ----------------------------------------------------------- */
+
+static const int64_t *sort_last;   /* qsort has no context argument */
+
+/* Sessions from the oldest to the most recent: by the time of the last
+ * event (file order without times), then by index. */
+static int by_recency(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    if (sort_last && sort_last[i] != sort_last[j])
+        return sort_last[i] < sort_last[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+static rs_status sknn_train(rs_reco_data *d, rs_model *m, rs_error *err)
+{
+    const rs_sequences *s = d->seq;
+    const rs_params *p = d->p;
+    size_t n_seq = s->n_seq;
+    size_t *order = malloc((n_seq + 1) * sizeof *order);
+    int64_t *last = s->time ? malloc((n_seq + 1) * sizeof *last) : NULL;
+    int32_t *row = malloc((s->n + 1) * sizeof *row), *sess_user = malloc((n_seq + 1) * sizeof *sess_user);
+    if (!order || (s->time && !last) || !row || !sess_user) {
+        free(order), free(last), free(row), free(sess_user);
+        return rs_error_nomem(err);
+    }
+    for (size_t q = 0; q < n_seq; q++) {
+        order[q] = q;
+        if (last)
+            last[q] = s->start[q + 1] > s->start[q] ? s->time[s->start[q + 1] - 1] : INT64_MIN;
+    }
+    sort_last = last;
+    qsort(order, n_seq, sizeof *order, by_recency);
+    for (size_t r = 0; r < n_seq; r++) {
+        size_t q = order[r];
+        sess_user[r] = s->user[q];
+        for (size_t t = s->start[q]; t < s->start[q + 1]; t++)
+            row[t] = (int32_t)r;
+    }
+    free(order), free(last);
+    rs_csr sess = {0}, item_sess = {0};
+    rs_status st = rs_csr_from_triples_j(&sess, n_seq, s->n_items, row, s->item, NULL, s->n, p->threads, err);
+    free(row);
+    for (size_t k = 0; st == RS_OK && k < rs_csr_nnz(&sess); k++)
+        sess.val[k] = 1;   /* a set: repeats count once */
+    if (st == RS_OK)
+        st = rs_csr_transpose_j(&sess, &item_sess, p->threads, err);
+    if (st == RS_OK && (rs_model_set_i64(m, "steps", rs_params_int(p, "steps"), err) ||
+                        rs_model_set_i64(m, "sample", rs_params_int(p, "sample"), err) ||
+                        rs_model_set_i64(m, "neighbors", p->neighbors, err) ||
+                        rs_model_set(m, "position_weight", rs_params_text(p, "position-weight"), err)))
+        st = err->code;
+    if (st == RS_OK)
+        st = rs_model_adopt_i32(m, "sess_user", sess_user, 1, n_seq, err), sess_user = NULL;
+    if (st == RS_OK)
+        st = rs_model_adopt_csr(m, "sess", &sess, err);
+    if (st == RS_OK)
+        st = rs_model_adopt_csr(m, "item_sess", &item_sess, err);
+    free(sess_user);
+    rs_csr_free(&sess), rs_csr_free(&item_sess);
+    return st;
+}
+
+/* ---- scoring ------------------------------------------------------------ */
+
+typedef struct {
+    rs_csr sess, item_sess;   /* views into the model */
+    const int32_t *sess_user;
+    size_t n_sess, steps, sample, neighbors;
+    int linear;
+} sknn_state;
+
+typedef struct {
+    float *sim;          /* (n_sess) accumulated overlap, 0 when untouched */
+    int32_t *touched;    /* (n_sess) */
+    float *candidate;    /* (n_sess) similarities of the touched, for the top-K */
+    rs_scored *best;     /* (neighbors) */
+    int32_t *query;      /* (steps) distinct query items */
+    float *weight;       /* (steps) */
+} sknn_work;
+
+static void *sknn_load(const rs_reco_base *b, rs_error *err)
+{
+    sknn_state *st = calloc(1, sizeof *st);
+    if (!st) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    int64_t n_sess, steps, sample, neighbors;
+    size_t one, n_user;
+    const char *pw = rs_model_get(b->model, "position_weight");
+    if (rs_model_get_i64(b->model, "n_sequences", &n_sess, err) || rs_model_get_i64(b->model, "steps", &steps, err) ||
+        rs_model_get_i64(b->model, "sample", &sample, err) ||
+        rs_model_get_i64(b->model, "neighbors", &neighbors, err) ||
+        rs_model_csr(b->model, "sess", (size_t)n_sess, b->n_items, &st->sess, err) ||
+        rs_model_csr(b->model, "item_sess", b->n_items, (size_t)n_sess, &st->item_sess, err)) {
+        free(st);
+        return NULL;
+    }
+    st->sess_user = rs_model_i32(b->model, "sess_user", &one, &n_user);
+    if (!st->sess_user || n_user != (size_t)n_sess || steps < 1 || sample < 1 || neighbors < 1 || !pw) {
+        free(st);
+        rs_error_set(err, RS_EDATA, NULL, 0, "the sknn model's sessions or settings are missing or damaged");
+        return NULL;
+    }
+    st->n_sess = (size_t)n_sess, st->steps = (size_t)steps, st->sample = (size_t)sample;
+    st->neighbors = (size_t)neighbors, st->linear = !strcmp(pw, "linear");
+    return st;
+}
+
+static void sknn_work_free(void *work)
+{
+    sknn_work *w = work;
+    if (!w)
+        return;
+    free(w->sim), free(w->touched), free(w->candidate), free(w->best), free(w->query), free(w->weight);
+    free(w);
+}
+
+static void *sknn_work_new(const rs_reco_base *b, const void *state)
+{
+    (void)b;
+    const sknn_state *st = state;
+    sknn_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->sim = calloc(st->n_sess + 1, sizeof *w->sim);
+    w->touched = malloc((st->n_sess + 1) * sizeof *w->touched);
+    w->candidate = malloc((st->n_sess + 1) * sizeof *w->candidate);
+    w->best = malloc((st->neighbors + 1) * sizeof *w->best);
+    w->query = malloc((st->steps + 1) * sizeof *w->query);
+    w->weight = malloc((st->steps + 1) * sizeof *w->weight);
+    if (!w->sim || !w->touched || !w->candidate || !w->best || !w->query || !w->weight) {
+        sknn_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* The query's last distinct items and their position weights; returns L. */
+static size_t query_items(const sknn_state *st, const rs_reco_query *q, sknn_work *w)
+{
+    size_t n = 0;
+    for (size_t t = q->n_sequence; t > 0 && n < st->steps; t--) {
+        int32_t item = q->sequence[t - 1];
+        size_t j = 0;
+        while (j < n && w->query[j] != item)
+            j++;
+        if (j == n)
+            w->query[n++] = item;
+    }
+    for (size_t l = 0; l < n; l++)
+        w->weight[l] = st->linear ? 1.0f - (float)l / (float)n : 1.0f;
+    return n;
+}
+
+/* The neighbours of the query into w->best; returns how many. */
+static size_t find_neighbors(const sknn_state *st, const rs_reco_query *q, sknn_work *w)
+{
+    size_t L = query_items(st, q, w), n_touched = 0;
+    for (size_t l = 0; l < L; l++) {
+        int32_t item = w->query[l], begin = st->item_sess.ptr[item], end = st->item_sess.ptr[item + 1];
+        size_t taken = 0;
+        for (int32_t k = end; k > begin && taken < st->sample; k--) {   /* most recent first */
+            int32_t n = st->item_sess.idx[k - 1];
+            if (q->user >= 0 && st->sess_user[n] == q->user)
+                continue;
+            taken++;
+            if (w->sim[n] == 0)
+                w->touched[n_touched++] = n;
+            w->sim[n] += w->weight[l];
+        }
+    }
+    for (size_t i = 0; i < n_touched; i++) {
+        int32_t n = w->touched[i];
+        size_t len = (size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
+        w->candidate[i] = w->sim[n] / sqrtf((float)L * (float)len);
+        w->sim[n] = 0;
+    }
+    size_t kept = rs_topk(w->candidate, n_touched, st->neighbors, w->best);
+    for (size_t i = 0; i < kept; i++)
+        w->best[i].index = w->touched[w->best[i].index];
+    return kept;
+}
+
+static void sknn_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row, void *work)
+{
+    (void)b;
+    const sknn_state *st = state;
+    sknn_work *w = work;
+    size_t kept = find_neighbors(st, q, w);
+    for (size_t i = 0; i < kept; i++) {
+        int32_t n = w->best[i].index;
+        for (int32_t k = st->sess.ptr[n]; k < st->sess.ptr[n + 1]; k++)
+            row[st->sess.idx[k]] += w->best[i].score;
+    }
+}
+
+static float sknn_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
+                             void *work)
+{
+    float s;
+    if (rs_reco_pair_fallback(b, q, item, &s))
+        return s;
+    const sknn_state *st = state;
+    sknn_work *w = work;
+    size_t kept = find_neighbors(st, q, w);
+    s = 0;
+    for (size_t i = 0; i < kept; i++)
+        if (rs_csr_find(&st->sess, (size_t)w->best[i].index, item) >= 0)
+            s += w->best[i].score;
+    return s;
+}
+
+static const rs_kind_option sknn_options[] = {
+    {"neighbors", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 10, 1000, NULL, RS_SHARED},
+    {"steps", "10", 1, 1000, 0, 0, RS_SEARCH_INT, 1, 50, NULL, RS_OPTION_INT, "N", NULL,
+     "markov, sknn: read the last N steps (items; markov --baskets: baskets)"},
+    {"sample", "500", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 50, 5000, NULL, RS_OPTION_INT, "N", NULL,
+     "sknn: candidates: the N most recent sessions holding each query item"},
+    {"position-weight", "linear", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "W", "linear,none",
+     "sknn: the l-th last of L query items weighs 1 - (l-1)/L (linear) or 1"},
+    {NULL},
+};
+
+const rs_kind rs_kind_sknn = {
+    .name = "sknn",
+    .family = RS_FAMILY_RECOMMENDER,
+    .summary = "session kNN: items of the sessions most like the last --steps items",
+    .options = sknn_options,
+    .flags = RS_KIND_FOLDS_IN | RS_KIND_ORDERED,
+    .quick_args = "",
+    .train_interactions = sknn_train,
+    .reco_load = sknn_load,
+    .work_new = sknn_work_new,
+    .work_free = sknn_work_free,
+    .score_row = sknn_score_row,
+    .score_pair = sknn_score_pair,
+    .unload = free,
+};
