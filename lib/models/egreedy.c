@@ -215,10 +215,7 @@ static const rs_kind_option egreedy_options[] = {
      NULL, "policies: a uniform random action with probability P"},
     {"action-col", "action", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "COL", NULL,
      "policies: the logged action (integers 0..K-1)"},
-    {"inner", "logreg", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_CHOICE, "KIND", "logreg,linreg,gbdt",
-     "uplift (logreg or gbdt), egreedy: the kind of the inner models"},
-    {"inner-options", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "'OPTS'", NULL,
-     "uplift, egreedy: options of the inner kind, e.g. '--l2 10'"},
+    RS_WRAP_INNER_OPTIONS("logreg,linreg,gbdt"),
     {NULL},
 };
 

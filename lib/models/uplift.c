@@ -223,10 +223,7 @@ static const rs_kind_option uplift_options[] = {
      "uplift: the treatment column, 0 or 1 (never a feature)"},
     {"learner", "two-model", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "L", "two-model,x",
      "uplift: one model per arm (two-model) or the X-learner"},
-    {"inner", "logreg", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_CHOICE, "KIND", "logreg,gbdt",
-     "uplift (logreg or gbdt), egreedy: the kind of the inner models"},
-    {"inner-options", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "'OPTS'", NULL,
-     "uplift, egreedy: options of the inner kind, e.g. '--l2 10'"},
+    RS_WRAP_INNER_OPTIONS("logreg,gbdt"),
     {NULL},
 };
 

@@ -28,4 +28,13 @@ rs_status rs_wrap_predict(const rs_kind *kind, const rs_model *model, const rs_d
 rs_status rs_wrapped_load(rs_wrapped *w, const rs_model *m, const char *prefix, size_t n_features, rs_error *err);
 void rs_wrapped_unload(rs_wrapped *w);
 
+/* The two option-table entries every wrapper kind shares: --inner (one of
+ * choices, default logreg) and --inner-options.  The help lines are one
+ * text, since --help shows an option once for all kinds. */
+#define RS_WRAP_INNER_OPTIONS(choices)                                                                        \
+    {"inner", "logreg", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_CHOICE, "KIND", choices,           \
+     "uplift (logreg or gbdt), egreedy: the kind of the inner models"},                                      \
+    {"inner-options", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_TEXT, "'OPTS'", NULL,          \
+     "uplift, egreedy: options of the inner kind, e.g. '--l2 10'"}
+
 #endif
