@@ -75,18 +75,10 @@ $(BUILD)/bin/%: cmd/%.c $(wildcard cmd/*.h) $(CMD_COMMON) $(BUILD)/librs.a $(LIB
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/librs.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a $(LDLIBS) $(BLAS_LIBS) -lpthread -o $@
 
-# scripts/gen-bandit: logged bandit data from a known model (tests, bench).
-$(BUILD)/tools/gen-bandit: scripts/gen-bandit.c $(BUILD)/librs.a $(LIB_HDR)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
-
-# scripts/gen-uplift: a treatment test with known per-row effects (tests, bench).
-$(BUILD)/tools/gen-uplift: scripts/gen-uplift.c $(BUILD)/librs.a $(LIB_HDR)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
-
-# scripts/gen-text: generated labelled messages (the text scale bench, tests).
-$(BUILD)/tools/gen-text: scripts/gen-text.c $(BUILD)/librs.a $(LIB_HDR)
+# The generator tools (tests, bench): gen-bandit (logged bandit data from a
+# known model), gen-uplift (a treatment test with known per-row effects),
+# gen-text (labelled messages for the text scale bench).
+$(BUILD)/tools/gen-%: scripts/gen-%.c scripts/gen_args.h $(BUILD)/librs.a $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/librs.a -lm -o $@
 

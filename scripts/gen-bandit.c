@@ -22,6 +22,7 @@
  * policy's probability of the logged action), then with --target NAME:
  * target_prob (its probability of the logged action), and with --wide also
  * pi_0..pi_{K-1} (its probability of every action). */
+#include "gen_args.h"
 #include "logistic.h"
 #include "rng.h"
 
@@ -184,40 +185,32 @@ int main(int argc, char **argv)
     uint64_t seed = 1, model_seed = 1;
     int k = 10, d = 10, wide = 0;
     const char *target = NULL, *value = NULL, *choices = NULL, *logging = "softmax";
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--wide")) {
-            wide = 1;
-            continue;
+    static const struct option options[] = {
+        {"rows", required_argument, 0, 'r'},        {"seed", required_argument, 0, 's'},
+        {"model-seed", required_argument, 0, 'm'},  {"actions", required_argument, 0, 'a'},
+        {"features", required_argument, 0, 'd'},    {"logging", required_argument, 0, 'l'},
+        {"target", required_argument, 0, 't'},      {"wide", no_argument, 0, 'w'},
+        {"value", required_argument, 0, 'v'},       {"choices", required_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    for (int c, at; (c = getopt_long(argc, argv, "h", options, &at)) != -1;) {
+        const char *name = c == '?' || c == 'h' ? "" : options[at].name;
+        switch (c) {
+        case 'r': rows = gen_long("gen-bandit", name, optarg, 0, LONG_MAX); break;
+        case 's': seed = gen_seed("gen-bandit", name, optarg); break;
+        case 'm': model_seed = gen_seed("gen-bandit", name, optarg); break;
+        case 'a': k = (int)gen_long("gen-bandit", name, optarg, 2, MAX_ACTIONS); break;
+        case 'd': d = (int)gen_long("gen-bandit", name, optarg, 1, MAX_FEATURES); break;
+        case 'l': logging = optarg; break;
+        case 't': target = optarg; break;
+        case 'w': wide = 1; break;
+        case 'v': value = optarg; break;
+        case 'c': choices = optarg; break;
+        case 'h': return usage(stdout), 0;
+        default: return usage(stderr), 2;
         }
-        if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-            return usage(stdout), 0;
-        if (!v)
-            return usage(stderr), 2;
-        i++;
-        if (!strcmp(o, "--rows"))
-            rows = atol(v);
-        else if (!strcmp(o, "--seed"))
-            seed = strtoull(v, NULL, 10);
-        else if (!strcmp(o, "--model-seed"))
-            model_seed = strtoull(v, NULL, 10);
-        else if (!strcmp(o, "--actions"))
-            k = atoi(v);
-        else if (!strcmp(o, "--features"))
-            d = atoi(v);
-        else if (!strcmp(o, "--logging"))
-            logging = v;
-        else if (!strcmp(o, "--target"))
-            target = v;
-        else if (!strcmp(o, "--value"))
-            value = v;
-        else if (!strcmp(o, "--choices"))
-            choices = v;
-        else
-            return usage(stderr), 2;
     }
-    if (k < 2 || k > MAX_ACTIONS || d < 1 || d > MAX_FEATURES || rows < 0)
-        return fprintf(stderr, "gen-bandit: --actions 2..%d, --features 1..%d, --rows >= 0\n", MAX_ACTIONS, MAX_FEATURES), 2;
+    if (optind < argc)
+        return usage(stderr), 2;
     if (strcmp(logging, "softmax") && strcmp(logging, "uniform"))
         return fprintf(stderr, "gen-bandit: --logging softmax or uniform\n"), 2;
     static problem pb;

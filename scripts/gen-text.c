@@ -13,6 +13,7 @@
  * Same options and --seed, same bytes.
  *
  * Columns: text,label. */
+#include "gen_args.h"
 #include "rng.h"
 
 #include <math.h>
@@ -58,34 +59,28 @@ int main(int argc, char **argv)
     long rows = 1000000, words = 20, vocab = 50000, classes = 50;
     double zipf = 1, topic = 0.3;
     uint64_t seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-            return usage(stdout), 0;
-        if (!v)
-            return usage(stderr), 2;
-        i++;
-        if (!strcmp(o, "--rows"))
-            rows = atol(v);
-        else if (!strcmp(o, "--words"))
-            words = atol(v);
-        else if (!strcmp(o, "--vocab"))
-            vocab = atol(v);
-        else if (!strcmp(o, "--classes"))
-            classes = atol(v);
-        else if (!strcmp(o, "--zipf"))
-            zipf = atof(v);
-        else if (!strcmp(o, "--topic"))
-            topic = atof(v);
-        else if (!strcmp(o, "--seed"))
-            seed = strtoull(v, NULL, 10);
-        else
-            return usage(stderr), 2;
+    static const struct option options[] = {
+        {"rows", required_argument, 0, 'r'},    {"words", required_argument, 0, 'w'},
+        {"vocab", required_argument, 0, 'v'},   {"classes", required_argument, 0, 'c'},
+        {"zipf", required_argument, 0, 'z'},    {"topic", required_argument, 0, 't'},
+        {"seed", required_argument, 0, 's'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    for (int c, at; (c = getopt_long(argc, argv, "h", options, &at)) != -1;) {
+        const char *name = c == '?' || c == 'h' ? "" : options[at].name;
+        switch (c) {
+        case 'r': rows = gen_long("gen-text", name, optarg, 0, LONG_MAX); break;
+        case 'w': words = gen_long("gen-text", name, optarg, 1, LONG_MAX); break;
+        case 'v': vocab = gen_long("gen-text", name, optarg, 1, 999999); break;
+        case 'c': classes = gen_long("gen-text", name, optarg, 1, LONG_MAX); break;
+        case 'z': zipf = gen_double("gen-text", name, optarg, 0, HUGE_VAL); break;
+        case 't': topic = gen_double("gen-text", name, optarg, 0, 1); break;
+        case 's': seed = gen_seed("gen-text", name, optarg); break;
+        case 'h': return usage(stdout), 0;
+        default: return usage(stderr), 2;
+        }
     }
-    if (rows < 0 || words < 1 || vocab < 1 || vocab > 999999 || classes < 1 || !(zipf >= 0) || !(topic >= 0) ||
-        topic > 1)
-        return fprintf(stderr, "gen-text: --rows >= 0, --words >= 1, --vocab 1..999999, --classes >= 1, --zipf >= 0, "
-                               "--topic 0..1\n"), 2;
+    if (optind < argc)
+        return usage(stderr), 2;
     double *cdf = malloc((size_t)vocab * sizeof *cdf), total = 0;
     char (*spelling)[8] = malloc((size_t)vocab * sizeof *spelling);
     if (!cdf || !spelling)

@@ -15,6 +15,7 @@
  * Columns: x1..xD, treatment, outcome, effect (the true p1(x) - p0(x)),
  * propensity (the row's probability of treatment).  Ranking rows by effect
  * is the oracle: rs-eval uplift --score effect gives its Qini. */
+#include "gen_args.h"
 #include "logistic.h"
 #include "rng.h"
 
@@ -54,31 +55,32 @@ int main(int argc, char **argv)
     uint64_t seed = 1, model_seed = 1;
     int d = 6, by_propensity = 0;
     double share = 0.5;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-            return usage(stdout), 0;
-        if (!v)
-            return usage(stderr), 2;
-        i++;
-        if (!strcmp(o, "--rows"))
-            rows = atol(v);
-        else if (!strcmp(o, "--seed"))
-            seed = strtoull(v, NULL, 10);
-        else if (!strcmp(o, "--model-seed"))
-            model_seed = strtoull(v, NULL, 10);
-        else if (!strcmp(o, "--features"))
-            d = atoi(v);
-        else if (!strcmp(o, "--treated-share"))
-            share = atof(v);
-        else if (!strcmp(o, "--assignment") && !strcmp(v, "propensity"))
+    static const struct option options[] = {
+        {"rows", required_argument, 0, 'r'},       {"seed", required_argument, 0, 's'},
+        {"model-seed", required_argument, 0, 'm'}, {"features", required_argument, 0, 'd'},
+        {"treated-share", required_argument, 0, 't'}, {"assignment", required_argument, 0, 'a'},
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    for (int c, at; (c = getopt_long(argc, argv, "h", options, &at)) != -1;) {
+        const char *name = c == '?' || c == 'h' ? "" : options[at].name;
+        switch (c) {
+        case 'r': rows = gen_long("gen-uplift", name, optarg, 0, LONG_MAX); break;
+        case 's': seed = gen_seed("gen-uplift", name, optarg); break;
+        case 'm': model_seed = gen_seed("gen-uplift", name, optarg); break;
+        case 'd': d = (int)gen_long("gen-uplift", name, optarg, 1, MAX_FEATURES); break;
+        case 't': share = gen_double("gen-uplift", name, optarg, 0, 1); break;
+        case 'a':
+            if (strcmp(optarg, "propensity"))
+                return fprintf(stderr, "gen-uplift: --assignment: only 'propensity'\n"), 2;
             by_propensity = 1;
-        else
-            return usage(stderr), 2;
+            break;
+        case 'h': return usage(stdout), 0;
+        default: return usage(stderr), 2;
+        }
     }
-    if (d < 1 || d > MAX_FEATURES || rows < 0 || !(share > 0 && share < 1))
-        return fprintf(stderr, "gen-uplift: --features 1..%d, --rows >= 0, --treated-share in (0, 1)\n",
-                       MAX_FEATURES), 2;
+    if (optind < argc)
+        return usage(stderr), 2;
+    if (!(share > 0 && share < 1))
+        return fprintf(stderr, "gen-uplift: --treated-share in (0, 1)\n"), 2;
     problem pb;
     problem_init(&pb, d, model_seed);
     rs_rng rng;

@@ -423,3 +423,28 @@ policy_model() { # extra rs-train options
     run --separate-stderr "$root/scripts/gen-bandit" --frobnicate 1
     assert_failure 2
 }
+
+@test "generators: a bad option value is a usage error naming the option, not a silent 0" {
+    run --separate-stderr "$root/scripts/gen-bandit" --rows 12x
+    assert_failure 2
+    assert_stderr "gen-bandit: --rows: '12x' is not an integer in 0..9223372036854775807"
+    run --separate-stderr "$root/scripts/gen-bandit" --actions 1
+    assert_failure 2
+    assert_stderr "gen-bandit: --actions: '1' is not an integer in 2..64"
+    run --separate-stderr "$root/scripts/gen-uplift" --treated-share 0.5x
+    assert_failure 2
+    assert_stderr "gen-uplift: --treated-share: '0.5x' is not a number in 0..1"
+    run --separate-stderr "$root/scripts/gen-uplift" --assignment random
+    assert_failure 2
+    assert_stderr "gen-uplift: --assignment: only 'propensity'"
+    run --separate-stderr "$root/scripts/gen-text" --topic 2
+    assert_failure 2
+    assert_stderr "gen-text: --topic: '2' is not a number in 0..1"
+    run --separate-stderr "$root/scripts/gen-text" --rows 2 extra
+    assert_failure 2
+    assert_stderr --partial "Usage: gen-text"
+    run "$root/scripts/gen-text" --rows 2 --words 3 --vocab 10 --classes 2 --seed 5
+    assert_success
+    assert_equal "${#lines[@]}" 3
+    assert_line --index 0 "text,label"
+}
