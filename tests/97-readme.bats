@@ -47,16 +47,16 @@ setup() {
     assert_success
     # the Online Retail chain runs on the bundled sample, as the README says
     assert_line --regexp '^ok README.md:[0-9]+: \(on the bundled sample\) rs-clean -i ../shared/data/online-retail/online_retail.csv'
-    assert_line --regexp '^ok README.md:[0-9]+: rs-split -i clean.csv --by random'
+    assert_line --regexp '^ok README.md:[0-9]+: rs-split -i clean.csv --method random'
     assert_line --regexp '^ok README.md:[0-9]+: cols="--user-col CustomerID'
     assert_line --regexp '^skip README.md:[0-9]+: needs ../shared/data: rs-clean -i ../shared/data/movielens-100k/u.data'
-    assert_line --regexp '^skip README.md:[0-9]+: needs ml100k.csv from a skipped block: rs-split -i ml100k.csv --by user'
+    assert_line --regexp '^skip README.md:[0-9]+: needs ml100k.csv from a skipped block: rs-split -i ml100k.csv --method user'
     assert_line --regexp '^ok README.md:[0-9]+: printf .intent,class,'
     assert_line --regexp '^readme-test: ../shared/data is absent \(.*\): [1-9][0-9]* blocks skipped$'
 }
 
 @test "a failing block fails the README test, named by its line; output and make blocks are not run" {
-    printf '# t\n\n    make demo\n\nText.\n\n    rs-clean --version\n\n    rs-clean: not a command\n\n    rs-split -i missing.csv --by random --ratio 0.5 -o a.csv --test-out b.csv\n\n    rs-clean --version\n' > README.md
+    printf '# t\n\n    make demo\n\nText.\n\n    rs-clean --version\n\n    rs-clean: not a command\n\n    rs-split -i missing.csv --method random --ratio 0.5 -o a.csv --test-out b.csv\n\n    rs-clean --version\n' > README.md
     run --separate-stderr "$root/scripts/readme-test" README.md
     assert_failure 1
     assert_line 'ok README.md:7: rs-clean --version'

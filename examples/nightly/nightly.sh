@@ -58,7 +58,7 @@ cols=(--user-col CustomerID --item-col StockCode --value-col UnitPrice --qty-col
 # 3. the quality gate on the last HOLDOUT_DAYS days
 "$RS"/rs-clean -q -i "$w/history.csv" --select CustomerID,StockCode,InvoiceDate \
     --rename CustomerID=user,StockCode=item,InvoiceDate=ts -o "$w/interactions.csv"
-"$RS"/rs-split -q -i "$w/interactions.csv" --by time --cutoff "$holdout_start" -o "$w/fit.csv" --test-out "$w/later.csv"
+"$RS"/rs-split -q -i "$w/interactions.csv" --method time --cutoff "$holdout_start" -o "$w/fit.csv" --test-out "$w/later.csv"
 awk -F, 'NR == FNR { seen[$1 "," $2] = 1; next } FNR == 1 || !seen[$1 "," $2]++ { print $1 "," $2 }' \
     "$w/fit.csv" "$w/later.csv" > "$w/holdout.csv"
 "$RS"/rs-clean -q -i "$w/holdout.csv" --select user --dedupe -o "$w/holdout_users.csv"
