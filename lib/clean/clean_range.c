@@ -1,0 +1,262 @@
+/* clean_range.c — see clean_range.h. */
+#include "clean/clean_range.h"
+
+#include "mem.h"
+
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* A fast line: where it ends and its fields. */
+typedef struct {
+    size_t len;         /* bytes before the '\n' */
+    size_t n_fields;
+    unsigned flags;     /* RS_REC_NON_ASCII or 0 */
+} fast_line;
+
+static int add_field(range_parser *rp, size_t n, const unsigned char *start, const unsigned char *end)
+{
+    if (n >= rp->fields_cap && rs_grow((void **)&rp->fields, &rp->fields_cap, n + 1, sizeof *rp->fields) < 0)
+        return -1;
+    rp->fields[n].ptr = (const char *)start;
+    rp->fields[n].len = (size_t)(end - start);
+    return 0;
+}
+
+enum { LINE_FAST = 1, LINE_SLOW = 0, LINE_NOMEM = -1 };
+
+/* Fields of one byte: the delimiter ends a field, '\n' the line; a quote,
+ * CR or NUL hands the line to libcsv. */
+static int scan_byte(range_parser *rp, fast_line *l, const unsigned char *p, size_t i,
+                     const unsigned char **start)
+{
+    unsigned char b = p[i];
+    if (b == ',') {
+        if (add_field(rp, l->n_fields++, *start, p + i) < 0)
+            return LINE_NOMEM;
+        *start = p + i + 1;
+    } else if (b == '\n') {
+        l->len = i;
+        return add_field(rp, l->n_fields++, *start, p + i) < 0 ? LINE_NOMEM : LINE_FAST;
+    } else if (b == '"' || b == '\r' || b == 0) {
+        return LINE_SLOW;
+    } else if (b >= 0x80) {
+        l->flags = RS_REC_NON_ASCII;
+    }
+    return 2;   /* go on */
+}
+
+/* Scan the line at p (avail bytes to the range's end).  LINE_FAST: l and
+ * rp->fields describe it; LINE_SLOW: libcsv must read it (a quote, CR or
+ * NUL, or no '\n' before the end). */
+static int scan_line(range_parser *rp, const unsigned char *p, size_t avail, fast_line *l)
+{
+    const unsigned char *start = p;
+    l->n_fields = 0;
+    l->flags = 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"'),
+                  cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    for (; i + 16 <= avail; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m_nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+        unsigned m_comma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+        unsigned m_bad = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, zero)));
+        unsigned m_high = (unsigned)_mm_movemask_epi8(v);
+        unsigned below = m_nl ? (m_nl & -m_nl) - 1 : 0xffffu;   /* the bytes before the newline */
+        if (m_bad & below)
+            return LINE_SLOW;
+        if (m_high & below)
+            l->flags = RS_REC_NON_ASCII;
+        for (unsigned m = m_comma & below; m; m &= m - 1) {
+            const unsigned char *at = p + i + (unsigned)__builtin_ctz(m);
+            if (add_field(rp, l->n_fields++, start, at) < 0)
+                return LINE_NOMEM;
+            start = at + 1;
+        }
+        if (m_nl) {
+            l->len = i + (unsigned)__builtin_ctz(m_nl);
+            return add_field(rp, l->n_fields++, start, p + l->len) < 0 ? LINE_NOMEM : LINE_FAST;
+        }
+    }
+#endif
+    for (; i < avail; i++) {
+        int r = scan_byte(rp, l, p, i, &start);
+        if (r != 2)
+            return r;
+    }
+    return LINE_SLOW;   /* no newline: the last line of the input */
+}
+
+static rs_status open_reader(range_parser *rp, const cleaner *w, const char *data, size_t len,
+                             int file_start, long line, rs_error *err)
+{
+    if (!rp->reader) {
+        if (!(rp->in = rs_in_open_memory(w->input_name, data, len, err)) ||
+            !(rp->reader = rs_csv_reader_new(rp->in, &w->spec->table.csv, NULL, 0, err)))
+            return err->code;
+    } else {
+        rs_in_memory_reset(rp->in, data, len);
+        if (rs_csv_reader_rewind(rp->reader, err))
+            return err->code;
+    }
+    if (!file_start)
+        rs_csv_reader_start_at(rp->reader, line);
+    return RS_OK;
+}
+
+static long count_newlines(const char *p, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)   /* vectorised by the compiler */
+        n += p[i] == '\n';
+    return n;
+}
+
+/* Whether libcsv, reading [0, len) of data from a record start, ends inside
+ * a quoted field.  Records are read and dropped. */
+static int ends_in_quote(range_parser *rp, const cleaner *w, const char *data, size_t len, int file_start,
+                         long line)
+{
+    rs_error err = {0};
+    if (open_reader(rp, w, data, len, file_start, line, &err))
+        return 0;   /* the reading pass meets it again */
+    rs_record rec;
+    int got;
+    while ((got = rs_csv_reader_next(rp->reader, &rec, &err)) > 0)
+        ;
+    return got < 0 && rs_csv_reader_in_quote(rp->reader);
+}
+
+/* The end of the lines libcsv must read from the line at pos: that line,
+ * grown (doubling) while a quoted field runs past it and the range goes on. */
+static size_t slow_end(range_parser *rp, const cleaner *w, const clean_range *range, size_t pos, long line)
+{
+    const char *data = range->data;
+    const char *nl = memchr(data + pos, '\n', range->len - pos);
+    size_t end = nl ? (size_t)(nl - data) + 1 : range->len;
+    int file_start = range->file_start && pos == 0;
+    while (end < range->len && ends_in_quote(rp, w, data + pos, end - pos, file_start, line)) {
+        size_t want = pos + 2 * (end - pos);
+        nl = want < range->len ? memchr(data + want, '\n', range->len - want) : NULL;
+        end = nl ? (size_t)(nl - data) + 1 : range->len;
+    }
+    return end;
+}
+
+/* Read [pos, end) with libcsv and clean its records.  *in_quote: it ended
+ * inside a quoted field at the end of a range that is not the last. */
+static rs_status clean_slow(cleaner *w, range_parser *rp, const clean_range *range, size_t pos, size_t end,
+                            long line, range_result *res, rs_error *err)
+{
+    if (open_reader(rp, w, range->data + pos, end - pos, range->file_start && pos == 0, line, err))
+        return err->code;
+    rs_record rec;
+    int got = 0;
+    rs_status st = RS_OK;
+    while (st == RS_OK && (got = rs_csv_reader_next(rp->reader, &rec, err)) > 0)
+        st = rs_clean_emit_row(w, &rec, err);
+    if (st == RS_OK && got < 0) {
+        res->in_quote = !range->last && end == range->len && rs_csv_reader_in_quote(rp->reader);
+        st = res->in_quote ? RS_OK : err->code;
+    }
+    res->blank_lines += rs_csv_reader_blank_lines(rp->reader);
+    return st;
+}
+
+/* Kept rows whose output is their own line, contiguous in the input. */
+typedef struct {
+    size_t start, end;
+} verbatim_run;
+
+static void run_flush(cleaner *w, const clean_range *range, verbatim_run *run)
+{
+    if (run->end > run->start)
+        rs_out_write(w->out, range->data + run->start, run->end - run->start);
+    run->start = run->end = 0;
+}
+
+static void run_add(cleaner *w, const clean_range *range, verbatim_run *run, size_t pos, size_t end)
+{
+    if (run->end != pos || run->end == run->start) {
+        run_flush(w, range, run);
+        run->start = pos;
+    }
+    run->end = end;
+}
+
+static rs_status clean_fast_line(cleaner *w, range_parser *rp, const clean_range *range, verbatim_run *run,
+                                 size_t pos, const fast_line *l, long line, rs_error *err)
+{
+    rs_record rec = {rp->fields, l->n_fields, line, l->flags};
+    int verdict = rs_clean_judge_row(w, &rec, 1, err);
+    if (verdict < 0)
+        return err->code;
+    if (verdict == RS_CLEAN_SAME) {
+        run_add(w, range, run, pos, pos + l->len + 1);
+        return RS_OK;
+    }
+    if (verdict == RS_CLEAN_WRITE) {
+        run_flush(w, range, run);
+        return rs_clean_write_kept(w, &rec, err);
+    }
+    return RS_OK;
+}
+
+/* The fast path reads ',' files only: with another delimiter a ',' inside
+ * a field would need quoting on output. */
+static int fast_possible(const cleaner *w)
+{
+    return strcmp(w->spec->table.csv.delim, ",") == 0;
+}
+
+rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
+                         rs_error *err)
+{
+    res->in_quote = 0;
+    res->blank_lines = 0;
+    if (!fast_possible(w))
+        return clean_slow(w, rp, range, 0, range->len, range->first_line, res, err);
+    size_t max_field = w->spec->table.csv.max_field ? w->spec->table.csv.max_field : RS_CSV_DEFAULT_MAX_FIELD;
+    verbatim_run run = {0, 0};
+    size_t pos = 0;
+    long line = range->first_line;
+    while (pos < range->len && !res->in_quote) {
+        fast_line l;
+        int kind = range->file_start && pos == 0 ? LINE_SLOW
+                   : scan_line(rp, (const unsigned char *)range->data + pos, range->len - pos, &l);
+        if (kind == LINE_NOMEM)
+            return rs_error_nomem(err);
+        if (kind == LINE_FAST && l.len > max_field)
+            kind = LINE_SLOW;   /* libcsv says which field is too long */
+        if (kind == LINE_SLOW) {
+            run_flush(w, range, &run);
+            size_t end = slow_end(rp, w, range, pos, line);
+            if (clean_slow(w, rp, range, pos, end, line, res, err))
+                return err->code;
+            line += count_newlines(range->data + pos, end - pos);
+            pos = end;
+            continue;
+        }
+        if (l.len == 0) {
+            res->blank_lines++;
+        } else if (clean_fast_line(w, rp, range, &run, pos, &l, line, err)) {
+            return err->code;
+        }
+        pos += l.len + 1;
+        line++;
+    }
+    run_flush(w, range, &run);
+    return RS_OK;
+}
+
+void rs_range_parser_free(range_parser *rp)
+{
+    rs_csv_reader_free(rp->reader);
+    rs_in_free(rp->in);
+    free(rp->fields);
+    memset(rp, 0, sizeof *rp);
+}
