@@ -55,6 +55,7 @@ typedef struct {
     int eof;                /* buf reaches the end of the file */
     off_t start, end;       /* the part, in file offsets */
     long first_line;
+    long newlines;          /* '\n' bytes in the part, quoted ones too */
     rs_status status;       /* of cleaning the part */
     int load_failed;        /* reading it failed: err says why */
     rs_error err;
@@ -89,14 +90,6 @@ static void *copy_new(const void *src, size_t bytes)
     if (p && bytes)
         memcpy(p, src, bytes);
     return p;
-}
-
-static long count_newlines(const char *p, size_t len)
-{
-    long n = 0;
-    for (size_t i = 0; i < len; i++)   /* vectorised by the compiler */
-        n += p[i] == '\n';
-    return n;
 }
 
 /* ---- a worker: a cleaner sharing the rules, with its own state ---- */
@@ -250,15 +243,17 @@ static rs_status slot_load(pipeline *p, slot *s, size_t k, rs_error *err)
     s->base = k == 0 ? p->data_start : nominal - 1;
     s->len = 0;
     s->eof = 0;
-    if (slot_read_more(s, p->fd, p->part_bytes + READ_SLACK, name, err))
+    /* the part and a little more: the next part's first line, mostly */
+    size_t slack = p->part_bytes < READ_SLACK ? p->part_bytes + 64 : READ_SLACK;
+    if (slot_read_more(s, p->fd, p->part_bytes + slack, name, err))
         return err->code;
     s->start = p->data_start;
-    if (k > 0 && slot_line_end(s, p->fd, s->base, READ_SLACK, name, &s->start, err))
+    if (k > 0 && slot_line_end(s, p->fd, s->base, slack, name, &s->start, err))
         return err->code;
     if (k + 1 < p->n_parts)
-        return slot_line_end(s, p->fd, nominal + (off_t)p->part_bytes - 1, READ_SLACK, name, &s->end, err);
+        return slot_line_end(s, p->fd, nominal + (off_t)p->part_bytes - 1, slack, name, &s->end, err);
     while (!s->eof)   /* the last part runs to the end of the file */
-        if (slot_read_more(s, p->fd, s->len + READ_SLACK, name, err))
+        if (slot_read_more(s, p->fd, s->len + slack, name, err))
             return err->code;
     s->end = s->base + (off_t)s->len;
     return RS_OK;
@@ -362,11 +357,14 @@ static rs_status write_turn(pipeline *p, slot *s, rs_error *err)
     if (p->verified_pos >= s->end)
         return RS_OK;
     off_t from = p->verified_pos, to = s->end;
-    if (from != s->start || s->res.in_quote)
+    int guessed_right = from == s->start && !s->res.in_quote;
+    if (!guessed_right)
         clean_again(p, s, &to);
     if (merge_slot(p, s, err))
         return err->code;
-    p->verified_line += count_newlines(s->buf + (from - s->base), (size_t)(to - from));
+    p->verified_line = guessed_right ? s->first_line + s->newlines
+                                     : p->verified_line + rs_clean_count_newlines(s->buf + (from - s->base),
+                                                                                  (size_t)(to - from));
     p->verified_pos = to;
     return RS_OK;
 }
@@ -390,9 +388,10 @@ static void run_part(pipeline *p, slot *s, size_t k)
     s->notes.n = 0;
     s->status = slot_load(p, s, k, &s->err);
     s->load_failed = s->status != RS_OK;
-    long newlines = s->status ? 0 : count_newlines(s->buf + (s->start - s->base), (size_t)(s->end - s->start));
+    s->newlines = s->status ? 0
+                            : rs_clean_count_newlines(s->buf + (s->start - s->base), (size_t)(s->end - s->start));
     pthread_mutex_lock(&p->lock);
-    p->newlines[k] = newlines;
+    p->newlines[k] = s->newlines;
     settle_lines(p);
     pthread_cond_broadcast(&p->cond);
     while (p->lines_known <= k)
@@ -487,7 +486,7 @@ static int locate_data(pipeline *p, long *first_line, long *blank, rs_error *err
     size_t offset = 0;
     int found = c->spec->table.no_header || find_data_start(head.buf, head.len, c, &offset, blank) == 0;
     p->data_start = (off_t)offset;
-    *first_line = 1 + count_newlines(head.buf, offset);
+    *first_line = 1 + rs_clean_count_newlines(head.buf, offset);
     free(head.buf);
     return found ? 0 : -1;
 }

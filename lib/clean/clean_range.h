@@ -37,5 +37,7 @@ typedef struct {
 rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
                          rs_error *err);
 void rs_range_parser_free(range_parser *rp);
+/* The '\n' bytes in p[0, len). */
+long rs_clean_count_newlines(const char *p, size_t len);
 
 #endif
