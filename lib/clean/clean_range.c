@@ -3,6 +3,7 @@
 
 #include "mem.h"
 
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -26,69 +27,87 @@ static int add_field(range_parser *rp, size_t n, const unsigned char *start, con
 
 enum { LINE_FAST = 1, LINE_SLOW = 0, LINE_NOMEM = -1 };
 
-/* Fields of one byte: the delimiter ends a field, '\n' the line; a quote,
- * CR or NUL hands the line to libcsv. */
-static int scan_byte(range_parser *rp, fast_line *l, const unsigned char *p, size_t i,
-                     const unsigned char **start)
+/* Byte classes of 64 bytes of the range at a time, as bit masks, so each
+ * byte is classified once however short the lines are. */
+typedef struct {
+    const unsigned char *data;   /* (len) the range */
+    size_t len;
+    size_t chunk;                /* bit i of the masks is byte chunk + i */
+    uint64_t nl, comma, bad, high;   /* '\n'; ','; a quote, CR or NUL; >= 0x80 */
+} line_scanner;
+
+static void load_chunk(line_scanner *sc, size_t at)
 {
-    unsigned char b = p[i];
-    if (b == ',') {
-        if (add_field(rp, l->n_fields++, *start, p + i) < 0)
-            return LINE_NOMEM;
-        *start = p + i + 1;
-    } else if (b == '\n') {
-        l->len = i;
-        return add_field(rp, l->n_fields++, *start, p + i) < 0 ? LINE_NOMEM : LINE_FAST;
-    } else if (b == '"' || b == '\r' || b == 0) {
-        return LINE_SLOW;
-    } else if (b >= 0x80) {
-        l->flags = RS_REC_NON_ASCII;
+    unsigned char tail[64];
+    const unsigned char *p = sc->data + at;
+    size_t n = sc->len - at < 64 ? sc->len - at : 64;
+    if (n < 64) {   /* past the range: spaces, which are of no class */
+        memset(tail, ' ', sizeof tail);
+        memcpy(tail, p, n);
+        p = tail;
     }
-    return 2;   /* go on */
+    sc->chunk = at;
+    sc->nl = sc->comma = sc->bad = sc->high = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n'), comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
+                  cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    for (int b = 0; b < 4; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * b));
+        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)),
+                                   _mm_cmpeq_epi8(v, zero));
+        int shift = 16 * b;
+        sc->nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << shift;
+        sc->comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) << shift;
+        sc->bad |= (uint64_t)(unsigned)_mm_movemask_epi8(bad) << shift;
+        sc->high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << shift;
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        unsigned char b = p[i];
+        sc->nl |= b == '\n' ? bit : 0;
+        sc->comma |= b == ',' ? bit : 0;
+        sc->bad |= b == '"' || b == '\r' || b == 0 ? bit : 0;
+        sc->high |= b >= 0x80 ? bit : 0;
+    }
+#endif
 }
 
-/* Scan the line at p (avail bytes to the range's end).  LINE_FAST: l and
- * rp->fields describe it; LINE_SLOW: libcsv must read it (a quote, CR or
- * NUL, or no '\n' before the end). */
-static int scan_line(range_parser *rp, const unsigned char *p, size_t avail, fast_line *l)
+/* The line at pos (a line start).  LINE_FAST: l and rp->fields describe
+ * it; LINE_SLOW: libcsv must read it (a quote, CR or NUL, or no '\n'
+ * before the end of the range). */
+static int scan_line(line_scanner *sc, range_parser *rp, size_t pos, fast_line *l)
 {
-    const unsigned char *start = p;
+    if (pos < sc->chunk || pos - sc->chunk >= 64)
+        load_chunk(sc, pos);
+    const unsigned char *start = sc->data + pos;
+    unsigned off = (unsigned)(pos - sc->chunk);
     l->n_fields = 0;
     l->flags = 0;
-    size_t i = 0;
-#ifdef __SSE2__
-    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"'),
-                  cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-    for (; i + 16 <= avail; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        unsigned m_nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
-        unsigned m_comma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
-        unsigned m_bad = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, zero)));
-        unsigned m_high = (unsigned)_mm_movemask_epi8(v);
-        unsigned below = m_nl ? (m_nl & -m_nl) - 1 : 0xffffu;   /* the bytes before the newline */
-        if (m_bad & below)
+    for (;;) {
+        uint64_t from = ~(uint64_t)0 << off;
+        uint64_t nl = sc->nl & from;
+        uint64_t span = from & (nl ? (nl & -nl) - 1 : ~(uint64_t)0);   /* up to the newline */
+        if (sc->bad & span)
             return LINE_SLOW;
-        if (m_high & below)
+        if (sc->high & span)
             l->flags = RS_REC_NON_ASCII;
-        for (unsigned m = m_comma & below; m; m &= m - 1) {
-            const unsigned char *at = p + i + (unsigned)__builtin_ctz(m);
+        for (uint64_t m = sc->comma & span; m; m &= m - 1) {
+            const unsigned char *at = sc->data + sc->chunk + (unsigned)__builtin_ctzll(m);
             if (add_field(rp, l->n_fields++, start, at) < 0)
                 return LINE_NOMEM;
             start = at + 1;
         }
-        if (m_nl) {
-            l->len = i + (unsigned)__builtin_ctz(m_nl);
-            return add_field(rp, l->n_fields++, start, p + l->len) < 0 ? LINE_NOMEM : LINE_FAST;
+        if (nl) {
+            size_t end = sc->chunk + (unsigned)__builtin_ctzll(nl);
+            l->len = end - pos;
+            return add_field(rp, l->n_fields++, start, sc->data + end) < 0 ? LINE_NOMEM : LINE_FAST;
         }
+        if (sc->chunk + 64 >= sc->len)
+            return LINE_SLOW;   /* no newline: the last line of the input */
+        load_chunk(sc, sc->chunk + 64);
+        off = 0;
     }
-#endif
-    for (; i < avail; i++) {
-        int r = scan_byte(rp, l, p, i, &start);
-        if (r != 2)
-            return r;
-    }
-    return LINE_SLOW;   /* no newline: the last line of the input */
 }
 
 static rs_status open_reader(range_parser *rp, const cleaner *w, const char *data, size_t len,
@@ -236,12 +255,13 @@ rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range,
         return clean_slow(w, rp, range, 0, range->len, range->first_line, res, err);
     size_t max_field = w->spec->table.csv.max_field ? w->spec->table.csv.max_field : RS_CSV_DEFAULT_MAX_FIELD;
     verbatim_run run = {0, 0};
+    line_scanner sc = {(const unsigned char *)range->data, range->len, SIZE_MAX / 2, 0, 0, 0, 0};
     size_t pos = 0;
     long line = range->first_line;
     while (pos < range->len && !res->in_quote) {
         fast_line l;
         int kind = range->file_start && pos == 0 ? LINE_SLOW
-                   : scan_line(rp, (const unsigned char *)range->data + pos, range->len - pos, &l);
+                   : scan_line(&sc, rp, pos, &l);
         if (kind == LINE_NOMEM)
             return rs_error_nomem(err);
         if (kind == LINE_FAST && l.len > max_field)
