@@ -63,6 +63,8 @@ struct rs_out {
     int write_errno;      /* first write errno, 0 if none */
     char *buf;            /* (cap) */
     size_t len, cap;
+    size_t written;       /* bytes written to fd (a temp file: its size) */
+    size_t flushed;       /* of which handed to the disk early (sync_file_range) */
     char *path;           /* final path, NULL for stdout */
     char *temp_path;      /* temp file renamed to path on commit */
 };
