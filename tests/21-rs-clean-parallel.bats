@@ -339,3 +339,34 @@ same_runs() { # TAG1 TAG2
     run --separate-stderr rs-clean -j 1 -i huge.csv --max-field 100000 -o out.csv
     assert_stderr "rs-clean: huge.csv:6: field longer than 100000 bytes (unterminated quote? raise --max-field)"
 }
+
+@test "a 2 MB file: kept runs written in place, rows libcsv read and rewritten rows interleave in input order under -j 2 and 3" {
+    # 40,000 rows: every 9th quoted with a comma, every 50th with a quoted
+    # newline, every 7th a negative qty; outputs above the write buffer
+    LC_ALL=C awk 'BEGIN {
+        print "id,name,qty,city"
+        for (i = 1; i <= 40000; i++) {
+            name = i % 9 == 0 ? "\"n, " i "\"" : (i % 50 == 0 ? "\"two\nlines " i "\"" : "name" i)
+            printf "%d,%s,%d,city%d\n", i, name, i % 7 == 0 ? -i : i, i % 100
+        }
+    }' > big.csv
+    [ "$(wc -c < big.csv)" -gt 1000000 ]
+    local -a cases=("--keep-if qty>0" "--keep-if qty>0 --select city,id" "--drop-if city=city5 --lower name" "")
+    for args in "${cases[@]}"; do
+        echo "case: $args"
+        # shellcheck disable=SC2086
+        clean_as one 1 0 -i big.csv $args
+        for p in 4096 100000; do
+            # shellcheck disable=SC2086
+            clean_as "p$p" 2 "$p" -i big.csv $args
+            same_runs one "p$p"
+        done
+        # shellcheck disable=SC2086
+        clean_as three 3 30000 -i big.csv $args
+        same_runs one three
+    done
+    # the last case keeps every row: 40,000 of them, two lines long the 800
+    # 50ths but for the 88 that are also 9ths (450 ... 39600)
+    [ "$(json_count rep.one rows_out)" -eq 40000 ]
+    [ "$(wc -l < out.one)" -eq $((1 + 40000 + 800 - 88)) ]
+}

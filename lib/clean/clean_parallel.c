@@ -327,7 +327,7 @@ static rs_status merge_slot(pipeline *p, slot *s, rs_error *err)
         *err = s->err;
         return err->code;
     }
-    if (merge_reasons(c, w, rs_idmap_size(p->base.reasons), err) || rs_out_move(c->out, w->out, err) ||
+    if (merge_reasons(c, w, rs_idmap_size(p->base.reasons), err) || rs_out_move_pieces(c->out, w->out, s->rp.pieces, s->rp.n_pieces, err) ||
         (c->rejects_out && rs_out_move(c->rejects_out, w->rejects_out, err)))
         return err->code;
     rs_clean_report *r = c->report;

@@ -205,20 +205,45 @@ typedef struct {
     size_t start, end;
 } verbatim_run;
 
-static void run_flush(cleaner *w, const clean_range *range, verbatim_run *run)
+static int add_piece(range_parser *rp, const char *ptr, size_t off, size_t len)
 {
-    if (run->end > run->start)
-        rs_out_write(w->out, range->data + run->start, run->end - run->start);
-    run->start = run->end = 0;
+    if (len == 0)
+        return 0;
+    if (rp->n_pieces == rp->pieces_cap &&
+        rs_grow((void **)&rp->pieces, &rp->pieces_cap, rp->n_pieces + 1, sizeof *rp->pieces) < 0)
+        return -1;
+    rp->pieces[rp->n_pieces++] = (rs_out_piece){ptr, off, len};
+    return 0;
 }
 
-static void run_add(cleaner *w, const clean_range *range, verbatim_run *run, size_t pos, size_t end)
+/* Close the pieces: what the cleaner wrote to memory since the last piece. */
+static int memory_piece(cleaner *w, range_parser *rp)
 {
+    size_t len = w->out->len;   /* a memory output: its buffer holds everything written */
+    int st = len > rp->mem_mark ? add_piece(rp, NULL, rp->mem_mark, len - rp->mem_mark) : 0;
+    rp->mem_mark = len;
+    return st;
+}
+
+static int run_flush(cleaner *w, range_parser *rp, const clean_range *range, verbatim_run *run)
+{
+    int st = 0;
+    if (run->end > run->start)
+        st = memory_piece(w, rp) | add_piece(rp, range->data + run->start, 0, run->end - run->start);
+    run->start = run->end = 0;
+    return st;
+}
+
+static int run_add(cleaner *w, range_parser *rp, const clean_range *range, verbatim_run *run, size_t pos,
+                   size_t end)
+{
+    int st = 0;
     if (run->end != pos || run->end == run->start) {
-        run_flush(w, range, run);
+        st = run_flush(w, rp, range, run);
         run->start = pos;
     }
     run->end = end;
+    return st;
 }
 
 static rs_status clean_fast_line(cleaner *w, range_parser *rp, const clean_range *range, verbatim_run *run,
@@ -228,12 +253,11 @@ static rs_status clean_fast_line(cleaner *w, range_parser *rp, const clean_range
     int verdict = rs_clean_judge_row(w, &rec, 1, err);
     if (verdict < 0)
         return err->code;
-    if (verdict == RS_CLEAN_SAME) {
-        run_add(w, range, run, pos, pos + l->len + 1);
-        return RS_OK;
-    }
+    if (verdict == RS_CLEAN_SAME)
+        return run_add(w, rp, range, run, pos, pos + l->len + 1) ? rs_error_nomem(err) : RS_OK;
     if (verdict == RS_CLEAN_WRITE) {
-        run_flush(w, range, run);
+        if (run_flush(w, rp, range, run))
+            return rs_error_nomem(err);
         return rs_clean_write_kept(w, &rec, err);
     }
     return RS_OK;
@@ -246,11 +270,9 @@ static int fast_possible(const cleaner *w)
     return strcmp(w->spec->table.csv.delim, ",") == 0;
 }
 
-rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
-                         rs_error *err)
+static rs_status clean_lines(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
+                             rs_error *err)
 {
-    res->in_quote = 0;
-    res->blank_lines = 0;
     if (!fast_possible(w))
         return clean_slow(w, rp, range, 0, range->len, range->first_line, res, err);
     size_t max_field = w->spec->table.csv.max_field ? w->spec->table.csv.max_field : RS_CSV_DEFAULT_MAX_FIELD;
@@ -260,14 +282,14 @@ rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range,
     long line = range->first_line;
     while (pos < range->len && !res->in_quote) {
         fast_line l;
-        int kind = range->file_start && pos == 0 ? LINE_SLOW
-                   : scan_line(&sc, rp, pos, &l);
+        int kind = range->file_start && pos == 0 ? LINE_SLOW : scan_line(&sc, rp, pos, &l);
         if (kind == LINE_NOMEM)
             return rs_error_nomem(err);
         if (kind == LINE_FAST && l.len > max_field)
             kind = LINE_SLOW;   /* libcsv says which field is too long */
         if (kind == LINE_SLOW) {
-            run_flush(w, range, &run);
+            if (run_flush(w, rp, range, &run))
+                return rs_error_nomem(err);
             size_t end = slow_end(rp, w, range, pos, line);
             if (clean_slow(w, rp, range, pos, end, line, res, err))
                 return err->code;
@@ -283,8 +305,19 @@ rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range,
         pos += l.len + 1;
         line++;
     }
-    run_flush(w, range, &run);
-    return RS_OK;
+    return run_flush(w, rp, range, &run) ? rs_error_nomem(err) : RS_OK;
+}
+
+rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
+                         rs_error *err)
+{
+    res->in_quote = 0;
+    res->blank_lines = 0;
+    rp->n_pieces = 0;
+    rp->mem_mark = w->out->len;
+    if (clean_lines(w, rp, range, res, err))
+        return err->code;
+    return memory_piece(w, rp) ? rs_error_nomem(err) : RS_OK;
 }
 
 void rs_range_parser_free(range_parser *rp)
@@ -292,5 +325,6 @@ void rs_range_parser_free(range_parser *rp)
     rs_csv_reader_free(rp->reader);
     rs_in_free(rp->in);
     free(rp->fields);
+    free(rp->pieces);
     memset(rp, 0, sizeof *rp);
 }

@@ -26,6 +26,11 @@ typedef struct {
     rs_csv_reader *reader;
     rs_field *fields;   /* (fields_cap) a fast line's fields */
     size_t fields_cap;
+    /* the range's output in order: runs of kept lines where they lie in
+     * the range, and stretches of the cleaner's memory output between */
+    rs_out_piece *pieces;   /* (n_pieces, pieces_cap) */
+    size_t n_pieces, pieces_cap;
+    size_t mem_mark;        /* memory output bytes already in a piece */
 } range_parser;
 
 typedef struct {
@@ -33,7 +38,8 @@ typedef struct {
     long blank_lines;
 } range_result;
 
-/* Clean every record of range into w's outputs and counts. */
+/* Clean every record of range into w's outputs and counts; the output is
+ * rp's pieces (rs_out_move_pieces), valid while range's bytes are. */
 rs_status rs_clean_range(cleaner *w, range_parser *rp, const clean_range *range, range_result *res,
                          rs_error *err);
 void rs_range_parser_free(range_parser *rp);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -448,6 +449,59 @@ rs_status rs_out_move(rs_out *dst, rs_out *mem, rs_error *err)
     if (mem->write_errno)
         return rs_error_nomem(err);
     rs_out_write(dst, mem->buf, mem->len);
+    mem->len = 0;
+    return RS_OK;
+}
+
+static void flush_early(rs_out *out);
+
+rs_status rs_out_move_pieces(rs_out *dst, rs_out *mem, const rs_out_piece *pieces, size_t n, rs_error *err)
+{
+    enum { BATCH = 256 };
+    if (mem->write_errno)
+        return rs_error_nomem(err);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += pieces[i].len;
+    if (dst->memory || dst->len + total <= dst->cap) {   /* what fits is buffered, as rs_out_write does */
+        for (size_t i = 0; i < n; i++)
+            rs_out_write(dst, pieces[i].ptr ? pieces[i].ptr : mem->buf + pieces[i].off, pieces[i].len);
+        mem->len = 0;
+        return RS_OK;
+    }
+    rs_out_flush_buffer(dst);
+    for (size_t done = 0; done < n && !dst->write_errno;) {
+        struct iovec iov[BATCH];
+        int k = 0;
+        for (; k < BATCH && done + (size_t)k < n; k++) {
+            const rs_out_piece *p = &pieces[done + (size_t)k];
+            iov[k].iov_base = (void *)(p->ptr ? p->ptr : mem->buf + p->off);
+            iov[k].iov_len = p->len;
+        }
+        done += (size_t)k;
+        for (int first = 0; first < k && !dst->write_errno;) {
+            ssize_t w = writev(dst->fd, iov + first, k - first);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                dst->write_errno = errno;
+                break;
+            }
+            if (w == 0) {
+                dst->write_errno = EIO;
+                break;
+            }
+            dst->written += (size_t)w;
+            size_t left = (size_t)w;
+            while (first < k && left >= iov[first].iov_len)
+                left -= iov[first++].iov_len;
+            if (first < k) {   /* a short write: the rest of this piece, then on */
+                iov[first].iov_base = (char *)iov[first].iov_base + left;
+                iov[first].iov_len -= left;
+            }
+        }
+    }
+    flush_early(dst);
     mem->len = 0;
     return RS_OK;
 }
