@@ -35,7 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { DEFAULT_PART_BYTES = 4 << 20, HEADER_BYTES = 1 << 20, HEADER_TRIES = 64, READ_SLACK = 64 << 10 };
+enum { DEFAULT_PART_BYTES = 256 << 10, HEADER_BYTES = 1 << 20, HEADER_TRIES = 64, READ_SLACK = 64 << 10 };
 
 /* The reject reasons every part starts with: the setup's, frozen before the
  * threads start (the main cleaner's list grows as parts are written). */
