@@ -463,7 +463,9 @@ rs_status rs_out_move_pieces(rs_out *dst, rs_out *mem, const rs_out_piece *piece
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += pieces[i].len;
-    if (dst->memory || dst->len + total <= dst->cap) {   /* what fits is buffered, as rs_out_write does */
+    /* until bytes reach the file, what fits is buffered as rs_out_write
+     * would (a small output shows nothing before an error) */
+    if (dst->memory || (dst->written == 0 && dst->len + total <= dst->cap)) {
         for (size_t i = 0; i < n; i++)
             rs_out_write(dst, pieces[i].ptr ? pieces[i].ptr : mem->buf + pieces[i].off, pieces[i].len);
         mem->len = 0;
