@@ -46,6 +46,16 @@ static int decimal_shape(const char *s, size_t len)
 int rs_parse_f64(const char *s, size_t len, double *out)
 {
     char buf[128];
+    if (len > 0 && len <= 16) {   /* the commonest shape first: [+-]digits, exact up to 15 digits */
+        size_t i = (s[0] == '-' || s[0] == '+'), start = i;
+        int64_t v = 0;
+        while (i < len && is_digit(s[i]))
+            v = v * 10 + (s[i++] - '0');
+        if (i == len && i > start && i - start <= 15) {
+            *out = s[0] == '-' ? -(double)v : (double)v;
+            return 0;
+        }
+    }
     if (len == 0 || len >= sizeof buf || !decimal_shape(s, len))
         return -1;
     /* Clinger's fast path: at most 15 significant digits and at most 22

@@ -31,12 +31,54 @@ setup_file() {
         }
     }' > "$BATS_FILE_TMPDIR/messy.csv"
     printf 'alias,id\nFrance,FR\nUnited Kingdom,UK\n' > "$BATS_FILE_TMPDIR/map.csv"
+    # edge.csv: 300 rows for the in-place splitter and its hand-offs to
+    # libcsv: CRLF (every 13th), bad UTF-8 (17th), good UTF-8 (19th), a 5th
+    # field (23rd), a 3rd field missing (29th), a NUL byte (31st), empty
+    # fields (37th), a blank line after (43rd), a stray quote (47th), a lone
+    # CR inside a field (53rd), a quoted field of 40 lines (61st), a quoted
+    # empty field (67th); the last row has no final newline.
+    LC_ALL=C awk 'BEGIN {
+        print "id,name,qty,note"
+        for (i = 1; i <= 300; i++) {
+            name = "item" i; qty = i % 7 - 2; note = "n" i
+            if (i % 17 == 0) name = "bad\377" i
+            if (i % 19 == 0) name = "caf\303\251" i
+            if (i % 31 == 0) note = sprintf("nul%cbyte", 0)
+            if (i % 47 == 0) name = "5\" x 7"
+            if (i % 53 == 0) note = "lone\rcr"
+            if (i % 67 == 0) note = "\"\""
+            if (i % 61 == 0) {
+                note = "\"first"
+                for (k = 2; k <= 40; k++) note = note "\nline " k
+                note = note "\""
+            }
+            row = i "," name "," qty "," note
+            if (i % 23 == 0) row = row ",EXTRA"
+            if (i % 29 == 0) row = i "," name "," qty
+            if (i % 37 == 0) row = i ",,,"
+            printf "%s%s%s", row, i % 13 == 0 ? "\r" : "", i < 300 ? "\n" : ""
+            if (i % 43 == 0) print ""
+        }
+    }' > "$BATS_FILE_TMPDIR/edge.csv"
+    # huge.csv: 200 KB fields, plain (row 5) and quoted across 2000 lines
+    # (row 9), among short rows: they span several parts of 4 KB
+    LC_ALL=C awk 'BEGIN {
+        print "id,text,qty"
+        big = "x"; while (length(big) < 200000) big = big big
+        for (i = 1; i <= 12; i++) {
+            text = "t" i
+            if (i == 5) text = substr(big, 1, 200000)
+            if (i == 9) { text = "\"q"; for (k = 0; k < 2000; k++) text = text "\n" substr(big, 1, 99); text = text "\"" }
+            printf "%d,%s,%d\n", i, text, i % 3
+        }
+    }' > "$BATS_FILE_TMPDIR/huge.csv"
 }
 
 setup() {
     load test_helper/common-setup
     _common_setup
-    cp "$BATS_FILE_TMPDIR/messy.csv" "$BATS_FILE_TMPDIR/map.csv" .
+    cp "$BATS_FILE_TMPDIR/messy.csv" "$BATS_FILE_TMPDIR/map.csv" "$BATS_FILE_TMPDIR/edge.csv" \
+        "$BATS_FILE_TMPDIR/huge.csv" .
 }
 
 # Run rs-clean with -j J and parts of P bytes; keep status, stdout, stderr,
@@ -204,4 +246,127 @@ clean_as() { # TAG J P ARGS...
     assert_success
     assert_stderr --partial "rs-clean: 400 rows"
     [ -z "$output" ]
+}
+
+# Compare runs TAG1 and TAG2 of clean_as: status, output, stderr (the -j
+# note aside), rejects and report.
+same_runs() { # TAG1 TAG2
+    cmp "status.$1" "status.$2"
+    cmp "out.$1" "out.$2"
+    cmp "err.$1" <(grep -v '^rs-clean: -j [0-9]*: ' "err.$2")
+    if [ -e "rej.$1" ]; then cmp "rej.$1" "rej.$2"; fi
+    if [ -e "rep.$1" ]; then cmp "rep.$1" "rep.$2"; fi
+}
+
+@test "edge.csv: what -j 1 reads (the counts the -j comparisons below rest on)" {
+    clean_as one 1 0 -i edge.csv --keep-if 'qty>0'
+    [ "$(cat status.one)" -eq 0 ]
+    # libcsv ends a record at a lone CR: rows 53 106 159 212 265 are two
+    # records each, the second one field ("cr")
+    [ "$(json_count rep.one rows_in)" -eq 305 ]
+    [ "$(json_count rep.one blank_lines)" -eq 6 ]
+    # 13 rows with a 5th field (23 ... 299), 10 with 3 (29 ... 290), 9 NUL
+    # rows (31 ... 279), 5 one-field "cr" records
+    [ "$(json_count rep.one malformed_rows)" -eq 37 ]
+    grep -q '"expected 4 fields, got 5": 13,' rep.one
+    grep -q '"expected 4 fields, got 3": 10,' rep.one
+    grep -q '"NUL byte": 9,' rep.one
+    grep -q '"expected 4 fields, got 1": 5$' rep.one
+    [ "$(json_count rep.one invalid_utf8_rows)" -eq 17 ]   # 17 ... 289
+    # row 62 follows the 40-line field of row 61: its line counts those lines
+    line=$(grep -an '^62,item62,' edge.csv | cut -d: -f1)
+    [ "$line" -eq 103 ]
+    grep -aq "^103,NUL byte,62,item62," rej.one
+    # the last row, without a final newline, is read
+    [ "$(tail -c 1 edge.csv | od -An -c | tr -d ' ')" = 0 ]
+    [ "$(tail -1 out.one)" = "300,item300,4,n300" ]
+}
+
+@test "edge.csv: CRLF, BOM-free bad UTF-8, NUL, ragged rows, lone CRs, a 40-line quoted field and no final newline: -j 2 and 3 give the -j 1 bytes on every cut" {
+    local -a cases=(
+        ""
+        "--keep-if qty>0"
+        "--drop-if name~^item1 --select note,id"
+        "--keep-if note!= --rename qty=q"
+        "--strict"
+        "--max-field 30"
+        "--trim --keep-if qty>=0"
+    )
+    for args in "${cases[@]}"; do
+        echo "case: $args"
+        # shellcheck disable=SC2086
+        clean_as one 1 0 -i edge.csv $args
+        for p in 1 7 64 333 4096; do
+            # shellcheck disable=SC2086
+            clean_as "p$p" 2 "$p" -i edge.csv $args
+            same_runs one "p$p"
+        done
+        # shellcheck disable=SC2086
+        clean_as three 3 50 -i edge.csv $args
+        same_runs one three
+        rm -f rej.* rep.*
+    done
+}
+
+@test "edge.csv with --strict stops at the first malformed row, at its line, under -j 2" {
+    run --separate-stderr env RS_CLEAN_PART_BYTES=64 rs-clean -j 2 -i edge.csv --strict -o out.csv
+    assert_failure 1
+    assert_stderr "$(printf '%s\n' \
+        'rs-clean: edge.csv:18: invalid UTF-8 in column name (passed through unchanged; rows counted in the report)' \
+        'rs-clean: edge.csv:24: expected 4 fields, got 5 (--strict)')"
+    [ ! -e out.csv ]
+}
+
+@test "huge.csv: 200 KB fields, one quoted across 2000 lines and several parts, come out whole under -j 2" {
+    for p in 4096 65536 0; do
+        clean_as one 1 0 -i huge.csv --keep-if 'qty>=0'
+        clean_as "p$p" 2 "$p" -i huge.csv --keep-if 'qty>=0'
+        same_runs one "p$p"
+    done
+    [ "$(json_count rep.one rows_in)" -eq 12 ]
+    [ "$(json_count rep.one rows_out)" -eq 12 ]
+    [ "$(sed -n 6p out.one | cut -d, -f2 | wc -c)" -eq 200001 ]
+    # row 9's field: 2000 quoted newlines, each followed by 99 x, then row 10 on its own line
+    [ "$(grep -c '^x\{99\}' out.one)" -eq 2000 ]
+    [ "$(grep -c '^x' out.one)" -eq 2000 ]
+    grep -q '^10,t10,1$' out.one
+}
+
+@test "huge.csv: a field over --max-field is an error at its line under -j 2, as under -j 1" {
+    run --separate-stderr env RS_CLEAN_PART_BYTES=4096 rs-clean -j 2 -i huge.csv --max-field 100000 -o out.csv
+    assert_failure 1
+    assert_stderr "rs-clean: huge.csv:6: field longer than 100000 bytes (unterminated quote? raise --max-field)"
+    run --separate-stderr rs-clean -j 1 -i huge.csv --max-field 100000 -o out.csv
+    assert_stderr "rs-clean: huge.csv:6: field longer than 100000 bytes (unterminated quote? raise --max-field)"
+}
+
+@test "a 2 MB file: kept runs written in place, rows libcsv read and rewritten rows interleave in input order under -j 2 and 3" {
+    # 40,000 rows: every 9th quoted with a comma, every 50th with a quoted
+    # newline, every 7th a negative qty; outputs above the write buffer
+    LC_ALL=C awk 'BEGIN {
+        print "id,name,qty,city"
+        for (i = 1; i <= 40000; i++) {
+            name = i % 9 == 0 ? "\"n, " i "\"" : (i % 50 == 0 ? "\"two\nlines " i "\"" : "name" i)
+            printf "%d,%s,%d,city%d\n", i, name, i % 7 == 0 ? -i : i, i % 100
+        }
+    }' > big.csv
+    [ "$(wc -c < big.csv)" -gt 1000000 ]
+    local -a cases=("--keep-if qty>0" "--keep-if qty>0 --select city,id" "--drop-if city=city5 --lower name" "")
+    for args in "${cases[@]}"; do
+        echo "case: $args"
+        # shellcheck disable=SC2086
+        clean_as one 1 0 -i big.csv $args
+        for p in 4096 100000; do
+            # shellcheck disable=SC2086
+            clean_as "p$p" 2 "$p" -i big.csv $args
+            same_runs one "p$p"
+        done
+        # shellcheck disable=SC2086
+        clean_as three 3 30000 -i big.csv $args
+        same_runs one three
+    done
+    # the last case keeps every row: 40,000 of them, two lines long the 800
+    # 50ths but for the 88 that are also 9ths (450 ... 39600)
+    [ "$(json_count rep.one rows_out)" -eq 40000 ]
+    [ "$(wc -l < out.one)" -eq $((1 + 40000 + 800 - 88)) ]
 }

@@ -72,6 +72,7 @@ typedef struct {
     unsigned char *col_lower;   /* (n_cols) */
     unsigned char *col_require; /* (n_cols) */
     int any_typed, any_lower, any_require;
+    int filters_only;           /* no step but the filters changes or rejects a whole, valid row */
 
     fill_rule *fills;           /* (n_fills) */
     size_t n_fills;
@@ -135,6 +136,15 @@ rs_status rs_clean_finish_stats(cleaner *c, rs_error *err);
 rs_status rs_clean_run_pass(cleaner *c, int pass, rs_error *err);
 /* Process, count and write (or reject) one row of the emit pass. */
 rs_status rs_clean_emit_row(cleaner *c, const rs_record *rec, rs_error *err);
+/* The same in two steps, for a caller that can copy a kept row's input
+ * bytes itself.  rs_clean_judge_row counts the row and rejects it
+ * (RS_CLEAN_DROPPED) or keeps it: RS_CLEAN_SAME when allow_same (the
+ * caller vouches that rec's bytes are its fields joined by ',' and ended by
+ * '\n') and the output row is those fields untouched, else RS_CLEAN_WRITE,
+ * and rs_clean_write_kept writes c->out_fields.  -1: error in err. */
+enum { RS_CLEAN_DROPPED, RS_CLEAN_SAME, RS_CLEAN_WRITE };
+int rs_clean_judge_row(cleaner *c, const rs_record *rec, int allow_same, rs_error *err);
+rs_status rs_clean_write_kept(cleaner *c, const rs_record *rec, rs_error *err);
 /* A warning about line: printed now, or kept in c->notes by a thread. */
 void rs_clean_note(cleaner *c, long line, int fault, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -472,6 +472,8 @@ rs_status rs_clean_setup(cleaner *c, rs_error *err)
     if ((c->reason_nul = rs_clean_reason(c, "NUL byte", 1)) < 0 ||
         (c->reason_dup = rs_clean_reason(c, "duplicate", 0)) < 0)
         return rs_error_nomem(err);
+    c->filters_only = !c->spec->trim && !c->any_lower && !c->has_id_map && !c->any_require &&
+                      c->n_fills == 0 && !c->any_typed && c->n_outliers == 0 && !c->seen;
     return RS_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -452,6 +453,61 @@ rs_status rs_out_move(rs_out *dst, rs_out *mem, rs_error *err)
     return RS_OK;
 }
 
+static void flush_early(rs_out *out);
+
+rs_status rs_out_move_pieces(rs_out *dst, rs_out *mem, const rs_out_piece *pieces, size_t n, rs_error *err)
+{
+    enum { BATCH = 256 };
+    if (mem->write_errno)
+        return rs_error_nomem(err);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += pieces[i].len;
+    /* until bytes reach the file, what fits is buffered as rs_out_write
+     * would (a small output shows nothing before an error) */
+    if (dst->memory || (dst->written == 0 && dst->len + total <= dst->cap)) {
+        for (size_t i = 0; i < n; i++)
+            rs_out_write(dst, pieces[i].ptr ? pieces[i].ptr : mem->buf + pieces[i].off, pieces[i].len);
+        mem->len = 0;
+        return RS_OK;
+    }
+    rs_out_flush_buffer(dst);
+    for (size_t done = 0; done < n && !dst->write_errno;) {
+        struct iovec iov[BATCH];
+        int k = 0;
+        for (; k < BATCH && done + (size_t)k < n; k++) {
+            const rs_out_piece *p = &pieces[done + (size_t)k];
+            iov[k].iov_base = (void *)(p->ptr ? p->ptr : mem->buf + p->off);
+            iov[k].iov_len = p->len;
+        }
+        done += (size_t)k;
+        for (int first = 0; first < k && !dst->write_errno;) {
+            ssize_t w = writev(dst->fd, iov + first, k - first);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                dst->write_errno = errno;
+                break;
+            }
+            if (w == 0) {
+                dst->write_errno = EIO;
+                break;
+            }
+            dst->written += (size_t)w;
+            size_t left = (size_t)w;
+            while (first < k && left >= iov[first].iov_len)
+                left -= iov[first++].iov_len;
+            if (first < k) {   /* a short write: the rest of this piece, then on */
+                iov[first].iov_base = (char *)iov[first].iov_base + left;
+                iov[first].iov_len -= left;
+            }
+        }
+    }
+    flush_early(dst);
+    mem->len = 0;
+    return RS_OK;
+}
+
 void rs_out_memory_clear(rs_out *mem)
 {
     mem->len = 0;
@@ -461,6 +517,23 @@ void rs_out_memory_clear(rs_out *mem)
 static const char *out_name(const rs_out *out)
 {
     return out->path ? out->path : "stdout";
+}
+
+/* A temp file is fsynced at commit: start writing it to the disk every
+ * few MB, so the disk works while the tool does and the fsync finds little
+ * left to wait for. */
+static void flush_early(rs_out *out)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    enum { EARLY_BYTES = 8 << 20 };
+    if (out->is_temp && out->written - out->flushed >= EARLY_BYTES) {
+        sync_file_range(out->fd, (off_t)out->flushed, (off_t)(out->written - out->flushed),
+                        SYNC_FILE_RANGE_WRITE);   /* a hint: an error shows at fsync */
+        out->flushed = out->written;
+    }
+#else
+    (void)out;
+#endif
 }
 
 static void write_all(rs_out *out, const char *data, size_t len)
@@ -475,7 +548,9 @@ static void write_all(rs_out *out, const char *data, size_t len)
         }
         data += n;
         len -= (size_t)n;
+        out->written += (size_t)n;
     }
+    flush_early(out);
 }
 
 void rs_out_flush_buffer(rs_out *out)

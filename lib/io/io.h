@@ -44,6 +44,15 @@ void rs_out_abort(rs_out *out);
 rs_out *rs_out_open_memory(rs_error *err);
 /* Append mem's bytes to dst and empty mem; RS_ENOMEM when mem could not grow. */
 rs_status rs_out_move(rs_out *dst, rs_out *mem, rs_error *err);
+/* A piece of output: len bytes at ptr, or (ptr NULL) at offset off of a
+ * memory output's buffer. */
+typedef struct {
+    const char *ptr;
+    size_t off, len;
+} rs_out_piece;
+/* Append the pieces to dst in order, without copying them (writev), and
+ * empty mem, whose buffer the NULL pieces point into. */
+rs_status rs_out_move_pieces(rs_out *dst, rs_out *mem, const rs_out_piece *pieces, size_t n, rs_error *err);
 /* Drop what mem holds. */
 void rs_out_memory_clear(rs_out *mem);
 /* Buffered write; errors are sticky and reported by rs_out_commit (and by
@@ -63,6 +72,8 @@ struct rs_out {
     int write_errno;      /* first write errno, 0 if none */
     char *buf;            /* (cap) */
     size_t len, cap;
+    size_t written;       /* bytes written to fd (a temp file: its size) */
+    size_t flushed;       /* of which handed to the disk early (sync_file_range) */
     char *path;           /* final path, NULL for stdout */
     char *temp_path;      /* temp file renamed to path on commit */
 };
