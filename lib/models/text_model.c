@@ -38,8 +38,7 @@ static rs_status row_counts(const rs_text_spec *base, size_t n_cols, const rs_fi
     }
     if (rs_grow((void **)val, cap_val, *n + 1, sizeof **val) < 0)
         return rs_error_nomem(err);
-    *n = rs_text_counts(*idx, *n, *val);
-    return RS_OK;
+    return rs_text_merge(*idx, *n, *val, s, n, err);
 }
 
 /* TF-IDF: count x idf, then the row L2-normalised. */
@@ -335,9 +334,10 @@ static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t
     size_t K = m->K;
     float *z = m->z;
     double top = -INFINITY, sum = 0;
+    float scale = (float)m->scale;
     memcpy(z, m->bias, K * sizeof *z);
     for (size_t j = 0; j < n; j++)
-        axpy(z, m->v + (size_t)idx[j] * m->stride, (float)(val[j] * m->scale), K);
+        axpy(z, m->v + (size_t)idx[j] * m->stride, val[j] * scale, K);
     for (size_t k = 0; k < K; k++)
         top = z[k] > top ? z[k] : top;
     for (size_t k = 0; k < K; k++)
@@ -345,8 +345,9 @@ static void sgd_step(sgd_model *m, const uint32_t *idx, const float *val, size_t
     m->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
     for (size_t k = 0; k < K; k++)
         z[k] = (float)(c * lr * (z[k] / sum - (k == y)));   /* the step on each class's weights */
+    float inv_scale = (float)(-1 / m->scale);   /* one division per row, not per non-zero */
     for (size_t j = 0; j < n; j++)
-        axpy(m->v + (size_t)idx[j] * m->stride, z, (float)(-val[j] / m->scale), K);
+        axpy(m->v + (size_t)idx[j] * m->stride, z, val[j] * inv_scale, K);
     for (size_t k = 0; k < K; k++)
         m->bias[k] -= z[k];
     if (m->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
