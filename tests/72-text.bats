@@ -50,7 +50,7 @@ make_intents() { # file rows seed
     make_intents test.csv 60 2
     run --separate-stderr rs-train --model logreg --text text --label intent -i train.csv -o m.rsm --text-bits 12
     assert_success
-    assert_stderr --regexp '^rs-train: logreg: 300 rows x 4096 text features \([0-9]+ non-zeros\), sgd 10 epochs, 3 classes \[label=intent\]'
+    assert_stderr --regexp '^rs-train: logreg: 300 rows x 4096 text features \([0-9]+ non-zeros\), sgd 8 epochs, 3 classes \[label=intent\]'
     rs-predict -m m.rsm -i test.csv --top 2 --proba --keep intent > p.csv
     run head -1 p.csv
     assert_output "row,class,probability,class_2,probability_2,proba_address,proba_delivery,proba_refund,intent"
@@ -142,17 +142,14 @@ b"
     test ! -e p.csv
 }
 
-@test "--text usage: --l1, --features, --valid, W0,W1 weights, a bad --char-ngrams; text options without --text" {
+@test "--text usage: --l1, --features, W0,W1 weights, a bad --char-ngrams; text options without --text" {
     printf 'text,y,n\nfine,a,1\nbad,b,2\n' > ok.csv
     run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --l1 1
     assert_failure 2
     assert_stderr --partial "--l1 is not for logreg --text (SGD with --l2)"
     run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --features n
     assert_failure 2
-    assert_stderr --partial "--features is not for --text (text columns only, no --valid)"
-    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --valid ok.csv
-    assert_failure 2
-    assert_stderr --partial "--valid is not for --text (text columns only, no --valid)"
+    assert_stderr --partial "--features is not for --text (text columns only)"
     run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --class-weight 1,2
     assert_failure 2
     assert_stderr --partial "--class-weight W0,W1 is not for logreg --text (use balanced)"
@@ -265,4 +262,65 @@ b"
     run --separate-stderr rs-train --model logreg --text text --label y -i t.csv -o m.rsm --tfidf maybe
     assert_failure 2
     assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
+}
+
+@test "rs-train --text: 40 classes (3 blocks of 16) trained on 1, 2 and 3 threads give the same model bytes and the same predictions" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 1500 --words 8 --vocab 500 --classes 40 --seed 6 > g.csv
+    rs-train --model logreg --text text --label label -i g.csv -o j1.rsm --text-bits 12 --char-ngrams 2,3 --epochs 2 --seed 3 -j 1 -q
+    rs-train --model logreg --text text --label label -i g.csv -o j2.rsm --text-bits 12 --char-ngrams 2,3 --epochs 2 --seed 3 -j 2 -q
+    rs-train --model logreg --text text --label label -i g.csv -o j3.rsm --text-bits 12 --char-ngrams 2,3 --epochs 2 --seed 3 -j 3 -q
+    run cmp j1.rsm j2.rsm
+    assert_success
+    run cmp j1.rsm j3.rsm
+    assert_success
+    run rs-predict --describe j2.rsm
+    assert_line "n_classes 40"
+    # and the model learned: most training rows are routed to their class (40 classes: chance is 0.025)
+    rs-predict -m j2.rsm -i g.csv --keep label > p.csv
+    run awk -F, 'NR > 1 { n++; ok += $2 == $NF } END { print (ok / n > 0.5) ? "learned" : ok / n }' p.csv
+    assert_output "learned"
+}
+
+@test "--text --valid: the pass of lowest validation log loss is kept; its loss and accuracy are those of rs-predict on the file" {
+    make_intents train.csv 300 7
+    make_intents valid.csv 90 8
+    run --separate-stderr rs-train --model logreg --text text --label intent -i train.csv --valid valid.csv -o m.rsm \
+        --text-bits 12 --epochs 6 -v -j 2
+    assert_success
+    # one line per pass; the kept pass is the one of the lowest valid_loss
+    run awk '$2 == "epoch" && $4 == "valid_loss" { n++; if (n == 1 || $5 < best) { best = $5; at = $3 } }
+        END { print n, at }' <(printf '%s\n' "$stderr")
+    assert_output --regexp '^6 [1-6]$'
+    kept=${output#* }
+    assert_stderr --partial "kept epoch $kept (valid_loss "
+    run rs-predict --describe m.rsm
+    assert_line "best_epoch $kept"
+    loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
+    acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
+    # the same numbers from the saved model's probabilities on the file: mean -log p(true class), share right
+    rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
+    run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
+        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
+        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' p.csv
+    assert_output "loss accuracy"
+}
+
+@test "--text --valid: 40 classes on 1 and 2 threads give the same bytes; a label the training data lacks and bad UTF-8 name the validation file and line" {
+    root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    "$root/scripts/gen-text" --rows 1200 --words 8 --vocab 500 --classes 40 --seed 6 > g.csv
+    "$root/scripts/gen-text" --rows 300 --words 8 --vocab 500 --classes 40 --seed 7 > v.csv
+    rs-train --model logreg --text text --label label -i g.csv --valid v.csv -o j1.rsm --text-bits 12 --epochs 3 -j 1 -q
+    rs-train --model logreg --text text --label label -i g.csv --valid v.csv -o j2.rsm --text-bits 12 --epochs 3 -j 2 -q
+    run cmp j1.rsm j2.rsm
+    assert_success
+    awk 'NR == 5 { $0 = "some words,c99" } { print }' v.csv > unknown.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i g.csv --valid unknown.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-train: unknown.csv:5: column label: 'c99' is not a class of the training data"
+    awk 'NR == 7 { $0 = "caf\351 au lait,c1" } { print }' v.csv > bad.csv
+    run --separate-stderr rs-train --model logreg --text text --label label -i g.csv --valid bad.csv -o m.rsm
+    assert_failure 1
+    assert_stderr "rs-train: bad.csv:7: --text: invalid UTF-8 at byte 4"
+    test ! -e m.rsm
 }

@@ -390,7 +390,7 @@ static rs_status bad_value(const encoder *e, const rs_record *rec, const enc_rul
 static rs_status tokenize(encoder *e, const rs_record *rec, const enc_rule *r, float *vec, rs_error *err)
 {
     const rs_field *f = &rec->fields[r->col];
-    rs_text_spec spec = {r->bits, 1, 0, 0, 0};
+    rs_text_spec spec = {.bits = r->bits, .word_max = 1};
     e->n_idx = 0;
     if (rs_text_hash(&spec, f->ptr, f->len, &e->text, &e->idx, &e->n_idx, &e->idx_cap, err) != RS_OK)
         return err->code == RS_EDATA ? bad_value(e, rec, r, "valid UTF-8 text", err) : err->code;

@@ -9,7 +9,7 @@
 
 void rs_text_scratch_free(rs_text_scratch *s)
 {
-    free(s->lower), free(s->tok_start), free(s->tok_len), free(s->cp_start), free(s->pad);
+    free(s->lower), free(s->tok_start), free(s->tok_len), free(s->cp_start), free(s->pad), free(s->seen);
     memset(s, 0, sizeof *s);
 }
 
@@ -249,4 +249,29 @@ size_t rs_text_counts(uint32_t *idx, size_t n, float *val)
         }
     }
     return m;
+}
+
+rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s, size_t *m, rs_error *err)
+{
+    size_t size = 64;   /* a power of two at least twice n: probes stay short */
+    while (size < 2 * n)
+        size *= 2;
+    if (rs_grow((void **)&s->seen, &s->cap_seen, size, sizeof *s->seen) < 0)
+        return rs_error_nomem(err);
+    memset(s->seen, 0, size * sizeof *s->seen);
+    size_t out = 0, mask = size - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b = idx[i];
+        size_t h = (size_t)(((uint64_t)b * 0x9E3779B97F4A7C15u) >> 32) & mask;   /* mixed: buckets may share low bits */
+        while (s->seen[h] && idx[s->seen[h] - 1] != b)
+            h = (h + 1) & mask;
+        if (s->seen[h]) {
+            val[s->seen[h] - 1] += 1;
+        } else {   /* out <= i: idx[i] is read before idx[out] is written */
+            idx[out] = b, val[out] = 1;
+            s->seen[h] = (uint32_t)++out;
+        }
+    }
+    *m = out;
+    return RS_OK;
 }

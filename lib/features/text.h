@@ -38,6 +38,8 @@ typedef struct {
     size_t cap_lower, cap_tok, cap_tok_len, cap_cp;
     char *pad;                /* " token " */
     size_t cap_pad;
+    uint32_t *seen;           /* rs_text_merge's open-addressed table: output position + 1, 0 empty */
+    size_t cap_seen;
 } rs_text_scratch;
 
 void rs_text_scratch_free(rs_text_scratch *s);
@@ -51,5 +53,10 @@ rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, r
 /* Sort idx[0..n) and merge repeats: idx holds the distinct buckets, val
  * their counts; returns the number of distinct buckets. */
 size_t rs_text_counts(uint32_t *idx, size_t n, float *val);
+
+/* As rs_text_counts, in O(n) and without sorting: idx keeps the distinct
+ * buckets in the order of their first occurrence, val their counts; *m the
+ * number of distinct buckets.  RS_ENOMEM when the table cannot grow. */
+rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s, size_t *m, rs_error *err);
 
 #endif

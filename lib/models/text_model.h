@@ -11,9 +11,11 @@
 #include "io/table.h"
 #include "models/kind.h"
 
-/* Read spec's table, train, save to output. summary as rs_train_run's. */
-rs_status rs_text_train(const rs_params *p, const char *input, const rs_table_options *table, const char *output,
-                        char *summary, size_t summary_size, rs_error *err);
+/* Read spec's table, train, save to output. summary as rs_train_run's.
+ * With valid_path (or NULL), the epoch with the lowest log loss on it is
+ * kept. */
+rs_status rs_text_train(const rs_params *p, const char *input, const char *valid_path, const rs_table_options *table,
+                        const char *output, char *summary, size_t summary_size, rs_error *err);
 
 /* A loaded text model: what scoring needs. */
 typedef struct {

@@ -58,9 +58,51 @@ static int counts_match_tally(void)
     return 1;
 }
 
+/* rs_text_merge against the same tally: every bucket once, in the order of
+ * its first occurrence, with its count; buckets sharing low bits (multiples
+ * of 4096) probe past each other. */
+static int merge_matches_tally(void)
+{
+    enum { MAX = 600, RANGE = 1024 };
+    static uint32_t idx[MAX], orig[MAX];
+    static float val[MAX];
+    static unsigned tally[RANGE];
+    rs_text_scratch s = {0};
+    rs_error err = {0};
+    rs_rng rng;
+    rs_rng_seed(&rng, 8);
+    int ok = 1;
+    for (int c = 0; c < 300 && ok; c++) {
+        size_t n = (size_t)rs_rng_below(&rng, MAX + 1), range = c % 3 == 0 ? 4 : c % 3 == 1 ? 64 : RANGE, m;
+        memset(tally, 0, sizeof tally);
+        for (size_t i = 0; i < n; i++) {
+            orig[i] = idx[i] = (uint32_t)rs_rng_below(&rng, range);
+            tally[idx[i]]++;
+            if (c % 5 == 4)   /* the same low bits */
+                idx[i] = orig[i] = idx[i] << 12;
+        }
+        if (rs_text_merge(idx, n, val, &s, &m, &err) != RS_OK)
+            ok = 0;
+        size_t seen = 0, next = 0;   /* next: the first-occurrence walk over orig */
+        for (size_t i = 0; ok && i < m; i++) {
+            uint32_t b = c % 5 == 4 ? idx[i] >> 12 : idx[i];
+            while (next < n && orig[next] != idx[i])
+                next++;
+            for (size_t k = 0; k < next; k++)   /* nothing before next was this bucket */
+                ok &= orig[k] != idx[i];
+            ok &= next < n && val[i] == (float)tally[b];
+            seen += tally[b];
+        }
+        ok &= seen == n;
+    }
+    rs_text_scratch_free(&s);
+    return ok;
+}
+
 int main(void)
 {
-    rs_text_spec words = {20, 2, 0, 0, 0}, chars = {20, 1, 3, 4, 0}, second = {20, 1, 0, 0, 1};
+    rs_text_spec words = {.bits = 20, .word_max = 2}, chars = {.bits = 20, .word_max = 1, .char_min = 3, .char_max = 4},
+                 second = {.bits = 20, .word_max = 1, .column = 1};
     uint32_t a[64], b[64], mask = (1u << 20) - 1;
     rs_status st;
 
@@ -104,6 +146,14 @@ int main(void)
     size_t m = rs_text_counts(idx, 6, val);
     CHECK(m == 3 && idx[0] == 1 && idx[1] == 3 && idx[2] == 7 && val[0] == 1 && val[1] == 2 && val[2] == 3,
           "rs_text_counts sorts the buckets and counts repeats");
+    uint32_t first[] = {7, 3, 7, 1, 3, 7};
+    rs_error err = {0};
+    rs_text_scratch scratch = {0};
+    CHECK(rs_text_merge(first, 6, val, &scratch, &m, &err) == RS_OK && m == 3 && first[0] == 7 &&
+              first[1] == 3 && first[2] == 1 && val[0] == 3 && val[1] == 2 && val[2] == 1,
+          "rs_text_merge keeps the first-occurrence order and counts repeats");
+    rs_text_scratch_free(&scratch);
+    CHECK(merge_matches_tally(), "rs_text_merge equals a tally in first-occurrence order on 300 random arrays");
     CHECK(counts_match_tally(), "rs_text_counts equals a tally on 300 random arrays (0..600 buckets, few to all distinct)");
     return tap_done();
 }
