@@ -198,59 +198,6 @@ rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, r
     return RS_OK;
 }
 
-/* Sort a[0..n) ascending: quicksort on the median of three, insertion sort
- * below 16 (no comparator calls: this runs once per row). */
-static void sort_u32(uint32_t *a, size_t n)
-{
-    while (n > 16) {
-        uint32_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint32_t pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-        size_t i = 0, j = n - 1;
-        for (;;) {   /* Hoare: a[0..i) <= pivot <= a(j..n) */
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i >= j)
-                break;
-            uint32_t t = a[i];
-            a[i++] = a[j], a[j--] = t;
-        }
-        size_t left = j + 1;   /* recurse into the smaller side, loop on the larger */
-        if (left < n - left) {
-            sort_u32(a, left);
-            a += left, n -= left;
-        } else {
-            sort_u32(a + left, n - left);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
-size_t rs_text_counts(uint32_t *idx, size_t n, float *val)
-{
-    if (n == 0)
-        return 0;
-    sort_u32(idx, n);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m && idx[m - 1] == idx[i]) {
-            val[m - 1] += 1;
-        } else {
-            idx[m] = idx[i];
-            val[m++] = 1;
-        }
-    }
-    return m;
-}
-
 rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s, size_t *m, rs_error *err)
 {
     size_t size = 64;   /* a power of two at least twice n: probes stay short */

@@ -50,11 +50,7 @@ void rs_text_scratch_free(rs_text_scratch *s);
 rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
                        size_t *n, size_t *cap, rs_error *err);
 
-/* Sort idx[0..n) and merge repeats: idx holds the distinct buckets, val
- * their counts; returns the number of distinct buckets. */
-size_t rs_text_counts(uint32_t *idx, size_t n, float *val);
-
-/* As rs_text_counts, in O(n) and without sorting: idx keeps the distinct
+/* Merge repeats in O(n), without sorting: idx keeps the distinct
  * buckets in the order of their first occurrence, val their counts; *m the
  * number of distinct buckets.  RS_ENOMEM when the table cannot grow. */
 rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s, size_t *m, rs_error *err);
