@@ -376,3 +376,16 @@ print("same")'
     assert_stderr --partial "is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
     [ ! -e m.rsm ]
 }
+
+@test "a policy: rs-tune reads the logged action and propensity as rs-train does, never as features" {
+    awk 'BEGIN { srand(3); print "x,action,reward,propensity"; for (i = 0; i < 200; i++) { x = rand(); a = int(rand() * 2)
+        printf "%.3f,%d,%d,0.5\n", x, a, rand() < (a ? x : 1 - x) } }' > pol.csv
+    run --separate-stderr rs-tune --model linucb --label reward --metric rmse --budget 3 -i pol.csv -o lu.rsm -j 1
+    assert_success
+    [ "${lines[0]}" = "trial,rung,l2,epsilon,off-policy,ucb-width,rmse,seconds" ]
+    run rs-predict --describe lu.rsm
+    assert_line "n_features 1"
+    assert_line "feature x"
+    assert_line "n_actions 2"
+    assert_line "train_rows 200"
+}
