@@ -205,7 +205,11 @@ typedef struct {
     float *params, *grad, *adam_m, *adam_v, *best;
     float *mean, *scale;   /* input standardisation: (u - mean) * scale */
     float *quantiles;      /* (dim x RS_MLP_QUANTILES) --scaling quantile, or NULL */
-    rs_mlp_input input;    /* views of the three */
+    /* (n_rows x dim) the training and validation rows through the quantile
+     * map once (owned), not once per epoch; NULL without it */
+    float *mapped_train, *mapped_valid;
+    const float *train_x, *valid_x;   /* the rows standardised: mapped, or the tables' own */
+    rs_mlp_input input;    /* (u - mean) * scale of those rows: no quantiles */
     float *xb, *yb;        /* one batch */
     size_t *order;
     double *scores;
@@ -221,7 +225,7 @@ typedef struct {
 static void trainer_free(trainer *t)
 {
     free(t->params), free(t->grad), free(t->adam_m), free(t->adam_v), free(t->best), free(t->mean);
-    free(t->quantiles);
+    free(t->quantiles), free(t->mapped_train), free(t->mapped_valid);
     free(t->scale), free(t->xb), free(t->yb), free(t->order), free(t->scores), free(t->labels);
     rs_mlp_work_free(t->work);
     for (int th = 0; t->twork && th < t->n_threads; th++)
@@ -310,19 +314,31 @@ static rs_status fit_quantiles(trainer *t, const rs_dataset *d, rs_error *err)
     return RS_OK;
 }
 
+/* A table's rows through the quantile map: a new (n_rows x dim) array. */
+static float *map_rows(const trainer *t, const rs_dataset *d)
+{
+    size_t dim = d->n_features;
+    float *out = malloc((d->n_rows * dim + 1) * sizeof *out);
+    for (size_t i = 0; out && i < d->n_rows; i++)
+        for (size_t j = 0; j < dim; j++)
+            out[i * dim + j] = rs_mlp_quantile_share(t->quantiles + j * RS_MLP_QUANTILES, RS_MLP_QUANTILES,
+                                                     d->x[i * dim + j]);
+    return out;
+}
+
 /* mean and 1 / sd of each input as the network sees it before them (after
  * the quantile map, if any); 0 for a constant one. */
 static void fit_standardize(trainer *t, const rs_dataset *d, const unsigned char *constant)
 {
     size_t dim = d->n_features;
+    const float *x = t->train_x;
     for (size_t j = 0; j < dim; j++) {
-        const float *q = t->quantiles ? t->quantiles + j * RS_MLP_QUANTILES : NULL;
         double sum = 0, sq = 0;
         for (size_t i = 0; i < d->n_rows; i++)
-            sum += q ? rs_mlp_quantile_share(q, RS_MLP_QUANTILES, d->x[i * dim + j]) : d->x[i * dim + j];
+            sum += x[i * dim + j];
         double mu = sum / (double)d->n_rows;
         for (size_t i = 0; i < d->n_rows; i++) {
-            double v = q ? rs_mlp_quantile_share(q, RS_MLP_QUANTILES, d->x[i * dim + j]) : d->x[i * dim + j];
+            double v = x[i * dim + j];
             sq += (v - mu) * (v - mu);
         }
         double sd = sqrt(sq / (double)d->n_rows);
@@ -361,7 +377,12 @@ static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_params *
     const char *scaling = rs_params_text(p, "scaling");
     if (scaling && !strcmp(scaling, "quantile") && fit_quantiles(t, d, err) != RS_OK)
         return err->code;
-    t->input = (rs_mlp_input){t->quantiles, t->mean, t->scale};
+    if (t->quantiles && (!(t->mapped_train = map_rows(t, d)) ||
+                         (p->valid && !(t->mapped_valid = map_rows(t, p->valid)))))
+        return rs_error_nomem(err);
+    t->train_x = t->quantiles ? t->mapped_train : d->x;
+    t->valid_x = t->quantiles ? t->mapped_valid : p->valid ? p->valid->x : NULL;
+    t->input = (rs_mlp_input){NULL, t->mean, t->scale};
     fit_standardize(t, d, constant);
     return RS_OK;
 }
@@ -398,14 +419,15 @@ static void adam_step(trainer *t, const rs_params *p, long step)
     }
 }
 
-/* Mean loss of the current network on a table, and its AUC for bce. */
-static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
+/* Mean loss of the current network on a table (x: its rows as
+ * standardised, t->train_x's or t->valid_x's), and its AUC for bce. */
+static void evaluate(trainer *t, const rs_dataset *d, const float *x, double *loss, double *auc)
 {
     size_t dim = d->n_features;
     for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
         size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
         for (size_t i = 0; i < rows; i++)
-            rs_mlp_standardize(&t->input, d->x + (r0 + i) * dim, dim, t->xb + i * dim);
+            rs_mlp_standardize(&t->input, x + (r0 + i) * dim, dim, t->xb + i * dim);
         const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
         for (size_t i = 0; i < rows; i++)
             t->scores[r0 + i] = out[i];
@@ -441,7 +463,7 @@ static void batch_thread(void *ctx, int th, int n_threads)
     }
     for (size_t i = 0; i < n; i++) {
         size_t row = t->order[job->r0 + begin + i];
-        rs_mlp_standardize(&t->input, job->d->x + row * dim, dim, xb + i * dim);
+        rs_mlp_standardize(&t->input, t->train_x + row * dim, dim, xb + i * dim);
         yb[i] = (float)job->d->y[row];
     }
     rs_rng rng;
@@ -540,7 +562,7 @@ static rs_status fit(trainer *t, const rs_dataset *d, const rs_params *p, rs_mod
             rs_progress(p, "epoch %ld train_loss %.6g", epoch, train_loss);
             continue;
         }
-        evaluate(t, p->valid, &valid_loss, &auc);
+        evaluate(t, p->valid, t->valid_x, &valid_loss, &auc);
         rs_progress(p, "epoch %ld train_loss %.6g valid_loss %.6g valid_auc %.6g", epoch, train_loss, valid_loss,
                     auc);
         if (valid_loss < best_loss) {
