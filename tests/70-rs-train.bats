@@ -405,6 +405,50 @@ for p in m.predict_proba(X)[:, 1]: print("%.9f" % p)' > sk.txt
     assert_stderr --partial "--loss bce needs a 0/1 label"
 }
 
+@test "mlp --scaling quantile: scores do not change under a monotone map of a feature; zscore's do; the model says so" {
+    # 100 rows: with 100 quantiles each row's value is a quantile, so its
+    # share k/99 is the same for a and for exp(3a): the same network, the
+    # same scores.  z-scores of a and exp(3a) differ: another network.
+    awk 'BEGIN { srand(9); print "a,b,y"; for (i = 0; i < 100; i++) { a = rand() * 2 - 1; b = rand() * 2 - 1
+        printf "%.4f,%.4f,%d\n", a, b, rand() < 1 / (1 + exp(-(2 * a - b))) } }' > q.csv
+    awk -F, 'NR == 1 { print; next } { printf "%.6f,%s,%s\n", exp(3 * $1), $2, $3 }' q.csv > qexp.csv
+    rs-train --model mlp --scaling quantile --epochs 5 --label y -i q.csv -o qa.rsm -q
+    rs-train --model mlp --scaling quantile --epochs 5 --label y -i qexp.csv -o qb.rsm -q
+    rs-predict -m qa.rsm -i q.csv --keep y > pa.csv
+    rs-predict -m qb.rsm -i qexp.csv --keep y > pb.csv
+    cmp pa.csv pb.csv
+    run awk -F, 'NR > 1 && $2 != 0.5 { n++ } END { print n }' pa.csv
+    assert_output "100"
+    rs-train --model mlp --epochs 5 --label y -i q.csv -o za.rsm -q
+    rs-train --model mlp --scaling zscore --epochs 5 --label y -i qexp.csv -o zb.rsm -q
+    rs-predict -m za.rsm -i q.csv --keep y > za.csv
+    rs-predict -m zb.rsm -i qexp.csv --keep y > zb.csv
+    run cmp -s za.csv zb.csv
+    assert_failure 1
+    run rs-predict --describe qa.rsm
+    assert_line "scaling quantile"
+    assert_line "tensor input_quantiles 2x100"
+    # zscore (the default) keeps the model as it was before --scaling: no key, no tensor
+    run rs-predict --describe za.rsm
+    refute_line --partial "scaling"
+    refute_line --partial "input_quantiles"
+    # a value outside the training range scores as the range's end: share 0 or 1
+    { echo "a,b,y"; echo "-1000,0.5,0"; echo "$(sort -t, -k1,1g q.csv | sed -n 2p | cut -d, -f1),0.5,0"; } > edge.csv
+    run rs-predict -m qa.rsm -i edge.csv
+    [ "$(sed -n 2p <<< "$output" | cut -d, -f2)" = "$(sed -n 3p <<< "$output" | cut -d, -f2)" ]
+}
+
+@test "mlp --scaling: a value that is not a choice, or a kind without it, is a usage error" {
+    make_cls
+    run --separate-stderr rs-train --model mlp --scaling rank --label y -i cls.csv -o m.rsm
+    [ "$status" -eq 2 ]
+    assert_stderr --partial "rs-train: invalid --scaling 'rank' (expected one of zscore,quantile)"
+    run --separate-stderr rs-train --model logreg --scaling quantile --label y -i cls.csv -o m.rsm
+    [ "$status" -eq 2 ]
+    assert_stderr --partial "rs-train: --scaling is not an option of --model logreg"
+    [ ! -e m.rsm ]
+}
+
 @test "-v prints the Newton iterations; -vv the OpenBLAS kernel; the summary line names the solver" {
     make_cls
     run --separate-stderr rs-train --model logreg --label y -i cls.csv -o m.rsm -vv

@@ -334,10 +334,10 @@ print("same")'
 @test "mlp: --hidden is searched (one layer or two); a two-layer value is one quoted CSV field, a JSON string" {
     run --separate-stderr rs-tune --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1
     assert_success
-    [ "${lines[0]}" = "trial,rung,epochs,hidden,activation,dropout,lr,l2,batch,logloss,seconds" ]
-    # every line has its 11 fields: hidden empty (trial 0, derived), N, or "N,N/2"
+    [ "${lines[0]}" = "trial,rung,epochs,hidden,activation,dropout,lr,l2,batch,scaling,logloss,seconds" ]
+    # every line has its 12 fields: hidden empty (trial 0, derived), N, or "N,N/2"
     for line in "${lines[@]:1}"; do
-        [[ $line =~ ^[0-9]+,[01],[0-9]+,([0-9]+|\"([0-9]+),([0-9]+)\"|),(relu|tanh|sigmoid),[^,]+,[^,]+,[^,]+,[0-9]+,[0-9.e-]+,[0-9.]+$ ]] ||
+        [[ $line =~ ^[0-9]+,[01],[0-9]+,([0-9]+|\"([0-9]+),([0-9]+)\"|),(relu|tanh|sigmoid),[^,]+,[^,]+,[^,]+,[0-9]+,(zscore|quantile),[0-9.e-]+,[0-9.]+$ ]] ||
             { echo "bad line: $line"; false; }
     done
     run grep -c ',"[0-9]*,[0-9]*",' <<< "$output"
@@ -347,4 +347,45 @@ print("same")'
     [ "$output" -ge 1 ]
     run grep -c '"hidden": null' <<< "$json"
     [ "$output" -ge 1 ]
+}
+
+@test "mlp: --scaling is searched: trial 0 zscore (the default), others quantile; the best's is in the model" {
+    run --separate-stderr rs-tune --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1
+    assert_success
+    board=$output
+    run awk -F, 'NR > 1 && $1 == 0 { print $10 }' <<< "$board"
+    assert_output "zscore"
+    run awk -F, 'NR > 1 && $10 == "quantile" { n++ } END { print (n > 0) }' <<< "$board"
+    assert_output "1"
+    best=$(rs-tune -q --model mlp --budget 8 --max-epochs 6 --label y -i cls.csv -o m.rsm -j 1 | awk -F, 'NR == 2 { print $10 }')
+    run rs-predict --describe m.rsm
+    if [ "$best" = quantile ]; then assert_line "scaling quantile"; else refute_line --partial "scaling"; fi
+}
+
+@test "a text label: rs-tune says which kinds take class labels, as rs-train does" {
+    printf 'a,b,y\n1,2,yes\n2,3,no\n3,1,yes\n4,4,no\n' > text.csv
+    run --separate-stderr rs-train --model mlp --label y -i text.csv -o m.rsm
+    [ "$status" -eq 1 ]
+    assert_stderr "rs-train: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    run --separate-stderr rs-tune --model mlp --label y -i text.csv --valid text.csv -o m.rsm
+    [ "$status" -eq 1 ]
+    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    # on a carved split the message is the same, on the fit rows
+    run --separate-stderr rs-tune --model linreg --label y -i text.csv -o m.rsm
+    [ "$status" -eq 1 ]
+    assert_stderr --partial "is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    [ ! -e m.rsm ]
+}
+
+@test "a policy: rs-tune reads the logged action and propensity as rs-train does, never as features" {
+    awk 'BEGIN { srand(3); print "x,action,reward,propensity"; for (i = 0; i < 200; i++) { x = rand(); a = int(rand() * 2)
+        printf "%.3f,%d,%d,0.5\n", x, a, rand() < (a ? x : 1 - x) } }' > pol.csv
+    run --separate-stderr rs-tune --model linucb --label reward --metric rmse --budget 3 -i pol.csv -o lu.rsm -j 1
+    assert_success
+    [ "${lines[0]}" = "trial,rung,l2,epsilon,off-policy,ucb-width,rmse,seconds" ]
+    run rs-predict --describe lu.rsm
+    assert_line "n_features 1"
+    assert_line "feature x"
+    assert_line "n_actions 2"
+    assert_line "train_rows 200"
 }

@@ -5,6 +5,7 @@
 #include "blas.h"
 #include "logistic.h"
 #include "eval/metrics.h"
+#include "stats.h"
 #include "threads.h"
 
 #include <math.h>
@@ -162,16 +163,53 @@ double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const fl
 
 /* ---- training ---------------------------------------------------------- */
 
-void rs_mlp_standardize(const float *x, size_t d, const float *mean, const float *scale, float *out)
+float rs_mlp_quantile_share(const float *q, size_t n, float x)
 {
-    for (size_t j = 0; j < d; j++)
-        out[j] = (x[j] - mean[j]) * scale[j];
+    size_t below = 0, at_most = 0, hi = n;   /* below: quantiles < x; at_most: <= x */
+    while (below < hi) {
+        size_t mid = below + (hi - below) / 2;
+        if (q[mid] < x)
+            below = mid + 1;
+        else
+            hi = mid;
+    }
+    for (at_most = below, hi = n; at_most < hi;) {   /* past the tied run, if any */
+        size_t mid = at_most + (hi - at_most) / 2;
+        if (q[mid] <= x)
+            at_most = mid + 1;
+        else
+            hi = mid;
+    }
+    double last = (double)(n > 1 ? n - 1 : 1);
+    if (at_most > below)
+        return (float)((double)(below + at_most - 1) / 2 / last);
+    if (below == 0)
+        return 0;
+    if (below == n)
+        return 1;
+    double t = ((double)x - q[below - 1]) / ((double)q[below] - q[below - 1]);
+    return (float)(((double)(below - 1) + t) / last);
+}
+
+void rs_mlp_standardize(const rs_mlp_input *in, const float *x, size_t d, float *out)
+{
+    for (size_t j = 0; j < d; j++) {
+        float v = in->quantiles ? rs_mlp_quantile_share(in->quantiles + j * RS_MLP_QUANTILES, RS_MLP_QUANTILES, x[j])
+                                : x[j];
+        out[j] = (v - in->mean[j]) * in->scale[j];
+    }
 }
 
 typedef struct {
     rs_mlp_shape shape;
     float *params, *grad, *adam_m, *adam_v, *best;
-    float *mean, *scale;   /* input standardisation: (x - mean) * scale */
+    float *mean, *scale;   /* input standardisation: (u - mean) * scale */
+    float *quantiles;      /* (dim x RS_MLP_QUANTILES) --scaling quantile, or NULL */
+    /* (n_rows x dim) the training and validation rows through the quantile
+     * map once (owned), not once per epoch; NULL without it */
+    float *mapped_train, *mapped_valid;
+    const float *train_x, *valid_x;   /* the rows standardised: mapped, or the tables' own */
+    rs_mlp_input input;    /* (u - mean) * scale of those rows: no quantiles */
     float *xb, *yb;        /* one batch */
     size_t *order;
     double *scores;
@@ -187,6 +225,7 @@ typedef struct {
 static void trainer_free(trainer *t)
 {
     free(t->params), free(t->grad), free(t->adam_m), free(t->adam_v), free(t->best), free(t->mean);
+    free(t->quantiles), free(t->mapped_train), free(t->mapped_valid);
     free(t->scale), free(t->xb), free(t->yb), free(t->order), free(t->scores), free(t->labels);
     rs_mlp_work_free(t->work);
     for (int th = 0; t->twork && th < t->n_threads; th++)
@@ -254,6 +293,60 @@ static rs_status parse_shape(const rs_params *p, const rs_dataset *d, rs_mlp_sha
     return shape->bce ? rs_require_two_classes(d, count, err) : RS_OK;
 }
 
+/* Each feature's RS_MLP_QUANTILES training quantiles (type 7, as NumPy). */
+static rs_status fit_quantiles(trainer *t, const rs_dataset *d, rs_error *err)
+{
+    size_t dim = d->n_features, n = d->n_rows;
+    double *column = malloc((n + 1) * sizeof *column);
+    if (!column || !(t->quantiles = malloc((dim * RS_MLP_QUANTILES + 1) * sizeof(float)))) {
+        free(column);
+        return rs_error_nomem(err);
+    }
+    for (size_t j = 0; j < dim; j++) {
+        for (size_t i = 0; i < n; i++)
+            column[i] = d->x[i * dim + j];
+        rs_sort_doubles(column, n);
+        for (size_t k = 0; k < RS_MLP_QUANTILES; k++)
+            t->quantiles[j * RS_MLP_QUANTILES + k] =
+                (float)rs_quantile_sorted(column, n, (double)k / (RS_MLP_QUANTILES - 1));
+    }
+    free(column);
+    return RS_OK;
+}
+
+/* A table's rows through the quantile map: a new (n_rows x dim) array. */
+static float *map_rows(const trainer *t, const rs_dataset *d)
+{
+    size_t dim = d->n_features;
+    float *out = malloc((d->n_rows * dim + 1) * sizeof *out);
+    for (size_t i = 0; out && i < d->n_rows; i++)
+        for (size_t j = 0; j < dim; j++)
+            out[i * dim + j] = rs_mlp_quantile_share(t->quantiles + j * RS_MLP_QUANTILES, RS_MLP_QUANTILES,
+                                                     d->x[i * dim + j]);
+    return out;
+}
+
+/* mean and 1 / sd of each input as the network sees it before them (after
+ * the quantile map, if any); 0 for a constant one. */
+static void fit_standardize(trainer *t, const rs_dataset *d, const unsigned char *constant)
+{
+    size_t dim = d->n_features;
+    const float *x = t->train_x;
+    for (size_t j = 0; j < dim; j++) {
+        double sum = 0, sq = 0;
+        for (size_t i = 0; i < d->n_rows; i++)
+            sum += x[i * dim + j];
+        double mu = sum / (double)d->n_rows;
+        for (size_t i = 0; i < d->n_rows; i++) {
+            double v = x[i * dim + j];
+            sq += (v - mu) * (v - mu);
+        }
+        double sd = sqrt(sq / (double)d->n_rows);
+        t->mean[j] = (float)mu;
+        t->scale[j] = constant[j] || sd == 0 ? 0.0f : (float)(1 / sd);
+    }
+}
+
 static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_params *p,
                               const unsigned char *constant, rs_error *err)
 {
@@ -281,17 +374,16 @@ static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_params *
     t->batch = batch;
     if (alloc_threads(t, np, dim, err) != RS_OK)
         return err->code;
-    for (size_t j = 0; j < dim; j++) {
-        double sum = 0, sq = 0;
-        for (size_t i = 0; i < d->n_rows; i++)
-            sum += d->x[i * dim + j];
-        double mu = sum / (double)d->n_rows;
-        for (size_t i = 0; i < d->n_rows; i++)
-            sq += (d->x[i * dim + j] - mu) * (d->x[i * dim + j] - mu);
-        double sd = sqrt(sq / (double)d->n_rows);
-        t->mean[j] = (float)mu;
-        t->scale[j] = constant[j] || sd == 0 ? 0.0f : (float)(1 / sd);
-    }
+    const char *scaling = rs_params_text(p, "scaling");
+    if (scaling && !strcmp(scaling, "quantile") && fit_quantiles(t, d, err) != RS_OK)
+        return err->code;
+    if (t->quantiles && (!(t->mapped_train = map_rows(t, d)) ||
+                         (p->valid && !(t->mapped_valid = map_rows(t, p->valid)))))
+        return rs_error_nomem(err);
+    t->train_x = t->quantiles ? t->mapped_train : d->x;
+    t->valid_x = t->quantiles ? t->mapped_valid : p->valid ? p->valid->x : NULL;
+    t->input = (rs_mlp_input){NULL, t->mean, t->scale};
+    fit_standardize(t, d, constant);
     return RS_OK;
 }
 
@@ -327,14 +419,15 @@ static void adam_step(trainer *t, const rs_params *p, long step)
     }
 }
 
-/* Mean loss of the current network on a table, and its AUC for bce. */
-static void evaluate(trainer *t, const rs_dataset *d, double *loss, double *auc)
+/* Mean loss of the current network on a table (x: its rows as
+ * standardised, t->train_x's or t->valid_x's), and its AUC for bce. */
+static void evaluate(trainer *t, const rs_dataset *d, const float *x, double *loss, double *auc)
 {
     size_t dim = d->n_features;
     for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
         size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
         for (size_t i = 0; i < rows; i++)
-            rs_mlp_standardize(d->x + (r0 + i) * dim, dim, t->mean, t->scale, t->xb + i * dim);
+            rs_mlp_standardize(&t->input, x + (r0 + i) * dim, dim, t->xb + i * dim);
         const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
         for (size_t i = 0; i < rows; i++)
             t->scores[r0 + i] = out[i];
@@ -370,7 +463,7 @@ static void batch_thread(void *ctx, int th, int n_threads)
     }
     for (size_t i = 0; i < n; i++) {
         size_t row = t->order[job->r0 + begin + i];
-        rs_mlp_standardize(job->d->x + row * dim, dim, t->mean, t->scale, xb + i * dim);
+        rs_mlp_standardize(&t->input, t->train_x + row * dim, dim, xb + i * dim);
         yb[i] = (float)job->d->y[row];
     }
     rs_rng rng;
@@ -433,6 +526,10 @@ static rs_status save_network(trainer *t, const rs_params *p, rs_model *m, long 
     if (rs_model_add_copy(m, "input_mean", t->mean, 1, dim, err) ||
         rs_model_add_copy(m, "input_scale", t->scale, 1, dim, err))
         return err->code;
+    /* zscore models keep the keys and tensors they had before --scaling */
+    if (t->quantiles && (rs_model_set(m, "scaling", "quantile", err) ||
+                         rs_model_add_copy(m, "input_quantiles", t->quantiles, dim, RS_MLP_QUANTILES, err)))
+        return err->code;
     const float *layer = t->params;
     for (size_t l = 0; l < t->shape.n_layers; l++) {
         size_t a = t->shape.sizes[l], b = t->shape.sizes[l + 1];
@@ -465,7 +562,7 @@ static rs_status fit(trainer *t, const rs_dataset *d, const rs_params *p, rs_mod
             rs_progress(p, "epoch %ld train_loss %.6g", epoch, train_loss);
             continue;
         }
-        evaluate(t, p->valid, &valid_loss, &auc);
+        evaluate(t, p->valid, t->valid_x, &valid_loss, &auc);
         rs_progress(p, "epoch %ld train_loss %.6g valid_loss %.6g valid_auc %.6g", epoch, train_loss, valid_loss,
                     auc);
         if (valid_loss < best_loss) {
@@ -521,10 +618,31 @@ static rs_status parse_saved_shape(const rs_model *m, size_t n_features, rs_mlp_
     return RS_OK;
 }
 
-rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape, float **params, float **mean,
-                      float **scale, rs_error *err)
+/* --scaling quantile's tensor into *quantiles; a model without the key
+ * (zscore, or older than the option) leaves it NULL. */
+static rs_status load_quantiles(const rs_model *m, size_t n_features, float **quantiles, rs_error *err)
 {
-    *params = *mean = *scale = NULL;
+    const char *scaling = rs_model_get(m, "scaling");
+    if (!scaling)
+        return RS_OK;
+    if (strcmp(scaling, "quantile"))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model's scaling '%s' is unknown (expected quantile)",
+                            scaling);
+    const float *q = rs_model_need(m, "input_quantiles", n_features, RS_MLP_QUANTILES, err);
+    if (!q)
+        return err->code;
+    if (!(*quantiles = malloc((n_features * RS_MLP_QUANTILES + 1) * sizeof(float))))
+        return rs_error_nomem(err);
+    memcpy(*quantiles, q, n_features * RS_MLP_QUANTILES * sizeof(float));
+    return RS_OK;
+}
+
+rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape, float **params, float **mean,
+                      float **scale, float **quantiles, rs_error *err)
+{
+    *params = *mean = *scale = *quantiles = NULL;
+    if (load_quantiles(m, n_features, quantiles, err) != RS_OK)
+        return err->code;
     if (parse_saved_shape(m, n_features, shape, err) != RS_OK)
         return err->code;
     const float *mu = rs_model_need(m, "input_mean", 1, n_features, err);
@@ -561,6 +679,8 @@ typedef struct {
     rs_mlp_shape shape;
     size_t n_features;
     float *params, *mean, *scale;   /* owned copies */
+    float *quantiles;               /* owned, or NULL (zscore) */
+    rs_mlp_input input;             /* views of the three */
     float *xb;                      /* (RS_SCORE_BATCH x n_features) standardised rows */
     rs_mlp_work *work;
 } mlp_model;
@@ -570,7 +690,7 @@ static void mlp_unload(void *state)
     mlp_model *mm = state;
     if (!mm)
         return;
-    free(mm->params), free(mm->mean), free(mm->scale), free(mm->xb);
+    free(mm->params), free(mm->mean), free(mm->scale), free(mm->quantiles), free(mm->xb);
     rs_mlp_work_free(mm->work);
     free(mm);
 }
@@ -583,10 +703,11 @@ static void *mlp_load(const rs_model *m, size_t n_features, rs_error *err)
         return NULL;
     }
     mm->n_features = n_features;
-    if (rs_mlp_load(m, n_features, &mm->shape, &mm->params, &mm->mean, &mm->scale, err) != RS_OK) {
+    if (rs_mlp_load(m, n_features, &mm->shape, &mm->params, &mm->mean, &mm->scale, &mm->quantiles, err) != RS_OK) {
         mlp_unload(mm);
         return NULL;
     }
+    mm->input = (rs_mlp_input){mm->quantiles, mm->mean, mm->scale};
     if (!(mm->xb = malloc(RS_SCORE_BATCH * n_features * sizeof *mm->xb)) ||
         !(mm->work = rs_mlp_work_new(&mm->shape, RS_SCORE_BATCH))) {
         mlp_unload(mm);
@@ -601,7 +722,7 @@ static void mlp_score(void *state, const float *rows, size_t n, double *scores)
     mlp_model *mm = state;
     size_t d = mm->n_features;
     for (size_t i = 0; i < n; i++)
-        rs_mlp_standardize(rows + i * d, d, mm->mean, mm->scale, mm->xb + i * d);
+        rs_mlp_standardize(&mm->input, rows + i * d, d, mm->xb + i * d);
     const float *out = rs_mlp_forward(&mm->shape, mm->params, mm->xb, n, mm->work, 0, NULL);
     for (size_t i = 0; i < n; i++)
         scores[i] = mm->shape.bce ? rs_sigmoid(out[i]) : out[i];
@@ -624,6 +745,9 @@ static const rs_kind_option mlp_options[] = {
     {"epochs", "20", 1, 1e6, 0, 0, RS_SEARCH_INT, 5, 100, NULL, RS_SHARED},
     {"batch", "256", 1, 1 << 20, 0, 0, RS_SEARCH_LOG_INT, 32, 1024, NULL, RS_SHARED},
     {"patience", "3", 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_SHARED},
+    /* last: rs-tune's quasi-random draws of the options above stay as they were */
+    {"scaling", "zscore", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "S", "zscore,quantile",
+     "inputs: zscore, or quantile: each feature's training CDF (100 quantiles), then z-scored"},
     {NULL},
 };
 

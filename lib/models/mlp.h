@@ -36,12 +36,32 @@ const float *rs_mlp_forward(const rs_mlp_shape *shape, const float *params, cons
 double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const float *x, const float *y,
                         size_t n, float *grad, rs_mlp_work *w, float dropout, rs_rng *rng);
 
-/* One row's inputs as the network sees them: (x - mean) * scale. */
-void rs_mlp_standardize(const float *x, size_t d, const float *mean, const float *scale, float *out);
+/* Quantile points per feature of --scaling quantile: the training
+ * column's quantiles at k / (Q - 1), k = 0..Q-1 (scikit-learn's
+ * QuantileTransformer takes 1,000; 100 score the same on Online Shoppers). */
+enum { RS_MLP_QUANTILES = 100 };
 
-/* A saved network: its shape, flat parameters and input standardisation
- * (new arrays the caller frees). */
+/* How the network sees a row's inputs. */
+typedef struct {
+    /* (d x RS_MLP_QUANTILES) each feature's training quantiles, ascending:
+     * the feature goes through its empirical distribution function first
+     * (--scaling quantile); NULL: it does not (zscore) */
+    const float *quantiles;
+    const float *mean, *scale;   /* (d) then (u - mean) * scale */
+} rs_mlp_input;
+
+/* The share u in [0, 1] of the training column at or below x, by linear
+ * interpolation between its n quantiles q (ascending); x equal to a run of
+ * tied quantiles (a spike such as 0) takes the middle of the run, as
+ * scikit-learn's QuantileTransformer does; below q[0] 0, above q[n-1] 1. */
+float rs_mlp_quantile_share(const float *q, size_t n, float x);
+
+/* One row's inputs as the network sees them. */
+void rs_mlp_standardize(const rs_mlp_input *in, const float *x, size_t d, float *out);
+
+/* A saved network: its shape, flat parameters and input scaling (new
+ * arrays the caller frees; *quantiles NULL without --scaling quantile). */
 rs_status rs_mlp_load(const rs_model *m, size_t n_features, rs_mlp_shape *shape, float **params,
-                      float **mean, float **scale, rs_error *err);
+                      float **mean, float **scale, float **quantiles, rs_error *err);
 
 #endif

@@ -49,35 +49,50 @@ static void summarize_interactions(const rs_model *m, const rs_interactions_spec
                  x->ts ? (cols->time_col ? cols->time_col : "ts") : "-");
 }
 
+void rs_train_rows_spec_init(rs_train_rows_spec *s, const rs_kind *kind, const rs_params *p,
+                             const rs_strlist *features)
+{
+    /* a policy learns from the logged action and its propensity too
+     * (--propensity-col none: logs without one) */
+    static const char *const policy_option[] = {"--action-col", "--propensity-col"};
+    /* an uplift model reads the treatment beside the label */
+    static const char *const treatment_option[] = {"--treatment"};
+    memset(s, 0, sizeof *s);
+    s->spec = (rs_dataset_spec){.label = p->label, .id = p->id, .features = features,
+                                .mixed = (kind->flags & RS_KIND_MIXED) != 0,
+                                .classes = kind->label_classes && kind->label_classes(p),
+                                .label_hint = "class labels need logreg, or gbdt with --loss softmax"};
+    const char *treatment = rs_params_text(p, "treatment");
+    if (treatment) {
+        s->aux[0] = treatment;
+        s->spec.aux = s->aux, s->spec.aux_option = treatment_option, s->spec.n_aux = 1;
+    } else if (kind->rows_choose) {
+        s->aux[0] = rs_params_text(p, "action-col"), s->aux[1] = rs_params_text(p, "propensity-col");
+        s->spec.aux = s->aux, s->spec.aux_option = policy_option;
+        s->spec.n_aux = s->aux[1] && strcmp(s->aux[1], "none") ? 2 : 1;
+    }
+}
+
+rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train)
+{
+    return (rs_dataset_spec){.label = train_spec->label, .id = train_spec->id,
+                             .features = train ? &train->names : NULL, .mixed = train_spec->mixed, .like = train,
+                             .classes = train_spec->classes};
+}
+
 static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
                             size_t size, rs_error *err)
 {
-    int mixed = (kind->flags & RS_KIND_MIXED) != 0;
-    int classes = kind->label_classes && kind->label_classes(p);
-    rs_dataset_spec data_spec = {.label = p->label, .id = p->id, .features = spec->features, .mixed = mixed,
-                                 .classes = classes,
-                                 .label_hint = "class labels need logreg, or gbdt with --loss softmax"};
-    /* a policy learns from the logged action and its propensity too
-     * (--propensity-col none: logs without one) */
-    const char *aux[] = {rs_params_text(p, "action-col"), rs_params_text(p, "propensity-col")};
-    const char *const aux_option[] = {"--action-col", "--propensity-col"};
-    if (kind->rows_choose)
-        data_spec.aux = aux, data_spec.aux_option = aux_option,
-        data_spec.n_aux = aux[1] && strcmp(aux[1], "none") ? 2 : 1;
-    /* an uplift model reads the treatment beside the label */
-    const char *treatment[] = {rs_params_text(p, "treatment")};
-    const char *const treatment_option[] = {"--treatment"};
-    if (treatment[0])
-        data_spec.aux = treatment, data_spec.aux_option = treatment_option, data_spec.n_aux = 1;
+    rs_train_rows_spec rows;
+    rs_train_rows_spec_init(&rows, kind, p, spec->features);
     rs_params inner[2];
     rs_strlist inner_args = {0};
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
     rs_status st = rs_params_wrap(p, kind, inner, &inner_args, err);
-    if (st == RS_OK && !(train = rs_dataset_load(spec->input, spec->table, &data_spec, err)))
+    if (st == RS_OK && !(train = rs_dataset_load(spec->input, spec->table, &rows.spec, err)))
         st = err->code;
-    rs_dataset_spec valid_spec = {.label = p->label, .id = p->id, .features = train ? &train->names : NULL,
-                                  .mixed = mixed, .like = train, .classes = classes};
+    rs_dataset_spec valid_spec = rs_train_valid_spec(&rows.spec, train);
     if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
         st = err->code;
     p->valid = valid;

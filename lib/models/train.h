@@ -14,6 +14,23 @@ typedef struct {
     rs_interactions_spec cols;         /* recommenders: the interaction columns */
 } rs_train_spec;
 
+/* The table a supervised kind reads, for rs-train and rs-tune alike: its
+ * label, id and features, mixed and class labels as the kind takes them,
+ * the aux columns a policy (action, propensity) or an uplift model
+ * (treatment) reads beside the label, and the hint said for a text label
+ * a kind cannot take.  spec.aux points into aux: use it where it was
+ * filled, do not copy it. */
+typedef struct {
+    rs_dataset_spec spec;
+    const char *aux[2];
+} rs_train_rows_spec;
+
+void rs_train_rows_spec_init(rs_train_rows_spec *s, const rs_kind *kind, const rs_params *p,
+                             const rs_strlist *features);
+/* A validation table read like train (its features, its categories and
+ * classes) from the spec train was read with. */
+rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train);
+
 /* Train kind with p (filled by rs_params_apply; p->valid, p->table and p->id
  * are set here) and save to spec->output.  summary gets one line for the
  * user: "KIND: ROWS rows x N features, newton 6 iterations (converged)" or

@@ -6,6 +6,7 @@
 #include "io/json.h"
 #include "models/reco.h"
 #include "models/supervised.h"
+#include "models/train.h"
 #include "num.h"
 #include "threads.h"
 
@@ -342,10 +343,9 @@ static rs_status final_model(const rs_tune_spec *spec, rs_tune_result *res, rs_i
         if ((m = rs_reco_train_new(all, &p, err)))
             st = rs_reco_record_columns(m, &spec->cols, all, err);
     } else {
-        rs_dataset_spec ds = {.label = p.label, .id = p.id, .features = spec->features,
-                              .mixed = (spec->kind->flags & RS_KIND_MIXED) != 0,
-                              .classes = spec->kind->label_classes && spec->kind->label_classes(&p)};
-        if ((rows = rs_dataset_load(spec->input, spec->table, &ds, err)))
+        rs_train_rows_spec ds;
+        rs_train_rows_spec_init(&ds, spec->kind, &p, spec->features);
+        if ((rows = rs_dataset_load(spec->input, spec->table, &ds.spec, err)))
             m = rs_sup_train_new(rows, &p, err);
     }
     st = !m ? err->code : st;
@@ -398,14 +398,11 @@ rs_status rs_tune_run(const rs_tune_spec *spec, rs_tune_result *res, rs_error *e
                               "the validation split has no interactions (no positives to rank): give more rows or "
                               "a larger --valid-ratio");
     } else if (st == RS_OK) {
-        int mixed = (kind->flags & RS_KIND_MIXED) != 0;
-        int classes = kind->label_classes && kind->label_classes(&base);
-        rs_dataset_spec ds = {.label = base.label, .id = base.id, .features = spec->features, .mixed = mixed,
-                              .classes = classes};
-        if (!(fit_rows = rs_dataset_load(fit_from, spec->table, &ds, err)))
+        rs_train_rows_spec ds;
+        rs_train_rows_spec_init(&ds, kind, &base, spec->features);
+        if (!(fit_rows = rs_dataset_load(fit_from, spec->table, &ds.spec, err)))
             st = err->code;
-        rs_dataset_spec vs = {.label = base.label, .id = base.id, .features = fit_rows ? &fit_rows->names : NULL,
-                              .mixed = mixed, .like = fit_rows, .classes = classes};
+        rs_dataset_spec vs = rs_train_valid_spec(&ds.spec, fit_rows);
         if (st == RS_OK && !(valid_rows = rs_dataset_load(valid_path, spec->table, &vs, err)))
             st = err->code;
         if (st == RS_OK)

@@ -65,5 +65,27 @@ int main(void)
     CHECK(fabs(grad[0] - 3 * slope) < 1e-6 && fabs(grad[1] - slope) < 1e-6 && fabs(grad[2] - slope) < 1e-6,
           "its gradient is (sigmoid(z) - y) [x, 1]");
     rs_mlp_work_free(work);
+
+    /* --scaling quantile's share, by hand, the same as scikit-learn's
+     * QuantileTransformer interpolation (0.5 (interp(x, q, r) -
+     * interp(-x, -q[::-1], -r[::-1])), r = 0, 1/4 .. 1): a tied run of
+     * quantiles gives the middle of its shares. */
+    const float q[5] = {0, 0, 0, 1, 2};
+    const float at[7] = {-1, 0, 0.5f, 1, 1.5f, 2, 3}, share[7] = {0, 0.25f, 0.625f, 0.75f, 0.875f, 1, 1};
+    int same = 1;
+    for (int i = 0; i < 7; i++)
+        same &= fabsf(rs_mlp_quantile_share(q, 5, at[i]) - share[i]) < 1e-6f;
+    CHECK(same, "quantile share of -1 0 0.5 1 1.5 2 3 in {0,0,0,1,2}: 0 .25 .625 .75 .875 1 1");
+    /* the network's view: the share, then (u - mean) * scale; NULL quantiles: x itself */
+    float qs[2 * RS_MLP_QUANTILES], mean[2] = {0.5f, 1}, scale[2] = {2, 3}, out[2];
+    for (int k = 0; k < RS_MLP_QUANTILES; k++)   /* feature 0: 0..99, feature 1: 10 x that */
+        qs[k] = (float)k, qs[RS_MLP_QUANTILES + k] = 10.0f * (float)k;
+    rs_mlp_input in = {qs, mean, scale};
+    rs_mlp_standardize(&in, (const float[]){49.5f, 990}, 2, out);
+    CHECK(fabsf(out[0] - 0) < 1e-6f && fabsf(out[1] - 0) < 1e-6f,
+          "quantile view: (0.5 - 0.5) * 2 = 0 and (1 - 1) * 3 = 0 (got %g %g)", out[0], out[1]);
+    in.quantiles = NULL;
+    rs_mlp_standardize(&in, (const float[]){1.5f, 2}, 2, out);
+    CHECK(fabsf(out[0] - 2) < 1e-6f && fabsf(out[1] - 3) < 1e-6f, "zscore view: (1.5 - 0.5) * 2 = 2, (2 - 1) * 3 = 3");
     return tap_done();
 }
