@@ -218,7 +218,7 @@ print("same")'
     sed 's/,1$/,2/' cls.csv > two.csv
     run --separate-stderr rs-tune --model logreg --label y -i two.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr --regexp "needs a 0/1 label; y is 2 in (fit )?row [0-9]+"
+    assert_stderr "rs-tune: two.csv: --metric logloss needs a 0/1 label; y has the value 2 (rs-tune does not search class-label models)"
     # a validation table without interactions
     head -1 inter.csv > empty.csv
     run --separate-stderr rs-tune --model ease -i inter.csv --valid empty.csv -o m.rsm
@@ -370,11 +370,16 @@ print("same")'
     run --separate-stderr rs-tune --model mlp --label y -i text.csv --valid text.csv -o m.rsm
     [ "$status" -eq 1 ]
     assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
-    # on a carved split the message is the same, on the fit rows
+    # on a carved split the message names the input's file and line, not the carved file's
     run --separate-stderr rs-tune --model linreg --label y -i text.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr --partial "is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
     [ ! -e m.rsm ]
+    # a bad value far down the input: its own line, whichever split it was carved into
+    { echo "a,b,y"; for i in $(seq 1 30); do echo "$i,$((i % 5)),$((i % 3))"; done; echo "31,2,x7"; echo "32,1,0"; } > late.csv
+    run --separate-stderr rs-tune --model linreg --label y --budget 2 -i late.csv -o m.rsm
+    [ "$status" -eq 1 ]
+    assert_stderr "rs-tune: late.csv:32: column y: 'x7' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
 }
 
 @test "a policy: rs-tune reads the logged action and propensity as rs-train does, never as features" {

@@ -305,16 +305,15 @@ static rs_status check_labels(const rs_tune_spec *spec, const rs_dataset *fit, c
         const char *name = rs_idmap_key(fit->classes, (int32_t)fit->y[i], &len);
         if (!(len == 1 && (name[0] == '0' || name[0] == '1')))
             return rs_error_set(err, RS_EDATA, spec->input, 0,
-                                "--metric %s needs a 0/1 label; %s is %.*s in fit row %zu (rs-tune does not "
-                                "search class-label models)", spec->metric.name, spec->base->label, (int)len, name,
-                                i + 1);
+                                "--metric %s needs a 0/1 label; %s has the value %.*s (rs-tune does not search "
+                                "class-label models)", spec->metric.name, spec->base->label, (int)len, name);
     }
     if (spec->metric.kind != RS_METRIC_AUC && spec->metric.kind != RS_METRIC_LOGLOSS)
         return RS_OK;
     size_t count[2], bad = rs_label_classes(fit, count);
     if (bad)
-        return rs_error_set(err, RS_EDATA, spec->input, 0, "--metric %s needs a 0/1 label; %s is %g in fit row %zu",
-                            spec->metric.name, spec->base->label, fit->y[bad - 1], bad);
+        return rs_error_set(err, RS_EDATA, spec->input, 0, "--metric %s needs a 0/1 label; %s has the value %g",
+                            spec->metric.name, spec->base->label, fit->y[bad - 1]);
     if ((bad = rs_label_classes(valid, count)))
         return rs_error_set(err, RS_EDATA, valid_name, 0, "--metric %s needs a 0/1 label; %s is %g in row %zu",
                             spec->metric.name, spec->base->label, valid->y[bad - 1], bad);
@@ -354,6 +353,21 @@ static rs_status final_model(const rs_tune_spec *spec, rs_tune_result *res, rs_i
     rs_model_free(m);
     rs_dataset_free(rows);
     return st;
+}
+
+/* A row the loader refused in a carved split (a file in the work directory)
+ * is refused in the user's input too: read the input again so the message
+ * names its file and line, not the temporary file's. */
+static rs_status carved_error(const rs_tune_spec *spec, const rs_dataset_spec *ds, rs_error *err)
+{
+    if (!err->line)
+        return err->code;
+    rs_error again = {0};
+    rs_dataset *whole = rs_dataset_load(spec->input, spec->table, ds, &again);
+    rs_dataset_free(whole);
+    if (!whole && again.line)
+        *err = again;
+    return err->code;
 }
 
 rs_status rs_tune_run(const rs_tune_spec *spec, rs_tune_result *res, rs_error *err)
@@ -401,10 +415,10 @@ rs_status rs_tune_run(const rs_tune_spec *spec, rs_tune_result *res, rs_error *e
         rs_train_rows_spec ds;
         rs_train_rows_spec_init(&ds, kind, &base, spec->features);
         if (!(fit_rows = rs_dataset_load(fit_from, spec->table, &ds.spec, err)))
-            st = err->code;
+            st = carved_error(spec, &ds.spec, err);
         rs_dataset_spec vs = rs_train_valid_spec(&ds.spec, fit_rows);
         if (st == RS_OK && !(valid_rows = rs_dataset_load(valid_path, spec->table, &vs, err)))
-            st = err->code;
+            st = spec->valid_path ? err->code : carved_error(spec, &ds.spec, err);
         if (st == RS_OK)
             st = check_labels(spec, fit_rows, valid_rows, spec->valid_path ? valid_path : "the validation split", err);
         if (st == RS_OK && !base.id)
