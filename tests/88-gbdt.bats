@@ -240,12 +240,14 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
     assert_line "itensor nodes 9x5"
 }
 
-@test "rs-predict -j 2 reads the next batch while one is scored: the same bytes as -j 1; a bad row in a later batch is FILE:LINE" {
+@test "rs-predict -j 2 reads the next batch and writes the last while one is scored: the same bytes as -j 1 and -j 3; a bad row in a later batch is FILE:LINE" {
     "$root/scripts/gen-dense" 3000 5 6 > d.csv
     rs-train -q --model gbdt --label y --trees 20 -i d.csv -o g.rsm
     rs-predict -m g.rsm -i d.csv -j 1 --keep x2 > j1.out
     rs-predict -m g.rsm -i d.csv -j 2 --keep x2 > j2.out
+    rs-predict -q -m g.rsm -i d.csv -j 3 --keep x2 > j3.out
     cmp j1.out j2.out
+    cmp j1.out j3.out
     run tail -1 j2.out
     assert_output --regexp "^3000,0\.[0-9]+,$(tail -1 d.csv | cut -d, -f2)\$"
     # row 2501 (line 2502) is in the third batch of 1024: read while the second is written
