@@ -240,12 +240,14 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
     assert_line "itensor nodes 9x5"
 }
 
-@test "rs-predict -j 2 reads the next batch while one is scored: the same bytes as -j 1; a bad row in a later batch is FILE:LINE" {
+@test "rs-predict -j 2 reads the next batch and writes the last while one is scored: the same bytes as -j 1 and -j 3; a bad row in a later batch is FILE:LINE" {
     "$root/scripts/gen-dense" 3000 5 6 > d.csv
     rs-train -q --model gbdt --label y --trees 20 -i d.csv -o g.rsm
     rs-predict -m g.rsm -i d.csv -j 1 --keep x2 > j1.out
     rs-predict -m g.rsm -i d.csv -j 2 --keep x2 > j2.out
+    rs-predict -q -m g.rsm -i d.csv -j 3 --keep x2 > j3.out
     cmp j1.out j2.out
+    cmp j1.out j3.out
     run tail -1 j2.out
     assert_output --regexp "^3000,0\.[0-9]+,$(tail -1 d.csv | cut -d, -f2)\$"
     # row 2501 (line 2502) is in the third batch of 1024: read while the second is written
@@ -281,4 +283,37 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
     run rs-predict -m g.rsm -i na.rsf
     assert_success
     assert_line --index 0 "row,score"
+}
+
+@test "rs-train reads typed rsf numbers directly: the same model bytes as from the CSV rs-clean writes back (-0, missing, int, text columns); a value beyond float range is the same error" {
+    awk 'BEGIN { srand(5); print "a,n,c,b,y"
+         for (i = 1; i <= 400; i++) {
+             a = (i % 7 == 0) ? "" : (i % 11 == 0) ? "-0" : sprintf("%.6f", rand() * 4 - 2)
+             n = (i % 13 == 0) ? "" : int(rand() * 50)
+             b = sprintf("%.17g", rand() * 1e-30)
+             print a "," n "," (rand() < 0.5 ? "red" : "blue") "," b "," (rand() < 0.4 + (a > 0) * 0.3 ? 1 : 0) } }' > d.csv
+    rs-clean -q -i d.csv --schema a:num,n:int,c:str,b:num,y:int --format rsf -o d.rsf
+    rs-clean -q -i d.rsf -o back.csv
+    run grep -c '^0,' back.csv
+    assert_output --regexp '^[1-9][0-9]*$'
+    rs-train -q --model gbdt --label y --trees 5 -j 2 -i d.rsf -o rsf.rsm
+    rs-train -q --model gbdt --label y --trees 5 -j 2 -i back.csv -o csv.rsm
+    cmp rsf.rsm csv.rsm
+    rs-train -q --model gbdt --label y --trees 5 -i d.rsf --valid d.rsf -o rsf_v.rsm
+    rs-train -q --model gbdt --label y --trees 5 -i back.csv --valid back.csv -o csv_v.rsm
+    cmp rsf_v.rsm csv_v.rsm
+    awk -F, -v OFS=, '($1 != "" && $2 != "") || NR == 1' d.csv | cut -d, -f1,2,4,5 > num.csv
+    rs-clean -q -i num.csv --schema a:num,n:int,b:num,y:int --format rsf -o num.rsf
+    rs-clean -q -i num.rsf -o num_back.csv
+    rs-train -q --model logreg --label y -i num.rsf -o lr_rsf.rsm
+    rs-train -q --model logreg --label y -i num_back.csv -o lr_csv.rsm
+    cmp lr_rsf.rsm lr_csv.rsm
+    awk -F, -v OFS=, 'NR == 4 { $1 = "1e300" } 1' d.csv > big.csv
+    rs-clean -q -i big.csv --schema a:num,n:int,c:str,b:num,y:int --format rsf -o big.rsf
+    run --separate-stderr rs-train -q --model gbdt --label y --trees 5 -i big.rsf -o big.rsm
+    assert_failure
+    assert_stderr "rs-train: big.rsf:4: column a: '1e+300' is not a finite number"
+    run --separate-stderr rs-train -q --model logreg --label y --features a,n -i big.rsf -o big.rsm
+    assert_failure
+    assert_stderr --partial "big.rsf:4: column a: '1e+300' is not a finite number"
 }

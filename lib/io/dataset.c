@@ -131,22 +131,99 @@ static rs_status learn_cell(rs_dataset *d, const rs_table *t, const rs_record *r
     return RS_OK;
 }
 
-static rs_status parse_features(rs_dataset *d, const rs_table *t, const rs_record *rec, const size_t *cols,
-                                const rs_dataset_spec *spec, unsigned char *numeric, float *row, rs_error *err)
+/* Typed rsf input: its f64 and i64 feature columns are read as numbers,
+ * not formatted as text and parsed back.  The values are the same: the
+ * text of a finite double reads back as that double (-0 as 0), and a value
+ * the text path would not take as a float (missing, infinite, beyond float
+ * range) gets its text back and takes the text path, errors and all. */
+typedef struct {
+    size_t n, *cols, *features;   /* the direct columns and their features */
+    double *values;               /* (n) the current record's */
+    unsigned char *ready;         /* (n_features) x[j] holds feature j's value */
+    float *x;                     /* (n_features) */
+    char (*text)[RS_NUM_BUF];     /* (n) the text given back */
+} direct_reader;
+
+static void direct_free(direct_reader *dr)
 {
-    if (!spec->mixed)
-        return rs_row_parse(t, rec, cols, d->n_features, row, err);
-    if (spec->like)
-        return rs_row_parse_mixed(t, rec, cols, d->n_features, spec->like->categories, row, err);
-    for (size_t j = 0; j < d->n_features; j++)
-        if (learn_cell(d, t, rec, cols[j], j, numeric, &row[j], err) != RS_OK)
+    free(dr->cols), free(dr->features), free(dr->values), free(dr->ready), free(dr->x), free(dr->text);
+}
+
+static rs_status direct_open(direct_reader *dr, rs_table *t, const size_t *cols, size_t n_features,
+                             const rs_dataset_spec *spec, rs_error *err)
+{
+    dr->cols = malloc((n_features + 1) * sizeof *dr->cols);
+    dr->features = malloc((n_features + 1) * sizeof *dr->features);
+    dr->values = malloc((n_features + 1) * sizeof *dr->values);
+    dr->ready = calloc(n_features + 1, 1);
+    dr->x = malloc((n_features + 1) * sizeof *dr->x);
+    dr->text = malloc((n_features + 1) * sizeof *dr->text);
+    if (!dr->cols || !dr->features || !dr->values || !dr->ready || !dr->x || !dr->text)
+        return rs_error_nomem(err);
+    for (size_t j = 0; j < n_features; j++) {
+        rs_col_type type = rs_table_col_type(t, cols[j]);
+        int categorical = spec->like && spec->like->categories && spec->like->categories[j];
+        if ((type != RS_COL_F64 && type != RS_COL_I64) || categorical)
+            continue;
+        int taken = rs_table_numbers_direct(t, cols[j], err);
+        if (taken < 0)
             return err->code;
+        if (taken)
+            dr->cols[dr->n] = cols[j], dr->features[dr->n++] = j;
+    }
+    return RS_OK;
+}
+
+/* The current record's direct values into x (ready), or their text into
+ * rec's fields. */
+static void direct_read(direct_reader *dr, const rs_table *t, rs_record *rec)
+{
+    if (!dr->n || !rs_table_numbers(t, dr->cols, dr->n, dr->values))
+        return;
+    for (size_t k = 0; k < dr->n; k++) {
+        double v = dr->values[k];
+        size_t j = dr->features[k];
+        dr->ready[j] = v >= -FLT_MAX && v <= FLT_MAX;
+        if (dr->ready[j])
+            dr->x[j] = (float)(v == 0 ? 0.0 : v);
+        else
+            rec->fields[dr->cols[k]] = (rs_field){dr->text[k], rs_format_f64(v, dr->text[k])};
+    }
+}
+
+static rs_status parse_features(rs_dataset *d, const rs_table *t, const rs_record *rec, const size_t *cols,
+                                const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
+                                float *row, rs_error *err)
+{
+    if (!dr->n && !spec->mixed)
+        return rs_row_parse(t, rec, cols, d->n_features, row, err);
+    if (!dr->n && spec->like)
+        return rs_row_parse_mixed(t, rec, cols, d->n_features, spec->like->categories, row, err);
+    for (size_t j = 0; j < d->n_features; j++) {
+        rs_status st;
+        if (dr->ready[j]) {
+            row[j] = dr->x[j];
+            if (numeric)
+                numeric[j] = 1;   /* a number, as learn_cell would find */
+            continue;
+        }
+        if (!spec->mixed)
+            st = rs_row_parse(t, rec, cols + j, 1, row + j, err);
+        else if (spec->like)
+            st = rs_row_parse_mixed(t, rec, cols + j, 1, spec->like->categories ? spec->like->categories + j : NULL,
+                                    row + j, err);
+        else
+            st = learn_cell(d, t, rec, cols[j], j, numeric, &row[j], err);
+        if (st != RS_OK)
+            return st;
+    }
     return RS_OK;
 }
 
 static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
                             const size_t *cols, size_t label_col, const size_t *aux_cols,
-                            const rs_dataset_spec *spec, unsigned char *numeric, rs_error *err)
+                            const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
+                            rs_error *err)
 {
     if (rs_table_check_width(t, rec, err) != RS_OK)
         return err->code;
@@ -176,7 +253,7 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
                  spec->label_hint ? spec->label_hint : "");
         return rs_table_bad_field(t, rec, label_col, what, err);
     }
-    if (parse_features(d, t, rec, cols, spec, numeric, d->x + d->n_rows * d->n_features, err) != RS_OK)
+    if (parse_features(d, t, rec, cols, spec, numeric, dr, d->x + d->n_rows * d->n_features, err) != RS_OK)
         return err->code;
     d->n_rows++;
     return RS_OK;
@@ -298,8 +375,16 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         st = rs_error_nomem(err);
     if (st == RS_OK && spec->mixed && !(d->categories = calloc(d->n_features, sizeof *d->categories)))
         st = rs_error_nomem(err);
+    direct_reader dr = {0};
+    if (st == RS_OK)
+        st = direct_open(&dr, t, cols, d->n_features, spec, err);
     while (st == RS_OK && got == 1) {
-        st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, err);
+        if (rs_table_check_width(t, &rec, err) != RS_OK)
+            st = err->code;
+        else
+            direct_read(&dr, t, &rec);
+        if (st == RS_OK)
+            st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, &dr, err);
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
@@ -309,6 +394,7 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         st = copy_categories(d, spec->like, err);
     else if (st == RS_OK && spec->mixed)
         st = order_categories(d, err);
+    direct_free(&dr);
     free(numeric);
     free(cols);
     return st;

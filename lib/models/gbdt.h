@@ -161,5 +161,10 @@ void rs_gbdt_coded_free(rs_gbdt_coded *c);
 /* Adds the trees' outputs, in tree order, to scores (n x n_outputs) of
  * rows (n x n_features, NaN missing): tree t to output t % n_outputs. */
 void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, double *scores, size_t n_outputs);
+/* How groups of 64 rows are scored (node masks; the same bytes whichever):
+ * the widest of these the CPU and forest allow, at most `widest` (new
+ * forests use the widest); returns the one chosen, LANES for none. */
+enum { RS_GBDT_MASKS_LANES = 0, RS_GBDT_MASKS_SSE2, RS_GBDT_MASKS_AVX2, RS_GBDT_MASKS_AVX512 };
+int rs_gbdt_coded_use(rs_gbdt_coded *c, int widest);
 
 #endif

@@ -18,28 +18,17 @@
  * the offset of its feature's codes (beside its j, in a second array: the
  * compare reads j from memory, five instructions a step).  Leaf values are
  * added in tree order as the float walker does, so scores are the same
- * bytes.  Forests with categorical splits, more than 254 distinct thresholds on a feature, more
+ * bytes.  Whole groups of 64 rows of a forest at most 8 deep are scored by
+ * node masks instead (gbdt_masks.c), the rest by this walk.  Forests with
+ * categorical splits, more than 254 distinct thresholds on a feature, more
  * than 1,024 features (two codes each in a chunk of CODED_BYTES) or depth
  * beyond RS_GBDT_CODED_MAX_DEPTH keep the float walker. */
-#include "models/gbdt.h"
+#include "models/gbdt_coded.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { CODED_MISSING = 255, CODED_LANES = 8, CODED_BYTES = 16384, CODED_SEARCH = 256, CODED_CHUNK = 128 };
-
-struct rs_gbdt_coded {
-    size_t n_features, n_trees;
-    int depth;                 /* every tree padded to it */
-    size_t stride;             /* rows per chunk of codes: one feature's codes */
-    uint16_t *offset;          /* (n_trees x (2^depth - 1)): where each node's codes start */
-    uint8_t *split;            /* (n_trees x (2^depth - 1)): j (255: padding, always left) */
-    float *leaf;               /* (n_trees x 2^depth) */
-    float *thresholds;         /* each feature's sorted distinct thresholds */
-    uint32_t *threshold_start; /* (n_features + 1) */
-    float *padded;             /* (n_features x CODED_SEARCH): the same, +inf after */
-};
 
 static int compare_float(const void *a, const void *b)
 {
@@ -117,6 +106,30 @@ static void place(rs_gbdt_coded *c, const rs_gbdt_node *tree, int32_t i, size_t 
     place(c, tree, n->right, 2 * slot + 2, level + 1, offset, split, leaf);
 }
 
+/* level_offset and level_split: node p of level L (slot 2^L - 1 + p) at
+ * 2^L - 1 + p with p's L bits reversed. */
+static int reverse_levels(rs_gbdt_coded *c)
+{
+    size_t inner = ((size_t)1 << c->depth) - 1;
+    c->level_offset = malloc((c->n_trees * inner + 1) * sizeof *c->level_offset);
+    c->level_split = malloc(c->n_trees * inner + 1);
+    if (!c->level_offset || !c->level_split)
+        return 0;
+    for (int level = 0; level < c->depth; level++) {
+        size_t first = ((size_t)1 << level) - 1;
+        for (size_t p = 0; p < ((size_t)1 << level); p++) {
+            size_t q = 0;
+            for (int b = 0; b < level; b++)
+                q |= ((p >> b) & 1) << (level - 1 - b);
+            for (size_t t = 0; t < c->n_trees; t++) {
+                c->level_offset[t * inner + first + q] = c->offset[t * inner + first + p];
+                c->level_split[t * inner + first + q] = c->split[t * inner + first + p];
+            }
+        }
+    }
+    return 1;
+}
+
 rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_start, size_t n_trees,
                                  size_t n_features, int depth)
 {
@@ -135,7 +148,7 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
     size_t inner = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
     c->offset = calloc(n_trees * inner + 1, sizeof *c->offset);
     c->split = calloc(n_trees * inner + 1, sizeof *c->split);
-    c->leaf = calloc(n_trees * leaves, sizeof *c->leaf);
+    c->leaf = calloc(n_trees * leaves + 64, sizeof *c->leaf);   /* + 64: add_leaves_avx512 reads 64 */
     c->padded = malloc(n_features * CODED_SEARCH * sizeof *c->padded);
     if (!c->offset || !c->split || !c->leaf || !c->padded || !collect_thresholds(c, nodes, n_nodes)) {
         rs_gbdt_coded_free(c);
@@ -148,6 +161,11 @@ rs_gbdt_coded *rs_gbdt_coded_new(const rs_gbdt_node *nodes, const size_t *tree_s
         }
     for (size_t t = 0; t < n_trees; t++)
         place(c, nodes + tree_start[t], 0, 0, 0, c->offset + t * inner, c->split + t * inner, c->leaf + t * leaves);
+    if (!reverse_levels(c)) {
+        rs_gbdt_coded_free(c);
+        return NULL;
+    }
+    rs_gbdt_masks_choose(c, RS_GBDT_MASKS_AVX512);
     return c;
 }
 
@@ -155,7 +173,8 @@ void rs_gbdt_coded_free(rs_gbdt_coded *c)
 {
     if (!c)
         return;
-    free(c->offset), free(c->split), free(c->leaf), free(c->thresholds), free(c->threshold_start), free(c->padded);
+    free(c->offset), free(c->split), free(c->level_offset), free(c->level_split), free(c->leaf);
+    free(c->thresholds), free(c->threshold_start), free(c->padded);
     free(c);
 }
 
@@ -164,13 +183,13 @@ void rs_gbdt_coded_free(rs_gbdt_coded *c)
  * codes[(d + f) * stride + i] the same with 0 for missing.  Each feature's
  * thresholds are padded to CODED_SEARCH with +inf, so every search takes the
  * same 8 halvings without a branch and CODED_LANES rows' searches overlap. */
-static void encode_rows(const rs_gbdt_coded *c, const float *rows, size_t n, uint8_t *codes)
+static void encode_scalar(const rs_gbdt_coded *c, const float *rows, size_t first, size_t n, uint8_t *codes)
 {
     size_t d = c->n_features, stride = c->stride;
     for (size_t f = 0; f < d; f++) {
         const float *th = c->padded + f * CODED_SEARCH;
         uint8_t *code = codes + f * stride, *code_left = codes + (d + f) * stride;
-        size_t i0 = 0;
+        size_t i0 = first;
         for (; i0 + CODED_LANES <= n; i0 += CODED_LANES) {
             float v[CODED_LANES];
             uint32_t below[CODED_LANES];
@@ -204,17 +223,18 @@ static inline size_t coded_step(const uint16_t *offset, const uint8_t *split, co
 }
 
 /* Adds every tree's output to scores (n x n_outputs; tree t to output
- * t % n_outputs). */
-static void score_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t n, double *scores, size_t n_outputs)
+ * t % n_outputs) of rows [first, n) of a chunk's codes. */
+static void walk_codes(const rs_gbdt_coded *c, const uint8_t *codes, size_t first, size_t n, double *scores,
+                       size_t n_outputs)
 {
     size_t inner = ((size_t)1 << c->depth) - 1, leaves = (size_t)1 << c->depth;
-    size_t full = n - n % CODED_LANES;
+    size_t full = first + (n - first) - (n - first) % CODED_LANES;
     for (size_t t = 0; t < c->n_trees; t++) {
         const uint16_t *offset = c->offset + t * inner;
         const uint8_t *split = c->split + t * inner;
         const float *leaf = c->leaf + t * leaves;
         double *out = scores + t % n_outputs;
-        for (size_t i0 = 0; i0 < full; i0 += CODED_LANES) {
+        for (size_t i0 = first; i0 < full; i0 += CODED_LANES) {
             size_t at[CODED_LANES] = {0};
             const uint8_t *code = codes + i0;   /* lane l's codes: code + l */
             for (int level = 0; level < c->depth; level++) {
@@ -245,7 +265,15 @@ void rs_gbdt_coded_add(const rs_gbdt_coded *c, const float *rows, size_t n, doub
     size_t d = c->n_features, chunk = c->stride;
     for (size_t i0 = 0; i0 < n; i0 += chunk) {
         size_t len = n - i0 < chunk ? n - i0 : chunk;
-        encode_rows(c, rows + i0 * d, len, codes);
-        score_codes(c, codes, len, scores + i0 * n_outputs, n_outputs);
+        encode_scalar(c, rows + i0 * d, c->encode ? c->encode(c, rows + i0 * d, len, codes) : 0, len, codes);
+        size_t grouped = c->group ? len - len % CODED_GROUP_ROWS : 0;
+        for (size_t g = 0; g < grouped; g += CODED_GROUP_ROWS)
+            c->group(c, codes + g, scores + (i0 + g) * n_outputs, n_outputs);
+        walk_codes(c, codes, grouped, len, scores + i0 * n_outputs, n_outputs);
     }
+}
+
+int rs_gbdt_coded_use(rs_gbdt_coded *c, int widest)
+{
+    return rs_gbdt_masks_choose(c, widest);
 }

@@ -11,10 +11,13 @@
 #include "threads.h"
 
 #include <float.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { RS_PREDICT_BATCHES = 3 };
 
 /* The rows of one batch: features, and the text passed through. */
 typedef struct {
@@ -48,7 +51,7 @@ typedef struct {
     double *direct_values;     /* (n_direct) the current row's */
     int has_id;
     rs_table_sink sink;
-    batch b[2];                /* one read while the other is scored and written */
+    batch b[RS_PREDICT_BATCHES];   /* one read while one is scored and one written */
     long next_row;             /* 1-based number of the next row read */
     const rs_predict_spec *a;
     size_t n_outputs;          /* 1, or the classes of a class-label model */
@@ -71,43 +74,54 @@ static rs_status copy_pass_fields(batch *b, const rs_record *rec, const size_t *
     return RS_OK;
 }
 
-typedef struct {
-    predictor *pr;
-    batch *b;
-    size_t n_features;
-} score_job;
-
-static void score_thread(void *ctx, int t, int n_threads)
+/* Scores (and their text) of rows [begin, end) of b. */
+static void score_rows(predictor *pr, batch *b, size_t begin, size_t end)
 {
-    score_job *job = ctx;
-    batch *b = job->b;
-    size_t begin, end;
-    rs_thread_range(b->n_rows, t, n_threads, &begin, &end);
+    size_t d = rs_scorer_n_features(pr->scorer);
+    if (end <= begin)
+        return;
     if (b->actions) {   /* a policy: the action (as score_text) and its propensity */
-        if (end > begin)
-            rs_scorer_choose(job->pr->scorer, b->x + begin * job->n_features, end - begin,
-                             job->pr->a->seed + (uint64_t)(b->first_row - 1) + begin, b->actions + begin,
-                             b->scores + begin);
+        rs_scorer_choose(pr->scorer, b->x + begin * d, end - begin, pr->a->seed + (uint64_t)(b->first_row - 1) + begin,
+                         b->actions + begin, b->scores + begin);
         for (size_t i = begin; i < end; i++) {
             b->score_len[i] = (unsigned char)rs_format_i64(b->actions[i], b->score_text[i]);
             b->prop_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->prop_text[i]);
         }
         return;
     }
-    if (end > begin)
-        rs_scorer_score(job->pr->scorer, b->x + begin * job->n_features, end - begin,
-                        b->scores + begin * job->pr->n_outputs);
-    for (size_t i = begin; i < end && job->pr->n_outputs == 1; i++)   /* formatting costs as much as a small model */
+    rs_scorer_score(pr->scorer, b->x + begin * d, end - begin, b->scores + begin * pr->n_outputs);
+    for (size_t i = begin; i < end && pr->n_outputs == 1; i++)   /* formatting costs as much as a small model */
         b->score_len[i] = (unsigned char)rs_format_f32((float)b->scores[i], b->score_text[i]);
 }
 
+typedef struct {
+    predictor *pr;
+    batch *b;
+} score_job;
+
+static void score_thread(void *ctx, int t, int n_threads)
+{
+    score_job *job = ctx;
+    size_t begin, end;
+    rs_thread_range(job->b->n_rows, t, n_threads, &begin, &end);
+    score_rows(job->pr, job->b, begin, end);
+}
+
+static rs_status write_rows(predictor *pr, batch *b, rs_error *err);
+
+/* Scores b on -j threads (each row's score is its own: the same output for
+ * any -j; each row's choice draws from its own seed) and writes it. */
 static rs_status write_batch(predictor *pr, batch *b, rs_error *err)
 {
-    size_t d = rs_scorer_n_features(pr->scorer);
-    score_job job = {pr, b, d};
-    /* each row's score is its own: the same output for any -j */
+    score_job job = {pr, b};
     rs_parallel(rs_scorer_parallel(pr->scorer) && b->n_rows >= 64 ? pr->a->threads : 1, score_thread, &job);
-    /* each row's choice draws from its own seed: the same for any -j */
+    return write_rows(pr, b, err);
+}
+
+/* The batch's rows, scored, to the output (after --outcomes, --explain). */
+static rs_status write_rows(predictor *pr, batch *b, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
     if (pr->a->explain)
         rs_scorer_explain(pr->scorer, b->x, b->n_rows, b->contrib);
     if (pr->a->outcomes)
@@ -328,23 +342,61 @@ static rs_status fill_batch(predictor *pr, batch *b, rs_error *err)
     return got < 0 ? err->code : RS_OK;
 }
 
-/* Slice 0 reads the next batch, slice 1 scores and writes the current one:
- * each touches only its own batch and its own side (table or sink). */
+/* One round of the pipeline: slice 0 reads `read` (the next batch), the last
+ * slice writes `write` (the one scored in the round before), and every
+ * slice, once done with that, scores chunks of `score` as they come: who
+ * scores a chunk varies, the chunks and their scores do not.  Each slice
+ * touches only its own side (table or sink) and its own batch or chunks. */
+enum { SCORE_CHUNK = 64 };
+
 typedef struct {
     predictor *pr;
-    batch *cur, *next;
-    rs_status write_st, fill_st;
-    rs_error write_err, fill_err;
-} overlap_job;
+    batch *read, *score, *write;   /* read and write may be NULL */
+    atomic_size_t next_chunk;
+    rs_status read_st, write_st;
+    rs_error read_err, write_err;
+} round_job;
 
-static void overlap_thread(void *ctx, int t, int n_threads)
+static void round_thread(void *ctx, int t, int n_threads)
 {
-    (void)n_threads;
-    overlap_job *job = ctx;
-    if (t == 0)
-        job->fill_st = fill_batch(job->pr, job->next, &job->fill_err);
-    else
-        job->write_st = write_batch(job->pr, job->cur, &job->write_err);
+    round_job *job = ctx;
+    if (t == 0 && job->read)
+        job->read_st = fill_batch(job->pr, job->read, &job->read_err);
+    if (t == n_threads - 1 && job->write)
+        job->write_st = write_rows(job->pr, job->write, &job->write_err);
+    size_t n = job->score->n_rows, begin;
+    while ((begin = SCORE_CHUNK * atomic_fetch_add(&job->next_chunk, 1)) < n)
+        score_rows(job->pr, job->score, begin, begin + SCORE_CHUNK < n ? begin + SCORE_CHUNK : n);
+}
+
+/* Every batch through the rounds: read, then scored, then written, in
+ * input order (the same output as one thread). */
+static rs_status pipeline_rows(predictor *pr, rs_error *err)
+{
+    batch *read = &pr->b[1], *score = &pr->b[0], *write = NULL, *spare = &pr->b[2];
+    while (score->n_rows > 0 || write) {
+        round_job job = {pr, score->n_rows > 0 ? read : NULL, score, write, 0, RS_OK, RS_OK, {0}, {0}};
+        rs_parallel(pr->a->threads, round_thread, &job);
+        if (job.write_st != RS_OK || job.read_st != RS_OK) {
+            *err = job.write_st != RS_OK ? job.write_err : job.read_err;
+            return err->code;
+        }
+        batch *written = write ? write : spare;
+        write = score->n_rows > 0 ? score : NULL;
+        score = read, read = written;
+        if (!job.read)
+            score->n_rows = 0;   /* nothing was read: the input had ended */
+    }
+    return RS_OK;
+}
+
+static rs_status alloc_batches(predictor *pr, rs_error *err)
+{
+    size_t d = rs_scorer_n_features(pr->scorer);
+    for (int k = 0; k < RS_PREDICT_BATCHES; k++)
+        if (alloc_batch(&pr->b[k], d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK)
+            return err->code;
+    return RS_OK;
 }
 
 static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *err)
@@ -359,7 +411,7 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (rs_scorer_is_policy(pr->scorer) && pr->a->have_threshold)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "--threshold: a %s model chooses actions, it has no score "
                             "to threshold", rs_model_kind(model));
-    for (int k = 0; k < 2 && rs_scorer_is_policy(pr->scorer); k++)
+    for (int k = 0; k < RS_PREDICT_BATCHES && rs_scorer_is_policy(pr->scorer); k++)
         if (!(pr->b[k].actions = malloc(RS_SCORE_BATCH * sizeof *pr->b[k].actions)) ||
             !(pr->b[k].prop_text = malloc(RS_SCORE_BATCH * sizeof *pr->b[k].prop_text)) ||
             !(pr->b[k].prop_len = malloc(RS_SCORE_BATCH)))
@@ -368,7 +420,7 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
         return rs_error_set(err, RS_EUSAGE, NULL, 0,
                             "--outcomes: a %s model does not predict outcomes with and without a treatment "
                             "(uplift does)", rs_model_kind(model));
-    for (int k = 0; k < 2 && pr->a->outcomes; k++)
+    for (int k = 0; k < RS_PREDICT_BATCHES && pr->a->outcomes; k++)
         if (!(pr->b[k].outcomes = malloc(RS_SCORE_BATCH * 2 * sizeof *pr->b[k].outcomes)))
             return rs_error_nomem(err);
     if (pr->a->explain && !rs_scorer_can_explain(pr->scorer))
@@ -381,31 +433,24 @@ static rs_status predict_rows(predictor *pr, const rs_model *model, rs_error *er
     if (!pr->feature_cols || !pr->pass_cols)
         return rs_error_nomem(err);
     if (resolve_columns(pr, rs_model_get(model, "id"), err) != RS_OK || choose_direct(pr, err) != RS_OK ||
-        alloc_batch(&pr->b[0], d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
-        alloc_batch(&pr->b[1], d, pr->n_pass, pr->a->explain, pr->n_outputs, pr->classes.names.n, err) != RS_OK ||
-        open_output(pr, err) != RS_OK)
+        alloc_batches(pr, err) != RS_OK || open_output(pr, err) != RS_OK)
         return err->code;
     pr->next_row = 1;
     batch *cur = &pr->b[0], *next = &pr->b[1];
     if (fill_batch(pr, cur, err) != RS_OK)
         return err->code;
-    /* With threads, the next batch is read while this one is scored and
-     * written (reading is the one serial part); batches are written in
-     * order, so the output is the same. */
-    int overlap = pr->a->threads > 1 && rs_scorer_parallel(pr->scorer) && !pr->a->explain;
-    while (cur->n_rows > 0) {
-        if (overlap) {
-            overlap_job job = {pr, cur, next, RS_OK, RS_OK, {0}, {0}};
-            rs_parallel(2, overlap_thread, &job);
-            if (job.write_st != RS_OK || job.fill_st != RS_OK) {
-                *err = job.write_st != RS_OK ? job.write_err : job.fill_err;
-                return err->code;
-            }
-        } else if (write_batch(pr, cur, err) != RS_OK || fill_batch(pr, next, err) != RS_OK) {
+    /* With threads, the next batch is read and the last one written while
+     * this one is scored (reading and writing are the serial parts). */
+    if (pr->a->threads > 1 && rs_scorer_parallel(pr->scorer) && !pr->a->explain) {
+        if (pipeline_rows(pr, err) != RS_OK)
             return err->code;
+    } else {
+        while (cur->n_rows > 0) {
+            if (write_batch(pr, cur, err) != RS_OK || fill_batch(pr, next, err) != RS_OK)
+                return err->code;
+            batch *done = cur;
+            cur = next, next = done;
         }
-        batch *done = cur;
-        cur = next, next = done;
     }
     return rs_table_sink_commit(&pr->sink, err);
 }
@@ -514,7 +559,7 @@ rs_status rs_predict_run(const rs_model *m, const rs_predict_spec *spec, rs_pred
     rs_table_free(pr.in);
     free(pr.feature_cols), free(pr.pass_cols), free(pr.direct), free(pr.direct_cols), free(pr.direct_features);
     free(pr.direct_values);
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < RS_PREDICT_BATCHES; k++)
         batch_free(&pr.b[k]);
     rs_classes_out_free(&pr.classes);
     rs_scorer_free(pr.scorer);

@@ -2,8 +2,12 @@
  * bytes as walking the float trees (rs_gbdt_tree_value summed in tree
  * order): on random forests whose thresholds repeat and whose rows hit
  * thresholds exactly, with missing values, default directions, -0, +-inf,
- * leaves at every depth and lone-leaf trees; and the forests it must refuse
- * (categorical splits, too deep, 255 thresholds on a feature) are refused. */
+ * leaves at every depth and lone-leaf trees; with every way of scoring 64
+ * rows at once this CPU has (node masks: SSE2, AVX2, AVX-512) and without
+ * (the lane walk), for one score per row and for 3 (tree t to score
+ * t % 3), on 203 rows (chunks of 128 and 75: groups of 64 and a rest) and
+ * on 50 (no group); and the forests it must refuse (categorical splits, too
+ * deep, 255 thresholds on a feature) are refused. */
 #include "models/gbdt.h"
 #include "rng.h"
 
@@ -60,13 +64,32 @@ static float random_value(rs_rng *rng)
     return u < 0.15 ? NAN : u < 0.6 ? values[rs_rng_below(rng, N_VALUES)] : (float)(rs_rng_uniform(rng) * 8 - 4);
 }
 
+/* rs_gbdt_coded_add on n rows equals the float walk, bit for bit. */
+static int same_as_walk(const rs_gbdt_coded *coded, const float *rows, size_t n, size_t n_trees,
+                        const size_t *tree_start, size_t n_outputs)
+{
+    static double scores[N_ROWS * 3];
+    for (size_t i = 0; i < n * n_outputs; i++)
+        scores[i] = 0.5 + (double)(i % n_outputs);
+    rs_gbdt_coded_add(coded, rows, n, scores, n_outputs);
+    int all = 1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < n_outputs; k++) {
+            double expected = 0.5 + (double)k;
+            for (size_t t = k; t < n_trees; t += n_outputs)
+                expected += rs_gbdt_tree_value(nodes + tree_start[t], NULL, rows + i * N_FEATURES);
+            all &= memcmp(&expected, &scores[i * n_outputs + k], sizeof expected) == 0;
+        }
+    return all;
+}
+
 int main(void)
 {
     rs_rng rng;
     rs_rng_seed(&rng, 11);
     static float rows[N_ROWS * N_FEATURES];
     size_t tree_start[MAX_TREES + 1];
-    int forests = 0, same = 0, deepest = 0;
+    int forests = 0, same = 0, deepest = 0, ways[RS_GBDT_MASKS_AVX512 + 1] = {0};
     for (int trial = 0; trial < 60; trial++) {
         size_t n_trees = 1 + rs_rng_below(&rng, MAX_TREES);
         int depth = random_forest(&rng, n_trees, 1 + trial % RS_GBDT_CODED_MAX_DEPTH, tree_start);
@@ -77,16 +100,14 @@ int main(void)
             continue;
         forests++;
         deepest = depth > deepest ? depth : deepest;
-        double scores[N_ROWS];
-        for (size_t i = 0; i < N_ROWS; i++)
-            scores[i] = 0.5;
-        rs_gbdt_coded_add(coded, rows, N_ROWS, scores, 1);
         int all = 1;
-        for (size_t i = 0; i < N_ROWS; i++) {
-            double expected = 0.5;
-            for (size_t t = 0; t < n_trees; t++)
-                expected += rs_gbdt_tree_value(nodes + tree_start[t], NULL, rows + i * N_FEATURES);
-            all &= memcmp(&expected, &scores[i], sizeof expected) == 0;
+        for (int widest = RS_GBDT_MASKS_LANES; widest <= RS_GBDT_MASKS_AVX512; widest++) {
+            int used = rs_gbdt_coded_use(coded, widest);
+            if (used == widest && depth <= 8)
+                ways[widest]++;
+            for (size_t n_outputs = 1; n_outputs <= 3; n_outputs += 2)
+                for (size_t n = N_ROWS; n > 0; n = n == N_ROWS ? 50 : 0)
+                    all &= same_as_walk(coded, rows, n, n_trees, tree_start, n_outputs);
         }
         same += all;
         rs_gbdt_coded_free(coded);
@@ -95,6 +116,11 @@ int main(void)
           forests);
     CHECK(deepest == RS_GBDT_CODED_MAX_DEPTH, "the deepest coded forest is %d deep", deepest);
     CHECK(same == forests, "coded scores equal the float walk bit for bit on %d of %d forests", same, forests);
+#if defined(__x86_64__) && defined(__GNUC__)
+    CHECK(ways[RS_GBDT_MASKS_LANES] > 0 && ways[RS_GBDT_MASKS_SSE2] > 0,
+          "the lane walk and SSE2 masks were both checked (%d and %d forests); AVX2 %d, AVX-512 %d (as the CPU has)",
+          ways[RS_GBDT_MASKS_LANES], ways[RS_GBDT_MASKS_SSE2], ways[RS_GBDT_MASKS_AVX2], ways[RS_GBDT_MASKS_AVX512]);
+#endif
 
     /* refused layouts */
     size_t start[3] = {0, 3, 3};
