@@ -19,8 +19,8 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
     assert_line --regexp "^als	recommender	implicit: .*	factors=64 epochs=15 l2=derived alpha=derived cg-steps=3	--factors 2 --epochs 1$"
     assert_line --regexp "^logreg	supervised	.*	l2=1 l1=0 class-weight=1,1 tol=1e-6 max-iter=derived text=none text-bits=derived word-ngrams=derived char-ngrams=derived tfidf=derived epochs=derived lr=derived	$"
     run kinds
-    [ "${#lines[@]}" -eq 20 ]
-    [ "$(kinds | sort -u | wc -l)" -eq 20 ]
+    [ "${#lines[@]}" -eq 21 ]
+    [ "$(kinds | sort -u | wc -l)" -eq 21 ]
     run --separate-stderr bash -c 'rs-train --list-models > /dev/full'
     assert_failure 1
     assert_stderr "rs-train: stdout: write error"
