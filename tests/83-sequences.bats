@@ -306,6 +306,43 @@ u4,d,0.1875
 u4,a,0.4"
 }
 
+# the --similar rows of model $2 minus those of model $1, "item:similar,difference"
+next_part() {
+    rs-recommend -m "$1" --similar a,c -k 2 | tail -n +2 | awk -F, '{ print $1 ":" $2 "," $4 }' | sort > base.txt
+    rs-recommend -m "$2" --similar a,c -k 2 | tail -n +2 | awk -F, '{ print $1 ":" $2 "," $4 }' | sort > with.txt
+    join -t, base.txt with.txt | awk -F, '{ printf "%s,%.6f\n", $1, $3 - $2 }'
+}
+
+@test "seqease --next: the next-step ridge regression worked by hand, --window cuts the source" {
+    # u1, u2: a b; u3: c a b.  Rows (source -> target), recency 0.5: a -> b twice, c -> a, (a 1, c 0.5) -> b.
+    # S'S + I over (a, c) = [[4, 0.5], [0.5, 2.25]] (det 8.75), S'Y: a->b 3, c->b 0.5, c->a 1.
+    # N(., b) = [3 x 2.25 - 0.5 x 0.5, 4 x 0.5 - 0.5 x 3] / 8.75 = [0.742857, 0.057143]
+    # N(., a) = [-0.5, 4] / 8.75 = [-0.057143, 0.457143]; nothing reaches c
+    printf 'user,item,ts\nu1,a,1\nu1,b,2\nu2,a,1\nu2,b,2\nu3,c,1\nu3,a,2\nu3,b,3\n' > nx.csv
+    rs-train --model seqease --l2 1 --recency 0.5 -i nx.csv -o m0.rsm -q
+    rs-train --model seqease --l2 1 --recency 0.5 --next 1 -i nx.csv -o m1.rsm -q
+    run next_part m0.rsm m1.rsm
+    assert_output "a:b,0.742857
+a:c,0.000000
+c:a,0.457143
+c:b,0.057143"
+    # --next 2 adds twice as much
+    rs-train --model seqease --l2 1 --recency 0.5 --next 2 -i nx.csv -o m2.rsm -q
+    run next_part m0.rsm m2.rsm
+    assert_line "a:b,1.485714"
+    assert_line "c:a,0.914286"
+    # --window 1: u3's b sees a alone: S'S + I = [[4, 0], [0, 2]], N(a, b) = 3/4, N(c, a) = 1/2, N(c, b) = 0
+    rs-train --model seqease --l2 1 --recency 0.5 --next 1 --window 1 -i nx.csv -o w1.rsm -q
+    run next_part m0.rsm w1.rsm
+    assert_output "a:b,0.750000
+a:c,0.000000
+c:a,0.500000
+c:b,0.000000"
+    run rs-predict --describe w1.rsm
+    assert_line "window 1"
+    assert_line "next 1"
+}
+
 @test "seqease: bad options and input" {
     pairs
     run --separate-stderr rs-train --model seqease --recency 1.5 -i pairs.csv -o m.rsm
@@ -314,6 +351,12 @@ u4,a,0.4"
     run --separate-stderr rs-train --model ease --recency 0.5 -i pairs.csv -o m.rsm
     assert_failure 2
     assert_stderr --partial "--recency is not an option of --model ease"
+    run --separate-stderr rs-train --model seqease --next -1 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid --next '-1'"
+    run --separate-stderr rs-train --model seqease --window 0 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid --window '0'"
     # one-event sequences train; an unknown history item is skipped; nothing known: popularity
     printf 'user,item,ts\nu1,a,1\nu2,b,1\nu3,a,1\n' > single.csv
     rs-train --model seqease --l2 1 -i single.csv -o s.rsm -q
