@@ -313,7 +313,7 @@ next_part() {
     join -t, base.txt with.txt | awk -F, '{ printf "%s,%.6f\n", $1, $3 - $2 }'
 }
 
-@test "seqease --next: the next-step ridge regression worked by hand, --window cuts the source" {
+@test "seqease --next: the next-step ridge regression worked by hand, --next-window cuts the source" {
     # u1, u2: a b; u3: c a b.  Rows (source -> target), recency 0.5: a -> b twice, c -> a, (a 1, c 0.5) -> b.
     # S'S + I over (a, c) = [[4, 0.5], [0.5, 2.25]] (det 8.75), S'Y: a->b 3, c->b 0.5, c->a 1.
     # N(., b) = [3 x 2.25 - 0.5 x 0.5, 4 x 0.5 - 0.5 x 3] / 8.75 = [0.742857, 0.057143]
@@ -331,15 +331,15 @@ c:b,0.057143"
     run next_part m0.rsm m2.rsm
     assert_line "a:b,1.485714"
     assert_line "c:a,0.914286"
-    # --window 1: u3's b sees a alone: S'S + I = [[4, 0], [0, 2]], N(a, b) = 3/4, N(c, a) = 1/2, N(c, b) = 0
-    rs-train --model seqease --l2 1 --recency 0.5 --next 1 --window 1 -i nx.csv -o w1.rsm -q
+    # --next-window 1: u3's b sees a alone: S'S + I = [[4, 0], [0, 2]], N(a, b) = 3/4, N(c, a) = 1/2, N(c, b) = 0
+    rs-train --model seqease --l2 1 --recency 0.5 --next 1 --next-window 1 -i nx.csv -o w1.rsm -q
     run next_part m0.rsm w1.rsm
     assert_output "a:b,0.750000
 a:c,0.000000
 c:a,0.500000
 c:b,0.000000"
     run rs-predict --describe w1.rsm
-    assert_line "window 1"
+    assert_line "next_window 1"
     assert_line "next 1"
 }
 
@@ -354,9 +354,9 @@ c:b,0.000000"
     run --separate-stderr rs-train --model seqease --next -1 -i pairs.csv -o m.rsm
     assert_failure 2
     assert_stderr --partial "rs-train: invalid --next '-1'"
-    run --separate-stderr rs-train --model seqease --window 0 -i pairs.csv -o m.rsm
+    run --separate-stderr rs-train --model seqease --next-window 0 -i pairs.csv -o m.rsm
     assert_failure 2
-    assert_stderr --partial "rs-train: invalid --window '0'"
+    assert_stderr --partial "rs-train: invalid --next-window '0'"
     # one-event sequences train; an unknown history item is skipped; nothing known: popularity
     printf 'user,item,ts\nu1,a,1\nu2,b,1\nu3,a,1\n' > single.csv
     rs-train --model seqease --l2 1 -i single.csv -o s.rsm -q

@@ -13,7 +13,7 @@
  * --next X adds X times next-step weights N (the transition part of
  * Choi et al.'s SLIST, 2021): every step t of every training sequence is a
  * target row y_t (its items 1), its source the decayed history x_t of the
- * --window events before it (weighted as at scoring), and
+ * --next-window events before it (weighted as at scoring), and
  *   N = argmin sum_t |y_t - x_t N|^2 + l2 |N|^2 = (S'S + l2 I)^-1 S'Y,
  * so the weights = B + X N.  EASE says what goes with the whole history, N
  * what comes next after the recent steps.
@@ -97,7 +97,7 @@ static rs_status add_next_weights(const rs_reco_data *d, double l2, double mix, 
     const rs_sequences *s = d->seq;
     size_t n = s->n_items;
     source_ctx c = {s, rs_params_int(d->p, "baskets") != 0, (float)rs_params_real(d->p, "recency"),
-                    (size_t)rs_params_int(d->p, "window"), NULL, NULL};
+                    (size_t)rs_params_int(d->p, "next-window"), NULL, NULL};
     float *gram = calloc(n * n + 1, sizeof *gram), *cross_t = calloc(n * n + 1, sizeof *cross_t);
     c.mark = calloc(n + 1, sizeof *c.mark);
     c.list = malloc((c.window + 1) * sizeof *c.list);
@@ -133,7 +133,8 @@ static rs_status seqease_train(rs_reco_data *d, rs_model *m, rs_error *err)
     double l2 = 0, mix = rs_params_real(d->p, "next");
     if (rs_model_set_f64(m, "recency", rs_params_real(d->p, "recency"), err) != RS_OK ||
         rs_model_set_i64(m, "baskets", rs_params_int(d->p, "baskets"), err) != RS_OK ||
-        rs_model_set_f64(m, "next", mix, err) != RS_OK || rs_model_set_i64(m, "window", rs_params_int(d->p, "window"), err))
+        rs_model_set_f64(m, "next", mix, err) != RS_OK ||
+        rs_model_set_i64(m, "next_window", rs_params_int(d->p, "next-window"), err) != RS_OK)
         return err->code;
     if (rs_ease_weights(&d->ui, 1, d->p->l2, d->p->threads, &weights, &l2, err) != RS_OK)
         return err->code;
@@ -171,11 +172,13 @@ static void *seqease_load(const rs_reco_base *b, rs_error *err)
     return st;
 }
 
-/* The dense decayed histories of a block: RS_RECO_BLOCK x n_items floats. */
+/* The dense decayed histories of a block (RS_RECO_BLOCK x n_items floats),
+ * then one pair's history (n_items, kept zero between pairs) and its items
+ * (n_items int32). */
 static void *seqease_work_new(const rs_reco_base *b, const void *state)
 {
     (void)state;
-    return calloc(RS_RECO_BLOCK * b->n_items + 1, sizeof(float));
+    return calloc((RS_RECO_BLOCK + 2) * b->n_items + 1, sizeof(float));
 }
 
 /* row (zeroed, n_items) += each item's weight recency^l, l the steps since
@@ -215,8 +218,8 @@ static void seqease_score_block(const rs_reco_base *b, const void *state, const 
                 (int)b->n_items, st->weights, (int)b->n_items, 0.0f, scores, (int)b->n_items);
 }
 
-/* One pair: the decayed history in the work block's first row (cleared
- * again after), its items listed in the second row's space. */
+/* One pair: the decayed history in the pair row after the block (cleared
+ * again after: score_block leaves its rows filled), its items listed after. */
 static float seqease_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
                                 void *work)
 {
@@ -224,8 +227,8 @@ static float seqease_score_pair(const rs_reco_base *b, const void *state, const 
     if (rs_reco_pair_fallback(b, q, item, &s))
         return s;
     const seqease_state *st = state;
-    float *row = work;
-    int32_t *set = (int32_t *)(row + b->n_items);   /* RS_RECO_BLOCK >= 2 rows of n_items */
+    float *row = (float *)work + RS_RECO_BLOCK * b->n_items;
+    int32_t *set = (int32_t *)(row + b->n_items);
     size_t n_set = 0;
     s = 0;
     if (q->sequence)
@@ -250,7 +253,7 @@ static const rs_kind_option seqease_options[] = {
      "seqease: an item last seen l steps before the end weighs X^l"},
     {"next", "0", 0, INFINITY, 0, 0, RS_SEARCH_LINEAR, 0, 4, NULL, RS_OPTION_REAL, "X", NULL,
      "seqease: add X times the next-step weights (each step regressed on the decayed steps before it)"},
-    {"window", "50", 1, 100000, 0, 0, RS_SEARCH_INT, 10, 200, NULL, RS_OPTION_INT, "N", NULL,
+    {"next-window", "50", 1, 100000, 0, 0, RS_SEARCH_INT, 10, 200, NULL, RS_OPTION_INT, "N", NULL,
      "seqease --next: a step's source is at most the N events before it"},
     {"baskets", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_FLAG, NULL, NULL,
      "markov, seqease: a step is a basket (one time, or --basket-col), not an item"},
@@ -260,7 +263,7 @@ static const rs_kind_option seqease_options[] = {
 const rs_kind rs_kind_seqease = {
     .name = "seqease",
     .family = RS_FAMILY_RECOMMENDER,
-    .summary = "next item/basket: EASE weights over a recency-decayed history (--recency)",
+    .summary = "next item/basket: EASE over a recency-decayed history (--recency)",
     .options = seqease_options,
     .flags = RS_KIND_FOLDS_IN | RS_KIND_ORDERED,
     .quick_args = "",
