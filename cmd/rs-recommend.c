@@ -37,7 +37,7 @@ static const char usage_text[] =
     "                              has not seen (or has, and that changed): als solves\n"
     "                              their factors against the item factors, itemknn,\n"
     "                              ease and content score from the history, markov,\n"
-    "                              sknn continue it, the other\n"
+    "                              sknn, seqease continue it, the other\n"
     "                              kinds fall back to popularity (noted on stderr).\n"
     "                              Without --users, recommends for the history's users.\n"
     "                              Sequence kinds read it in order: by its time column\n"

@@ -27,7 +27,7 @@ static const char usage_head[] =
     "the rest and scores them on it with rs-recommend's and rs-eval's code, prints\n"
     "the leaderboard (CSV, or --json) on stdout, then trains the best setting on\n"
     "all of TRAIN and writes it to BEST.rsm.  The sequence kinds (markov, sknn,\n"
-    "sasrec) are refused: the split ignores order.\n"
+    "seqease, sasrec) are refused: the split ignores order.\n"
     "\n"
     "The settings searched are the options of KIND that have a search range (see\n"
     "rs-train --list-models and man rs-tune); an option given on the command line\n"

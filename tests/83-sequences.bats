@@ -13,10 +13,10 @@ setup() {
     printf 'user,item,ts,s\nu1,a,1,x\nu1,b,2,x\n' > t.csv
     run --separate-stderr rs-train --model ease --session-col s -i t.csv -o m.rsm
     assert_failure 2
-    assert_stderr --partial "--session-col is for the sequence kinds (markov, sknn, sasrec), not ease"
+    assert_stderr --partial "--session-col is for the sequence kinds (markov, sknn, seqease, sasrec), not ease"
     run --separate-stderr rs-train --model itemknn --basket-col s -i t.csv -o m.rsm
     assert_failure 2
-    assert_stderr --partial "--basket-col is for the sequence kinds (markov, sknn, sasrec), not itemknn"
+    assert_stderr --partial "--basket-col is for the sequence kinds (markov, sknn, seqease, sasrec), not itemknn"
     run --separate-stderr rs-train --model linreg --label ts --session-col s -i t.csv -o m.rsm
     assert_failure 2
     assert_stderr --partial "session-col"
@@ -212,6 +212,162 @@ z,b,1,3.5"
 u2,c,2.75"
 }
 
+# Three pairs of items, each bought together once and its first item once
+# more alone: with --l2 1, X'X + I = [[3,1],[1,2]] per pair, P = its inverse
+# = [[2,-1],[-1,3]] / 5, so B(first -> second) = -P_12 / P_22 = 1/3 and
+# B(second -> first) = -P_21 / P_11 = 1/2; nothing across pairs.
+pairs() {
+    printf 'user,item,ts\nu1,a,1\nu1,b,2\nu2,a,1\nu3,c,1\nu3,d,2\nu4,c,1\nu5,e,1\nu5,f,2\nu6,e,1\n' > pairs.csv
+}
+
+# "user,item,rank,score" lines of a recommendation, scores to 6 places
+rounded() { awk -F, 'NR > 1 { printf "%s,%s,%s,%.6f\n", $1, $2, $3, $4 }' "$@"; }
+
+@test "seqease: EASE's closed form read with recency, worked by hand" {
+    pairs
+    rs-train --model seqease --l2 1 --recency 0.5 -i pairs.csv -o m.rsm -q
+    run rs-predict --describe m.rsm
+    assert_line "recency 0.5"
+    assert_line "l2 1"
+    rs-recommend -m m.rsm --similar a,b -k 1 > sim.csv
+    run rounded sim.csv
+    assert_output "a,b,1,0.333333
+b,a,1,0.500000"
+    # a then c: x_a = 0.5, x_c = 1, so d = 1/3, b = 0.5 x 1/3 (a, c are the history's: left out)
+    printf 'user,item,ts\nz,a,1\nz,c,2\n' > h.csv
+    rs-recommend -m m.rsm --history h.csv -k 3 > r.csv
+    run rounded r.csv
+    assert_output "z,d,1,0.333333
+z,b,2,0.166667
+z,e,3,0.000000"
+    # a again after c: an item weighs by its most recent step (1), not the sum of its steps
+    printf 'user,item,ts\nz,a,1\nz,c,2\nz,a,3\n' > h.csv
+    rs-recommend -m m.rsm --history h.csv -k 2 > r.csv
+    run rounded r.csv
+    assert_output "z,b,1,0.333333
+z,d,2,0.166667"
+    # --recency 0: the last step alone
+    rs-train --model seqease --l2 1 --recency 0 -i pairs.csv -o m0.rsm -q
+    rs-recommend -m m0.rsm --history h.csv -k 2 > r.csv
+    run rounded r.csv
+    assert_output "z,b,1,0.333333
+z,d,2,0.000000"
+}
+
+@test "seqease --baskets: every item of the last basket weighs 1, the basket before recency" {
+    pairs
+    # c and e at one time: one basket.  Without --baskets the hash orders them (one 1, one 0.5) and a gets 0.25
+    printf 'user,item,ts\nz,a,1\nz,c,2\nz,e,2\n' > h.csv
+    rs-train --model seqease --l2 1 --recency 0.5 -i pairs.csv -o m.rsm -q
+    rs-recommend -m m.rsm --history h.csv -k 3 > r.csv
+    rounded r.csv | cut -d, -f2,4 | sort > sorted.txt
+    run cat sorted.txt
+    assert_output --regexp '^b,0.083333
+(d,0.333333
+f,0.166667|d,0.166667
+f,0.333333)$'
+    rs-train --model seqease --l2 1 --recency 0.5 --baskets -i pairs.csv -o mb.rsm -q
+    rs-recommend -m mb.rsm --history h.csv -k 3 > r.csv
+    run rounded r.csv
+    assert_output "z,d,1,0.333333
+z,f,2,0.333333
+z,b,3,0.166667"
+    # --basket-col: an invoice is the basket whatever the times
+    printf 'user,item,ts,inv\nu1,a,1,i1\nu1,b,2,i1\nu2,a,1,i2\nu3,c,1,i3\nu3,d,2,i3\nu4,c,1,i4\nu5,e,1,i5\nu5,f,2,i5\nu6,e,1,i6\n' > inv.csv
+    rs-train --model seqease --l2 1 --recency 0.5 --baskets --basket-col inv -i inv.csv -o mi.rsm -q
+    run rs-predict --describe mi.rsm
+    assert_line "baskets 1"
+}
+
+@test "seqease --recency 1 scores as ease on 0/1 values; -j and pairs agree with the lists" {
+    chains
+    rs-train --model ease --l2 2 -i chains.csv -o e.rsm -q
+    rs-train --model seqease --l2 2 --recency 1 -i chains.csv -o s.rsm -q
+    rs-recommend -m e.rsm -k 4 > e.csv
+    rs-recommend -m s.rsm -k 4 > s.csv
+    run rounded s.csv
+    assert_output "$(rounded e.csv)"
+    # u1 has all four items, u2 and u3 three, u4 two: 0 + 1 + 1 + 2 rows
+    assert_equal "$(wc -l < s.csv)" 5
+    # the same bytes on 2 threads; rs-predict's pair scores are the list's scores
+    rs-train --model seqease --l2 2 --recency 0.5 -i chains.csv -o s5.rsm -q
+    rs-recommend -m s5.rsm -k 4 > one.csv
+    rs-recommend -m s5.rsm -k 4 -j 2 > two.csv
+    run cmp one.csv two.csv
+    assert_success
+    printf 'user,item\nu4,d\nu4,a\n' > pairs_in.csv
+    rs-predict -m s5.rsm -i pairs_in.csv -o p.csv
+    run grep '^u4,' one.csv
+    assert_output "u4,a,1,0.4
+u4,d,2,0.1875"
+    run cat p.csv
+    assert_output "user,item,score
+u4,d,0.1875
+u4,a,0.4"
+}
+
+# the --similar rows of model $2 minus those of model $1, "item:similar,difference"
+next_part() {
+    rs-recommend -m "$1" --similar a,c -k 2 | tail -n +2 | awk -F, '{ print $1 ":" $2 "," $4 }' | sort > base.txt
+    rs-recommend -m "$2" --similar a,c -k 2 | tail -n +2 | awk -F, '{ print $1 ":" $2 "," $4 }' | sort > with.txt
+    join -t, base.txt with.txt | awk -F, '{ printf "%s,%.6f\n", $1, $3 - $2 }'
+}
+
+@test "seqease --next: the next-step ridge regression worked by hand, --next-window cuts the source" {
+    # u1, u2: a b; u3: c a b.  Rows (source -> target), recency 0.5: a -> b twice, c -> a, (a 1, c 0.5) -> b.
+    # S'S + I over (a, c) = [[4, 0.5], [0.5, 2.25]] (det 8.75), S'Y: a->b 3, c->b 0.5, c->a 1.
+    # N(., b) = [3 x 2.25 - 0.5 x 0.5, 4 x 0.5 - 0.5 x 3] / 8.75 = [0.742857, 0.057143]
+    # N(., a) = [-0.5, 4] / 8.75 = [-0.057143, 0.457143]; nothing reaches c
+    printf 'user,item,ts\nu1,a,1\nu1,b,2\nu2,a,1\nu2,b,2\nu3,c,1\nu3,a,2\nu3,b,3\n' > nx.csv
+    rs-train --model seqease --l2 1 --recency 0.5 -i nx.csv -o m0.rsm -q
+    rs-train --model seqease --l2 1 --recency 0.5 --next 1 -i nx.csv -o m1.rsm -q
+    run next_part m0.rsm m1.rsm
+    assert_output "a:b,0.742857
+a:c,0.000000
+c:a,0.457143
+c:b,0.057143"
+    # --next 2 adds twice as much
+    rs-train --model seqease --l2 1 --recency 0.5 --next 2 -i nx.csv -o m2.rsm -q
+    run next_part m0.rsm m2.rsm
+    assert_line "a:b,1.485714"
+    assert_line "c:a,0.914286"
+    # --next-window 1: u3's b sees a alone: S'S + I = [[4, 0], [0, 2]], N(a, b) = 3/4, N(c, a) = 1/2, N(c, b) = 0
+    rs-train --model seqease --l2 1 --recency 0.5 --next 1 --next-window 1 -i nx.csv -o w1.rsm -q
+    run next_part m0.rsm w1.rsm
+    assert_output "a:b,0.750000
+a:c,0.000000
+c:a,0.500000
+c:b,0.000000"
+    run rs-predict --describe w1.rsm
+    assert_line "next_window 1"
+    assert_line "next 1"
+}
+
+@test "seqease: bad options and input" {
+    pairs
+    run --separate-stderr rs-train --model seqease --recency 1.5 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid --recency '1.5' (expected 0 <= X <= 1)"
+    run --separate-stderr rs-train --model ease --recency 0.5 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "--recency is not an option of --model ease"
+    run --separate-stderr rs-train --model seqease --next -1 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid --next '-1'"
+    run --separate-stderr rs-train --model seqease --next-window 0 -i pairs.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "rs-train: invalid --next-window '0'"
+    # one-event sequences train; an unknown history item is skipped; nothing known: popularity
+    printf 'user,item,ts\nu1,a,1\nu2,b,1\nu3,a,1\n' > single.csv
+    rs-train --model seqease --l2 1 -i single.csv -o s.rsm -q
+    printf 'user,item,ts\nz,new,1\nz,a,2\ny,new,1\n' > h.csv
+    run --separate-stderr rs-recommend -m s.rsm --history h.csv --users <(printf 'z\ny\n') -k 1
+    assert_output "user,item,rank,score
+z,b,1,0
+y,a,1,2"
+    assert_stderr --partial "1 of 2 users are neither in the model nor in --history"
+}
+
 @test "rs-tune refuses the sequence kinds (its validation split ignores order)" {
     chains
     run --separate-stderr rs-tune --model markov --budget 2 -i chains.csv -o m.rsm
@@ -220,4 +376,7 @@ u2,c,2.75"
     run --separate-stderr rs-tune --model sknn --budget 2 -i chains.csv -o m.rsm
     assert_failure 2
     assert_stderr --partial "sknn reads order"
+    run --separate-stderr rs-tune --model seqease --budget 2 -i chains.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "seqease reads order"
 }

@@ -25,7 +25,7 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
     assert_success
     run bash -c 'sort listed.txt | uniq -d'
     assert_output ""
-    [ "$(wc -l < listed.txt)" -ge 20 ]
+    [ "$(wc -l < listed.txt)" -ge 21 ]
     run --separate-stderr bash -c 'rs-train --list-models > /dev/full'
     assert_failure 1
     assert_stderr "rs-train: stdout: write error"

@@ -13,6 +13,7 @@
  * item) 90, where 90, 200 and 500 give 0.3705, 0.3699 and 0.3690.  The
  * value used is recorded in the model (l2). */
 #include "blas.h"
+#include "models/ease.h"
 #include "models/kind.h"
 
 #include <math.h>
@@ -21,10 +22,10 @@
 
 enum { USER_BLOCK = 256, MAX_ITEMS = 32768 };
 
-static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
+rs_status rs_ease_weights(const rs_csr *ui, int binary, double l2, int threads, float **weights, double *l2_used,
+                          rs_error *err)
 {
-    size_t n = d->ui.n_cols, n_users = d->ui.n_rows;
-    double l2 = d->p->l2;
+    size_t n = ui->n_cols, n_users = ui->n_rows;
     if (n > MAX_ITEMS)
         return rs_error_set(err, RS_EDATA, NULL, 0,
                             "ease holds an n_items x n_items matrix: %zu items would need %.1f GB (at most %d items; "
@@ -35,13 +36,13 @@ static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
         free(gram), free(block);
         return rs_error_nomem(err);
     }
-    rs_blas_threads(d->p->threads);
+    rs_blas_threads(threads);
     for (size_t u0 = 0; u0 < n_users; u0 += USER_BLOCK) {
         size_t rows = n_users - u0 < USER_BLOCK ? n_users - u0 : USER_BLOCK;
         memset(block, 0, rows * n * sizeof *block);
         for (size_t r = 0; r < rows; r++)
-            for (int32_t k = d->ui.ptr[u0 + r]; k < d->ui.ptr[u0 + r + 1]; k++)
-                block[r * n + (size_t)d->ui.idx[k]] = d->ui.val[k];
+            for (int32_t k = ui->ptr[u0 + r]; k < ui->ptr[u0 + r + 1]; k++)
+                block[r * n + (size_t)ui->idx[k]] = binary ? 1.0f : ui->val[k];
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)rows, 1.0f, block, (int)n, 1.0f, gram, (int)n);
     }
     if (!(l2 > 0)) {   /* not given: 10 x the mean diagonal */
@@ -58,33 +59,41 @@ static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
         spotri_("L", &nn, gram, &nn, &info);
     rs_blas_threads(1);
     free(block);
-    rs_status st = RS_OK;
     if (info != 0) {
         free(gram);
         return rs_error_set(err, RS_EDATA, NULL, 0, "ease: X'X + l2 I is not positive definite (raise --l2)");
-    } else {
-        for (size_t i = 0; i < n; i++)   /* the upper triangle holds the inverse */
-            for (size_t j = i + 1; j < n; j++)
-                gram[j * n + i] = gram[i * n + j];
-        /* row j of B, in place: what item j contributes to every item i */
-        float *diag = malloc(n * sizeof *diag);
-        if (!diag) {
-            free(gram);
-            return rs_error_nomem(err);
-        }
-        for (size_t i = 0; i < n; i++)
-            diag[i] = gram[i * n + i];
-        for (size_t j = 0; j < n; j++)
-            for (size_t i = 0; i < n; i++)
-                gram[j * n + i] = i == j ? 0.0f : -gram[j * n + i] / diag[i];
-        free(diag);
-        if (rs_model_set_f64(m, "l2", l2, err))
-            st = err->code;
     }
-    if (st == RS_OK)
-        return rs_model_adopt_tensor(m, "weights", gram, n, n, err);
-    free(gram);
-    return st;
+    for (size_t i = 0; i < n; i++)   /* the upper triangle holds the inverse */
+        for (size_t j = i + 1; j < n; j++)
+            gram[j * n + i] = gram[i * n + j];
+    /* row j of B, in place: what item j contributes to every item i */
+    float *diag = malloc((n + 1) * sizeof *diag);
+    if (!diag) {
+        free(gram);
+        return rs_error_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++)
+        diag[i] = gram[i * n + i];
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++)
+            gram[j * n + i] = i == j ? 0.0f : -gram[j * n + i] / diag[i];
+    free(diag);
+    *weights = gram;
+    *l2_used = l2;
+    return RS_OK;
+}
+
+static rs_status ease_train(rs_reco_data *d, rs_model *m, rs_error *err)
+{
+    float *weights = NULL;
+    double l2 = 0;
+    if (rs_ease_weights(&d->ui, 0, d->p->l2, d->p->threads, &weights, &l2, err) != RS_OK)
+        return err->code;
+    if (rs_model_set_f64(m, "l2", l2, err) != RS_OK) {
+        free(weights);
+        return err->code;
+    }
+    return rs_model_adopt_tensor(m, "weights", weights, d->ui.n_cols, d->ui.n_cols, err);
 }
 
 /* ---- scoring: the history row times B, a block of users by one sgemm ---- */

@@ -239,7 +239,7 @@ static const rs_kind_option markov_options[] = {
     {"backoff", "0.01", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-4, 1, NULL, RS_OPTION_REAL, "X", NULL,
      "markov: add X popularity / top popularity (the back-off)"},
     {"baskets", "off", 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_FLAG, NULL, NULL,
-     "markov, sknn: a step is a basket (one time, or --basket-col), not an item"},
+     "markov, seqease: a step is a basket (one time, or --basket-col), not an item"},
     {NULL},
 };
 

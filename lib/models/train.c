@@ -117,8 +117,8 @@ static rs_status train_interactions(const rs_kind *kind, rs_params *p, const rs_
     rs_interactions_spec cols = spec->cols;
     int ordered = (kind->flags & RS_KIND_ORDERED) != 0;
     if (!ordered && (cols.session_col || cols.basket_col))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for the sequence kinds (markov, sknn, sasrec), not %s",
-                            cols.session_col ? "session-col" : "basket-col", kind->name);
+        return rs_error_set(err, RS_EUSAGE, NULL, 0,
+                            "--%s is for the sequence kinds (markov, sknn, seqease, sasrec), not %s", cols.session_col ? "session-col" : "basket-col", kind->name);
     cols.want_time = p->recent_days > 0 || ordered;
     cols.value_required = (kind->flags & RS_KIND_NEEDS_VALUE) && !cols.value_col;
     cols.threads = p->threads;
