@@ -1,6 +1,7 @@
 /* sparse.c — see sparse.h. */
 #include "sparse.h"
 
+#include "mem.h"
 #include "threads.h"
 
 #include <stdlib.h>
@@ -18,8 +19,8 @@ static rs_status csr_alloc(rs_csr *m, size_t n_rows, size_t n_cols, size_t nnz, 
         return rs_error_set(err, RS_EDATA, NULL, 0, "%zu non-zeros: more than 2^31 - 1", nnz);
     m->n_rows = n_rows, m->n_cols = n_cols;
     m->ptr = calloc(n_rows + 1, sizeof *m->ptr);
-    m->idx = malloc((nnz + 1) * sizeof *m->idx);
-    m->val = malloc((nnz + 1) * sizeof *m->val);
+    m->idx = rs_malloc_huge((nnz + 1) * sizeof *m->idx);
+    m->val = rs_malloc_huge((nnz + 1) * sizeof *m->val);
     if (!m->ptr || !m->idx || !m->val) {
         rs_csr_free(m);
         return rs_error_nomem(err);

@@ -156,3 +156,47 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     run test -e m.rsm
     assert_failure
 }
+
+# ids.csv: 3000 rows, each item 10 times (pop's scores all tie, so
+# rs-recommend lists the items in model order); ids that are numbers or
+# u + a number (the id maps' numbered mode), then late in the file keys of
+# other shapes: items x290..x299 and 0289 next to 289 (a leading zero),
+# users u007 and 17850
+numbered_then_other_ids() {
+    awk 'BEGIN { print "user,item"; for (r = 0; r < 3000; r++) { k = r < 2500 ? (r * 7) % 250 : 250 + (r * 3) % 50
+        name = k; if (k >= 290) name = "x" k; if (k == 296) name = "0289"
+        u = "u" (r * 13) % 400; if (r == 2800) u = "u007"; if (r == 2900) u = "17850"
+        printf "%s,%s\n", u, name } }' > ids.csv
+}
+
+@test "numbered ids, then ids of other shapes late in the file: indices in order of first sight on -j 1, 2, 3" {
+    numbered_then_other_ids
+    awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' ids.csv > items.expected
+    awk -F, 'NR > 1 && !seen[$1]++ { print $1 }' ids.csv > users.expected
+    run grep -c -x -e 0289 -e 289 -e x299 items.expected
+    assert_output 3
+    rs-clean -q -i ids.csv --format rsf -o ids.rsf
+    for input in ids.csv ids.rsf; do
+        for j in 1 2 3; do
+            rs-train -q --model pop -i "$input" -o "m$j.rsm" -j "$j"
+            rs-recommend -m "m$j.rsm" -k 1000 --include-seen | awk -F, '$1 == "u0" { print $2 }' > items.got
+            run diff items.expected items.got
+            assert_success
+            rs-recommend -m "m$j.rsm" -k 1 | tail -n +2 | cut -d, -f1 > users.got
+            run diff users.expected users.got
+            assert_success
+        done
+    done
+}
+
+@test "numbered ids, then ids of other shapes: the same model bytes from a file on -j 2, 3 as from stdin" {
+    numbered_then_other_ids
+    train_stdin ref.rsm ids.csv --model als --factors 4 --epochs 2 -j 1
+    run same_on_every_j ids.csv "1 2 3" --model als --factors 4 --epochs 2
+    assert_success
+    refute_output
+    rs-clean -q -i ids.csv --format rsf -o ids.rsf
+    run same_on_every_j ids.rsf "1 3" --model als --factors 4 --epochs 2
+    assert_success
+    refute_output
+}

@@ -80,19 +80,32 @@ static int part_grow(part *p, const fast_columns *c)
     return 0;
 }
 
+/* Hash a batch's ids and prefetch their slots, unless map is numbered
+ * (idmap.h: its array stays in cache, and a prefetch pass parsing the
+ * keys twice measured slower). */
+static void hash_ids(const rs_idmap *map, const rs_field *ids, uint64_t *hash, size_t n)
+{
+    if (rs_idmap_is_numbered(map))
+        return;
+    for (size_t r = 0; r < n; r++) {
+        hash[r] = rs_idmap_hash(ids[r].ptr, ids[r].len);
+        rs_idmap_prefetch(map, hash[r]);
+    }
+}
+
 /* Intern the batch's ids into p's maps: the rows p->n... */
 static int flush(part *p, batch *b)
 {
-    for (size_t r = 0; r < b->n; r++) {
-        b->user_hash[r] = rs_idmap_hash(b->user[r].ptr, b->user[r].len);
-        b->item_hash[r] = rs_idmap_hash(b->item[r].ptr, b->item[r].len);
-        rs_idmap_prefetch(p->users, b->user_hash[r]);
-        rs_idmap_prefetch(p->items, b->item_hash[r]);
-    }
+    hash_ids(p->users, b->user, b->user_hash, b->n);
+    hash_ids(p->items, b->item, b->item_hash, b->n);
     for (size_t r = 0; r < b->n; r++) {
         int added;
-        int32_t item = rs_idmap_intern_hashed(p->items, b->item[r].ptr, b->item[r].len, b->item_hash[r], &added);
-        int32_t user = rs_idmap_intern_hashed(p->users, b->user[r].ptr, b->user[r].len, b->user_hash[r], &added);
+        int32_t item = rs_idmap_is_numbered(p->items)
+                           ? rs_idmap_intern(p->items, b->item[r].ptr, b->item[r].len, &added)
+                           : rs_idmap_intern_hashed(p->items, b->item[r].ptr, b->item[r].len, b->item_hash[r], &added);
+        int32_t user = rs_idmap_is_numbered(p->users)
+                           ? rs_idmap_intern(p->users, b->user[r].ptr, b->user[r].len, &added)
+                           : rs_idmap_intern_hashed(p->users, b->user[r].ptr, b->user[r].len, b->user_hash[r], &added);
         if (item < 0 || user < 0)
             return -1;
         p->user[p->n] = user;
