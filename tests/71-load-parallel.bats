@@ -133,16 +133,29 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     refute_output
 }
 
-@test "rsf with integer ids (the general reader) gives the model of the CSV file" {
-    printf 'user,item\n3,10\n1,10\n3,11\n2,12\n1,10\n' > int.csv
+@test "rsf with integer ids (i64 columns) gives the model of the CSV file on -j 1, 2, 3" {
+    printf 'user,item\n3,10\n1,10\n3,11\n2,12\n1,10\n-4,0010\n' > int.csv
     rs-clean -q -i int.csv --schema user:int,item:int --format rsf -o int.rsf
-    train_stdin ref.rsm int.csv --model pop -j 1
-    train_file m.rsm int.rsf --model pop -j 2
-    run cmp ref.rsm m.rsm
+    # the i64 column holds 10 for 0010: the CSV file that rsf stands for
+    sed 's/,0010$/,10/' int.csv > int10.csv
+    train_stdin ref.rsm int10.csv --model pop -j 1
+    run same_on_every_j int.rsf "1 2 3" --model pop
     assert_success
-    run rs-predict --describe m.rsm
-    assert_line "n_interactions 4"
-    assert_line "train_rows 5"
+    refute_output
+    run rs-predict --describe m2.rsm
+    assert_line "n_users 4"
+    assert_line "n_interactions 5"
+    assert_line "train_rows 6"
+}
+
+@test "rsf with integer ids, one missing: the general reader's message on -j 3" {
+    awk 'BEGIN { print "user,item"; for (n = 1; n <= 3000; n++) printf "%s,%d\n", n == 2400 ? "" : n % 97, n % 13 }' > miss.csv
+    rs-clean -q -i miss.csv --schema user:int,item:int --format rsf -o miss.rsf
+    run --separate-stderr rs-train --model pop -i miss.rsf -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr "rs-train: miss.rsf:2401: column user: '' is not a user id"
+    run test -e m.rsm
+    assert_failure
 }
 
 @test "a damaged rsf block: the general reader's checksum error, no model" {

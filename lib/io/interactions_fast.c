@@ -48,10 +48,12 @@ typedef struct {
  * time (hash all, prefetch all slots, then intern), so the cache misses of
  * a batch overlap.  The fields point into the thread's read buffer. */
 enum { BATCH = 32 };
+enum { I64_TEXT = 24 };   /* room for rs_format_i64 */
 typedef struct {
     size_t n;
     rs_field user[BATCH], item[BATCH];
     uint64_t user_hash[BATCH], item_hash[BATCH];
+    char id_text[BATCH][2][I64_TEXT];   /* rsf ids stored as numbers, as text */
 } batch;
 
 typedef struct {
@@ -308,10 +310,21 @@ static int rsf_number(const rsf_column *c, rs_col_type type, size_t row, double 
     return isfinite(*v) ? 0 : -1;
 }
 
+/* An id: its text, or an i64 column's number written as the general
+ * reader writes it, into text (a missing number: empty, which gives up). */
+static rs_field rsf_id(const job *j, const rsf_column *cols, size_t col, size_t row, char *text)
+{
+    if (j->types[col] == RS_COL_STR)
+        return rsf_text(&cols[col], row);
+    int64_t v = (int64_t)le64(cols[col].numbers + 8 * row);
+    return (rs_field){text, v == RS_I64_MISSING ? 0 : rs_format_i64(v, text)};
+}
+
 static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row)
 {
     const fast_columns *c = j->c;
-    rs_field user = rsf_text(&cols[c->user], row), item = rsf_text(&cols[c->item], row);
+    rs_field user = rsf_id(j, cols, c->user, row, b->id_text[b->n][0]),
+             item = rsf_id(j, cols, c->item, row, b->id_text[b->n][1]);
     if (user.len == 0 || item.len == 0)
         return -1;
     if (p->n + b->n == p->cap && part_grow(p, c, p->guess) < 0)
@@ -507,11 +520,13 @@ static off_t csv_body(int fd, const rs_table_options *opt)
     return pread(fd, bom, 3, 0) == 3 && !memcmp(bom, "\xef\xbb\xbf", 3) ? -1 : 0;
 }
 
-/* rsf: ids and a time column as text (other types: the general reader). */
+/* rsf: ids as text or i64, a time column as text (other types: the
+ * general reader). */
 static int rsf_types_taken(const job *j)
 {
     const fast_columns *c = j->c;
-    return j->types[c->user] == RS_COL_STR && j->types[c->item] == RS_COL_STR &&
+    rs_col_type user = j->types[c->user], item = j->types[c->item];
+    return (user == RS_COL_STR || user == RS_COL_I64) && (item == RS_COL_STR || item == RS_COL_I64) &&
            (!c->has_time || j->types[c->time] == RS_COL_STR);
 }
 
