@@ -75,11 +75,11 @@ typedef struct {
 } job;
 
 /* Room for BATCH more rows; the first time for about as many as the
- * thread will read (guess), advised for 2 MB pages (mem.h: growing them
- * later copies them, so the guess is generous). */
-static int part_grow(part *p, const fast_columns *c, size_t guess)
+ * thread will read (p->guess), advised for 2 MB pages (mem.h: growing
+ * them later copies them, so the guess is generous). */
+static int part_grow(part *p, const fast_columns *c)
 {
-    size_t c1 = p->cap, c2 = p->cap, c3 = p->cap, c4 = p->cap, need = (p->cap ? p->cap : guess) + BATCH;
+    size_t c1 = p->cap, c2 = p->cap, c3 = p->cap, c4 = p->cap, need = (p->cap ? p->cap : p->guess) + BATCH;
     if (rs_grow((void **)&p->user, &c1, need, sizeof *p->user) < 0 ||
         rs_grow((void **)&p->item, &c2, need, sizeof *p->item) < 0 ||
         (c->has_value && rs_grow((void **)&p->value, &c3, need, sizeof *p->value) < 0) ||
@@ -159,7 +159,7 @@ static int take_line(job *j, part *p, batch *b, const unsigned char *line, size_
     }
     if (col + 1 != j->n_cols || f[0].len == 0 || f[1].len == 0)
         return -1;
-    if (p->n + b->n == p->cap && part_grow(p, c, p->guess) < 0)
+    if (p->n + b->n == p->cap && part_grow(p, c) < 0)
         return -1;
     double v = 1;
     size_t row = p->n + b->n;
@@ -327,7 +327,7 @@ static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row
              item = rsf_id(j, cols, c->item, row, b->id_text[b->n][1]);
     if (user.len == 0 || item.len == 0)
         return -1;
-    if (p->n + b->n == p->cap && part_grow(p, c, p->guess) < 0)
+    if (p->n + b->n == p->cap && part_grow(p, c) < 0)
         return -1;
     size_t at = p->n + b->n;
     double v = 1;
