@@ -11,17 +11,32 @@
  * is decided by the one cache line of its slot, without touching
  * key_offset[] or the arena: loading 20 M interactions is mostly lookups,
  * and each of those misses cost as much as the rest of the row.  Keys live
- * back to back in one byte arena addressed by key_offset[]. */
+ * back to back in one byte arena addressed by key_offset[].
+ *
+ * Numbered mode: while every key is one prefix followed by a number written
+ * the one way (decimal, no leading zero: "17850", "u154", "user-0"), keys
+ * are found through by_number[number] instead of the slots: no hash, and a
+ * small array that stays in cache.  Keys, indices and first-sight order are
+ * the same in both modes; the first key that is not such a key (another
+ * prefix, a leading zero, no digits, a number far above the keys held)
+ * builds the slots from the keys held and the map stays hashed. */
 typedef struct {
     uint64_t head;          /* the key's first 8 bytes, zero-padded */
     uint32_t idx1;          /* index + 1; 0: empty */
     uint32_t tag;           /* hash bits 40..63, then min(len, 255) */
 } slot_t;
 
+enum { PREFIX_MAX = 16, NUMBER_DIGITS_MAX = 9, NUMBERS_SLACK = 1 << 20 };
+
 struct rs_idmap {
-    slot_t *slots;          /* (n_slots) */
+    slot_t *slots;          /* (n_slots); unused in numbered mode */
     size_t n_slots;         /* power of two */
-    uint64_t *key_hash;     /* (n_keys) */
+    uint64_t *key_hash;     /* (n_keys); filled when leaving numbered mode */
+    int numbered;           /* 1: every key is prefix + number (see above) */
+    char prefix[PREFIX_MAX];
+    size_t prefix_len;
+    int32_t *by_number;     /* (numbers_cap) number -> index + 1; 0: absent */
+    size_t numbers_cap;
     size_t *key_offset;     /* (n_keys + 1) offsets into arena */
     int32_t n_keys;
     size_t keys_cap;
@@ -44,6 +59,7 @@ rs_idmap *rs_idmap_new(void)
         return NULL;
     }
     map->key_offset[0] = 0;
+    map->numbered = 1;
     return map;
 }
 
@@ -55,6 +71,7 @@ void rs_idmap_free(rs_idmap *map)
     free(map->key_hash);
     free(map->key_offset);
     free(map->arena);
+    free(map->by_number);
     free(map);
 }
 
@@ -100,9 +117,9 @@ static int32_t probe(const rs_idmap *map, uint64_t h, const char *key, size_t le
     }
 }
 
-static int grow_slots(rs_idmap *map)
+/* The slots rebuilt at n_slots (a power of two) from key_hash[]. */
+static int build_slots(rs_idmap *map, size_t n_slots)
 {
-    size_t n_slots = map->n_slots * 2;
     slot_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return -1;
@@ -146,23 +163,154 @@ static int reserve_key(rs_idmap *map, size_t len)
     return 0;
 }
 
+/* Store a new key (room reserved) as index n_keys: that index. */
+static int32_t append_key(rs_idmap *map, const char *key, size_t len, uint64_t h)
+{
+    int32_t idx = map->n_keys++;
+    if (len)
+        memcpy(map->arena + map->arena_len, key, len);
+    map->arena_len += len;
+    map->key_hash[idx] = h;
+    map->key_offset[idx + 1] = map->arena_len;
+    return idx;
+}
+
+/* key as a prefix and a number written the one way (1 to 9 digits, no
+ * leading zero): 1 with both, else 0. */
+static int split_number(const char *key, size_t len, size_t *prefix_len, uint32_t *number)
+{
+    size_t at = len;
+    while (at > 0 && (unsigned char)(key[at - 1] - '0') < 10)
+        at--;
+    size_t digits = len - at;
+    if (digits == 0 || digits > NUMBER_DIGITS_MAX || (digits > 1 && key[at] == '0') || at > PREFIX_MAX)
+        return 0;
+    uint32_t value = 0;
+    for (size_t i = at; i < len; i++)
+        value = value * 10 + (uint32_t)(key[i] - '0');
+    *prefix_len = at, *number = value;
+    return 1;
+}
+
+/* Numbered mode: 1 and the key's number when the key has the map's shape
+ * (any prefix while the map is empty), else 0.  The map's prefix does not
+ * end in a digit, so its keys are it and then digits only. */
+static int key_number(const rs_idmap *map, const char *key, size_t len, uint32_t *number)
+{
+    size_t prefix_len = map->prefix_len, digits = len - prefix_len;
+    if (map->n_keys == 0)
+        return split_number(key, len, &prefix_len, number);
+    if (len <= prefix_len || digits > NUMBER_DIGITS_MAX || (digits > 1 && key[prefix_len] == '0'))
+        return 0;
+    for (size_t i = 0; i < prefix_len; i++)
+        if (key[i] != map->prefix[i])
+            return 0;
+    uint32_t value = 0;
+    for (size_t i = prefix_len; i < len; i++) {
+        uint32_t digit = (uint32_t)(unsigned char)key[i] - '0';
+        if (digit > 9)
+            return 0;
+        value = value * 10 + digit;
+    }
+    *number = value;
+    return 1;
+}
+
+/* Make by_number cover number: 0, or -1 when the number is far above the
+ * keys held (the array would outweigh the slots) or out of memory. */
+static int cover_number(rs_idmap *map, uint32_t number)
+{
+    size_t limit = NUMBERS_SLACK + 8 * (size_t)map->n_keys, cap = map->numbers_cap ? map->numbers_cap : 1024;
+    if (number >= limit)
+        return -1;
+    while (cap <= number)
+        cap *= 2;
+    cap = cap < limit ? cap : limit;
+    int32_t *grown = realloc(map->by_number, cap * sizeof *grown);
+    if (!grown)
+        return -1;
+    memset(grown + map->numbers_cap, 0, (cap - map->numbers_cap) * sizeof *grown);
+    map->by_number = grown, map->numbers_cap = cap;
+    return 0;
+}
+
+/* Hash every key held into slots and leave numbered mode: 0, or -1 out
+ * of memory. */
+static int leave_numbered(rs_idmap *map)
+{
+    size_t n_slots = map->n_slots;
+    while ((size_t)(map->n_keys + 1) * 2 > n_slots)
+        n_slots *= 2;
+    for (int32_t k = 0; k < map->n_keys; k++) {
+        size_t len;
+        const char *key = rs_idmap_key(map, k, &len);
+        map->key_hash[k] = rs_hash64(key, len, 0);
+    }
+    if (build_slots(map, n_slots) < 0)
+        return -1;
+    free(map->by_number);
+    map->by_number = NULL, map->numbers_cap = 0, map->numbered = 0;
+    return 0;
+}
+
+enum { NOT_NUMBERED = -2 };
+
+/* Numbered mode: the key's index (added when new), -1 out of memory, or
+ * NOT_NUMBERED when the map has just left numbered mode for this key. */
+static int32_t intern_numbered(rs_idmap *map, const char *key, size_t len, int *added)
+{
+    uint32_t number;
+    if (!key_number(map, key, len, &number) || (number >= map->numbers_cap && cover_number(map, number) < 0))
+        return leave_numbered(map) < 0 ? -1 : NOT_NUMBERED;
+    int32_t idx = map->by_number[number] - 1;
+    if (added)
+        *added = idx < 0;
+    if (idx >= 0)
+        return idx;
+    if (map->n_keys == INT32_MAX || reserve_key(map, len) < 0)
+        return -1;
+    if (map->n_keys == 0) {   /* the first key sets the prefix */
+        split_number(key, len, &map->prefix_len, &number);
+        memcpy(map->prefix, key, map->prefix_len);
+    }
+    idx = append_key(map, key, len, 0);
+    map->by_number[number] = idx + 1;
+    return idx;
+}
+
 uint64_t rs_idmap_hash(const char *key, size_t len)
 {
     return rs_hash64(key, len, 0);
 }
 
+int rs_idmap_is_numbered(const rs_idmap *map)
+{
+    return map->numbered;
+}
+
 void rs_idmap_prefetch(const rs_idmap *map, uint64_t hash)
 {
-    __builtin_prefetch(&map->slots[hash & (map->n_slots - 1)]);
+    if (!map->numbered)
+        __builtin_prefetch(&map->slots[hash & (map->n_slots - 1)]);
 }
 
 int32_t rs_idmap_intern(rs_idmap *map, const char *key, size_t len, int *added)
 {
+    if (map->numbered) {
+        int32_t idx = intern_numbered(map, key, len, added);
+        if (idx != NOT_NUMBERED)
+            return idx;
+    }
     return rs_idmap_intern_hashed(map, key, len, rs_hash64(key, len, 0), added);
 }
 
 int32_t rs_idmap_intern_hashed(rs_idmap *map, const char *key, size_t len, uint64_t h, int *added)
 {
+    if (map->numbered) {
+        int32_t idx = intern_numbered(map, key, len, added);
+        if (idx != NOT_NUMBERED)
+            return idx;
+    }
     size_t slot;
     int32_t idx = probe(map, h, key, len, &slot);
     if (added)
@@ -173,22 +321,21 @@ int32_t rs_idmap_intern_hashed(rs_idmap *map, const char *key, size_t len, uint6
         return -1;
     /* keep the load factor under 1/2 so probes stay short */
     if ((size_t)(map->n_keys + 1) * 2 > map->n_slots) {
-        if (grow_slots(map) < 0)
+        if (build_slots(map, map->n_slots * 2) < 0)
             return -1;
         probe(map, h, key, len, &slot);
     }
-    idx = map->n_keys++;
-    if (len)
-        memcpy(map->arena + map->arena_len, key, len);
-    map->arena_len += len;
-    map->key_hash[idx] = h;
-    map->key_offset[idx + 1] = map->arena_len;
+    idx = append_key(map, key, len, h);
     map->slots[slot] = slot_value(h, key, len, idx);
     return idx;
 }
 
 int32_t rs_idmap_find(const rs_idmap *map, const char *key, size_t len)
 {
+    if (map->numbered) {   /* every key held has the map's shape */
+        uint32_t number;
+        return key_number(map, key, len, &number) && number < map->numbers_cap ? map->by_number[number] - 1 : -1;
+    }
     size_t slot;
     return probe(map, rs_hash64(key, len, 0), key, len, &slot);
 }

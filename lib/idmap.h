@@ -25,6 +25,12 @@ uint64_t rs_idmap_hash(const char *key, size_t len);
 void rs_idmap_prefetch(const rs_idmap *map, uint64_t hash);
 int32_t rs_idmap_intern_hashed(rs_idmap *map, const char *key, size_t len, uint64_t hash, int *added);
 
+/* 1 while every key is one prefix and a number written the one way
+ * ("17850", "u154"): such a map finds keys through an array by number and
+ * needs neither a hash nor a prefetch (a loader skips both).  The keys and
+ * indices are the same either way. */
+int rs_idmap_is_numbered(const rs_idmap *map);
+
 /* Index of key, or -1 when absent. */
 int32_t rs_idmap_find(const rs_idmap *map, const char *key, size_t len);
 

@@ -31,6 +31,10 @@ rs_status rs_csr_transpose(const rs_csr *m, rs_csr *out, rs_error *err);
 rs_status rs_csr_from_triples_j(rs_csr *m, size_t n_rows, size_t n_cols, const int32_t *rows, const int32_t *cols,
                                 const float *vals, size_t n, int threads, rs_error *err);
 rs_status rs_csr_transpose_j(const rs_csr *m, rs_csr *out, int threads, rs_error *err);
+/* m from triples and t its transpose, as the two calls above make them, but
+ * t reuses the arrays m was sorted in (less memory to fault in). */
+rs_status rs_csr_pair_from_triples_j(rs_csr *m, rs_csr *t, size_t n_rows, size_t n_cols, const int32_t *rows,
+                                     const int32_t *cols, const float *vals, size_t n, int threads, rs_error *err);
 /* Check a CSR read from a file: monotone offsets, indices in range, sorted. */
 rs_status rs_csr_validate(const rs_csr *m, const char *what, rs_error *err);
 void rs_csr_free(rs_csr *m);

@@ -133,16 +133,29 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     refute_output
 }
 
-@test "rsf with integer ids (the general reader) gives the model of the CSV file" {
-    printf 'user,item\n3,10\n1,10\n3,11\n2,12\n1,10\n' > int.csv
+@test "rsf with integer ids (i64 columns) gives the model of the CSV file on -j 1, 2, 3" {
+    printf 'user,item\n3,10\n1,10\n3,11\n2,12\n1,10\n-4,0010\n' > int.csv
     rs-clean -q -i int.csv --schema user:int,item:int --format rsf -o int.rsf
-    train_stdin ref.rsm int.csv --model pop -j 1
-    train_file m.rsm int.rsf --model pop -j 2
-    run cmp ref.rsm m.rsm
+    # the i64 column holds 10 for 0010: the CSV file that rsf stands for
+    sed 's/,0010$/,10/' int.csv > int10.csv
+    train_stdin ref.rsm int10.csv --model pop -j 1
+    run same_on_every_j int.rsf "1 2 3" --model pop
     assert_success
-    run rs-predict --describe m.rsm
-    assert_line "n_interactions 4"
-    assert_line "train_rows 5"
+    refute_output
+    run rs-predict --describe m2.rsm
+    assert_line "n_users 4"
+    assert_line "n_interactions 5"
+    assert_line "train_rows 6"
+}
+
+@test "rsf with integer ids, one missing: the general reader's message on -j 3" {
+    awk 'BEGIN { print "user,item"; for (n = 1; n <= 3000; n++) printf "%s,%d\n", n == 2400 ? "" : n % 97, n % 13 }' > miss.csv
+    rs-clean -q -i miss.csv --schema user:int,item:int --format rsf -o miss.rsf
+    run --separate-stderr rs-train --model pop -i miss.rsf -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr "rs-train: miss.rsf:2401: column user: '' is not a user id"
+    run test -e m.rsm
+    assert_failure
 }
 
 @test "a damaged rsf block: the general reader's checksum error, no model" {
@@ -155,4 +168,48 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     assert_stderr --regexp '^rs-train: v\.rsf:[0-9]+: .*block checksum mismatch'
     run test -e m.rsm
     assert_failure
+}
+
+# ids.csv: 3000 rows, each item 10 times (pop's scores all tie, so
+# rs-recommend lists the items in model order); ids that are numbers or
+# u + a number (the id maps' numbered mode), then late in the file keys of
+# other shapes: items x290..x299 and 0289 next to 289 (a leading zero),
+# users u007 and 17850
+numbered_then_other_ids() {
+    awk 'BEGIN { print "user,item"; for (r = 0; r < 3000; r++) { k = r < 2500 ? (r * 7) % 250 : 250 + (r * 3) % 50
+        name = k; if (k >= 290) name = "x" k; if (k == 296) name = "0289"
+        u = "u" (r * 13) % 400; if (r == 2800) u = "u007"; if (r == 2900) u = "17850"
+        printf "%s,%s\n", u, name } }' > ids.csv
+}
+
+@test "numbered ids, then ids of other shapes late in the file: indices in order of first sight on -j 1, 2, 3" {
+    numbered_then_other_ids
+    awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' ids.csv > items.expected
+    awk -F, 'NR > 1 && !seen[$1]++ { print $1 }' ids.csv > users.expected
+    run grep -c -x -e 0289 -e 289 -e x299 items.expected
+    assert_output 3
+    rs-clean -q -i ids.csv --format rsf -o ids.rsf
+    for input in ids.csv ids.rsf; do
+        for j in 1 2 3; do
+            rs-train -q --model pop -i "$input" -o "m$j.rsm" -j "$j"
+            rs-recommend -m "m$j.rsm" -k 1000 --include-seen | awk -F, '$1 == "u0" { print $2 }' > items.got
+            run diff items.expected items.got
+            assert_success
+            rs-recommend -m "m$j.rsm" -k 1 | tail -n +2 | cut -d, -f1 > users.got
+            run diff users.expected users.got
+            assert_success
+        done
+    done
+}
+
+@test "numbered ids, then ids of other shapes: the same model bytes from a file on -j 2, 3 as from stdin" {
+    numbered_then_other_ids
+    train_stdin ref.rsm ids.csv --model als --factors 4 --epochs 2 -j 1
+    run same_on_every_j ids.csv "1 2 3" --model als --factors 4 --epochs 2
+    assert_success
+    refute_output
+    rs-clean -q -i ids.csv --format rsf -o ids.rsf
+    run same_on_every_j ids.rsf "1 3" --model als --factors 4 --epochs 2
+    assert_success
+    refute_output
 }

@@ -4,7 +4,7 @@
  * The loader behind rs_interactions_load when it makes its own id maps and
  * reads a regular file: the same rows and the same indices (first sight
  * over the whole file) as the one-thread reader, for any thread count.  It
- * handles plain CSV lines and rsf files with text ids only; on anything
+ * handles plain CSV lines and rsf files with text or i64 ids; on anything
  * else it gives up and the general reader runs instead. */
 #ifndef RS_INTERACTIONS_FAST_H
 #define RS_INTERACTIONS_FAST_H

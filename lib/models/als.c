@@ -180,8 +180,8 @@ static rs_status als_train(rs_reco_data *d, rs_model *m, rs_error *err)
     }
     rs_rng rng;
     rs_rng_seed(&rng, p->seed);
-    rs_factors_init(x, n_users, k, 0.01, &rng);
-    rs_factors_init(y, n_items, k, 0.01, &rng);
+    rs_factors_init_j(x, n_users, k, 0.01, &rng, p->threads);
+    rs_factors_init_j(y, n_items, k, 0.01, &rng, p->threads);
     for (long it = 1; it <= iterations; it++) {
         rs_gram(y, n_items, k, g);
         half_job users = {&d->ui, x, y, g, k, l2, alpha, p->cg_steps, widest, scratch};

@@ -2,20 +2,66 @@
 #include "models/factors.h"
 
 #include "blas.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng)
+/* The Box-Muller pairs [first, end) of the total values of f, drawn from
+ * rng (two uniforms a pair). */
+static void init_pairs(float *f, size_t total, size_t first, size_t end, double scale, rs_rng *rng)
 {
-    for (size_t i = 0; i < n * k; i += 2) {
+    for (size_t i = 2 * first; i < 2 * end; i += 2) {
         double u = rs_rng_uniform(rng), v = rs_rng_uniform(rng);
         double r = sqrt(-2 * log(u > 1e-300 ? u : 1e-300)) * scale;
         f[i] = (float)(r * cos(6.283185307179586 * v));
-        if (i + 1 < n * k)
+        if (i + 1 < total)
             f[i + 1] = (float)(r * sin(6.283185307179586 * v));
     }
+}
+
+typedef struct {
+    float *f;
+    size_t total, pairs;
+    double scale;
+    rs_rng *starts;   /* (n_threads) the generator where each thread's pairs begin */
+} init_job;
+
+static void init_thread(void *ctx, int t, int n_threads)
+{
+    init_job *job = ctx;
+    size_t first, end;
+    rs_thread_range(job->pairs, t, n_threads, &first, &end);
+    init_pairs(job->f, job->total, first, end, job->scale, &job->starts[t]);
+}
+
+void rs_factors_init_j(float *f, size_t n, size_t k, double scale, rs_rng *rng, int threads)
+{
+    size_t total = n * k, pairs = (total + 1) / 2;
+    int n_threads = threads < 1 ? 1 : threads;
+    rs_rng *starts = n_threads > 1 ? malloc((size_t)n_threads * sizeof *starts) : NULL;
+    if (!starts) {   /* one thread (or no memory for more): in order */
+        init_pairs(f, total, 0, pairs, scale, rng);
+        return;
+    }
+    /* the logarithms and cosines are the cost: step the generator alone to
+     * where each thread begins, so every value is the one-thread value */
+    for (int t = 0; t < n_threads; t++) {
+        size_t first, end;
+        rs_thread_range(pairs, t, n_threads, &first, &end);
+        starts[t] = *rng;
+        for (size_t p = first; p < end; p++)
+            rs_rng_next(rng), rs_rng_next(rng);
+    }
+    init_job job = {f, total, pairs, scale, starts};
+    rs_parallel(n_threads, init_thread, &job);
+    free(starts);
+}
+
+void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng)
+{
+    rs_factors_init_j(f, n, k, scale, rng, 1);
 }
 
 float rs_dot(const float *x, const float *y, size_t k)

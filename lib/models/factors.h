@@ -10,6 +10,9 @@
 
 /* n x k factors drawn N(0, scale^2) from rng (Box-Muller), row-major. */
 void rs_factors_init(float *f, size_t n, size_t k, double scale, rs_rng *rng);
+/* The same values on up to threads threads, rng left where the one-thread
+ * call leaves it. */
+void rs_factors_init_j(float *f, size_t n, size_t k, double scale, rs_rng *rng, int threads);
 /* x . y over k floats, accumulated in float (the BLAS way). */
 float rs_dot(const float *x, const float *y, size_t k);
 

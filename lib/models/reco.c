@@ -88,8 +88,8 @@ static rs_status build(const rs_kind *kind, rs_reco_data *d, rs_model *m, rs_err
     if (kind->prepare && kind->prepare(d, err) != RS_OK)
         return err->code;
     size_t n_users = (size_t)rs_idmap_size(x->users), n_items = (size_t)rs_idmap_size(x->items);
-    if (rs_csr_from_triples_j(&d->ui, n_users, n_items, x->user, x->item, x->value, x->n, d->p->threads, err) ||
-        rs_csr_transpose_j(&d->ui, &d->iu, d->p->threads, err))
+    if (rs_csr_pair_from_triples_j(&d->ui, &d->iu, n_users, n_items, x->user, x->item, x->value, x->n, d->p->threads,
+                                   err))
         return err->code;
     float *popularity = calloc(n_items + 1, sizeof *popularity);
     if (!popularity)

@@ -61,6 +61,22 @@ int main(void)
               "transpose on %d threads: the same bytes", threads);
         rs_csr_free(&many), rs_csr_free(&t_many);
     }
+    for (int threads = 1; threads <= 9; threads += 4)
+        for (int with_values = 0; with_values < 2; with_values++) {
+            rs_csr m = {0}, t = {0}, ref = {0}, t_ref = {0};
+            const float *v = with_values ? vals : NULL;
+            CHECK(rs_csr_pair_from_triples_j(&m, &t, ROWS, COLS, rows, cols, v, N, threads, &err) == RS_OK &&
+                      rs_csr_from_triples_j(&ref, ROWS, COLS, rows, cols, v, N, 1, &err) == RS_OK &&
+                      rs_csr_transpose_j(&ref, &t_ref, 1, &err) == RS_OK && same_csr(&m, &ref) && same_csr(&t, &t_ref),
+                  "the pair on %d threads (%s): the bytes of the build and the transpose", threads,
+                  with_values ? "values" : "no values");
+            rs_csr_free(&m), rs_csr_free(&t), rs_csr_free(&ref), rs_csr_free(&t_ref);
+        }
+    rs_csr empty = {0}, t_empty = {0};
+    CHECK(rs_csr_pair_from_triples_j(&empty, &t_empty, 3, 2, rows, cols, NULL, 0, 2, &err) == RS_OK &&
+              rs_csr_nnz(&empty) == 0 && rs_csr_nnz(&t_empty) == 0 && t_empty.n_rows == 2 && t_empty.n_cols == 3,
+          "the pair of no triples: empty 3 x 2 and 2 x 3");
+    rs_csr_free(&empty), rs_csr_free(&t_empty);
     rs_csr ones = {0};
     CHECK(rs_csr_from_triples_j(&ones, ROWS, COLS, rows, cols, NULL, N, 3, &err) == RS_OK &&
               rs_csr_nnz(&ones) == rs_csr_nnz(&one),
