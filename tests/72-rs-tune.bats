@@ -219,6 +219,10 @@ print("same")'
     run --separate-stderr rs-tune --model logreg --label y -i two.csv -o m.rsm
     [ "$status" -eq 1 ]
     assert_stderr "rs-tune: two.csv: --metric logloss needs a 0/1 label; y has the value 2 (rs-tune does not search class-label models)"
+    # the same in a --valid file whose training file is 0/1
+    run --separate-stderr rs-tune --model logreg --label y -i cls.csv --valid two.csv -o m.rsm
+    [ "$status" -eq 1 ]
+    assert_stderr "rs-tune: two.csv: --metric logloss needs a 0/1 label; y has the value 2"
     # a validation table without interactions
     head -1 inter.csv > empty.csv
     run --separate-stderr rs-tune --model ease -i inter.csv --valid empty.csv -o m.rsm

@@ -315,8 +315,8 @@ static rs_status check_labels(const rs_tune_spec *spec, const rs_dataset *fit, c
         return rs_error_set(err, RS_EDATA, spec->input, 0, "--metric %s needs a 0/1 label; %s has the value %g",
                             spec->metric.name, spec->base->label, fit->y[bad - 1]);
     if ((bad = rs_label_classes(valid, count)))
-        return rs_error_set(err, RS_EDATA, valid_name, 0, "--metric %s needs a 0/1 label; %s is %g in row %zu",
-                            spec->metric.name, spec->base->label, valid->y[bad - 1], bad);
+        return rs_error_set(err, RS_EDATA, valid_name, 0, "--metric %s needs a 0/1 label; %s has the value %g",
+                            spec->metric.name, spec->base->label, valid->y[bad - 1]);
     if (count[1] == 0 || count[0] == 0)
         return rs_error_set(err, RS_EDATA, valid_name, 0,
                             "the validation rows (%zu) have no %s (%s = %d): --metric %s is undefined; give more "
