@@ -343,7 +343,8 @@ static char *link_target_new(const char *path)
     return cur;
 }
 
-rs_out *rs_out_open(const char *path, rs_error *err)
+/* An rs_out with its buffer and nothing open; NULL (err set) when memory is short. */
+static rs_out *out_new(rs_error *err)
 {
     rs_out *out = calloc(1, sizeof *out);
     if (!out || !(out->buf = malloc(OUT_BUF_SIZE))) {
@@ -352,6 +353,14 @@ rs_out *rs_out_open(const char *path, rs_error *err)
         return NULL;
     }
     out->cap = OUT_BUF_SIZE;
+    return out;
+}
+
+rs_out *rs_out_open(const char *path, rs_error *err)
+{
+    rs_out *out = out_new(err);
+    if (!out)
+        return NULL;
     if (is_stdio_name(path)) {
         out->fd = STDOUT_FILENO;
         return out;
@@ -413,13 +422,9 @@ nomem:
 
 rs_out *rs_out_open_memory(rs_error *err)
 {
-    rs_out *out = calloc(1, sizeof *out);
-    if (!out || !(out->buf = malloc(OUT_BUF_SIZE))) {
-        free(out);
-        rs_error_nomem(err);
+    rs_out *out = out_new(err);
+    if (!out)
         return NULL;
-    }
-    out->cap = OUT_BUF_SIZE;
     out->fd = -1;
     out->memory = 1;
     return out;

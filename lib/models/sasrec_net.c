@@ -248,6 +248,21 @@ static void col_sum(const float *x, size_t rows, size_t d, float *sum)
 
 /* ---- forward ----------------------------------------------------------- */
 
+/* x[j] = exp(x[j] - max x) for j < n (n >= 1), in place: the softmax's
+ * numerators without overflow; returns their sum, added in double. */
+static double exp_from_max(float *x, size_t n)
+{
+    float top = x[0];
+    for (size_t j = 1; j < n; j++)
+        top = x[j] > top ? x[j] : top;
+    double sum = 0;
+    for (size_t j = 0; j < n; j++) {
+        x[j] = expf(x[j] - top);
+        sum += x[j];
+    }
+    return sum;
+}
+
 static void attention_forward(const rs_sasrec_batch *batch, size_t d, block_state *B, const size_t *att_off)
 {
     float scale = 1 / sqrtf((float)d);
@@ -257,14 +272,8 @@ static void attention_forward(const rs_sasrec_batch *batch, size_t d, block_stat
         float *att = B->att + att_off[s];
         mm(0, 1, L, L, d, scale, q, 3 * d, q + d, 3 * d, 0, att, L);
         for (size_t i = 0; i < L; i++) {
-            float *row = att + i * L, top = row[0];
-            for (size_t j = 1; j <= i; j++)
-                top = row[j] > top ? row[j] : top;
-            double sum = 0;
-            for (size_t j = 0; j <= i; j++) {
-                row[j] = expf(row[j] - top);
-                sum += row[j];
-            }
+            float *row = att + i * L;
+            double sum = exp_from_max(row, i + 1);
             for (size_t j = 0; j <= i; j++)
                 row[j] = (float)(row[j] / sum);
             for (size_t j = i + 1; j < L; j++)
@@ -292,16 +301,10 @@ static void last_block_forward(const rs_sasrec_shape *s, const float *params, co
     for (size_t q = 0; q < n; q++) {
         size_t r0 = batch->start[q], L = batch->start[q + 1] - r0;
         const float *kv = B->qkv + r0 * 3 * d;
-        float *att = B->att, top = -INFINITY;
+        float *att = B->att;
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)L, (int)d, scale, kv + d, (int)(3 * d), B->h + q * d, 1, 0.0f,
                     att, 1);
-        for (size_t j = 0; j < L; j++)
-            top = att[j] > top ? att[j] : top;
-        double sum = 0;
-        for (size_t j = 0; j < L; j++) {
-            att[j] = expf(att[j] - top);
-            sum += att[j];
-        }
+        double sum = exp_from_max(att, L);
         cblas_sgemv(CblasRowMajor, CblasTrans, (int)L, (int)d, (float)(1 / sum), kv + 2 * d, (int)(3 * d), att, 1,
                     0.0f, B->o + q * d, 1);
         const float *x_last = B->x + (r0 + L - 1) * d;
@@ -441,14 +444,7 @@ static double loss_softmax(const rs_sasrec_shape *s, const float *E, const rs_sa
             memset(row, 0, n * sizeof *row);
             continue;
         }
-        float top = row[0];
-        for (size_t j = 1; j < n; j++)
-            top = row[j] > top ? row[j] : top;
-        double sum = 0;
-        for (size_t j = 0; j < n; j++) {
-            row[j] = expf(row[j] - top);
-            sum += row[j];
-        }
+        double sum = exp_from_max(row, n);
         size_t t = (size_t)batch->target[r];
         loss += log(sum) - log((double)row[t]);
         float scale = (float)(1 / (sum * (double)count));
