@@ -1,6 +1,7 @@
 #include "io/frame.h"
 
 #include "hash.h"
+#include "idmap.h"
 #include "num.h"
 
 #include <math.h>
@@ -17,7 +18,10 @@ enum {
     MAX_COLS = 1 << 20,
     MAX_BLOCK_ROWS = 1 << 24,
     READ_STEP = 1 << 20,   /* a block is read (and its buffer grown) this much at a time */
+    DICT_TRIAL_ROWS = 1 << 20,
+    DICT_MAX_ENTRIES = 1 << 22,
 };
+#define DICT_MAX_BYTES ((size_t)64 << 20)
 #define MAX_PAYLOAD ((uint32_t)1 << 31)
 
 static const char *col_type_name(rs_col_type type)
@@ -43,6 +47,16 @@ typedef struct {
     uint32_t *str_off;          /* (BLOCK_ROWS + 1) for str columns */
     char *str_bytes;
     size_t str_len, str_cap;
+    /* a dictionary column: the writer's map of values to codes, and the
+     * open block's codes; the reader's entries so far */
+    int dict;
+    rs_idmap *dict_map;         /* NULL once the dictionary has stopped */
+    uint32_t *codes;            /* (BLOCK_ROWS) */
+    int32_t block_base;         /* the writer: entries before the open block */
+    size_t dict_bytes;
+    uint64_t *entry_off;        /* the reader: (n_entries + 1) */
+    char *entry_bytes;
+    size_t n_entries, entry_off_cap, entry_bytes_cap;
 } frame_column;
 
 static size_t type_width(rs_col_type t)
@@ -50,8 +64,22 @@ static size_t type_width(rs_col_type t)
     return t == RS_COL_F32 ? 4 : 8;
 }
 
+/* The bytes of n keys from index base of map, as a str column's bytes. */
+static size_t entries_len(const rs_idmap *map, int32_t base, int32_t n)
+{
+    size_t total = 0, len;
+    for (int32_t k = 0; k < n; k++)
+        (void)rs_idmap_key(map, base + k, &len), total += len;
+    return total;
+}
+
 static size_t column_payload(const frame_column *c, size_t n_rows)
 {
+    if (c->dict_map) {
+        int32_t n_new = rs_idmap_size(c->dict_map) - c->block_base;
+        return pad8(((size_t)n_new + 1) * 4) + pad8(entries_len(c->dict_map, c->block_base, n_new)) +
+               pad8(n_rows * 4);
+    }
     if (c->type == RS_COL_STR)
         return pad8((n_rows + 1) * 4) + pad8(c->str_len);
     return pad8(n_rows * type_width(c->type));
@@ -66,6 +94,10 @@ static void free_columns(frame_column *cols, size_t n)
         free(cols[i].values);
         free(cols[i].str_off);
         free(cols[i].str_bytes);
+        rs_idmap_free(cols[i].dict_map);
+        free(cols[i].codes);
+        free(cols[i].entry_off);
+        free(cols[i].entry_bytes);
     }
     free(cols);
 }
@@ -78,6 +110,8 @@ struct rs_frame_writer {
     size_t n_cols;
     size_t n_rows;        /* rows in the open block */
     uint64_t total_rows;
+    int header_written;   /* at the first block, once the dictionary columns are chosen */
+    size_t n_dict;        /* dictionary columns */
     unsigned char *scratch;   /* payload assembly buffer */
     size_t scratch_cap;
 };
@@ -95,11 +129,9 @@ rs_frame_writer *rs_frame_writer_new(rs_out *out, size_t n_cols, const char *con
         goto nomem;
     w->out = out;
     w->n_cols = n_cols;
-    size_t header_len = RS_FRAME_MAGIC_LEN + 8;
     for (size_t i = 0; i < n_cols; i++) {
         frame_column *c = &w->cols[i];
-        size_t name_len = strlen(names[i]);
-        if (name_len > UINT16_MAX) {
+        if (strlen(names[i]) > UINT16_MAX) {
             rs_frame_writer_free(w);
             rs_error_set(err, RS_EUSAGE, NULL, 0, "column name longer than 65535 bytes");
             return NULL;
@@ -117,28 +149,7 @@ rs_frame_writer *rs_frame_writer_new(rs_out *out, size_t n_cols, const char *con
         } else if (!(c->values = malloc(BLOCK_ROWS * 8))) {
             goto nomem;
         }
-        header_len += 4 + name_len;
     }
-    unsigned char *h = calloc(1, pad8(header_len) + 8);
-    if (!h)
-        goto nomem;
-    memcpy(h, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN);
-    put_u32(h + 8, RS_FRAME_VERSION);
-    put_u32(h + 12, (uint32_t)n_cols);
-    size_t pos = 16;
-    for (size_t i = 0; i < n_cols; i++) {
-        size_t name_len = strlen(names[i]);
-        h[pos] = (unsigned char)types[i];
-        h[pos + 1] = 0;
-        uint16_t nl = (uint16_t)name_len;
-        memcpy(h + pos + 2, &nl, 2);
-        memcpy(h + pos + 4, names[i], name_len);
-        pos += 4 + name_len;
-    }
-    pos = pad8(pos);
-    put_u64(h + pos, rs_hash64(h, pos, 0));
-    rs_out_write(out, h, pos + 8);
-    free(h);
     return w;
 nomem:
     rs_frame_writer_free(w);
@@ -155,13 +166,130 @@ void rs_frame_writer_free(rs_frame_writer *w)
     free(w);
 }
 
+static rs_field str_at(const frame_column *c, size_t row)
+{
+    return (rs_field){c->str_bytes + c->str_off[row], c->str_off[row + 1] - c->str_off[row]};
+}
+
+/* Every str column starts as a dictionary column (encode_block stops the
+ * ones that do not pay). */
+static rs_status start_dictionaries(rs_frame_writer *w, rs_error *err)
+{
+    for (size_t i = 0; i < w->n_cols; i++) {
+        frame_column *c = &w->cols[i];
+        if (c->type != RS_COL_STR)
+            continue;
+        if (!(c->dict_map = rs_idmap_new()) || !(c->codes = malloc(BLOCK_ROWS * sizeof *c->codes)))
+            return rs_error_nomem(err);
+        c->dict = 1;
+        w->n_dict++;
+    }
+    return RS_OK;
+}
+
+static rs_status write_header(rs_frame_writer *w, rs_error *err)
+{
+    size_t header_len = RS_FRAME_MAGIC_LEN + 8;
+    for (size_t i = 0; i < w->n_cols; i++)
+        header_len += 4 + strlen(w->cols[i].name);
+    unsigned char *h = calloc(1, pad8(header_len) + 8);
+    if (!h)
+        return rs_error_nomem(err);
+    memcpy(h, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN);
+    put_u32(h + 8, w->n_dict ? 2 : 1);   /* version 1 readers read a file without dictionaries */
+    put_u32(h + 12, (uint32_t)w->n_cols);
+    size_t pos = 16;
+    for (size_t i = 0; i < w->n_cols; i++) {
+        size_t name_len = strlen(w->cols[i].name);
+        h[pos] = (unsigned char)w->cols[i].type;
+        h[pos + 1] = (unsigned char)w->cols[i].dict;
+        uint16_t nl = (uint16_t)name_len;
+        memcpy(h + pos + 2, &nl, 2);
+        memcpy(h + pos + 4, w->cols[i].name, name_len);
+        pos += 4 + name_len;
+    }
+    pos = pad8(pos);
+    put_u64(h + pos, rs_hash64(h, pos, 0));
+    rs_out_write(w->out, h, pos + 8);
+    free(h);
+    w->header_written = 1;
+    return RS_OK;
+}
+
+/* The open block's rows of a dictionary column as codes (rows_before rows
+ * came before it), new values added to its map.  A map that would outgrow
+ * its limits, or holds more than half as many values as rows after
+ * DICT_TRIAL_ROWS rows (unique keys: codes save nothing), stops (freed),
+ * and this block and the later ones store the column as plain str. */
+static rs_status encode_block(frame_column *c, size_t n_rows, uint64_t rows_before, rs_error *err)
+{
+    if (!c->dict_map)
+        return RS_OK;
+    c->block_base = rs_idmap_size(c->dict_map);
+    if ((size_t)c->block_base + n_rows > DICT_MAX_ENTRIES || c->dict_bytes + c->str_len > DICT_MAX_BYTES ||
+        (rows_before >= DICT_TRIAL_ROWS && 2 * (uint64_t)c->block_base > rows_before)) {
+        rs_idmap_free(c->dict_map);
+        c->dict_map = NULL;
+        return RS_OK;
+    }
+    for (size_t r = 0; r < n_rows; r++) {
+        rs_field f = str_at(c, r);
+        int added;
+        int32_t code = rs_idmap_intern(c->dict_map, f.ptr, f.len, &added);
+        if (code < 0)
+            return rs_error_nomem(err);
+        c->codes[r] = (uint32_t)code;
+        c->dict_bytes += added ? f.len : 0;
+    }
+    return RS_OK;
+}
+
+/* A str layout of n strings: offsets, then bytes; returns the end. */
+static unsigned char *put_strings(unsigned char *p, const rs_idmap *map, int32_t base, int32_t n)
+{
+    unsigned char *bytes = p + pad8(((size_t)n + 1) * 4);
+    uint32_t at = 0;
+    put_u32(p, 0);
+    for (int32_t k = 0; k < n; k++) {
+        size_t len;
+        const char *key = rs_idmap_key(map, base + k, &len);
+        memcpy(bytes + at, key, len);
+        at += (uint32_t)len;
+        put_u32(p + 4 * ((size_t)k + 1), at);
+    }
+    return bytes + pad8(at);
+}
+
+static unsigned char *put_column(unsigned char *p, frame_column *c, size_t n_rows)
+{
+    if (c->dict_map) {
+        p = put_strings(p, c->dict_map, c->block_base, rs_idmap_size(c->dict_map) - c->block_base);
+        memcpy(p, c->codes, n_rows * 4);
+        return p + pad8(n_rows * 4);
+    }
+    if (c->type == RS_COL_STR) {
+        memcpy(p, c->str_off, (n_rows + 1) * 4);
+        p += pad8((n_rows + 1) * 4);
+        memcpy(p, c->str_bytes, c->str_len);
+        return p + pad8(c->str_len);
+    }
+    size_t n = n_rows * type_width(c->type);
+    memcpy(p, c->values, n);
+    return p + pad8(n);
+}
+
 static rs_status flush_block(rs_frame_writer *w, rs_error *err)
 {
     if (w->n_rows == 0)
         return RS_OK;
-    size_t payload = 0;
-    for (size_t i = 0; i < w->n_cols; i++)
+    if (!w->header_written && (start_dictionaries(w, err) || write_header(w, err)))
+        return err->code;
+    size_t payload = 8 * w->n_dict;
+    for (size_t i = 0; i < w->n_cols; i++) {
+        if (encode_block(&w->cols[i], w->n_rows, w->total_rows, err))
+            return err->code;
         payload += column_payload(&w->cols[i], w->n_rows);
+    }
     if (payload >= MAX_PAYLOAD)
         return rs_error_set(err, RS_EDATA, NULL, 0, "rsf block too large");
     if (payload + 16 > w->scratch_cap) {
@@ -174,18 +302,16 @@ static rs_status flush_block(rs_frame_writer *w, rs_error *err)
     unsigned char *p = w->scratch + 8;
     memset(p, 0, payload);
     for (size_t i = 0; i < w->n_cols; i++) {
-        frame_column *c = &w->cols[i];
-        if (c->type == RS_COL_STR) {
-            memcpy(p, c->str_off, (w->n_rows + 1) * 4);
-            p += pad8((w->n_rows + 1) * 4);
-            memcpy(p, c->str_bytes, c->str_len);
-            p += pad8(c->str_len);
-            c->str_len = 0;
-        } else {
-            size_t n = w->n_rows * type_width(c->type);
-            memcpy(p, c->values, n);
-            p += pad8(n);
+        const frame_column *c = &w->cols[i];
+        if (c->dict) {
+            put_u32(p, c->dict_map ? (uint32_t)(rs_idmap_size(c->dict_map) - c->block_base) : 0);
+            put_u32(p + 4, c->dict_map != NULL);
+            p += 8;
         }
+    }
+    for (size_t i = 0; i < w->n_cols; i++) {
+        p = put_column(p, &w->cols[i], w->n_rows);
+        w->cols[i].str_len = 0;
     }
     put_u32(w->scratch, (uint32_t)w->n_rows);
     put_u32(w->scratch + 4, (uint32_t)payload);
@@ -261,7 +387,7 @@ rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, r
 
 rs_status rs_frame_writer_finish(rs_frame_writer *w, rs_error *err)
 {
-    if (flush_block(w, err))
+    if (flush_block(w, err) || (!w->header_written && write_header(w, err)))
         return err->code;
     unsigned char end[16] = {0};
     put_u64(end + 8, w->total_rows);
@@ -279,11 +405,12 @@ struct rs_frame_reader {
     size_t header_bytes;        /* to skip on rewind */
     frame_column *cols;         /* (n_cols) names and types */
     rs_col_type *types;         /* (n_cols) the types again, as rs_frame_block_index takes them */
+    unsigned char *dict;        /* (n_cols) 1 for a dictionary column */
     size_t n_cols;
     unsigned char *block;       /* payload of the current block */
     size_t block_cap;
     size_t block_rows, block_pos;
-    const unsigned char **col_data;   /* (n_cols) start of each column in block */
+    rs_frame_block_col *col_data;   /* (n_cols) where each column of block is */
     uint64_t rows_read;
     int done;
     char *text;                 /* text of the current row */
@@ -326,7 +453,7 @@ static rs_status read_header(rs_frame_reader *r, rs_error *err)
     if (memcmp(fixed, RS_FRAME_MAGIC, RS_FRAME_MAGIC_LEN) != 0)
         return corrupt(r, "bad magic", err);
     uint32_t version = get_u32(fixed + 8);
-    if (version != RS_FRAME_VERSION)
+    if (version < 1 || version > RS_FRAME_VERSION)
         return rs_error_set(err, RS_EDATA, rs_in_name(r->in), 0,
                             "rsf format version %u, this rs reads version %d%s", version,
                             RS_FRAME_VERSION, version > RS_FRAME_VERSION ? " (upgrade rs)" : "");
@@ -336,7 +463,8 @@ static rs_status read_header(rs_frame_reader *r, rs_error *err)
     /* the header is hashed as a whole: collect it */
     size_t cap = 16 + (size_t)n_cols * 4 + 64, len = 16;
     unsigned char *h = malloc(cap);
-    if (!h || !(r->cols = calloc(n_cols ? n_cols : 1, sizeof *r->cols)))
+    if (!h || !(r->cols = calloc(n_cols ? n_cols : 1, sizeof *r->cols)) ||
+        !(r->dict = calloc(n_cols ? n_cols : 1, 1)))
         goto nomem;
     r->n_cols = n_cols;
     memcpy(h, fixed, 16);
@@ -346,11 +474,12 @@ static rs_status read_header(rs_frame_reader *r, rs_error *err)
             goto fail;
         uint16_t name_len;
         memcpy(&name_len, d + 2, 2);
-        if (d[0] < RS_COL_STR || d[0] > RS_COL_F32) {
+        if (d[0] < RS_COL_STR || d[0] > RS_COL_F32 || d[1] > (version >= 2 && d[0] == RS_COL_STR)) {
             corrupt(r, "column type", err);
             goto fail;
         }
         r->cols[i].type = (rs_col_type)d[0];
+        r->dict[i] = r->cols[i].dict = d[1];
         if (len + 4 + name_len + 16 > cap) {
             cap = (len + 4 + name_len + 16) * 2;
             unsigned char *nh = realloc(h, cap);
@@ -427,6 +556,7 @@ void rs_frame_reader_free(rs_frame_reader *r)
     free(r->block);
     free(r->col_data);
     free(r->types);
+    free(r->dict);
     free(r->text);
     free(r->fields);
     free(r->direct);
@@ -436,38 +566,65 @@ void rs_frame_reader_free(rs_frame_reader *r)
 size_t rs_frame_reader_n_cols(const rs_frame_reader *r) { return r->n_cols; }
 const char *rs_frame_reader_col_name(const rs_frame_reader *r, size_t col) { return r->cols[col].name; }
 rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col) { return r->cols[col].type; }
+const unsigned char *rs_frame_reader_dict_flags(const rs_frame_reader *r) { return r->dict; }
 
-const char *rs_frame_block_index(const rs_col_type *types, size_t n_cols, const unsigned char *payload, size_t size,
-                                 size_t n_rows, const unsigned char **col_data)
+/* A str layout of n strings at payload + *pos: its offsets and bytes, *pos
+ * moved past them; NULL, or what is wrong. */
+static const char *str_layout(const unsigned char *payload, size_t size, size_t *pos, size_t n,
+                              const unsigned char **off, const unsigned char **bytes)
 {
-    size_t pos = 0;
+    size_t off_bytes = pad8((n + 1) * 4);
+    if (*pos + off_bytes > size)
+        return "block layout";
+    *off = payload + *pos;
+    uint32_t prev = 0;
+    for (size_t k = 0; k <= n; k++) {
+        uint32_t o = get_u32(*off + 4 * k);
+        if ((k == 0 && o != 0) || o < prev)
+            return "string offsets";
+        prev = o;
+    }
+    *bytes = *off + off_bytes;
+    *pos += off_bytes + pad8(prev);
+    return *pos > size ? "block layout" : NULL;
+}
+
+const char *rs_frame_block_index(const rs_col_type *types, const unsigned char *dict, size_t n_cols,
+                                 const unsigned char *payload, size_t size, size_t n_rows, rs_frame_block_col *cols)
+{
+    size_t pos = 0, n_dict = 0;
+    for (size_t i = 0; i < n_cols; i++)
+        n_dict += dict && dict[i];
+    if (8 * n_dict > size)
+        return "block layout";
+    const unsigned char *table = payload;
+    pos = 8 * n_dict;
     for (size_t i = 0; i < n_cols; i++) {
-        col_data[i] = payload + pos;
-        if (types[i] == RS_COL_STR) {
-            size_t off_bytes = rs_frame_str_bytes_at(n_rows);
-            if (pos + off_bytes > size)
-                return "block layout";
-            const unsigned char *off = payload + pos;
-            uint32_t prev = 0;
-            for (size_t k = 0; k <= n_rows; k++) {
-                uint32_t o = get_u32(off + 4 * k);
-                if ((k == 0 && o != 0) || o < prev)
-                    return "string offsets";
-                prev = o;
-            }
-            pos += off_bytes + pad8(prev);
+        rs_frame_block_col *c = &cols[i];
+        const char *why = NULL;
+        *c = (rs_frame_block_col){0};
+        if (dict && dict[i]) {
+            c->n_new = get_u32(table), c->coded = (int)get_u32(table + 4);
+            table += 8;
+            if (c->coded > 1 || (!c->coded && c->n_new) || c->n_new > MAX_BLOCK_ROWS)
+                return "dictionary block";
+        }
+        if (c->coded) {
+            why = str_layout(payload, size, &pos, c->n_new, &c->new_off, &c->new_bytes);
+            c->data = payload + pos;
+            pos += pad8(n_rows * 4);
+        } else if (types[i] == RS_COL_STR) {
+            why = str_layout(payload, size, &pos, n_rows, &c->data, &c->bytes);
         } else {
+            c->data = payload + pos;
             pos += pad8(n_rows * type_width(types[i]));
         }
+        if (why)
+            return why;
         if (pos > size)
             return "block layout";
     }
     return pos != size ? "block size" : NULL;
-}
-
-size_t rs_frame_str_bytes_at(size_t n_rows)
-{
-    return pad8((n_rows + 1) * 4);
 }
 
 size_t rs_frame_header_bytes(const char *const *names, size_t n_cols)
@@ -478,12 +635,55 @@ size_t rs_frame_header_bytes(const char *const *names, size_t n_cols)
     return pad8(len) + 8;
 }
 
+/* A coded block's new entries onto column c's dictionary, and its codes
+ * checked against it: 0, or -1 (*why set when damaged, else out of memory). */
+static int add_entries(frame_column *c, const rs_frame_block_col *b, size_t n_rows, const char **why)
+{
+    size_t new_len = get_u32(b->new_off + 4 * (size_t)b->n_new);
+    if (c->n_entries + b->n_new > DICT_MAX_ENTRIES) {
+        *why = "dictionary size";
+        return -1;
+    }
+    size_t n_off = c->n_entries + b->n_new + 1, n_bytes = (c->n_entries ? c->entry_off[c->n_entries] : 0) + new_len;
+    if (n_off > c->entry_off_cap) {
+        size_t cap = 2 * n_off;
+        uint64_t *o = realloc(c->entry_off, cap * sizeof *o);
+        if (!o)
+            return -1;
+        c->entry_off = o, c->entry_off_cap = cap;
+    }
+    if (n_bytes > c->entry_bytes_cap) {
+        size_t cap = 2 * n_bytes + 64;
+        char *e = realloc(c->entry_bytes, cap);
+        if (!e)
+            return -1;
+        c->entry_bytes = e, c->entry_bytes_cap = cap;
+    }
+    uint64_t base = c->n_entries ? c->entry_off[c->n_entries] : 0;
+    c->entry_off[0] = 0;
+    memcpy(c->entry_bytes + base, b->new_bytes, new_len);
+    for (uint32_t k = 1; k <= b->n_new; k++)
+        c->entry_off[c->n_entries + k] = base + get_u32(b->new_off + 4 * (size_t)k);
+    c->n_entries += b->n_new;
+    for (size_t row = 0; row < n_rows; row++)
+        if (get_u32(b->data + 4 * row) >= c->n_entries) {
+            *why = "dictionary code";
+            return -1;
+        }
+    return 0;
+}
+
 /* Check the block's column layout against payload_bytes before trusting any
  * offset in it. */
 static rs_status index_block(rs_frame_reader *r, size_t payload, rs_error *err)
 {
-    const char *why = rs_frame_block_index(r->types, r->n_cols, r->block, payload, r->block_rows, r->col_data);
-    return why ? corrupt(r, why, err) : RS_OK;
+    const char *why = rs_frame_block_index(r->types, r->dict, r->n_cols, r->block, payload, r->block_rows, r->col_data);
+    if (why)
+        return corrupt(r, why, err);
+    for (size_t i = 0; i < r->n_cols; i++)
+        if (r->col_data[i].coded && add_entries(&r->cols[i], &r->col_data[i], r->block_rows, &why) < 0)
+            return why ? corrupt(r, why, err) : rs_error_nomem(err);
+    return RS_OK;
 }
 
 static int load_block(rs_frame_reader *r, rs_error *err)
@@ -537,6 +737,19 @@ static int load_block(rs_frame_reader *r, rs_error *err)
     return 1;
 }
 
+/* Row row's text in str column i of the current block. */
+static rs_field str_cell(const rs_frame_reader *r, size_t i, size_t row)
+{
+    const rs_frame_block_col *b = &r->col_data[i];
+    if (b->coded) {
+        const frame_column *c = &r->cols[i];
+        uint32_t code = get_u32(b->data + 4 * row);
+        return (rs_field){c->entry_bytes + c->entry_off[code], c->entry_off[code + 1] - c->entry_off[code]};
+    }
+    uint32_t a = get_u32(b->data + 4 * row), e = get_u32(b->data + 4 * (row + 1));
+    return (rs_field){(const char *)b->bytes + a, e - a};
+}
+
 int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
 {
     if (r->done)
@@ -546,17 +759,11 @@ int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
         if (got <= 0)
             return got;
     }
-    size_t row = r->block_pos++, n = r->block_rows;
+    size_t row = r->block_pos++;
     /* first the text lengths, then one buffer for all of them */
     size_t need = 0;
-    for (size_t i = 0; i < r->n_cols; i++) {
-        if (r->cols[i].type == RS_COL_STR) {
-            const unsigned char *off = r->col_data[i];
-            need += get_u32(off + 4 * (row + 1)) - get_u32(off + 4 * row);
-        } else {
-            need += RS_NUM_BUF;
-        }
-    }
+    for (size_t i = 0; i < r->n_cols; i++)
+        need += r->cols[i].type == RS_COL_STR ? str_cell(r, i, row).len : RS_NUM_BUF;
     if (need > r->text_cap) {
         char *t = realloc(r->text, need);
         if (!t) {
@@ -568,13 +775,13 @@ int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
     }
     char *t = r->text;
     for (size_t i = 0; i < r->n_cols; i++) {
-        const unsigned char *d = r->col_data[i];
+        const unsigned char *d = r->col_data[i].data;
         size_t len = 0;
         switch (r->direct && r->direct[i] ? 0 : r->cols[i].type) {
         case RS_COL_STR: {
-            uint32_t a = get_u32(d + 4 * row), b = get_u32(d + 4 * (row + 1));
-            len = b - a;
-            memcpy(t, d + pad8((n + 1) * 4) + a, len);
+            rs_field f = str_cell(r, i, row);
+            len = f.len;
+            memcpy(t, f.ptr, len);
             break;
         }
         case RS_COL_I64: {
@@ -623,7 +830,7 @@ int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value)
 {
     if (!r->direct || !r->direct[col] || r->block_pos == 0)
         return 0;
-    const unsigned char *d = r->col_data[col];
+    const unsigned char *d = r->col_data[col].data;
     size_t row = r->block_pos - 1;
     if (r->cols[col].type == RS_COL_I64) {
         int64_t v = (int64_t)get_u64(d + 8 * row);
@@ -644,7 +851,7 @@ int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t
         return 0;
     size_t row = r->block_pos - 1;
     for (size_t k = 0; k < n; k++) {   /* one call per row, not per cell: rs-predict's hot loop */
-        const unsigned char *d = r->col_data[cols[k]];
+        const unsigned char *d = r->col_data[cols[k]].data;
         if (!r->direct[cols[k]])
             return 0;
         if (r->cols[cols[k]].type == RS_COL_F64) {
@@ -676,5 +883,7 @@ rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err)
     r->block_rows = r->block_pos = 0;
     r->rows_read = 0;
     r->done = 0;
+    for (size_t i = 0; i < r->n_cols; i++)
+        r->cols[i].n_entries = 0;   /* the blocks build the dictionaries again */
     return RS_OK;
 }

@@ -3,18 +3,31 @@
  * Layout (all integers little-endian; every section starts 8-byte aligned):
  *
  *   header  magic "\x89RSF\r\n\x1a\n" (8)  version u32  n_cols u32
- *           per column: type u8, 0 u8, name_len u16, name bytes
+ *           per column: type u8, dict u8, name_len u16, name bytes
  *           zero padding to 8, checksum u64 (rs_hash64 of everything before)
  *   block   n_rows u32 (> 0)  payload_bytes u32
- *           payload: per column, in order, padded to 8:
+ *           payload: in version 2, first per dictionary column n_new u32,
+ *           coded u32; then per column, in order, padded to 8:
  *             i64 / f64: n_rows x 8 bytes     f32: n_rows x 4 bytes
  *             str: (n_rows + 1) x u32 offsets, then the bytes
+ *             dictionary column, coded 1: its n_new new entries as a str
+ *               column of n_new rows, then n_rows x u32 codes;
+ *               coded 0: n_new is 0 and the column is laid out as str
  *           checksum u64 (rs_hash64 of the payload)
  *   end     0 u32  0 u32  total_rows u64
  *
  * Missing values: NaN for f32/f64, INT64_MIN for i64, "" for str.  Blocks
  * make the format streamable; the end marker and checksums make a truncated
- * or damaged file an error instead of silently fewer rows. */
+ * or damaged file an error instead of silently fewer rows.
+ *
+ * Dictionary columns (version 2) are text columns with few distinct values
+ * (user and item ids): each value is stored once, in the block where it is
+ * first seen, and rows hold its code — the entries' number in order of
+ * first sight over the whole file.  The writer starts every str column as
+ * one and stops a dictionary that would outgrow 4M entries or 64 MB, or
+ * that holds more than half as many entries as rows after 1M rows (unique
+ * keys); later blocks store that column as plain str (coded 0).  A file
+ * without str columns is written as version 1, as before. */
 #ifndef RS_FRAME_H
 #define RS_FRAME_H
 
@@ -25,7 +38,7 @@
 #include <stdint.h>
 
 #define RS_FRAME_MAGIC "\x89RSF\r\n\x1a\n"
-enum { RS_FRAME_MAGIC_LEN = 8, RS_FRAME_VERSION = 1 };
+enum { RS_FRAME_MAGIC_LEN = 8, RS_FRAME_VERSION = 2 };
 
 typedef enum { RS_COL_STR = 1, RS_COL_I64 = 2, RS_COL_F64 = 3, RS_COL_F32 = 4 } rs_col_type;
 
@@ -44,13 +57,21 @@ rs_status rs_frame_writer_add_text(rs_frame_writer *w, const rs_field *fields, r
 rs_status rs_frame_writer_finish(rs_frame_writer *w, rs_error *err);
 void rs_frame_writer_free(rs_frame_writer *w);
 
-/* Where each column of a block's payload (size bytes, n_rows rows) starts,
- * laid out as the writer lays it out, every offset checked against size:
- * col_data[i] (a str column: its n_rows + 1 offsets, then its bytes
- * rs_frame_str_bytes_at(n_rows) further).  NULL, or what is wrong. */
-const char *rs_frame_block_index(const rs_col_type *types, size_t n_cols, const unsigned char *payload, size_t size,
-                                 size_t n_rows, const unsigned char **col_data);
-size_t rs_frame_str_bytes_at(size_t n_rows);
+/* Where one column of a block is (rs_frame_block_index). */
+typedef struct {
+    const unsigned char *data;      /* numbers; a str column's n_rows + 1 offsets; or n_rows codes */
+    const unsigned char *bytes;     /* the bytes a str column's offsets index */
+    const unsigned char *new_off, *new_bytes;   /* a dictionary block's n_new + 1 offsets and bytes */
+    uint32_t n_new;
+    int coded;                      /* 1: data holds n_rows u32 codes into the column's dictionary */
+} rs_frame_block_col;
+
+/* Lay out a block's columns (payload of size bytes, n_rows rows; dict: the
+ * header's dictionary flags, or NULL for none) as the writer lays them out,
+ * every offset checked against size (codes are not: they index the
+ * dictionary the blocks before built).  NULL, or what is wrong. */
+const char *rs_frame_block_index(const rs_col_type *types, const unsigned char *dict, size_t n_cols,
+                                 const unsigned char *payload, size_t size, size_t n_rows, rs_frame_block_col *cols);
 /* The header's size in a file with these column names. */
 size_t rs_frame_header_bytes(const char *const *names, size_t n_cols);
 
@@ -63,6 +84,8 @@ void rs_frame_reader_free(rs_frame_reader *r);
 size_t rs_frame_reader_n_cols(const rs_frame_reader *r);
 const char *rs_frame_reader_col_name(const rs_frame_reader *r, size_t col);
 rs_col_type rs_frame_reader_col_type(const rs_frame_reader *r, size_t col);
+/* (n_cols) 1 for a dictionary column. */
+const unsigned char *rs_frame_reader_dict_flags(const rs_frame_reader *r);
 /* Next row as text fields (numbers in canonical form); 1, 0 at end, -1. */
 int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err);
 rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err);

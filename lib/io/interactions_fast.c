@@ -33,8 +33,20 @@
  * cache beside the id maps' arrays (4 MB measured slower). */
 enum { BLOCK = 1 << 16 };
 
+/* A dictionary id column of an rsf file (frame.h): rows hold codes, and
+ * each block brings its new entries.  A thread interns the entries of its
+ * blocks into its map, in code order; the codes become indices once every
+ * thread's entries are merged (gather). */
+typedef struct {
+    int32_t *entry_local;   /* (n_entries) the local index of each entry this thread met */
+    size_t n_entries, cap;
+    int64_t max_excess;     /* max over rows of code - entries met through the row's block */
+} part_dict;
+
 typedef struct {
     rs_idmap *users, *items;
+    int coded[2];           /* user, item: a dictionary column (its rows hold codes) */
+    part_dict dict[2];
     size_t n, cap;
     int32_t *user, *item;   /* (n) local indices */
     float *value;           /* (n) when the file has values */
@@ -68,6 +80,8 @@ typedef struct {
     atomic_int give_up;
     /* rsf input: the blocks, and the column types */
     const rs_col_type *types;
+    const unsigned char *dict;   /* (n_cols) dictionary columns, or NULL */
+    int32_t *code_index[2];      /* user, item: a dictionary column's code -> merged index */
     const char **names;
     size_t n_blocks;
     struct rsf_block { off_t at; uint32_t n_rows, payload; } *blocks;
@@ -109,24 +123,26 @@ static void hash_ids(const rs_idmap *map, const rs_field *ids, uint64_t *hash, s
     }
 }
 
-/* Intern the batch's ids into p's maps: the rows p->n... */
+static int32_t intern_id(rs_idmap *map, const rs_field *id, uint64_t hash)
+{
+    int added;
+    return rs_idmap_is_numbered(map) ? rs_idmap_intern(map, id->ptr, id->len, &added)
+                                     : rs_idmap_intern_hashed(map, id->ptr, id->len, hash, &added);
+}
+
+/* Intern the batch's ids into p's maps: the rows p->n...  (The codes of a
+ * dictionary column are in place already.) */
 static int flush(part *p, batch *b)
 {
-    hash_ids(p->users, b->user, b->user_hash, b->n);
-    hash_ids(p->items, b->item, b->item_hash, b->n);
-    for (size_t r = 0; r < b->n; r++) {
-        int added;
-        int32_t item = rs_idmap_is_numbered(p->items)
-                           ? rs_idmap_intern(p->items, b->item[r].ptr, b->item[r].len, &added)
-                           : rs_idmap_intern_hashed(p->items, b->item[r].ptr, b->item[r].len, b->item_hash[r], &added);
-        int32_t user = rs_idmap_is_numbered(p->users)
-                           ? rs_idmap_intern(p->users, b->user[r].ptr, b->user[r].len, &added)
-                           : rs_idmap_intern_hashed(p->users, b->user[r].ptr, b->user[r].len, b->user_hash[r], &added);
-        if (item < 0 || user < 0)
+    if (!p->coded[0])
+        hash_ids(p->users, b->user, b->user_hash, b->n);
+    if (!p->coded[1])
+        hash_ids(p->items, b->item, b->item_hash, b->n);
+    for (size_t r = 0; r < b->n; r++, p->n++) {
+        if (!p->coded[1] && (p->item[p->n] = intern_id(p->items, &b->item[r], b->item_hash[r])) < 0)
             return -1;
-        p->user[p->n] = user;
-        p->item[p->n] = item;
-        p->n++;
+        if (!p->coded[0] && (p->user[p->n] = intern_id(p->users, &b->user[r], b->user_hash[r])) < 0)
+            return -1;
     }
     b->n = 0;
     return 0;
@@ -264,29 +280,29 @@ static uint64_t le64(const unsigned char *p)
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-/* One column of a block: its string offsets and bytes, or its numbers. */
-typedef struct {
-    const unsigned char *off, *bytes, *numbers;
-} rsf_column;
-
-/* Lay out a block's columns (frame.c checks every offset): 0, or -1 when
- * damaged (the general reader then says how). */
-static int rsf_index(const job *j, const unsigned char *payload, size_t size, size_t n_rows, rsf_column *cols,
-                     const unsigned char **col_data)
-{
-    if (rs_frame_block_index(j->types, j->n_cols, payload, size, n_rows, col_data))
-        return -1;
-    for (size_t i = 0; i < j->n_cols; i++)
-        cols[i] = j->types[i] == RS_COL_STR
-                      ? (rsf_column){col_data[i], col_data[i] + rs_frame_str_bytes_at(n_rows), NULL}
-                      : (rsf_column){NULL, NULL, col_data[i]};
-    return 0;
-}
+typedef rs_frame_block_col rsf_column;
 
 static rs_field rsf_text(const rsf_column *c, size_t row)
 {
-    uint32_t a = le32(c->off + 4 * row), b = le32(c->off + 4 * row + 4);
+    uint32_t a = le32(c->data + 4 * row), b = le32(c->data + 4 * row + 4);
     return (rs_field){(const char *)c->bytes + a, b - a};
+}
+
+/* A block's new entries of dictionary id column which (0 user, 1 item)
+ * into p's map: 0, or -1 (an empty id, or out of memory: give up). */
+static int take_entries(part *p, int which, const rsf_column *c)
+{
+    part_dict *d = &p->dict[which];
+    rs_idmap *map = which ? p->items : p->users;
+    if (rs_grow((void **)&d->entry_local, &d->cap, d->n_entries + c->n_new, sizeof *d->entry_local) < 0)
+        return -1;
+    for (uint32_t k = 0; k < c->n_new; k++) {
+        uint32_t a = le32(c->new_off + 4 * (size_t)k), b = le32(c->new_off + 4 * (size_t)k + 4);
+        int added;
+        if (b == a || (d->entry_local[d->n_entries++] = rs_idmap_intern(map, (const char *)c->new_bytes + a, b - a, &added)) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* A number column's value: 0, or -1 when missing (the general reader then
@@ -294,15 +310,15 @@ static rs_field rsf_text(const rsf_column *c, size_t row)
 static int rsf_number(const rsf_column *c, rs_col_type type, size_t row, double *v)
 {
     if (type == RS_COL_F32) {
-        uint32_t bits = le32(c->numbers + 4 * row);
+        uint32_t bits = le32(c->data + 4 * row);
         float f;
         memcpy(&f, &bits, 4);
         *v = f;
     } else if (type == RS_COL_F64) {
-        uint64_t bits = le64(c->numbers + 8 * row);
+        uint64_t bits = le64(c->data + 8 * row);
         memcpy(v, &bits, 8);
     } else {
-        int64_t i = (int64_t)le64(c->numbers + 8 * row);
+        int64_t i = (int64_t)le64(c->data + 8 * row);
         if (i == RS_I64_MISSING)
             return -1;
         *v = (double)i;
@@ -316,20 +332,38 @@ static rs_field rsf_id(const job *j, const rsf_column *cols, size_t col, size_t 
 {
     if (j->types[col] == RS_COL_STR)
         return rsf_text(&cols[col], row);
-    int64_t v = (int64_t)le64(cols[col].numbers + 8 * row);
+    int64_t v = (int64_t)le64(cols[col].data + 8 * row);
     return (rs_field){text, v == RS_I64_MISSING ? 0 : rs_format_i64(v, text)};
+}
+
+/* A dictionary column's code at row into *id, checked as far as this
+ * thread can (the rest in code_indices). */
+static void rsf_code(part *p, int which, const rsf_column *c, size_t row, int32_t *id)
+{
+    part_dict *d = &p->dict[which];
+    uint32_t code = le32(c->data + 4 * row);
+    int64_t excess = (int64_t)code - (int64_t)d->n_entries;
+    d->max_excess = excess > d->max_excess ? excess : d->max_excess;
+    *id = (int32_t)code;
 }
 
 static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row)
 {
     const fast_columns *c = j->c;
-    rs_field user = rsf_id(j, cols, c->user, row, b->id_text[b->n][0]),
-             item = rsf_id(j, cols, c->item, row, b->id_text[b->n][1]);
+    rs_field user = {"", 1}, item = {"", 1};
+    if (!p->coded[0])
+        user = rsf_id(j, cols, c->user, row, b->id_text[b->n][0]);
+    if (!p->coded[1])
+        item = rsf_id(j, cols, c->item, row, b->id_text[b->n][1]);
     if (user.len == 0 || item.len == 0)
         return -1;
     if (p->n + b->n == p->cap && part_grow(p, c) < 0)
         return -1;
     size_t at = p->n + b->n;
+    if (p->coded[0])
+        rsf_code(p, 0, &cols[c->user], row, &p->user[at]);
+    if (p->coded[1])
+        rsf_code(p, 1, &cols[c->item], row, &p->item[at]);
     double v = 1;
     if (c->has_value) {
         if (j->types[c->value] == RS_COL_STR) {
@@ -357,11 +391,11 @@ static void read_blocks(void *ctx, int t, int n_threads)
     job *j = ctx;
     part *p = &j->parts[t];
     rsf_column *cols = malloc(j->n_cols * sizeof *cols);
-    const unsigned char **col_data = malloc(j->n_cols * sizeof *col_data);
     unsigned char *buf = NULL;
     size_t cap = 0;
     batch b = {0};
-    int ok = cols && col_data;
+    int ok = cols != NULL;
+    p->dict[0].max_excess = p->dict[1].max_excess = INT64_MIN;
     for (size_t k = j->block_first[t]; k < j->block_first[t + 1]; k++)
         p->guess += j->blocks[k].n_rows;   /* exact */
     for (size_t k = j->block_first[t]; ok && k < j->block_first[t + 1]; k++) {
@@ -370,9 +404,13 @@ static void read_blocks(void *ctx, int t, int n_threads)
         if (atomic_load_explicit(&j->give_up, memory_order_relaxed) ||
             rs_grow((void **)&buf, &cap, need, 1) < 0 || pread(j->fd, buf, need, blk->at + 8) != (ssize_t)need ||
             le64(buf + blk->payload) != rs_hash64(buf, blk->payload, 0) ||
-            rsf_index(j, buf, blk->payload, blk->n_rows, cols, col_data) < 0) {
+            rs_frame_block_index(j->types, j->dict, j->n_cols, buf, blk->payload, blk->n_rows, cols)) {
             ok = 0;
             break;
+        }
+        for (int w = 0; ok && w < 2; w++) {   /* a dictionary that stopped: the general reader */
+            const rsf_column *id = &cols[w ? j->c->item : j->c->user];
+            ok = p->coded[w] == id->coded && (!id->coded || take_entries(p, w, id) == 0);
         }
         for (size_t r = 0; ok && r < blk->n_rows; r++)
             ok = rsf_row(j, p, &b, cols, r) == 0;
@@ -380,7 +418,7 @@ static void read_blocks(void *ctx, int t, int n_threads)
     }
     if (!ok)
         atomic_store(&j->give_up, 1);
-    free(cols), free(col_data), free(buf);
+    free(cols), free(buf);
 }
 
 /* Walk the block headers (8 bytes each) and cut the blocks into thread
@@ -424,6 +462,7 @@ static int rsf_plan(job *j, rs_error *err)
 
 static void part_free(part *p)
 {
+    free(p->dict[0].entry_local), free(p->dict[1].entry_local);
     rs_idmap_free(p->users), rs_idmap_free(p->items);
     free(p->user), free(p->item), free(p->value), free(p->ts);
     free(p->user_global), free(p->item_global);
@@ -458,14 +497,51 @@ static void renumber(void *ctx, int t, int n_threads)
     const renumber_job *r = ctx;
     part *p = &r->j->parts[t];
     fast_rows *x = r->x;
+    const int32_t *user_index = p->coded[0] ? r->j->code_index[0] : p->user_global,
+                  *item_index = p->coded[1] ? r->j->code_index[1] : p->item_global;
     for (size_t k = 0; k < p->n; k++) {
-        x->user[p->first + k] = p->user_global[p->user[k]];
-        x->item[p->first + k] = p->item_global[p->item[k]];
+        x->user[p->first + k] = user_index[p->user[k]];
+        x->item[p->first + k] = item_index[p->item[k]];
     }
     if (p->n && r->j->c->has_value)
         memcpy(x->value + p->first, p->value, p->n * sizeof *x->value);
     if (p->n && r->j->c->has_time)
         memcpy(x->ts + p->first, p->ts, p->n * sizeof *x->ts);
+}
+
+/* 1 when every code of dictionary column which names an entry of its
+ * block or of one before (a thread knows only the entries it met: the
+ * threads before it add theirs here); else 0, and the general reader says
+ * what is wrong. */
+static int codes_valid(const job *j, int which)
+{
+    int64_t before = 0;
+    for (int t = 0; t < j->n_threads; t++) {
+        const part_dict *d = &j->parts[t].dict[which];
+        if (j->parts[t].n && d->max_excess >= before)
+            return 0;
+        before += (int64_t)d->n_entries;
+    }
+    return 1;
+}
+
+/* A dictionary column's codes -> merged indices: the threads' entries, in
+ * thread order, are the dictionary in code order.  0, or -1 out of memory. */
+static int code_indices(job *j, int which)
+{
+    size_t total = 0;
+    for (int t = 0; t < j->n_threads; t++)
+        total += j->parts[t].dict[which].n_entries;
+    int32_t *index = j->code_index[which] = malloc((total + 1) * sizeof *index);
+    if (!index)
+        return -1;
+    for (int t = 0; t < j->n_threads; t++) {
+        const part *p = &j->parts[t];
+        const int32_t *global = which ? p->item_global : p->user_global;
+        for (size_t k = 0; k < p->dict[which].n_entries; k++)
+            *index++ = global[p->dict[which].entry_local[k]];
+    }
+    return 0;
 }
 
 /* Everything read and merged into x: RS_OK; RS_ENOMEM.  The maps are merged
@@ -484,6 +560,9 @@ static rs_status gather(job *j, fast_rows *x, rs_idmap *users, rs_idmap *items, 
         p->first = total;
         total += p->n;
     }
+    for (int w = 0; w < 2; w++)
+        if (j->parts[0].coded[w] && code_indices(j, w) < 0)
+            return rs_error_nomem(err);
     size_t n = total + 1;   /* never NULL */
     if (!(x->user = rs_malloc_huge(n * sizeof *x->user)) || !(x->item = rs_malloc_huge(n * sizeof *x->item)) ||
         (j->c->has_value && !(x->value = rs_malloc_huge(n * sizeof *x->value))) ||
@@ -520,14 +599,16 @@ static off_t csv_body(int fd, const rs_table_options *opt)
     return pread(fd, bom, 3, 0) == 3 && !memcmp(bom, "\xef\xbb\xbf", 3) ? -1 : 0;
 }
 
-/* rsf: ids as text or i64, a time column as text (other types: the
+/* rsf: ids as text (plain or dictionary) or i64, a value column as a
+ * number or plain text, a time column as plain text (other types: the
  * general reader). */
 static int rsf_types_taken(const job *j)
 {
     const fast_columns *c = j->c;
     rs_col_type user = j->types[c->user], item = j->types[c->item];
+    int value_coded = c->has_value && j->dict && j->dict[c->value], time_coded = c->has_time && j->dict && j->dict[c->time];
     return (user == RS_COL_STR || user == RS_COL_I64) && (item == RS_COL_STR || item == RS_COL_I64) &&
-           (!c->has_time || j->types[c->time] == RS_COL_STR);
+           (!c->has_time || j->types[c->time] == RS_COL_STR) && !value_coded && !time_coded;
 }
 
 int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, const char *path, const rs_table_options *opt, const rs_table *t,
@@ -550,6 +631,7 @@ int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, co
     for (size_t i = 0; i < j.n_cols; i++)
         j.names[i] = rs_table_col_name(t, i), types[i] = rs_table_col_type(t, i);
     j.types = types;
+    j.dict = frame ? rs_table_frame_dict(t) : NULL;
     if ((j.fd = open(path, O_RDONLY)) < 0 || fstat(j.fd, &st) < 0 || !S_ISREG(st.st_mode))
         result = 0;
     j.size = st.st_size;
@@ -557,19 +639,26 @@ int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, co
         result = 0;
     if (result == 1 && frame)
         result = rsf_types_taken(&j) ? rsf_plan(&j, err) : 0;
-    for (int k = 0; result == 1 && k < j.n_threads; k++)
+    for (int k = 0; result == 1 && k < j.n_threads; k++) {
         if (!(j.parts[k].users = rs_idmap_new()) || !(j.parts[k].items = rs_idmap_new()))
             result = 0;
+        j.parts[k].coded[0] = frame && j.dict && j.dict[c->user];
+        j.parts[k].coded[1] = frame && j.dict && j.dict[c->item];
+    }
     if (result == 1)
         rs_parallel(j.n_threads, frame ? read_blocks : read_range, &j);
     if (j.fd >= 0)
         close(j.fd);
     if (result == 1 && atomic_load(&j.give_up))
         result = 0;
+    for (int w = 0; w < 2; w++)
+        if (result == 1 && j.parts[0].coded[w] && !codes_valid(&j, w))
+            result = 0;
     if (result == 1 && gather(&j, x, users, items, err) != RS_OK)
         result = -1;
     for (int k = 0; k < j.n_threads; k++)
         part_free(&j.parts[k]);
     free(j.parts), free(j.names), free(types), free(j.blocks), free(j.block_first);
+    free(j.code_index[0]), free(j.code_index[1]);
     return result;
 }

@@ -159,6 +159,7 @@ const char *rs_table_col_name(const rs_table *t, size_t col) { return t->names[c
 rs_col_type rs_table_col_type(const rs_table *t, size_t col) { return t->types[col]; }
 const char *rs_table_name(const rs_table *t) { return rs_in_name(t->in); }
 int rs_table_is_frame(const rs_table *t) { return t->frame != NULL; }
+const unsigned char *rs_table_frame_dict(const rs_table *t) { return t->frame ? rs_frame_reader_dict_flags(t->frame) : NULL; }
 long rs_table_blank_lines(const rs_table *t) { return t->csv ? rs_csv_reader_blank_lines(t->csv) : 0; }
 
 int rs_table_has_col(const rs_table *t, const char *name, size_t *col)

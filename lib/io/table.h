@@ -29,6 +29,8 @@ const char *rs_table_col_name(const rs_table *t, size_t col);
 rs_col_type rs_table_col_type(const rs_table *t, size_t col);
 const char *rs_table_name(const rs_table *t);   /* "-" for stdin */
 int rs_table_is_frame(const rs_table *t);       /* rsf: the names are the file's own */
+/* rsf: (n_cols) 1 for a dictionary column (frame.h); NULL for CSV. */
+const unsigned char *rs_table_frame_dict(const rs_table *t);
 
 /* Column index, or RS_EUSAGE naming the option and listing the columns that
  * exist (or saying the name is ambiguous). */

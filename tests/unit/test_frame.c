@@ -129,8 +129,8 @@ int main(void)
     damaged[20] ^= 0x01;   /* inside the column names */
     CHECK(read_all(damaged, len, &err, NULL, 0) == -1 && strstr(err.msg, "corrupt"), "header damage is caught");
     memcpy(damaged, bytes, len);
-    damaged[8] = 2;        /* version 2 */
-    CHECK(read_all(damaged, len, &err, NULL, 0) == -1 && strstr(err.msg, "version 2") && strstr(err.msg, "upgrade"),
+    damaged[8] = 3;        /* version 3 */
+    CHECK(read_all(damaged, len, &err, NULL, 0) == -1 && strstr(err.msg, "version 3") && strstr(err.msg, "upgrade"),
           "a newer version names both versions: %s", err.msg);
     free(damaged);
     free(bytes);
