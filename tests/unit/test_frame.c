@@ -1,6 +1,7 @@
 /* rsf: round trip, and truncated, corrupted and newer files rejected. */
 #include "io/frame.h"
 #include "hash.h"
+#include "frame_bytes.h"
 #include "tap.h"
 
 #include <fcntl.h>
@@ -20,34 +21,25 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-/* Read every row; returns rows read, or -1 with err set. */
-static long read_all(const void *bytes, size_t len, rs_error *err, char *first_row, size_t cap)
+typedef struct {
+    char *text;
+    size_t cap;
+} first_row;
+
+static void keep_first(const rs_record *rec, long number, void *ctx)
 {
-    const char *path = tap_temp_file(bytes, len);
-    rs_in *in = rs_in_open(path, err);
-    unlink(path);
-    char magic[8];
-    ssize_t n = rs_in_read(in, magic, 8, err);
-    rs_frame_reader *r = rs_frame_reader_new(in, magic, (size_t)n, err);
-    long rows = -1;
-    if (r) {
-        rs_record rec;
-        int got;
-        rows = 0;
-        while ((got = rs_frame_reader_next(r, &rec, err)) > 0) {
-            if (rows++ == 0 && first_row) {
-                size_t pos = 0;
-                for (size_t i = 0; i < rec.n_fields; i++)
-                    pos += (size_t)snprintf(first_row + pos, cap - pos, "%s%.*s", i ? "|" : "",
-                                            (int)rec.fields[i].len, rec.fields[i].ptr);
-            }
-        }
-        if (got < 0)
-            rows = -1;
-    }
-    rs_frame_reader_free(r);
-    rs_in_free(in);
-    return rows;
+    first_row *f = ctx;
+    size_t pos = 0;
+    for (size_t i = 0; number == 0 && f->text && i < rec->n_fields; i++)
+        pos += (size_t)snprintf(f->text + pos, f->cap - pos, "%s%.*s", i ? "|" : "", (int)rec->fields[i].len,
+                                rec->fields[i].ptr);
+}
+
+/* Read every row; returns rows read, or -1 with err set. */
+static long read_all(const void *bytes, size_t len, rs_error *err, char *text, size_t cap)
+{
+    first_row f = {text, cap};
+    return frame_read_bytes(bytes, len, err, keep_first, &f);
 }
 
 /* Row `want` (0-based) of columns qty, price, score read as numbers in one
@@ -55,12 +47,8 @@ static long read_all(const void *bytes, size_t len, rs_error *err, char *first_r
 static int numbers_at(const void *bytes, size_t len, long want, int with_user, double *values)
 {
     rs_error err;
-    const char *path = tap_temp_file(bytes, len);
-    rs_in *in = rs_in_open(path, &err);
-    unlink(path);
-    char magic[8];
-    ssize_t n = rs_in_read(in, magic, 8, &err);
-    rs_frame_reader *r = rs_frame_reader_new(in, magic, (size_t)n, &err);
+    rs_in *in;
+    rs_frame_reader *r = frame_reader_of_bytes(bytes, len, &in, &err);
     size_t cols[4] = {1, 2, 3, 0};
     int got = 0, direct = 1;
     for (size_t k = 0; k < 4; k++)

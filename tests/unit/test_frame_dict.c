@@ -3,6 +3,7 @@
 #include "io/frame.h"
 #include "io/interactions_fast.h"
 #include "hash.h"
+#include "frame_bytes.h"
 #include "tap.h"
 
 #include <stdint.h>
@@ -43,33 +44,27 @@ static unsigned char *write_rows(long rows, long distinct, int with_key, size_t 
     return b;
 }
 
-/* Read every row and check row i is (key of i, i); -1 with err set. */
+typedef struct {
+    long distinct, wrong;
+} expect;
+
+static void check_row(const rs_record *rec, long i, void *ctx)
+{
+    expect *e = ctx;
+    char want[64], have[64];
+    int w = snprintf(want, sizeof want, e->distinct ? "k%ld|%ld" : "%ld|%ld", e->distinct ? i % e->distinct : i, i);
+    int h = snprintf(have, sizeof have, "%.*s|%.*s", (int)rec->fields[0].len, rec->fields[0].ptr,
+                     (int)rec->fields[1].len, rec->fields[1].ptr);
+    e->wrong += w != h || strcmp(want, have) != 0;
+}
+
+/* Read every row and check row i is (key of i, i): the rows read, or -1
+ * with err set; *wrong the rows that are not. */
 static long read_check(const unsigned char *bytes, size_t len, long distinct, rs_error *err, long *wrong)
 {
-    const char *path = tap_temp_file(bytes, len);
-    rs_in *in = rs_in_open(path, err);
-    unlink(path);
-    char magic[8];
-    ssize_t n = rs_in_read(in, magic, 8, err);
-    rs_frame_reader *r = rs_frame_reader_new(in, magic, (size_t)n, err);
-    long rows = -1;
-    *wrong = 0;
-    if (r) {
-        rs_record rec;
-        int got;
-        for (rows = 0; (got = rs_frame_reader_next(r, &rec, err)) > 0; rows++) {
-            char want[64];
-            int w = snprintf(want, sizeof want, distinct ? "k%ld|%ld" : "%ld|%ld", distinct ? rows % distinct : rows, rows);
-            char have[64];
-            int h = snprintf(have, sizeof have, "%.*s|%.*s", (int)rec.fields[0].len, rec.fields[0].ptr,
-                             (int)rec.fields[1].len, rec.fields[1].ptr);
-            *wrong += w != h || strcmp(want, have) != 0;
-        }
-        if (got < 0)
-            rows = -1;
-    }
-    rs_frame_reader_free(r);
-    rs_in_free(in);
+    expect e = {distinct, 0};
+    long rows = frame_read_bytes(bytes, len, err, check_row, &e);
+    *wrong = e.wrong;
     return rows;
 }
 
