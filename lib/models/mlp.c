@@ -3,7 +3,6 @@
 #include "models/mlp.h"
 
 #include "blas.h"
-#include "logistic.h"
 #include "eval/metrics.h"
 #include "stats.h"
 #include "threads.h"
