@@ -219,11 +219,11 @@ max_diff() { # predictions expected
 @test "linreg keeps numeric labels: a class name is not a number" {
     run --separate-stderr rs-train --model linreg --label intent -i "$fx/train.csv" -o m.rsm
     assert_failure 1
-    assert_stderr --partial "train.csv:2: column intent: 'returns' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr --partial "train.csv:2: column intent: 'returns' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
 }
 
 @test "gbdt without --loss softmax reads numbers: a class name says which option takes classes" {
     run --separate-stderr rs-train --model gbdt --label intent -i "$fx/train.csv" -o m.rsm
     assert_failure 1
-    assert_stderr "rs-train: $fx/train.csv:2: column intent: 'returns' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr "rs-train: $fx/train.csv:2: column intent: 'returns' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
 }

@@ -368,22 +368,23 @@ print("same")'
 
 @test "a text label: rs-tune says which kinds take class labels, as rs-train does" {
     printf 'a,b,y\n1,2,yes\n2,3,no\n3,1,yes\n4,4,no\n' > text.csv
-    run --separate-stderr rs-train --model mlp --label y -i text.csv -o m.rsm
+    # mlp reads a class label unless --loss says a number (bce, squared)
+    run --separate-stderr rs-train --model mlp --loss squared --label y -i text.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr "rs-train: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
-    run --separate-stderr rs-tune --model mlp --label y -i text.csv --valid text.csv -o m.rsm
+    assert_stderr "rs-train: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
+    run --separate-stderr rs-tune --model mlp --loss squared --label y -i text.csv --valid text.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
     # on a carved split the message names the input's file and line, not the carved file's
     run --separate-stderr rs-tune --model linreg --label y -i text.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr "rs-tune: text.csv:2: column y: 'yes' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
     [ ! -e m.rsm ]
     # a bad value far down the input: its own line, whichever split it was carved into
     { echo "a,b,y"; for i in $(seq 1 30); do echo "$i,$((i % 5)),$((i % 3))"; done; echo "31,2,x7"; echo "32,1,0"; } > late.csv
     run --separate-stderr rs-tune --model linreg --label y --budget 2 -i late.csv -o m.rsm
     [ "$status" -eq 1 ]
-    assert_stderr "rs-tune: late.csv:32: column y: 'x7' is not a number (or true/false); class labels need logreg, or gbdt with --loss softmax"
+    assert_stderr "rs-tune: late.csv:32: column y: 'x7' is not a number (or true/false); class labels need logreg, mlp, or gbdt with --loss softmax"
 }
 
 @test "a policy: rs-tune reads the logged action and propensity as rs-train does, never as features" {

@@ -112,6 +112,9 @@ rs_status rs_label_class_row(rs_dataset *d, const rs_table *t, const rs_record *
 rs_status rs_label_classes_finish(rs_dataset *d, const char *label, rs_error *err);
 /* K, or 0 when the label is a number. */
 size_t rs_dataset_n_classes(const rs_dataset *d);
+/* RS_OK when a class label has two classes or more, else the "one class"
+ * error naming the class. */
+rs_status rs_require_classes(const rs_dataset *d, rs_error *err);
 /* A model's class names ("classes" ids, at least 2) in code order, as new
  * strings; NULL with err set when they are missing or damaged. */
 char **rs_class_names_new(const rs_model *m, size_t *n_classes, rs_error *err);

@@ -161,6 +161,17 @@ size_t rs_dataset_n_classes(const rs_dataset *d)
     return d->classes ? (size_t)rs_idmap_size(d->classes) : 0;
 }
 
+rs_status rs_require_classes(const rs_dataset *d, rs_error *err)
+{
+    if (rs_dataset_n_classes(d) >= 2)
+        return RS_OK;
+    size_t len = 0;
+    const char *name = d->classes ? rs_idmap_key(d->classes, 0, &len) : "";
+    return rs_error_set(err, RS_EDATA, NULL, 0,
+                        "the label has one class (every one of the %zu rows is '%.*s'): nothing to learn", d->n_rows,
+                        (int)(len > 40 ? 40 : len), name);
+}
+
 char **rs_class_names_new(const rs_model *m, size_t *n_classes, rs_error *err)
 {
     rs_idmap *classes = rs_model_ids_new(m, "classes", err);

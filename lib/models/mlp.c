@@ -3,7 +3,6 @@
 #include "models/mlp.h"
 
 #include "blas.h"
-#include "logistic.h"
 #include "eval/metrics.h"
 #include "stats.h"
 #include "threads.h"
@@ -122,18 +121,7 @@ double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const fl
 {
     const float *out = rs_mlp_forward(shape, params, x, n, w, dropout, rng);
     float *dz = w->delta[0], *din = w->delta[1];
-    double loss = 0;
-    for (size_t i = 0; i < n; i++) {
-        double z = out[i];
-        if (shape->bce) {
-            double sm = y[i] > 0.5f ? z : -z;
-            loss += rs_log1p_exp_neg(sm);
-            dz[i] = (float)((rs_sigmoid(z) - y[i]) / (double)n);
-        } else {
-            loss += 0.5 * (z - y[i]) * (z - y[i]);
-            dz[i] = (float)((z - y[i]) / (double)n);
-        }
-    }
+    double loss = rs_mlp_output_loss(shape, out, y, n, dz);
     size_t offset = rs_mlp_n_params(shape);
     for (size_t l = shape->n_layers; l-- > 0;) {
         size_t a = shape->sizes[l], b = shape->sizes[l + 1];
@@ -158,7 +146,7 @@ double rs_mlp_loss_grad(const rs_mlp_shape *shape, const float *params, const fl
         float *swap = dz;
         dz = din, din = swap;
     }
-    return loss / (double)n;
+    return loss;
 }
 
 /* ---- training ---------------------------------------------------------- */
@@ -210,7 +198,7 @@ typedef struct {
     float *mapped_train, *mapped_valid;
     const float *train_x, *valid_x;   /* the rows standardised: mapped, or the tables' own */
     rs_mlp_input input;    /* (u - mean) * scale of those rows: no quantiles */
-    float *xb, *yb;        /* one batch */
+    float *xb, *yb;        /* one batch (at least RS_SCORE_BATCH rows: evaluate's) */
     size_t *order;
     double *scores;
     unsigned char *labels;
@@ -263,6 +251,30 @@ static size_t default_width(size_t n_features)
     return width;
 }
 
+/* The output layer: softmax over the classes of a class label (the
+ * dataset has classes: mlp_label_classes), else bce for a 0/1 label and
+ * squared for a number, unless --loss says otherwise. */
+static rs_status parse_loss(const rs_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
+{
+    size_t count[2];
+    int binary = !d->classes && rs_label_classes(d, count) == 0;
+    int given = p->loss ? rs_mlp_loss_code(p->loss) : -1;
+    if (p->loss && given < 0)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --loss '%s' (expected bce, squared or softmax)",
+                            p->loss);
+    shape->loss = d->classes ? RS_MLP_SOFTMAX : p->loss ? given : binary ? RS_MLP_BCE : RS_MLP_SQUARED;
+    if (shape->loss == RS_MLP_SOFTMAX && !d->classes)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "--loss softmax needs a class label (this one is %s)",
+                            binary ? "0/1: use --loss bce" : "a number with a fraction: use --loss squared");
+    if (shape->loss == RS_MLP_BCE && !binary)
+        return rs_error_set(err, RS_EDATA, NULL, 0, "--loss bce needs a 0/1 label (use --loss squared)");
+    if (shape->loss == RS_MLP_SOFTMAX) {
+        shape->sizes[shape->n_layers] = rs_dataset_n_classes(d);
+        return rs_require_classes(d, err);
+    }
+    return shape->loss == RS_MLP_BCE ? rs_require_two_classes(d, count, err) : RS_OK;
+}
+
 static rs_status parse_shape(const rs_params *p, const rs_dataset *d, rs_mlp_shape *shape, rs_error *err)
 {
     int derived = p->n_hidden == 0 && !p->no_hidden;
@@ -283,14 +295,7 @@ static rs_status parse_shape(const rs_params *p, const rs_dataset *d, rs_mlp_sha
     else
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --activation '%s' (expected relu, tanh or sigmoid)",
                             act);
-    size_t count[2];
-    int binary = rs_label_classes(d, count) == 0;
-    shape->bce = p->loss ? !strcmp(p->loss, "bce") : binary;
-    if (p->loss && strcmp(p->loss, "bce") && strcmp(p->loss, "squared"))
-        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --loss '%s' (expected bce or squared)", p->loss);
-    if (shape->bce && !binary)
-        return rs_error_set(err, RS_EDATA, NULL, 0, "--loss bce needs a 0/1 label (use --loss squared)");
-    return shape->bce ? rs_require_two_classes(d, count, err) : RS_OK;
+    return parse_loss(p, d, shape, err);
 }
 
 /* Each feature's RS_MLP_QUANTILES training quantiles (type 7, as NumPy). */
@@ -362,7 +367,7 @@ static rs_status trainer_init(trainer *t, const rs_dataset *d, const rs_params *
     t->mean = calloc(dim + 1, sizeof(float));
     t->scale = calloc(dim + 1, sizeof(float));
     t->xb = malloc((batch > RS_SCORE_BATCH ? batch : RS_SCORE_BATCH) * (dim + 1) * sizeof(float));
-    t->yb = malloc(batch * sizeof(float));
+    t->yb = malloc((batch > RS_SCORE_BATCH ? batch : RS_SCORE_BATCH) * sizeof(float));
     t->order = malloc(d->n_rows * sizeof(size_t));
     t->scores = malloc(n_score * sizeof(double));
     t->labels = malloc(n_score);
@@ -419,21 +424,45 @@ static void adam_step(trainer *t, const rs_params *p, long step)
     }
 }
 
-/* Mean loss of the current network on a table (x: its rows as
- * standardised, t->train_x's or t->valid_x's), and its AUC for bce. */
-static void evaluate(trainer *t, const rs_dataset *d, const float *x, double *loss, double *auc)
+/* The class of the largest logit, the first of a tie (as rs-predict). */
+static size_t best_class(const float *z, size_t K)
 {
-    size_t dim = d->n_features;
+    size_t best = 0;
+    for (size_t k = 1; k < K; k++)
+        best = z[k] > z[best] ? k : best;
+    return best;
+}
+
+/* Mean loss of the current network on a table (x: its rows as
+ * standardised, t->train_x's or t->valid_x's), and its AUC (bce, squared)
+ * or accuracy (softmax). */
+static void evaluate(trainer *t, const rs_dataset *d, const float *x, double *loss, double *quality)
+{
+    size_t dim = d->n_features, K = t->shape.sizes[t->shape.n_layers], hits = 0;
+    double total = 0;
     for (size_t r0 = 0; r0 < d->n_rows; r0 += RS_SCORE_BATCH) {
         size_t rows = d->n_rows - r0 < RS_SCORE_BATCH ? d->n_rows - r0 : RS_SCORE_BATCH;
-        for (size_t i = 0; i < rows; i++)
+        for (size_t i = 0; i < rows; i++) {
             rs_mlp_standardize(&t->input, x + (r0 + i) * dim, dim, t->xb + i * dim);
+            t->yb[i] = (float)d->y[r0 + i];
+        }
         const float *out = rs_mlp_forward(&t->shape, t->params, t->xb, rows, t->work, 0, NULL);
+        if (t->shape.loss == RS_MLP_SOFTMAX) {
+            total += rs_mlp_output_loss(&t->shape, out, t->yb, rows, NULL) * (double)rows;
+            for (size_t i = 0; i < rows; i++)
+                hits += best_class(out + i * K, K) == (size_t)t->yb[i];
+            continue;
+        }
         for (size_t i = 0; i < rows; i++)
             t->scores[r0 + i] = out[i];
     }
-    rs_margin_fit(t->scores, d->y, d->n_rows, t->shape.bce, t->labels, loss, auc);
-    if (!t->shape.bce)   /* the training loss: (z - y)^2 / 2 */
+    if (t->shape.loss == RS_MLP_SOFTMAX) {
+        *loss = total / (double)d->n_rows;
+        *quality = (double)hits / (double)d->n_rows;
+        return;
+    }
+    rs_margin_fit(t->scores, d->y, d->n_rows, t->shape.loss == RS_MLP_BCE, t->labels, loss, quality);
+    if (t->shape.loss == RS_MLP_SQUARED)   /* the training loss: (z - y)^2 / 2 */
         *loss *= 0.5;
 }
 
@@ -513,7 +542,7 @@ static rs_status save_network(trainer *t, const rs_params *p, rs_model *m, long 
         used += (size_t)snprintf(hidden + used, sizeof hidden - used, "%s%zu", l > 1 ? "," : "", t->shape.sizes[l]);
     if (rs_model_set(m, "hidden", t->shape.n_layers > 1 ? hidden : "none", err) ||
         rs_model_set(m, "activation", act_names[t->shape.activation], err) ||
-        rs_model_set(m, "loss", t->shape.bce ? "bce" : "squared", err) ||
+        rs_model_set(m, "loss", rs_mlp_loss_name(t->shape.loss), err) ||
         rs_model_set_f64(m, "dropout", p->dropout, err) || rs_model_set_f64(m, "lr", p->lr, err) ||
         rs_model_set_f64(m, "l2", p->l2, err) || rs_model_set_i64(m, "batch", p->batch, err) ||
         rs_model_set_i64(m, "epochs", p->epochs, err) || rs_model_set_i64(m, "epochs_run", epochs_run, err) ||
@@ -555,16 +584,16 @@ static rs_status fit(trainer *t, const rs_dataset *d, const rs_params *p, rs_mod
     long step = 0, epoch, best_epoch = 0, stale = 0;
     double best_loss = INFINITY;
     for (epoch = 1; epoch <= p->epochs; epoch++) {
-        double train_loss = train_epoch(t, d, p, &rng, &step), valid_loss, auc;
+        double train_loss = train_epoch(t, d, p, &rng, &step), valid_loss, quality;
         if (!isfinite(train_loss))
             return rs_error_set(err, RS_EDATA, NULL, 0, "mlp training diverged at epoch %ld (lower --lr)", epoch);
         if (!p->valid) {
             rs_progress(p, "epoch %ld train_loss %.6g", epoch, train_loss);
             continue;
         }
-        evaluate(t, p->valid, t->valid_x, &valid_loss, &auc);
-        rs_progress(p, "epoch %ld train_loss %.6g valid_loss %.6g valid_auc %.6g", epoch, train_loss, valid_loss,
-                    auc);
+        evaluate(t, p->valid, t->valid_x, &valid_loss, &quality);
+        rs_progress(p, "epoch %ld train_loss %.6g valid_loss %.6g valid_%s %.6g", epoch, train_loss, valid_loss,
+                    t->shape.loss == RS_MLP_SOFTMAX ? "accuracy" : "auc", quality);
         if (valid_loss < best_loss) {
             best_loss = valid_loss, best_epoch = epoch, stale = 0;
             memcpy(t->best, t->params, np * sizeof(float));
@@ -611,10 +640,19 @@ static rs_status parse_saved_shape(const rs_model *m, size_t n_features, rs_mlp_
     shape->sizes[shape->n_layers] = 1;
     shape->activation = !strcmp(act, "relu") ? RS_ACT_RELU : !strcmp(act, "tanh") ? RS_ACT_TANH
                       : !strcmp(act, "sigmoid") ? RS_ACT_SIGMOID : -1;
-    shape->bce = !strcmp(loss, "bce");
-    if (shape->activation < 0 || (!shape->bce && strcmp(loss, "squared")))
+    shape->loss = rs_mlp_loss_code(loss);
+    if (shape->activation < 0 || shape->loss < 0)
         return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model's activation '%s' or loss '%s' is unknown", act,
                             loss);
+    int64_t K;
+    if (shape->loss == RS_MLP_SOFTMAX) {   /* one output per class */
+        if (rs_model_get_i64(m, "n_classes", &K, err) != RS_OK)
+            return err->code;
+        if (K < 2 || K > RS_MAX_CLASSES)
+            return rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model's n_classes %lld is out of range (2..%d)",
+                                (long long)K, RS_MAX_CLASSES);
+        shape->sizes[shape->n_layers] = (size_t)K;
+    }
     return RS_OK;
 }
 
@@ -683,6 +721,7 @@ typedef struct {
     rs_mlp_input input;             /* views of the three */
     float *xb;                      /* (RS_SCORE_BATCH x n_features) standardised rows */
     rs_mlp_work *work;
+    char **class_names;             /* softmax: (K) the classes in code order; else NULL */
 } mlp_model;
 
 static void mlp_unload(void *state)
@@ -690,6 +729,7 @@ static void mlp_unload(void *state)
     mlp_model *mm = state;
     if (!mm)
         return;
+    rs_class_names_free(mm->class_names, mm->shape.sizes[mm->shape.n_layers]);
     free(mm->params), free(mm->mean), free(mm->scale), free(mm->quantiles), free(mm->xb);
     rs_mlp_work_free(mm->work);
     free(mm);
@@ -708,6 +748,16 @@ static void *mlp_load(const rs_model *m, size_t n_features, rs_error *err)
         return NULL;
     }
     mm->input = (rs_mlp_input){mm->quantiles, mm->mean, mm->scale};
+    size_t K = mm->shape.sizes[mm->shape.n_layers], named = 0;
+    if (mm->shape.loss == RS_MLP_SOFTMAX &&
+        (!(mm->class_names = rs_class_names_new(m, &named, err)) || named != K)) {
+        if (mm->class_names)
+            rs_error_set(err, RS_EDATA, NULL, 0, "the mlp model names %zu classes but n_classes is %zu", named, K);
+        rs_class_names_free(mm->class_names, named);
+        mm->class_names = NULL;
+        mlp_unload(mm);
+        return NULL;
+    }
     if (!(mm->xb = malloc(RS_SCORE_BATCH * n_features * sizeof *mm->xb)) ||
         !(mm->work = rs_mlp_work_new(&mm->shape, RS_SCORE_BATCH))) {
         mlp_unload(mm);
@@ -724,21 +774,39 @@ static void mlp_score(void *state, const float *rows, size_t n, double *scores)
     for (size_t i = 0; i < n; i++)
         rs_mlp_standardize(&mm->input, rows + i * d, d, mm->xb + i * d);
     const float *out = rs_mlp_forward(&mm->shape, mm->params, mm->xb, n, mm->work, 0, NULL);
-    for (size_t i = 0; i < n; i++)
-        scores[i] = mm->shape.bce ? rs_sigmoid(out[i]) : out[i];
+    rs_mlp_output_scores(&mm->shape, out, n, scores);
 }
 
 static int mlp_probability(const void *state)
 {
     const mlp_model *mm = state;
-    return mm->shape.bce;
+    return mm->shape.loss != RS_MLP_SQUARED;
+}
+
+static size_t mlp_outputs(const void *state)
+{
+    const mlp_model *mm = state;
+    return mm->shape.loss == RS_MLP_SOFTMAX ? mm->shape.sizes[mm->shape.n_layers] : 1;
+}
+
+static const char *mlp_output_name(const void *state, size_t j)
+{
+    const mlp_model *mm = state;
+    return mm->class_names ? mm->class_names[j] : "score";
+}
+
+/* A class label is read as classes unless --loss says bce or squared. */
+static int mlp_label_classes(const rs_params *p)
+{
+    return !p->loss || !strcmp(p->loss, "softmax");
 }
 
 static const rs_kind_option mlp_options[] = {
     {"hidden", NULL, 1, 65536, 0, 0, RS_SEARCH_LAYERS, 16, 256,
      "one layer: the power of 2 at or above 2 x features, 16..256", RS_SHARED},
     {"activation", "relu", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_SHARED},
-    {"loss", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "bce for a 0/1 label, else squared", RS_SHARED},
+    {"loss", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "bce for a 0/1 label, softmax for classes, else squared",
+     RS_SHARED},
     {"dropout", "0", 0, 1, 0, 1, RS_SEARCH_LINEAR, 0, 0.5, NULL, RS_SHARED},
     {"lr", "0.001", 0, 10, 1, 0, RS_SEARCH_LOG, 1e-4, 1e-2, NULL, RS_SHARED},
     {"l2", "0", 0, INFINITY, 0, 0, RS_SEARCH_LOG, 1e-6, 1e-2, NULL, RS_SHARED},
@@ -761,5 +829,8 @@ const rs_kind rs_kind_mlp = {
     .rows_load = mlp_load,
     .rows_score = mlp_score,
     .rows_probability = mlp_probability,
+    .rows_outputs = mlp_outputs,
+    .rows_output_name = mlp_output_name,
+    .label_classes = mlp_label_classes,
     .unload = mlp_unload,
 };

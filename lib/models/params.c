@@ -28,7 +28,7 @@ static const option_entry entries[] = {
     {{"max-iter", RS_OPTION_INT, "N", NULL, "iteration cap; not converging is a warning"}, FIELD(max_iter)},
     {{"hidden", RS_OPTION_SIZES, "LIST", NULL, "hidden sizes, e.g. 64,32 (0: none; at most 8)"}, 0},
     {{"activation", RS_OPTION_CHOICE, "F", "relu,tanh,sigmoid", "hidden units' activation"}, FIELD(activation)},
-    {{"loss", RS_OPTION_CHOICE, "L", "bce,squared,poisson,softmax", "training loss (poisson, softmax: gbdt)"}, FIELD(loss)},
+    {{"loss", RS_OPTION_CHOICE, "L", "bce,squared,poisson,softmax", "training loss (poisson: gbdt; softmax: classes)"}, FIELD(loss)},
     {{"dropout", RS_OPTION_REAL, "P", NULL, "drop hidden units with probability P"}, FIELD(dropout)},
     {{"lr", RS_OPTION_REAL, "X", NULL, "learning rate (Adam step; SGD step)"}, FIELD(lr)},
     {{"epochs", RS_OPTION_INT, "N", NULL, "passes over the data (als: iterations)"}, FIELD(epochs)},

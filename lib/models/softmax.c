@@ -130,14 +130,7 @@ static rs_status class_weights(const rs_dataset *d, const rs_params *p, double *
     for (size_t c = 0; c < K; c++)
         cw[c] = p->balanced ? (double)d->n_rows / ((double)K * (double)count[c]) : 1;
     free(count);
-    if (K < 2) {
-        size_t len;
-        const char *name = rs_idmap_key(d->classes, 0, &len);
-        return rs_error_set(err, RS_EDATA, NULL, 0,
-                            "the label has one class (every one of the %zu rows is '%.*s'): nothing to learn",
-                            d->n_rows, (int)(len > 40 ? 40 : len), name);
-    }
-    return RS_OK;
+    return rs_require_classes(d, err);
 }
 
 static rs_status save(rs_model *m, const softmax *s, const double *theta, const rs_solve_report *rep, rs_error *err)

@@ -61,7 +61,7 @@ void rs_train_rows_spec_init(rs_train_rows_spec *s, const rs_kind *kind, const r
     s->spec = (rs_dataset_spec){.label = p->label, .id = p->id, .features = features,
                                 .mixed = (kind->flags & RS_KIND_MIXED) != 0,
                                 .classes = kind->label_classes && kind->label_classes(p),
-                                .label_hint = "class labels need logreg, or gbdt with --loss softmax"};
+                                .label_hint = "class labels need logreg, mlp, or gbdt with --loss softmax"};
     const char *treatment = rs_params_text(p, "treatment");
     if (treatment) {
         s->aux[0] = treatment;

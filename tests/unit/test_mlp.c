@@ -1,14 +1,19 @@
 /* The mlp's backward pass against central finite differences of its
- * forward pass: every parameter, three activations, both losses, and with
- * dropout (the same seed gives the same mask in every call). */
+ * forward pass: every parameter, three activations, the three losses
+ * (bce, squared, softmax over 4 classes), and with dropout (the same seed
+ * gives the same mask in every call). */
 #include "models/mlp.h"
 #include "tap.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
-static int check_gradient(int activation, int bce, float dropout, const char *what)
+static int check_gradient(int activation, int loss, float dropout, const char *what)
 {
-    rs_mlp_shape shape = {3, {4, 5, 3, 1}, activation, bce};
+    size_t K = loss == RS_MLP_SOFTMAX ? 4 : 1;
+    rs_mlp_shape shape = {3, {4, 5, 3, K}, activation, loss};
     size_t np = rs_mlp_n_params(&shape), n = 6;
     float *params = malloc(np * sizeof *params), *grad = malloc(np * sizeof *grad);
     float *scratch = malloc(np * sizeof *scratch);
@@ -20,7 +25,8 @@ static int check_gradient(int activation, int bce, float dropout, const char *wh
     for (size_t i = 0; i < n * 4; i++)
         x[i] = (float)(rs_rng_uniform(&rng) * 4 - 2);
     for (size_t i = 0; i < n; i++)
-        y[i] = bce ? (float)(i % 2) : (float)(rs_rng_uniform(&rng) * 3 - 1);
+        y[i] = loss == RS_MLP_SOFTMAX ? (float)(i % K)   /* every class, two twice */
+               : loss == RS_MLP_BCE ? (float)(i % 2) : (float)(rs_rng_uniform(&rng) * 3 - 1);
     rs_mlp_work *work = rs_mlp_work_new(&shape, n);
     rs_rng mask_rng;
     rs_rng_seed(&mask_rng, 99);
@@ -48,15 +54,130 @@ static int check_gradient(int activation, int bce, float dropout, const char *wh
     return bad == 0;
 }
 
+/* Softmax by hand: no hidden layer, 2 inputs, 3 classes. */
+static void check_softmax_known_answer(void)
+{
+    /* W (2 x 3) then b (3): logits z = x W + b for x = (1, 2) are
+     * (1 + 0 + 0, 0 + 2 + 0, -1 + 2 + 1) = (1, 2, 2) */
+    rs_mlp_shape shape = {1, {2, 3}, RS_ACT_RELU, RS_MLP_SOFTMAX};
+    float params[9] = {1, 0, -1, 0, 1, 1, 0, 0, 1}, x[2] = {1, 2}, y[1] = {0}, grad[9];
+    rs_mlp_work *work = rs_mlp_work_new(&shape, 1);
+    double loss = rs_mlp_loss_grad(&shape, params, x, y, 1, grad, work, 0, NULL);
+    /* loss = log(e + 2 e^2) - 1; p = (e, e^2, e^2) / (e + 2 e^2) */
+    double s = exp(1) + 2 * exp(2), p[3] = {exp(1) / s, exp(2) / s, exp(2) / s};
+    CHECK(fabs(loss - (log(s) - 1)) < 1e-6, "softmax loss of logits (1,2,2), class 0: log(e + 2e^2) - 1 = %.6f (got %.6f)",
+          log(s) - 1, loss);
+    double worst = 0;
+    for (int k = 0; k < 3; k++) {   /* dW[j][k] = x_j (p_k - [k = 0]), db_k = p_k - [k = 0] */
+        double r = p[k] - (k == 0);
+        worst = fmax(worst, fabs(grad[k] - 1 * r));
+        worst = fmax(worst, fabs(grad[3 + k] - 2 * r));
+        worst = fmax(worst, fabs(grad[6 + k] - r));
+    }
+    CHECK(worst < 1e-6, "its gradient is x (p - onehot(y)) and p - onehot(y) (worst |diff| %.2g)", worst);
+    const float *out = rs_mlp_forward(&shape, params, x, 1, work, 0, NULL);
+    double probs[3];
+    rs_mlp_output_scores(&shape, out, 1, probs);
+    CHECK(fabs(probs[0] - p[0]) < 1e-7 && fabs(probs[1] - p[1]) < 1e-7 && fabs(probs[2] - p[2]) < 1e-7,
+          "scores are the probabilities (%.6f %.6f %.6f)", p[0], p[1], p[2]);
+    rs_mlp_work_free(work);
+    /* logits far beyond exp's range: still probabilities summing to 1, a finite loss */
+    rs_mlp_shape wide = {1, {1, 3}, RS_ACT_RELU, RS_MLP_SOFTMAX};
+    const float huge[6] = {1000, -1000, 999, -5e30f, 5e30f, 5e30f};
+    const float label[2] = {2, 0};
+    double pr[6], sum0 = 0, sum1 = 0;
+    rs_mlp_output_scores(&wide, huge, 2, pr);
+    for (int k = 0; k < 3; k++)
+        sum0 += pr[k], sum1 += pr[3 + k];
+    double big = rs_mlp_output_loss(&wide, huge, label, 2, NULL);
+    /* row 0: log(1 + e^-2000 + e^-1) + 1000 - 999 = 1 + log(1 + e^-1); row 1: log 2 + 1e31 (in float: 1e31) */
+    CHECK(fabs(sum0 - 1) < 1e-12 && fabs(sum1 - 1) < 1e-12 && pr[1] == 0 && fabs(pr[4] - 0.5) < 1e-12,
+          "extreme logits: probabilities sum to 1 (row 1: 0, 0.5, 0.5)");
+    double expect = (1 + log1p(exp(-1)) + (log(2) + 5e30 + 5e30)) / 2;
+    CHECK(isfinite(big) && fabs(big - expect) / expect < 1e-6, "and the loss is finite: %.6g (got %.6g)", expect, big);
+}
+
+/* A saved and loaded mlp model with no hidden layer over 2 features and
+ * the given keys (scaling NULL: none); K outputs, "classes" c0..c{named-1}
+ * when named > 0. */
+static rs_model *saved_mlp(const char *scaling, const char *loss, size_t K, size_t named)
+{
+    rs_error err = {0};
+    char path[] = "/tmp/rs-mlp-model.XXXXXX";
+    close(mkstemp(path));
+    float mean[2] = {0, 0}, scale[2] = {1, 1}, weight[2 * 4] = {0}, bias[4] = {0};
+    rs_idmap *classes = rs_idmap_new();
+    for (size_t c = 0; c < named; c++) {
+        char name[8];
+        snprintf(name, sizeof name, "c%zu", c);
+        rs_idmap_intern(classes, name, strlen(name), NULL);
+    }
+    rs_model *m = rs_model_new("mlp");
+    int ok = !rs_model_set(m, "hidden", "none", &err) && !rs_model_set(m, "activation", "relu", &err) &&
+             !rs_model_set(m, "loss", loss, &err) && (!scaling || !rs_model_set(m, "scaling", scaling, &err)) &&
+             (K == 1 || !rs_model_set_i64(m, "n_classes", (int64_t)K, &err)) &&
+             (!named || !rs_model_add_ids(m, "classes", classes, &err)) &&
+             !rs_model_add_tensor(m, "input_mean", mean, 1, 2, &err) &&
+             !rs_model_add_tensor(m, "input_scale", scale, 1, 2, &err) &&
+             !rs_model_add_tensor(m, "layer1_weight", weight, 2, K, &err) &&
+             !rs_model_add_tensor(m, "layer1_bias", bias, 1, K, &err) && !rs_model_save(m, path, &err);
+    rs_model_free(m);
+    rs_idmap_free(classes);
+    rs_model *l = ok ? rs_model_load(path, &err) : NULL;
+    unlink(path);
+    return l;
+}
+
+/* rows_load on such a model: 1 when it loads, else 0 with the message. */
+static int loads(rs_model *m, char *msg, size_t size)
+{
+    const rs_kind *mlp = rs_kind_find("mlp");
+    rs_error err = {0};
+    void *state = m ? mlp->rows_load(m, 2, &err) : NULL;
+    snprintf(msg, size, "%s", err.msg);
+    if (state)
+        mlp->unload(state);
+    rs_model_free(m);
+    return state != NULL;
+}
+
+/* Damaged keys of a saved model: a clear error, never a crash. */
+static void check_damaged_models(void)
+{
+    char msg[sizeof ((rs_error *)0)->msg];
+    CHECK(loads(saved_mlp(NULL, "squared", 1, 0), msg, sizeof msg), "a whole model loads (%s)", msg);
+    CHECK(loads(saved_mlp("quantile", "squared", 1, 0), msg, sizeof msg) == 0 && strstr(msg, "input_quantiles"),
+          "scaling quantile without its tensor: '%s'", msg);
+    CHECK(loads(saved_mlp("rank", "squared", 1, 0), msg, sizeof msg) == 0 &&
+              !strcmp(msg, "the mlp model's scaling 'rank' is unknown (expected quantile)"),
+          "a corrupt scaling value: '%s'", msg);
+    CHECK(loads(saved_mlp(NULL, "hinge", 1, 0), msg, sizeof msg) == 0 &&
+              !strcmp(msg, "the mlp model's activation 'relu' or loss 'hinge' is unknown"),
+          "an unknown loss: '%s'", msg);
+    CHECK(loads(saved_mlp(NULL, "softmax", 3, 3), msg, sizeof msg), "a softmax model of 3 classes loads (%s)", msg);
+    CHECK(loads(saved_mlp(NULL, "softmax", 3, 2), msg, sizeof msg) == 0 &&
+              !strcmp(msg, "the mlp model names 2 classes but n_classes is 3"),
+          "softmax with fewer class names than outputs: '%s'", msg);
+    CHECK(loads(saved_mlp(NULL, "softmax", 3, 0), msg, sizeof msg) == 0 && strstr(msg, "classes"),
+          "softmax without its class names: '%s'", msg);
+    CHECK(loads(saved_mlp(NULL, "softmax", 1, 0), msg, sizeof msg) == 0 && strstr(msg, "n_classes"),
+          "softmax without n_classes: '%s'", msg);
+}
+
 int main(void)
 {
-    check_gradient(RS_ACT_TANH, 1, 0, "tanh, bce");
-    check_gradient(RS_ACT_SIGMOID, 0, 0, "sigmoid, squared");
-    check_gradient(RS_ACT_RELU, 1, 0, "relu, bce");
-    check_gradient(RS_ACT_TANH, 0, 0.3f, "tanh, squared, dropout 0.3");
+    check_gradient(RS_ACT_TANH, RS_MLP_BCE, 0, "tanh, bce");
+    check_gradient(RS_ACT_SIGMOID, RS_MLP_SQUARED, 0, "sigmoid, squared");
+    check_gradient(RS_ACT_RELU, RS_MLP_BCE, 0, "relu, bce");
+    check_gradient(RS_ACT_TANH, RS_MLP_SQUARED, 0.3f, "tanh, squared, dropout 0.3");
+    check_gradient(RS_ACT_TANH, RS_MLP_SOFTMAX, 0, "tanh, softmax over 4 classes");
+    check_gradient(RS_ACT_RELU, RS_MLP_SOFTMAX, 0, "relu, softmax over 4 classes");
+    check_gradient(RS_ACT_SIGMOID, RS_MLP_SOFTMAX, 0.3f, "sigmoid, softmax over 4 classes, dropout 0.3");
+    check_softmax_known_answer();
+    check_damaged_models();
 
     /* The loss itself: one layer, no hidden units, known logit. */
-    rs_mlp_shape linear = {1, {2, 1}, RS_ACT_RELU, 1};
+    rs_mlp_shape linear = {1, {2, 1}, RS_ACT_RELU, RS_MLP_BCE};
     float params[3] = {1.0f, -2.0f, 0.5f}, x[2] = {3.0f, 1.0f}, y[1] = {1.0f}, grad[3];
     rs_mlp_work *work = rs_mlp_work_new(&linear, 1);
     double loss = rs_mlp_loss_grad(&linear, params, x, y, 1, grad, work, 0, NULL);
