@@ -438,13 +438,52 @@ static rs_status sample_row(void *ctx, const rs_dataset *d, size_t i, const floa
     return rs_gbdt_sample_add(ctx, d->n_features, i, row, err);
 }
 
-/* The second: each row into its bins. */
+/* The second: rows gathered in blocks, each block binned on threads. */
+enum { BIN_BLOCK = 4096 };
+
+typedef struct {
+    rs_gbdt_binned *b;
+    float *rows;               /* (BIN_BLOCK x n_features) */
+    size_t first, n;           /* the block's first row and its rows */
+    int threads;
+} bin_block;
+
+static void bin_block_thread(void *ctx, int t, int n_threads)
+{
+    bin_block *bb = ctx;
+    size_t begin, end, d = bb->b->n_features;
+    rs_thread_range(bb->n, t, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++)
+        rs_gbdt_bin_row(bb->b, bb->rows + i * d, bb->b->bins + (bb->first + i) * d);
+}
+
+static void bin_block_flush(bin_block *bb)
+{
+    rs_parallel(bb->threads, bin_block_thread, bb);
+    bb->first += bb->n, bb->n = 0;
+}
+
 static rs_status bin_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
 {
-    (void)err;
-    const rs_gbdt_binned *b = ctx;
-    rs_gbdt_bin_row(b, row, b->bins + i * d->n_features);
+    (void)err, (void)i;
+    bin_block *bb = ctx;
+    memcpy(bb->rows + bb->n * d->n_features, row, d->n_features * sizeof *row);
+    if (++bb->n == BIN_BLOCK)
+        bin_block_flush(bb);
     return RS_OK;
+}
+
+/* The second read: every row of the table into t's bins. */
+static rs_status read_bins(rs_sup_passes *in, scored_table *t, int threads, rs_error *err)
+{
+    bin_block bb = {&t->bins, malloc(BIN_BLOCK * t->bins.n_features * sizeof *bb.rows + 1), 0, 0, threads};
+    if (!bb.rows)
+        return rs_error_nomem(err);
+    rs_status st = rs_sup_passes_read(in, bin_row, &bb, err);
+    if (st == RS_OK)
+        bin_block_flush(&bb);
+    free(bb.rows);
+    return st;
 }
 
 /* The labels as floats in place of the dataset's doubles when each is
@@ -484,7 +523,7 @@ static rs_status gbdt_train_passes(rs_sup_passes *in, const rs_params *p, rs_mod
     if (st == RS_OK)
         st = table_new(&bo, &bo.train, d, err);
     if (st == RS_OK)
-        st = rs_sup_passes_read(in, bin_row, &bo.train.bins, err);
+        st = read_bins(in, &bo.train, bo.grow.threads, err);
     if (st == RS_OK)
         st = labels_to_float(&bo.train, d, err);
     if (st == RS_OK && with_valid.valid)
