@@ -41,10 +41,14 @@ softmax=(--model gbdt --label k --loss softmax --features x1,x2,c --trees 4 --le
     cmp csv.rsm "$fixture/bce.rsm"
     rs-train -q "${bce[@]}" -i t.rsf -o rsf.rsm
     cmp rsf.rsm "$fixture/bce.rsm"
-    rs-train -q "${bce[@]}" < t.csv -o stdin.rsm
+    # a pipe: spooled to a temp file for the second read
+    cat t.csv | rs-train -q "${bce[@]}" -o stdin.rsm
     cmp stdin.rsm "$fixture/bce.rsm"
-    rs-train -q "${bce[@]}" -i - < t.rsf -o stdin_rsf.rsm
+    cat t.rsf | rs-train -q "${bce[@]}" -i - -o stdin_rsf.rsm
     cmp stdin_rsf.rsm "$fixture/bce.rsm"
+    # stdin redirected from a file: read twice in place
+    rs-train -q "${bce[@]}" < t.csv -o redirected.rsm
+    cmp redirected.rsm "$fixture/bce.rsm"
 }
 
 @test "squared loss on double labels with --valid: main's model bytes from CSV, rsf and stdin" {
@@ -53,7 +57,7 @@ softmax=(--model gbdt --label k --loss softmax --features x1,x2,c --trees 4 --le
     cmp csv.rsm "$fixture/squared.rsm"
     rs-train -q "${squared[@]}" -i t.rsf --valid v.csv -o rsf.rsm
     cmp rsf.rsm "$fixture/squared.rsm"
-    rs-train -q "${squared[@]}" --valid v.csv < t.csv -o stdin.rsm
+    cat t.csv | rs-train -q "${squared[@]}" --valid v.csv -o stdin.rsm
     cmp stdin.rsm "$fixture/squared.rsm"
     run rs-predict --describe csv.rsm
     assert_line "valid_loss 2.2119368506313357"
@@ -65,7 +69,7 @@ softmax=(--model gbdt --label k --loss softmax --features x1,x2,c --trees 4 --le
     cmp csv.rsm "$fixture/softmax.rsm"
     rs-train -q "${softmax[@]}" -i t.rsf -o rsf.rsm
     cmp rsf.rsm "$fixture/softmax.rsm"
-    rs-train -q "${softmax[@]}" < t.csv -o stdin.rsm
+    cat t.csv | rs-train -q "${softmax[@]}" -o stdin.rsm
     cmp stdin.rsm "$fixture/softmax.rsm"
 }
 
@@ -106,7 +110,7 @@ one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subs
     rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.csv -o one.rsm
     rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.csv -o two.rsm
     cmp one.rsm two.rsm
-    rs-train -q --model gbdt --label y --trees 3 --leaves 4 < big.csv -o stdin.rsm
+    cat big.csv | rs-train -q --model gbdt --label y --trees 3 --leaves 4 -o stdin.rsm
     cmp one.rsm stdin.rsm
     rs-clean -q -i big.csv --schema a:int,b:num,y:int --format rsf -o big.rsf
     rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.rsf -o rsf.rsm
@@ -120,7 +124,7 @@ one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subs
     run --separate-stderr rs-train --model gbdt --label y -i bad.csv -o m.rsm
     assert_failure 1
     assert_stderr "rs-train: bad.csv:4: column x: 'abc' is not a finite number"
-    run --separate-stderr rs-train --model gbdt --label y -o m.rsm < bad.csv
+    run --separate-stderr bash -c "cat bad.csv | rs-train --model gbdt --label y -o m.rsm"
     assert_failure 1
     assert_stderr "rs-train: -:4: column x: 'abc' is not a finite number"
     printf 'x,y\n1,0\n2,1\n3\n' > short.csv
@@ -140,4 +144,12 @@ one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subs
     assert_success
     run grep -c "feature 'z' is constant (5 in every row)" <<< "$stderr"
     assert_output 1
+}
+
+@test "bad input: a pipe that cannot be spooled for the second read is an error naming stdin, no model" {
+    printf 'x,y\n1,0\n2,1\n3,0\n' > t.csv
+    run --separate-stderr bash -c "cat t.csv | TMPDIR=/nonexistent rs-train --model gbdt --label y -o m.rsm"
+    assert_failure 1
+    assert_stderr "rs-train: -: cannot create temp file for a second pass: No such file or directory"
+    [ ! -e m.rsm ]
 }
