@@ -465,8 +465,10 @@ static void bin_block_flush(bin_block *bb)
 
 static rs_status bin_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
 {
-    (void)err, (void)i;
     bin_block *bb = ctx;
+    if (i >= bb->b->n_rows)   /* the file grew since the first read */
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the table changed while it was read (more than %zu rows)",
+                            bb->b->n_rows);
     memcpy(bb->rows + bb->n * d->n_features, row, d->n_features * sizeof *row);
     if (++bb->n == BIN_BLOCK)
         bin_block_flush(bb);

@@ -8,65 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A mixed table's feature types ("feature_types n,c,..."; c: categories)
- * and each text column's categories in code order ("categories.J"),
- * borrowed from d until the model is saved. */
-static rs_status add_categories(rs_model *m, const rs_dataset *d, rs_error *err)
-{
-    char *types = malloc(2 * d->n_features);
-    if (!types)
-        return rs_error_nomem(err);
-    for (size_t j = 0; j < d->n_features; j++) {
-        types[2 * j] = d->categories[j] ? 'c' : 'n';
-        types[2 * j + 1] = j + 1 < d->n_features ? ',' : 0;
-    }
-    rs_status st = rs_model_set(m, "feature_types", types, err);
-    free(types);
-    for (size_t j = 0; st == RS_OK && j < d->n_features; j++) {
-        char name[64];
-        snprintf(name, sizeof name, "categories.%zu", j);
-        if (d->categories[j])
-            st = rs_model_add_ids(m, name, d->categories[j], err);
-    }
-    return st;
-}
-
-static rs_status add_header(rs_model *m, const rs_dataset *d, const rs_params *p, rs_error *err)
-{
-    rs_idmap *names = rs_idmap_new();
-    if (!names)
-        return rs_error_nomem(err);
-    for (size_t j = 0; j < d->n_features; j++) {
-        int added = 0;
-        const char *name = d->names.items[j];
-        if (rs_idmap_intern(names, name, strlen(name), &added) < 0) {
-            rs_idmap_free(names);
-            return rs_error_nomem(err);
-        }
-        if (!added) {
-            rs_idmap_free(names);
-            return rs_error_set(err, RS_EDATA, NULL, 0, "two feature columns are named '%s'", name);
-        }
-    }
-    if (d->categories && add_categories(m, d, err) != RS_OK) {
-        rs_idmap_free(names);
-        return err->code;
-    }
-    const char *id = p->id ? p->id : d->id_name;
-    if (rs_model_set(m, "label", p->label, err) || (id && rs_model_set(m, "id", id, err)) ||
-        rs_model_set_i64(m, "train_rows", (int64_t)d->n_rows, err) ||
-        rs_model_set_i64(m, "n_features", (int64_t)d->n_features, err)) {
-        rs_idmap_free(names);
-        return err->code;
-    }
-    if (d->classes && (rs_model_set_i64(m, "n_classes", (int64_t)rs_dataset_n_classes(d), err) ||
-                       rs_model_add_ids(m, "classes", d->classes, err))) {
-        rs_idmap_free(names);
-        return err->code;
-    }
-    return rs_model_adopt_ids(m, "features", names, err);
-}
-
 rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error *err)
 {
     const rs_kind *kind = rs_kind_find(p->kind);
@@ -80,7 +21,7 @@ rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error
     if (st == RS_OK)
         st = rs_check_features(train, constant, err);
     if (st == RS_OK)
-        st = add_header(m, train, p, err);
+        st = rs_sup_header(m, train, p, err);
     if (st == RS_OK)
         st = kind->train_rows(train, p, constant, m, err);
     free(constant);
@@ -89,119 +30,6 @@ rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error
         return NULL;
     }
     return m;
-}
-
-struct rs_sup_passes {
-    rs_dataset_passes *table;
-    const char *valid_path;
-    const rs_table_options *opt;
-    const rs_dataset_spec *spec;
-    const rs_params *p;
-    rs_model *m;
-    unsigned char *constant;   /* (n_features) */
-    float *first;              /* (n_features) the first row's */
-    rs_dataset *valid;
-    rs_row_fn fn;              /* the kind's, during the first read */
-    void *ctx;
-};
-
-/* The first read: each feature compared with the first row's, then the
- * row to the kind. */
-static rs_status first_read_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
-{
-    rs_sup_passes *in = ctx;
-    size_t dim = d->n_features;
-    if (i == 0) {
-        if (!(in->constant = malloc(dim + 1)) || !(in->first = malloc((dim + 1) * sizeof *in->first)))
-            return rs_error_nomem(err);
-        memset(in->constant, 1, dim);
-        memcpy(in->first, row, dim * sizeof *row);
-    }
-    for (size_t j = 0; j < dim; j++)
-        in->constant[j] &= row[j] == in->first[j] || (isnan(row[j]) && isnan(in->first[j]));
-    return in->fn(in->ctx, d, i, row, err);
-}
-
-rs_status rs_sup_passes_read(rs_sup_passes *in, rs_row_fn fn, void *ctx, rs_error *err)
-{
-    if (rs_dataset_passes_data(in->table))
-        return rs_dataset_passes_read(in->table, fn, ctx, err);
-    in->fn = fn, in->ctx = ctx;
-    if (rs_dataset_passes_read(in->table, first_read_row, in, err) != RS_OK)
-        return err->code;
-    const rs_dataset *d = rs_dataset_passes_data(in->table);
-    if (!in->constant)
-        return rs_error_set(err, RS_EDATA, NULL, 0, "no data rows");
-    if (rs_report_constant(d, in->constant, in->first, err) != RS_OK || add_header(in->m, d, in->p, err) != RS_OK)
-        return err->code;
-    if (!in->valid_path)
-        return RS_OK;
-    rs_dataset_spec valid_spec = {.label = in->spec->label, .id = in->spec->id, .features = &d->names,
-                                  .mixed = in->spec->mixed, .like = d, .classes = in->spec->classes};
-    return (in->valid = rs_dataset_load(in->valid_path, in->opt, &valid_spec, err)) ? RS_OK : err->code;
-}
-
-rs_dataset *rs_sup_passes_dataset(rs_sup_passes *in)
-{
-    return rs_dataset_passes_data(in->table);
-}
-
-const unsigned char *rs_sup_passes_constant(const rs_sup_passes *in)
-{
-    return in->constant;
-}
-
-const rs_dataset *rs_sup_passes_valid(const rs_sup_passes *in)
-{
-    return in->valid;
-}
-
-rs_sup_passes *rs_sup_passes_open(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
-                                  const char *valid_path, rs_error *err)
-{
-    rs_sup_passes *in = calloc(1, sizeof *in);
-    if (!in) {
-        rs_error_nomem(err);
-        return NULL;
-    }
-    *in = (rs_sup_passes){.valid_path = valid_path, .opt = opt, .spec = spec};
-    if (!(in->table = rs_dataset_passes_open(path, opt, spec, err))) {
-        free(in);
-        return NULL;
-    }
-    return in;
-}
-
-rs_model *rs_sup_train_passes_new(rs_sup_passes *in, const rs_params *p, rs_error *err)
-{
-    const rs_kind *kind = rs_kind_find(p->kind);
-    if (!kind || !kind->train_passes) {
-        rs_error_set(err, RS_EUSAGE, NULL, 0, "--model '%s' does not train in passes", p->kind);
-        return NULL;
-    }
-    in->p = p;
-    rs_model *m = in->m = rs_model_new(p->kind);
-    if (!m) {
-        rs_error_nomem(err);
-        return NULL;
-    }
-    rs_status st = kind->train_passes(in, p, m, err);
-    in->m = NULL;
-    if (st != RS_OK) {
-        rs_model_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-void rs_sup_passes_free(rs_sup_passes *in)
-{
-    if (!in)
-        return;
-    rs_dataset_passes_free(in->table);
-    rs_dataset_free(in->valid);
-    free(in->constant), free(in->first);
-    free(in);
 }
 
 /* ---- scoring ----------------------------------------------------------- */

@@ -13,6 +13,10 @@
  * deficiency, ...).  Constant features are warned about and get weight 0. */
 rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error *err);
 
+/* The model's header keys: label, id, train_rows, n_features, the feature
+ * names, a mixed table's feature types and categories, the classes. */
+rs_status rs_sup_header(rs_model *m, const rs_dataset *d, const rs_params *p, rs_error *err);
+
 /* Training from a table read in passes, its features never held (a kind
  * with train_passes, kind.h): the kind reads the rows as often as it needs
  * through rs_sup_passes_read. */
@@ -20,7 +24,7 @@ rs_sup_passes *rs_sup_passes_open(const char *path, const rs_table_options *opt,
                                   const char *valid_path, rs_error *err);
 /* A model ready to save (keep in until it is saved: the model borrows its
  * categories), or NULL. */
-rs_model *rs_sup_train_passes_new(rs_sup_passes *in, const rs_params *p, rs_error *err);
+rs_model *rs_sup_train_passes_new(rs_sup_passes *in, const rs_kind *kind, const rs_params *p, rs_error *err);
 void rs_sup_passes_free(rs_sup_passes *in);
 /* Read the training table once more, each row's features to fn (the
  * first read's text codes are by first sight, dataset.h).  After the first

@@ -82,11 +82,11 @@ rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_
 
 /* A kind that trains in passes (kind.h): the table is read as often as it
  * needs, its features never held. */
-static rs_status train_passes(rs_params *p, const rs_train_spec *spec,
+static rs_status train_passes(const rs_kind *kind, rs_params *p, const rs_train_spec *spec,
                               const rs_dataset_spec *rows, char *summary, size_t size, rs_error *err)
 {
     rs_sup_passes *in = rs_sup_passes_open(spec->input, spec->table, rows, spec->valid_path, err);
-    rs_model *model = in ? rs_sup_train_passes_new(in, p, err) : NULL;
+    rs_model *model = in ? rs_sup_train_passes_new(in, kind, p, err) : NULL;
     rs_status st = model ? rs_model_save(model, spec->output, err) : err->code;
     if (st == RS_OK)
         summarize_rows(model, rs_sup_passes_dataset(in), p->label, summary, size);
@@ -106,7 +106,7 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     rs_model *model = NULL;
     rs_status st = rs_params_wrap(p, kind, inner, &inner_args, err);
     if (st == RS_OK && kind->train_passes && !p->inner) {
-        st = train_passes(p, spec, &rows.spec, summary, size, err);
+        st = train_passes(kind, p, spec, &rows.spec, summary, size, err);
         rs_strlist_free(&inner_args);
         return st;
     }
