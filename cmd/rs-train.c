@@ -21,6 +21,8 @@ static const char usage_head[] =
     "Fit a model to a table (CSV or rsf) and write it to MODEL.rsm (atomically).\n"
     "With no -i, or when it is -, read standard input.  The table is read into\n"
     "memory: 4 bytes per feature and row, or about 24 bytes per interaction.\n"
+    "gbdt reads the table twice instead (stdin is spooled to a temp file) and\n"
+    "holds 1 byte per feature and row plus about 25 bytes per row.\n"
     "\n"
     "Supervised kinds (features + label), with their defaults:\n";
 static const char usage_reco[] =

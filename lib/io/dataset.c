@@ -6,6 +6,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,21 +221,38 @@ static rs_status parse_features(rs_dataset *d, const rs_table *t, const rs_recor
     return RS_OK;
 }
 
-static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
-                            const size_t *cols, size_t label_col, const size_t *aux_cols,
-                            const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
-                            rs_error *err)
+/* With spec.rows_fn: the row being read, and each learnt text column's
+ * code counts (the frequency order is found from them, not from x). */
+typedef struct {
+    float *row;                   /* (n_features) */
+    size_t **counts, *cap_counts; /* (n_features): (codes) and their capacity */
+} row_sink;
+
+static void sink_free(row_sink *rs, size_t n_features)
 {
-    if (rs_table_check_width(t, rec, err) != RS_OK)
-        return err->code;
-    if (d->n_rows == *cap_rows) {
-        size_t cap_y = *cap_rows, cap_aux = *cap_rows, cap_line = *cap_rows;
-        if (rs_grow((void **)&d->x, cap_rows, d->n_rows + 1, d->n_features * sizeof(float)) < 0 ||
-            rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0 ||
-            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0) ||
-            (d->n_aux && rs_grow((void **)&d->line, &cap_line, d->n_rows + 1, sizeof(long)) < 0))
+    for (size_t j = 0; rs->counts && j < n_features; j++)
+        free(rs->counts[j]);
+    free(rs->row), free(rs->counts), free(rs->cap_counts);
+}
+
+/* The row's codes of learnt text columns counted. */
+static rs_status count_codes(const rs_dataset *d, row_sink *rs, rs_error *err)
+{
+    for (size_t j = 0; j < d->n_features; j++) {
+        if (!d->categories[j] || isnan(rs->row[j]))
+            continue;
+        size_t code = (size_t)rs->row[j], have = rs->cap_counts[j];
+        if (rs_grow((void **)&rs->counts[j], &rs->cap_counts[j], code + 1, sizeof **rs->counts) < 0)
             return rs_error_nomem(err);
+        memset(rs->counts[j] + have, 0, (rs->cap_counts[j] - have) * sizeof **rs->counts);
+        rs->counts[j][code]++;
     }
+    return RS_OK;
+}
+
+static rs_status read_label(rs_dataset *d, const rs_table *t, const rs_record *rec, size_t label_col,
+                            const size_t *aux_cols, const rs_dataset_spec *spec, rs_error *err)
+{
     if (d->n_aux)
         d->line[d->n_rows] = rec->line;
     for (size_t k = 0; k < d->n_aux; k++) {
@@ -253,7 +271,35 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
                  spec->label_hint ? spec->label_hint : "");
         return rs_table_bad_field(t, rec, label_col, what, err);
     }
-    if (parse_features(d, t, rec, cols, spec, numeric, dr, d->x + d->n_rows * d->n_features, err) != RS_OK)
+    return RS_OK;
+}
+
+static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
+                            const size_t *cols, size_t label_col, const size_t *aux_cols,
+                            const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
+                            row_sink *sink, rs_error *err)
+{
+    if (rs_table_check_width(t, rec, err) != RS_OK)
+        return err->code;
+    if (d->n_rows == *cap_rows) {
+        /* every array grows from the same capacity to the same one; with
+         * none kept (a second read) there is nothing to grow */
+        size_t cap_x = *cap_rows, cap_y = *cap_rows, cap_aux = *cap_rows, cap_line = *cap_rows;
+        if ((!spec->rows_fn && rs_grow((void **)&d->x, &cap_x, d->n_rows + 1, d->n_features * sizeof(float)) < 0) ||
+            (!spec->rows_only && rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0) ||
+            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0) ||
+            (d->n_aux && rs_grow((void **)&d->line, &cap_line, d->n_rows + 1, sizeof(long)) < 0))
+            return rs_error_nomem(err);
+        *cap_rows = !spec->rows_fn ? cap_x : !spec->rows_only ? cap_y : SIZE_MAX;
+    }
+    if (!spec->rows_only && read_label(d, t, rec, label_col, aux_cols, spec, err) != RS_OK)
+        return err->code;
+    float *row = spec->rows_fn ? sink->row : d->x + d->n_rows * d->n_features;
+    if (parse_features(d, t, rec, cols, spec, numeric, dr, row, err) != RS_OK)
+        return err->code;
+    if (spec->rows_fn && spec->mixed && !spec->like && count_codes(d, sink, err) != RS_OK)
+        return err->code;
+    if (spec->rows_fn && spec->rows_fn(spec->rows_ctx, d, d->n_rows, row, err) != RS_OK)
         return err->code;
     d->n_rows++;
     return RS_OK;
@@ -275,7 +321,7 @@ static int by_count(const void *a, const void *b)
     return (x->code > y->code) - (x->code < y->code);
 }
 
-static rs_status order_column(rs_dataset *d, size_t j, rs_error *err)
+static rs_status order_column(rs_dataset *d, size_t j, const size_t *counts, rs_error *err)
 {
     rs_idmap *old = d->categories[j], *kept = rs_idmap_new();
     size_t n_codes = (size_t)rs_idmap_size(old);
@@ -287,7 +333,9 @@ static rs_status order_column(rs_dataset *d, size_t j, rs_error *err)
     }
     for (size_t c = 0; c < n_codes; c++)
         order[c].code = (int32_t)c;
-    for (size_t i = 0; i < d->n_rows; i++)
+    for (size_t c = 0; counts && c < n_codes; c++)
+        order[c].count = counts[c];
+    for (size_t i = 0; d->x && i < d->n_rows; i++)
         if (!isnan(d->x[i * d->n_features + j]))
             order[(size_t)d->x[i * d->n_features + j]].count++;
     qsort(order, n_codes, sizeof *order, by_count);
@@ -301,7 +349,7 @@ static rs_status order_column(rs_dataset *d, size_t j, rs_error *err)
             return rs_error_nomem(err);
         }
     }
-    for (size_t i = 0; i < d->n_rows; i++) {
+    for (size_t i = 0; d->x && i < d->n_rows; i++) {
         float *v = &d->x[i * d->n_features + j];
         if (!isnan(*v))
             *v = recode[(size_t)*v];
@@ -315,10 +363,10 @@ static rs_status order_column(rs_dataset *d, size_t j, rs_error *err)
     return RS_OK;
 }
 
-static rs_status order_categories(rs_dataset *d, rs_error *err)
+static rs_status order_categories(rs_dataset *d, const row_sink *sink, rs_error *err)
 {
     for (size_t j = 0; j < d->n_features; j++)
-        if (d->categories[j] && order_column(d, j, err) != RS_OK)
+        if (d->categories[j] && order_column(d, j, sink->counts ? sink->counts[j] : NULL, err) != RS_OK)
             return err->code;
     return RS_OK;
 }
@@ -351,7 +399,7 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
     if (rs_table_find_col(t, spec->label, "--label", &label_col, err) != RS_OK ||
         rs_dataset_id_col(t, spec->id, &id_col, &has_id, err) != RS_OK)
         return err->code;
-    d->n_aux = spec->n_aux < RS_DATASET_MAX_AUX ? spec->n_aux : RS_DATASET_MAX_AUX;
+    d->n_aux = spec->rows_only ? 0 : spec->n_aux < RS_DATASET_MAX_AUX ? spec->n_aux : RS_DATASET_MAX_AUX;
     for (size_t k = 0; k < d->n_aux; k++)
         if (rs_table_find_col(t, spec->aux[k], spec->aux_option[k], &aux_cols[k], err) != RS_OK)
             return err->code;
@@ -375,6 +423,13 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         st = rs_error_nomem(err);
     if (st == RS_OK && spec->mixed && !(d->categories = calloc(d->n_features, sizeof *d->categories)))
         st = rs_error_nomem(err);
+    row_sink sink = {0};
+    if (st == RS_OK && spec->rows_fn && !(sink.row = malloc((d->n_features + 1) * sizeof *sink.row)))
+        st = rs_error_nomem(err);
+    if (st == RS_OK && spec->rows_fn && spec->mixed && !spec->like &&
+        (!(sink.counts = calloc(d->n_features, sizeof *sink.counts)) ||
+         !(sink.cap_counts = calloc(d->n_features, sizeof *sink.cap_counts))))
+        st = rs_error_nomem(err);
     direct_reader dr = {0};
     if (st == RS_OK)
         st = direct_open(&dr, t, cols, d->n_features, spec, err);
@@ -384,16 +439,17 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
         else
             direct_read(&dr, t, &rec);
         if (st == RS_OK)
-            st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, &dr, err);
+            st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, &dr, &sink, err);
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
-    if (st == RS_OK && spec->classes && !spec->like)
+    if (st == RS_OK && spec->classes && !spec->like && !spec->rows_only)
         st = rs_label_classes_finish(d, spec->label, err);
     if (st == RS_OK && spec->mixed && spec->like)
         st = copy_categories(d, spec->like, err);
     else if (st == RS_OK && spec->mixed)
-        st = order_categories(d, err);
+        st = order_categories(d, &sink, err);
+    sink_free(&sink, d->n_features);
     direct_free(&dr);
     free(numeric);
     free(cols);
@@ -416,6 +472,65 @@ rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const
     }
     rs_table_free(t);
     return d;
+}
+
+struct rs_dataset_passes {
+    rs_table *t;
+    rs_dataset_spec spec;
+    rs_dataset *d;           /* the first read's */
+};
+
+rs_dataset_passes *rs_dataset_passes_open(const char *path, const rs_table_options *opt,
+                                          const rs_dataset_spec *spec, rs_error *err)
+{
+    rs_dataset_passes *ps = calloc(1, sizeof *ps);
+    if (!ps) {
+        rs_error_nomem(err);
+        return NULL;
+    }
+    rs_table_options rewindable = *opt;
+    rewindable.rewindable = 1;
+    ps->spec = *spec;
+    if (!(ps->t = rs_table_open(path, &rewindable, err))) {
+        free(ps);
+        return NULL;
+    }
+    return ps;
+}
+
+rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx, rs_error *err)
+{
+    if (!ps->d) {
+        rs_dataset_spec first = ps->spec;
+        first.rows_fn = fn, first.rows_ctx = ctx;
+        if (!(ps->d = calloc(1, sizeof *ps->d)))
+            return rs_error_nomem(err);
+        return load_rows(ps->d, ps->t, &first, err);
+    }
+    /* the same columns by name, text coded by the first read's categories */
+    rs_dataset_spec again = {.label = ps->spec.label, .id = ps->spec.id, .features = &ps->d->names,
+                             .mixed = ps->spec.mixed, .like = ps->d, .rows_fn = fn, .rows_ctx = ctx, .rows_only = 1};
+    rs_dataset *d = calloc(1, sizeof *d);
+    rs_status st = !d ? rs_error_nomem(err) : rs_table_rewind(ps->t, err) ? err->code : load_rows(d, ps->t, &again, err);
+    if (st == RS_OK && d->n_rows != ps->d->n_rows)
+        st = rs_error_set(err, RS_EDATA, rs_table_name(ps->t), 0, "the table changed while it was read (%zu rows, "
+                          "then %zu)", ps->d->n_rows, d->n_rows);
+    rs_dataset_free(d);
+    return st;
+}
+
+rs_dataset *rs_dataset_passes_data(rs_dataset_passes *ps)
+{
+    return ps->d;
+}
+
+void rs_dataset_passes_free(rs_dataset_passes *ps)
+{
+    if (!ps)
+        return;
+    rs_table_free(ps->t);
+    rs_dataset_free(ps->d);
+    free(ps);
 }
 
 void rs_dataset_free(rs_dataset *d)
@@ -460,7 +575,7 @@ rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_
 
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)
 {
-    size_t dim = d->n_features, n_constant = 0;
+    size_t dim = d->n_features;
     for (size_t j = 0; j < dim; j++) {
         float first = d->x[j];
         constant[j] = 1;
@@ -468,13 +583,22 @@ rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_err
             float v = d->x[i * dim + j];
             constant[j] = v == first || (isnan(v) && isnan(first));
         }
-        if (constant[j] && isnan(first)) {
+    }
+    return rs_report_constant(d, constant, d->x, err);
+}
+
+rs_status rs_report_constant(const rs_dataset *d, const unsigned char *constant, const float *first,
+                             rs_error *err)
+{
+    size_t dim = d->n_features, n_constant = 0;
+    for (size_t j = 0; j < dim; j++) {
+        if (constant[j] && isnan(first[j])) {
             n_constant++;
             rs_warn(NULL, 0, "feature '%s' is empty in every row: it is not used", d->names.items[j]);
         } else if (constant[j]) {
             n_constant++;
             rs_warn(NULL, 0, "feature '%s' is constant (%g in every row): its weight is 0", d->names.items[j],
-                    (double)first);
+                    (double)first[j]);
         }
     }
     if (n_constant == dim && d->n_rows > 1)

@@ -17,9 +17,9 @@ enum { RS_MAX_CATEGORIES = 254 };
 /* At most this many aux columns (rs_dataset_spec.aux). */
 enum { RS_DATASET_MAX_AUX = 4 };
 
-typedef struct {
+typedef struct rs_dataset {
     size_t n_rows, n_features;
-    float *x;            /* (n_rows x n_features) */
+    float *x;            /* (n_rows x n_features); NULL with spec.rows_fn */
     double *y;           /* (n_rows) */
     rs_strlist names;    /* the feature names, in column order of x */
     char *id_name;       /* the id column found, or NULL */
@@ -38,6 +38,10 @@ typedef struct {
     char *source;
     long *line;
 } rs_dataset;
+
+/* A row of features handed over as it is read (rs_dataset_spec.rows_fn):
+ * row i (from 0) of d, d->n_features floats (NaN: missing). */
+typedef rs_status (*rs_row_fn)(void *ctx, const struct rs_dataset *d, size_t i, const float *row, rs_error *err);
 
 typedef struct {
     const char *label;          /* required */
@@ -63,11 +67,35 @@ typedef struct {
      * action and propensity), each named in errors by its option. */
     const char *const *aux, *const *aux_option;
     size_t n_aux;
+    /* Each row's features to rows_fn as it is read, instead of keeping them
+     * (x stays NULL).  When text columns are learnt (mixed without like),
+     * their codes here are by first sight: the final codes, by frequency,
+     * are known after the last row (a second read with like gives them). */
+    rs_row_fn rows_fn;
+    void *rows_ctx;
+    /* With rows_fn: the labels are not read (y stays NULL): a second read
+     * of a table whose labels were read before. */
+    int rows_only;
 } rs_dataset_spec;
 
 rs_dataset *rs_dataset_load(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
                             rs_error *err);
 void rs_dataset_free(rs_dataset *d);
+
+/* A table read in passes, its features never held (rs-train for a kind
+ * with train_passes): the first read learns the dataset (labels, names,
+ * categories, classes; x NULL), each later read hands over the features
+ * again, coded by it.  A pipe or stdin is spooled to an unlinked temp file
+ * (io.h) to be read again; errors name it "-" as usual. */
+typedef struct rs_dataset_passes rs_dataset_passes;
+
+rs_dataset_passes *rs_dataset_passes_open(const char *path, const rs_table_options *opt,
+                                          const rs_dataset_spec *spec, rs_error *err);
+/* One read of every row: each row's features to fn(ctx, ...). */
+rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx, rs_error *err);
+/* The dataset of the first read (NULL before it), owned by ps. */
+rs_dataset *rs_dataset_passes_data(rs_dataset_passes *ps);
+void rs_dataset_passes_free(rs_dataset_passes *ps);
 
 /* The id column: spec_id when given (an error if absent), else "id" or
  * "user" when the table has one; *found = 0 when there is none. */
@@ -87,6 +115,10 @@ rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_
 /* Mark constant features (warned about: their weight is 0); an error when
  * every feature is constant. */
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err);
+/* The same from flags found while the rows went by: constant[j] set when
+ * every row has first[j] (NaN: every row empty) in feature j. */
+rs_status rs_report_constant(const rs_dataset *d, const unsigned char *constant, const float *first,
+                             rs_error *err);
 
 /* rs_row_parse for a mixed table: an empty cell is NaN; a column with
  * categories[j] non-NULL is coded by it, a value it lacks as "other" (its

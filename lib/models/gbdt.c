@@ -10,6 +10,7 @@
 
 #include "logistic.h"
 #include "models/kind.h"
+#include "models/supervised.h"
 #include "rng.h"
 #include "threads.h"
 
@@ -134,7 +135,15 @@ typedef struct {
     const rs_dataset *d;
     rs_gbdt_binned bins;
     double *raw;               /* (n_outputs x n_rows) current raw scores, output-major */
+    /* (n_rows) the labels as floats, each exactly its double, when the
+     * table was read in passes (d->y then freed); else NULL: d->y */
+    float *y;
 } scored_table;
+
+static inline double label(const scored_table *t, size_t i)
+{
+    return t->y ? t->y[i] : t->d->y[i];
+}
 
 typedef struct {
     const rs_params *p;
@@ -180,9 +189,9 @@ static void rows_thread(void *ctx, int th, int n_threads)
                 job->t->raw[k * n + i] += rs_gbdt_tree_value_binned(tree, bo->forest.bitmaps, &job->t->bins, i);
             }
         if (job->gradients && bo->loss == LOSS_SOFTMAX)
-            softmax_gradient(job->t->raw + i, n, K, (size_t)job->t->d->y[i], bo->g + i, bo->h + i);
+            softmax_gradient(job->t->raw + i, n, K, (size_t)label(job->t, i), bo->g + i, bo->h + i);
         else if (job->gradients)
-            gradient(bo->loss, job->t->raw[i], job->t->d->y[i], &bo->g[i], &bo->h[i]);
+            gradient(bo->loss, job->t->raw[i], label(job->t, i), &bo->g[i], &bo->h[i]);
     }
 }
 
@@ -197,11 +206,13 @@ static double mean_loss(const booster *bo, const scored_table *t)
 {
     double sum = 0;
     for (size_t i = 0; i < t->d->n_rows; i++)
-        sum += bo->loss == LOSS_SOFTMAX ? softmax_loss(t->raw + i, t->d->n_rows, bo->n_outputs, (size_t)t->d->y[i])
-                                        : row_loss(bo->loss, t->raw[i], t->d->y[i]);
+        sum += bo->loss == LOSS_SOFTMAX ? softmax_loss(t->raw + i, t->d->n_rows, bo->n_outputs, (size_t)label(t, i))
+                                        : row_loss(bo->loss, t->raw[i], label(t, i));
     return sum / (double)t->d->n_rows;
 }
 
+/* t's scores at the base score, and its bins: d->x binned, or (x NULL)
+ * left for the caller to fill. */
 static rs_status table_new(booster *bo, scored_table *t, const rs_dataset *d, rs_error *err)
 {
     t->d = d;
@@ -210,11 +221,14 @@ static rs_status table_new(booster *bo, scored_table *t, const rs_dataset *d, rs
         return rs_error_nomem(err);
     for (size_t i = 0; i < d->n_rows * bo->n_outputs; i++)
         t->raw[i] = bo->base;
+    if (!d->x)
+        return (t->bins.bins = malloc(d->n_rows * d->n_features + 1)) ? RS_OK : rs_error_nomem(err);
     return rs_gbdt_bin_rows(&t->bins, d->x, bo->p->threads > 0 ? bo->p->threads : 1, err);
 }
 
-static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params *p, const unsigned char *constant,
-                              rs_error *err)
+/* Everything but the edges and the tables. */
+static rs_status booster_setup(booster *bo, const rs_dataset *d, const rs_params *p, const unsigned char *constant,
+                               rs_error *err)
 {
     size_t n = d->n_rows, dim = d->n_features;
     bo->p = p;
@@ -244,7 +258,14 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
         bo->categorical[j] = d->categories && d->categories[j];
         bo->usable[j] = !constant[j];
     }
-    if (rs_gbdt_edges_new(d->x, n, dim, bo->categorical, (int)rs_params_int(p, "bins"), &bo->edges,
+    return RS_OK;
+}
+
+static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params *p, const unsigned char *constant,
+                              rs_error *err)
+{
+    if (booster_setup(bo, d, p, constant, err) != RS_OK ||
+        rs_gbdt_edges_new(d->x, d->n_rows, d->n_features, bo->categorical, (int)rs_params_int(p, "bins"), &bo->edges,
                           &bo->edge_start, err) != RS_OK ||
         table_new(bo, &bo->train, d, err) != RS_OK || (p->valid && table_new(bo, &bo->valid, p->valid, err) != RS_OK))
         return err->code;
@@ -256,7 +277,7 @@ static void booster_free(booster *bo)
     scored_table *tables[2] = {&bo->train, &bo->valid};
     for (int k = 0; k < 2; k++) {
         rs_gbdt_binned_free(&tables[k]->bins);
-        free(tables[k]->raw);
+        free(tables[k]->raw), free(tables[k]->y);
     }
     free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
     free(bo->pick);
@@ -377,18 +398,15 @@ static rs_status save_forest(const booster *bo, long n_trees, rs_model *m, rs_er
     return rs_model_adopt_i32(m, "bitmaps", bitmaps, f->n_bitmaps, RS_GBDT_BITMAP_WORDS, err);
 }
 
-static rs_status gbdt_train(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
-                            rs_error *err)
+/* Boosting on the booster's tables, then the model's keys and trees. */
+static rs_status boost_and_save(booster *bo, const rs_params *p, rs_model *m, rs_error *err)
 {
-    booster bo = {0};
     long best_iteration = 0;
     double best_valid = NAN;
-    rs_status st = booster_init(&bo, d, p, constant, err);
-    if (st == RS_OK)
-        st = boost(&bo, &best_iteration, &best_valid, err);
-    long n_trees = (best_iteration + 1) * (long)bo.n_outputs;
-    if (st == RS_OK && (rs_model_set(m, "loss", loss_names[bo.loss], err) ||
-                        rs_model_set_f64(m, "base_score", bo.base, err) ||
+    rs_status st = boost(bo, &best_iteration, &best_valid, err);
+    long n_trees = (best_iteration + 1) * (long)bo->n_outputs;
+    if (st == RS_OK && (rs_model_set(m, "loss", loss_names[bo->loss], err) ||
+                        rs_model_set_f64(m, "base_score", bo->base, err) ||
                         rs_model_set_i64(m, "n_trees", n_trees, err) ||
                         rs_model_set_f64(m, "lr", p->lr, err) || rs_model_set_f64(m, "l2", p->l2, err) ||
                         rs_model_set_f64(m, "l1", p->l1, err) || rs_model_set_i64(m, "seed", (int64_t)p->seed, err) ||
@@ -397,7 +415,123 @@ static rs_status gbdt_train(const rs_dataset *d, const rs_params *p, const unsig
     for (size_t k = 0; st == RS_OK && k < p->n_own; k++)
         st = rs_model_set(m, p->own[k].name, p->own[k].value, err);
     if (st == RS_OK)
-        st = save_forest(&bo, n_trees, m, err);
+        st = save_forest(bo, n_trees, m, err);
+    return st;
+}
+
+static rs_status gbdt_train(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
+                            rs_error *err)
+{
+    booster bo = {0};
+    rs_status st = booster_init(&bo, d, p, constant, err);
+    if (st == RS_OK)
+        st = boost_and_save(&bo, p, m, err);
+    booster_free(&bo);
+    return st;
+}
+
+/* ---- training in two reads of the table ------------------------------------ */
+
+/* The first read: the rows the edges come from. */
+static rs_status sample_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
+{
+    return rs_gbdt_sample_add(ctx, d->n_features, i, row, err);
+}
+
+/* The second: rows gathered in blocks, each block binned on threads. */
+enum { BIN_BLOCK = 4096 };
+
+typedef struct {
+    rs_gbdt_binned *b;
+    float *rows;               /* (BIN_BLOCK x n_features) */
+    size_t first, n;           /* the block's first row and its rows */
+    int threads;
+} bin_block;
+
+static void bin_block_thread(void *ctx, int t, int n_threads)
+{
+    bin_block *bb = ctx;
+    size_t begin, end, d = bb->b->n_features;
+    rs_thread_range(bb->n, t, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++)
+        rs_gbdt_bin_row(bb->b, bb->rows + i * d, bb->b->bins + (bb->first + i) * d);
+}
+
+static void bin_block_flush(bin_block *bb)
+{
+    rs_parallel(bb->threads, bin_block_thread, bb);
+    bb->first += bb->n, bb->n = 0;
+}
+
+static rs_status bin_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
+{
+    bin_block *bb = ctx;
+    if (i >= bb->b->n_rows)   /* the file grew since the first read */
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the table changed while it was read (more than %zu rows)",
+                            bb->b->n_rows);
+    memcpy(bb->rows + bb->n * d->n_features, row, d->n_features * sizeof *row);
+    if (++bb->n == BIN_BLOCK)
+        bin_block_flush(bb);
+    return RS_OK;
+}
+
+/* The second read: every row of the table into t's bins. */
+static rs_status read_bins(rs_sup_passes *in, scored_table *t, int threads, rs_error *err)
+{
+    bin_block bb = {&t->bins, malloc(BIN_BLOCK * t->bins.n_features * sizeof *bb.rows + 1), 0, 0, threads};
+    if (!bb.rows)
+        return rs_error_nomem(err);
+    rs_status st = rs_sup_passes_read(in, bin_row, &bb, err);
+    if (st == RS_OK)
+        bin_block_flush(&bb);
+    free(bb.rows);
+    return st;
+}
+
+/* The labels as floats in place of the dataset's doubles when each is
+ * exactly a float (0/1, counts, class codes): 4 bytes a row, not 8. */
+static rs_status labels_to_float(scored_table *t, rs_dataset *d, rs_error *err)
+{
+    for (size_t i = 0; i < d->n_rows; i++)
+        if ((double)(float)d->y[i] != d->y[i])
+            return RS_OK;
+    if (!(t->y = malloc((d->n_rows + 1) * sizeof *t->y)))
+        return rs_error_nomem(err);
+    for (size_t i = 0; i < d->n_rows; i++)
+        t->y[i] = (float)d->y[i];
+    free(d->y);
+    d->y = NULL;
+    return RS_OK;
+}
+
+/* The table is read twice and never held as floats: the first read keeps
+ * the sample the edges come from (rs_gbdt_sample: the same rows as
+ * rs_gbdt_edges_new takes from a table in memory, so the same model), the
+ * second bins each row as it comes. */
+static rs_status gbdt_train_passes(rs_sup_passes *in, const rs_params *p, rs_model *m, rs_error *err)
+{
+    booster bo = {0};
+    rs_gbdt_sample sample = {0};
+    rs_params with_valid = *p;
+    rs_status st = rs_sup_passes_read(in, sample_row, &sample, err);
+    rs_dataset *d = st == RS_OK ? rs_sup_passes_dataset(in) : NULL;
+    with_valid.valid = st == RS_OK ? rs_sup_passes_valid(in) : NULL;
+    if (st == RS_OK)
+        st = booster_setup(&bo, d, &with_valid, rs_sup_passes_constant(in), err);
+    if (st == RS_OK)
+        st = rs_gbdt_sample_edges(&sample, d->n_features, bo.categorical, (int)rs_params_int(p, "bins"), &bo.edges,
+                                  &bo.edge_start, err);
+    rs_gbdt_sample_free(&sample);
+    if (st == RS_OK)
+        st = table_new(&bo, &bo.train, d, err);
+    if (st == RS_OK)
+        st = read_bins(in, &bo.train, bo.grow.threads, err);
+    if (st == RS_OK)
+        st = labels_to_float(&bo.train, d, err);
+    if (st == RS_OK && with_valid.valid)
+        st = table_new(&bo, &bo.valid, with_valid.valid, err);
+    if (st == RS_OK)
+        st = boost_and_save(&bo, &with_valid, m, err);
     booster_free(&bo);
     return st;
 }
@@ -749,6 +883,7 @@ const rs_kind rs_kind_gbdt = {
     .flags = RS_KIND_MIXED | RS_KIND_PARALLEL_SCORE,
     .quick_args = "--trees 2 --leaves 2 --min-rows 1",
     .train_rows = gbdt_train,
+    .train_passes = gbdt_train_passes,
     .rows_load = gbdt_load,
     .rows_score = gbdt_score,
     .rows_probability = gbdt_probability,

@@ -28,15 +28,37 @@ typedef struct {
     const uint32_t *edge_start;   /* (n_features + 1) borrowed */
 } rs_gbdt_binned;
 
+/* The rows bin edges come from: rows 0, s, 2 s, ... where s is the
+ * smallest power of two that leaves at most RS_GBDT_EDGE_SAMPLE of them
+ * (every row of a table of at most that many). */
+enum { RS_GBDT_EDGE_SAMPLE = 200000 };
+
 /* The edges of every numeric feature of x (n_rows x n_features, NaN
- * missing) for at most max_bins bins: one bin per distinct value when
- * there are few, else bins of about equal row counts (from at most 200,000
- * rows).  New arrays: *edges, *edge_start (n_features + 1). */
+ * missing) for at most max_bins bins, from the sample's rows: one bin per
+ * distinct value when there are few, else bins of about equal row counts.
+ * New arrays: *edges, *edge_start (n_features + 1). */
 rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, const unsigned char *categorical,
                             int max_bins, float **edges, uint32_t **edge_start, rs_error *err);
 
+/* The same sample taken from rows as they are read, not counted first:
+ * row i is kept when i is a multiple of step; when one more would pass
+ * RS_GBDT_EDGE_SAMPLE, step doubles and every other row kept goes. */
+typedef struct {
+    size_t step, n, cap;
+    float *rows;                  /* (n x n_features) */
+} rs_gbdt_sample;
+
+rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, const float *row, rs_error *err);
+/* rs_gbdt_edges_new on the sample's rows. */
+rs_status rs_gbdt_sample_edges(const rs_gbdt_sample *s, size_t n_features, const unsigned char *categorical,
+                               int max_bins, float **edges, uint32_t **edge_start, rs_error *err);
+void rs_gbdt_sample_free(rs_gbdt_sample *s);
+
 /* The bin of value v of feature j. */
 uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v);
+
+/* The bins of one row of values (n_features) into bins. */
+void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins);
 
 /* x quantised into b->bins (a new array, freed by rs_gbdt_binned_free);
  * the other members must be set. */

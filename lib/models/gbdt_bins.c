@@ -1,13 +1,12 @@
 /* gbdt_bins.c — features quantised once into byte bins (gbdt.h). */
 #include "models/gbdt.h"
 
+#include "mem.h"
 #include "threads.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { EDGE_SAMPLE = 200000 };
 
 /* Floats in ascending order by an LSD radix sort of their bits, mapped so
  * that unsigned order is float order (no NaN here). */
@@ -77,37 +76,88 @@ static size_t feature_edges(const float *v, size_t m, int max_bins, float *out)
     return n_edges;
 }
 
-rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, const unsigned char *categorical,
-                            int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
+/* The edges of every numeric feature from rows 0, step, 2 step, ... of x
+ * (n_rows x n_features). */
+static rs_status edges_of(const float *x, size_t n_rows, size_t step, size_t n_features,
+                          const unsigned char *categorical, int max_bins, float **edges, uint32_t **edge_start,
+                          rs_error *err)
 {
-    size_t step = n_rows > EDGE_SAMPLE ? (n_rows + EDGE_SAMPLE - 1) / EDGE_SAMPLE : 1;
     size_t n_sample = (n_rows + step - 1) / step;
-    /* the sample transposed: one pass over the rows, then a column each */
-    float *values = malloc((n_sample * n_features + 1) * sizeof *values);
+    /* one column of the sample at a time */
+    float *values = malloc((n_sample + 1) * sizeof *values);
     uint32_t *keys = malloc((n_sample + 1) * sizeof *keys), *tmp = malloc((n_sample + 1) * sizeof *tmp);
-    size_t *n_values = calloc(n_features + 1, sizeof *n_values);
     *edges = malloc(((size_t)max_bins * n_features + 1) * sizeof **edges);
     *edge_start = calloc(n_features + 1, sizeof **edge_start);
-    if (!values || !keys || !tmp || !n_values || !*edges || !*edge_start) {
-        free(values), free(keys), free(tmp), free(n_values), free(*edges), free(*edge_start);
+    if (!values || !keys || !tmp || !*edges || !*edge_start) {
+        free(values), free(keys), free(tmp), free(*edges), free(*edge_start);
         *edges = NULL, *edge_start = NULL;
         return rs_error_nomem(err);
     }
-    for (size_t i = 0; i < n_rows; i += step)
-        for (size_t j = 0; j < n_features; j++)
-            if (!isnan(x[i * n_features + j]))
-                values[j * n_sample + n_values[j]++] = x[i * n_features + j];
     size_t n_edges = 0;
     for (size_t j = 0; j < n_features; j++) {
         (*edge_start)[j] = (uint32_t)n_edges;
         if (categorical[j])
             continue;
-        sort_floats(values + j * n_sample, n_values[j], keys, tmp);
-        n_edges += feature_edges(values + j * n_sample, n_values[j], max_bins, *edges + n_edges);
+        size_t m = 0;
+        for (size_t i = 0; i < n_rows; i += step)
+            if (!isnan(x[i * n_features + j]))
+                values[m++] = x[i * n_features + j];
+        sort_floats(values, m, keys, tmp);
+        n_edges += feature_edges(values, m, max_bins, *edges + n_edges);
     }
     (*edge_start)[n_features] = (uint32_t)n_edges;
-    free(values), free(keys), free(tmp), free(n_values);
+    free(values), free(keys), free(tmp);
     return RS_OK;
+}
+
+/* The sample's step for n_rows: the smallest power of two that leaves at
+ * most RS_GBDT_EDGE_SAMPLE rows (1 for a table of at most that many). */
+static size_t sample_step(size_t n_rows)
+{
+    size_t step = 1;
+    while ((n_rows + step - 1) / step > RS_GBDT_EDGE_SAMPLE)
+        step *= 2;
+    return step;
+}
+
+rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, const unsigned char *categorical,
+                            int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
+{
+    return edges_of(x, n_rows, sample_step(n_rows), n_features, categorical, max_bins, edges, edge_start, err);
+}
+
+rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, const float *row, rs_error *err)
+{
+    if (s->step == 0)
+        s->step = 1;
+    if (i % s->step)
+        return RS_OK;
+    if (s->n == RS_GBDT_EDGE_SAMPLE) {
+        /* the rows kept are 0, step, 2 step, ...: keep every other one */
+        for (size_t k = 0; 2 * k < s->n; k++)
+            memmove(s->rows + k * n_features, s->rows + 2 * k * n_features, n_features * sizeof *s->rows);
+        s->n = (s->n + 1) / 2;
+        s->step *= 2;
+        if (i % s->step)
+            return RS_OK;
+    }
+    if (rs_grow((void **)&s->rows, &s->cap, s->n + 1, n_features * sizeof *s->rows) < 0)
+        return rs_error_nomem(err);
+    memcpy(s->rows + s->n * n_features, row, n_features * sizeof *row);
+    s->n++;
+    return RS_OK;
+}
+
+rs_status rs_gbdt_sample_edges(const rs_gbdt_sample *s, size_t n_features, const unsigned char *categorical,
+                               int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
+{
+    return edges_of(s->rows, s->n, 1, n_features, categorical, max_bins, edges, edge_start, err);
+}
+
+void rs_gbdt_sample_free(rs_gbdt_sample *s)
+{
+    free(s->rows);
+    memset(s, 0, sizeof *s);
 }
 
 uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v)
@@ -133,14 +183,19 @@ typedef struct {
     const float *x;
 } bin_job;
 
+void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
+{
+    for (size_t j = 0; j < b->n_features; j++)
+        bins[j] = rs_gbdt_bin(b, j, row[j]);
+}
+
 static void bin_rows(void *ctx, int t, int n_threads)
 {
     bin_job *job = ctx;
     size_t begin, end, d = job->b->n_features;
     rs_thread_range(job->b->n_rows, t, n_threads, &begin, &end);
     for (size_t i = begin; i < end; i++)
-        for (size_t j = 0; j < d; j++)
-            job->b->bins[i * d + j] = rs_gbdt_bin(job->b, j, job->x[i * d + j]);
+        rs_gbdt_bin_row(job->b, job->x + i * d, job->b->bins + i * d);
 }
 
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err)

@@ -206,6 +206,7 @@ enum {
 };
 
 typedef struct rs_kind rs_kind;
+typedef struct rs_sup_passes rs_sup_passes;
 struct rs_kind {   /* members a kind does not implement are NULL */
     const char *name;
     rs_family family;
@@ -217,6 +218,14 @@ struct rs_kind {   /* members a kind does not implement are NULL */
     /* supervised: train on rows; load a model for scoring rows */
     rs_status (*train_rows)(const rs_dataset *d, const rs_params *p, const unsigned char *constant, rs_model *m,
                             rs_error *err);
+    /* Or, optional, training from a table read in passes without holding
+     * its features (gbdt: the bins' edges from a sample of rows, then each
+     * row straight into its byte bins): rs-train uses it when set;
+     * rs-tune and the kinds that wrap another train on rows held
+     * (train_rows).  The kind reads the rows with rs_sup_passes_read
+     * (supervised.h); the first read checks the features, writes the
+     * model's header and reads --valid. */
+    rs_status (*train_passes)(struct rs_sup_passes *in, const rs_params *p, rs_model *m, rs_error *err);
     void *(*rows_load)(const rs_model *m, size_t n_features, rs_error *err);
     /* Scores of n <= RS_SCORE_BATCH rows (row-major, n_features each). */
     void (*rows_score)(void *state, const float *rows, size_t n, double *scores);

@@ -13,6 +13,31 @@
  * deficiency, ...).  Constant features are warned about and get weight 0. */
 rs_model *rs_sup_train_new(const rs_dataset *train, const rs_params *p, rs_error *err);
 
+/* The model's header keys: label, id, train_rows, n_features, the feature
+ * names, a mixed table's feature types and categories, the classes. */
+rs_status rs_sup_header(rs_model *m, const rs_dataset *d, const rs_params *p, rs_error *err);
+
+/* Training from a table read in passes, its features never held (a kind
+ * with train_passes, kind.h): the kind reads the rows as often as it needs
+ * through rs_sup_passes_read. */
+rs_sup_passes *rs_sup_passes_open(const char *path, const rs_table_options *opt, const rs_dataset_spec *spec,
+                                  const char *valid_path, rs_error *err);
+/* A model ready to save (keep in until it is saved: the model borrows its
+ * categories), or NULL. */
+rs_model *rs_sup_train_passes_new(rs_sup_passes *in, const rs_kind *kind, const rs_params *p, rs_error *err);
+void rs_sup_passes_free(rs_sup_passes *in);
+/* Read the training table once more, each row's features to fn (the
+ * first read's text codes are by first sight, dataset.h).  After the first
+ * read the features are checked (constant ones warned about), the model's
+ * header is written and the --valid table is read. */
+rs_status rs_sup_passes_read(rs_sup_passes *in, rs_row_fn fn, void *ctx, rs_error *err);
+/* After the first read: the dataset (x NULL; the kind may free y once it
+ * has what it needs), the constant features (n_features) and the
+ * validation table (NULL: none). */
+rs_dataset *rs_sup_passes_dataset(rs_sup_passes *in);
+const unsigned char *rs_sup_passes_constant(const rs_sup_passes *in);
+const rs_dataset *rs_sup_passes_valid(const rs_sup_passes *in);
+
 /* Scoring with a loaded model (it borrows the model: keep it until
  * rs_scorer_free). */
 typedef struct rs_scorer rs_scorer;

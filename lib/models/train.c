@@ -80,6 +80,21 @@ rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_
                              .classes = train_spec->classes};
 }
 
+/* A kind that trains in passes (kind.h): the table is read as often as it
+ * needs, its features never held. */
+static rs_status train_passes(const rs_kind *kind, rs_params *p, const rs_train_spec *spec,
+                              const rs_dataset_spec *rows, char *summary, size_t size, rs_error *err)
+{
+    rs_sup_passes *in = rs_sup_passes_open(spec->input, spec->table, rows, spec->valid_path, err);
+    rs_model *model = in ? rs_sup_train_passes_new(in, kind, p, err) : NULL;
+    rs_status st = model ? rs_model_save(model, spec->output, err) : err->code;
+    if (st == RS_OK)
+        summarize_rows(model, rs_sup_passes_dataset(in), p->label, summary, size);
+    rs_model_free(model);   /* before in: the model borrowed its categories */
+    rs_sup_passes_free(in);
+    return st;
+}
+
 static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_spec *spec, char *summary,
                             size_t size, rs_error *err)
 {
@@ -90,6 +105,11 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     rs_dataset *train = NULL, *valid = NULL;
     rs_model *model = NULL;
     rs_status st = rs_params_wrap(p, kind, inner, &inner_args, err);
+    if (st == RS_OK && kind->train_passes && !p->inner) {
+        st = train_passes(kind, p, spec, &rows.spec, summary, size, err);
+        rs_strlist_free(&inner_args);
+        return st;
+    }
     if (st == RS_OK && !(train = rs_dataset_load(spec->input, spec->table, &rows.spec, err)))
         st = err->code;
     rs_dataset_spec valid_spec = rs_train_valid_spec(&rows.spec, train);

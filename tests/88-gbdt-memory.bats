@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# gbdt reads its training table twice and never holds it as floats: the
+# first read learns labels and categories and keeps the sample the bin edges
+# come from, the second bins each row as it comes (stdin is spooled).  The
+# models are the bytes main wrote when it held the table (fixtures), the
+# sample of a larger table follows its documented rule, and bad input is
+# named FILE:LINE as before.
+
+setup() {
+    load test_helper/common-setup
+    _common_setup
+    fixture=$BATS_TEST_DIRNAME/fixtures/gbdt-main
+}
+
+# The fixture tables: 3000 training rows, 800 validation rows, and the
+# training table as typed rsf (empty cells NaN, text columns text).
+make_tables() {
+    awk -v rows=3000 -f "$fixture/gen.awk" > t.csv
+    awk -v rows=800 -f "$fixture/gen.awk" > v.csv
+    rs-clean -q -i t.csv --schema id:int,x1:num,x2:num,c:str,y:int,r:num,k:str --format rsf -o t.rsf
+}
+
+bce=(--model gbdt --label y --features x1,x2,c --trees 8 --leaves 8 --seed 3)
+squared=(--model gbdt --label r --features x1,x2,c --trees 8 --leaves 8 --seed 3)
+softmax=(--model gbdt --label k --loss softmax --features x1,x2,c --trees 4 --leaves 4)
+
+@test "the fixture table has empty cells, more than 254 categories and a label not exact in float" {
+    make_tables
+    run awk -F, 'NR > 1 && $2 == "" { n++ } END { print n }' t.csv
+    assert_output 604
+    run bash -c "cut -d, -f4 t.csv | sed 1d | sort -u | wc -l"
+    assert_output 273
+    # r has 7 decimals: its values are doubles a float does not hold
+    run awk -F, 'NR == 2 { print $6 }' t.csv
+    assert_output -- "-2.9882619"
+}
+
+@test "bce with empty cells and grouped categories: main's model bytes from CSV, rsf and stdin" {
+    make_tables
+    rs-train -q "${bce[@]}" -i t.csv -o csv.rsm
+    cmp csv.rsm "$fixture/bce.rsm"
+    rs-train -q "${bce[@]}" -i t.rsf -o rsf.rsm
+    cmp rsf.rsm "$fixture/bce.rsm"
+    # a pipe: spooled to a temp file for the second read
+    cat t.csv | rs-train -q "${bce[@]}" -o stdin.rsm
+    cmp stdin.rsm "$fixture/bce.rsm"
+    cat t.rsf | rs-train -q "${bce[@]}" -i - -o stdin_rsf.rsm
+    cmp stdin_rsf.rsm "$fixture/bce.rsm"
+    # stdin redirected from a file: read twice in place
+    rs-train -q "${bce[@]}" < t.csv -o redirected.rsm
+    cmp redirected.rsm "$fixture/bce.rsm"
+}
+
+@test "squared loss on double labels with --valid: main's model bytes from CSV, rsf and stdin" {
+    make_tables
+    rs-train -q "${squared[@]}" -i t.csv --valid v.csv -o csv.rsm
+    cmp csv.rsm "$fixture/squared.rsm"
+    rs-train -q "${squared[@]}" -i t.rsf --valid v.csv -o rsf.rsm
+    cmp rsf.rsm "$fixture/squared.rsm"
+    cat t.csv | rs-train -q "${squared[@]}" --valid v.csv -o stdin.rsm
+    cmp stdin.rsm "$fixture/squared.rsm"
+    run rs-predict --describe csv.rsm
+    assert_line "valid_loss 2.2119368506313357"
+}
+
+@test "softmax on a text class label: main's model bytes from CSV, rsf and stdin" {
+    make_tables
+    rs-train -q "${softmax[@]}" -i t.csv -o csv.rsm
+    cmp csv.rsm "$fixture/softmax.rsm"
+    rs-train -q "${softmax[@]}" -i t.rsf -o rsf.rsm
+    cmp rsf.rsm "$fixture/softmax.rsm"
+    cat t.csv | rs-train -q "${softmax[@]}" -o stdin.rsm
+    cmp stdin.rsm "$fixture/softmax.rsm"
+}
+
+# Rows 0, 2, 4, ... of gen_halves N: x alternates 0 and 1 with y = x; every
+# odd row has x = 0.5 (y alternating).  When the edges come from the even
+# rows alone, 0.5 is an edge (0 | 1): the split sends 0.4 left and 0.6
+# right.  From every row the values are 0, 0.5, 1, the edges 0.25 and 0.75,
+# and 0.4 and 0.6 share a bin: one score.
+gen_halves() {
+    awk -v n="$1" 'BEGIN { print "x,y"; for (i = 0; i < n; i++)
+        if (i % 2 == 0) { x = int(i / 2) % 2; print x "," x } else print "0.5," int(i / 2) % 2 }'
+}
+one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subsample 1)
+
+@test "more than 200,000 rows: the edges come from rows 0, 2, 4, ... (262,144 rows: step 2)" {
+    gen_halves 262144 > big.csv
+    rs-train -q "${one_tree[@]}" -i big.csv -o big.rsm
+    printf 'x\n0.4\n0.5\n0.6\n' > probe.csv
+    rs-predict -m big.rsm -i probe.csv -o p.csv
+    s04=$(sed -n 2p p.csv | cut -d, -f2) s05=$(sed -n 3p p.csv | cut -d, -f2) s06=$(sed -n 4p p.csv | cut -d, -f2)
+    # 0.5 is the edge: 0.4 and 0.5 go left with the x = 0 rows, 0.6 right with the x = 1 rows
+    assert_equal "$s04" "$s05"
+    awk -v a="$s04" -v b="$s06" 'BEGIN { exit !(a + 0.3 < b) }'
+}
+
+@test "at most 200,000 rows: every row is in the sample (200,000 rows: 0.4 and 0.6 share a bin)" {
+    gen_halves 200000 > all.csv
+    rs-train -q "${one_tree[@]}" -i all.csv -o all.rsm
+    printf 'x\n0.4\n0.6\n' > probe.csv
+    rs-predict -m all.rsm -i probe.csv -o p.csv
+    assert_equal "$(sed -n 2p p.csv | cut -d, -f2)" "$(sed -n 3p p.csv | cut -d, -f2)"
+}
+
+@test "more than 200,000 rows: the sample is deterministic, the same bytes from a file, stdin and rsf" {
+    # 500,001 rows: step 4 (the sample halves twice while the rows are read)
+    awk 'BEGIN { print "a,b,y"; for (i = 0; i <= 500000; i++)
+        printf "%d,%.3f,%d\n", (i * 7919) % 1000, sin(i) * 100, (i * 7919) % 1000 < 400 }' > big.csv
+    rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.csv -o one.rsm
+    rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.csv -o two.rsm
+    cmp one.rsm two.rsm
+    cat big.csv | rs-train -q --model gbdt --label y --trees 3 --leaves 4 -o stdin.rsm
+    cmp one.rsm stdin.rsm
+    rs-clean -q -i big.csv --schema a:int,b:num,y:int --format rsf -o big.rsf
+    rs-train -q --model gbdt --label y --trees 3 --leaves 4 -i big.rsf -o rsf.rsm
+    cmp one.rsm rsf.rsm
+    run rs-predict --describe one.rsm
+    assert_line "train_rows 500001"
+}
+
+@test "bad input is named FILE:LINE on the first read, from a file and from stdin" {
+    printf 'x,y\n1,0\n2,1\nabc,0\n4,1\n' > bad.csv
+    run --separate-stderr rs-train --model gbdt --label y -i bad.csv -o m.rsm
+    assert_failure 1
+    assert_stderr "rs-train: bad.csv:4: column x: 'abc' is not a finite number"
+    run --separate-stderr bash -c "cat bad.csv | rs-train --model gbdt --label y -o m.rsm"
+    assert_failure 1
+    assert_stderr "rs-train: -:4: column x: 'abc' is not a finite number"
+    printf 'x,y\n1,0\n2,1\n3\n' > short.csv
+    run --separate-stderr rs-train --model gbdt --label y -o m.rsm < short.csv
+    assert_failure 1
+    assert_stderr "rs-train: -:4: expected 2 fields, got 1 (clean the table with rs-clean first)"
+    [ ! -e m.rsm ]
+}
+
+@test "bad input: a --valid file with a bad cell is named FILE:LINE; constant features are warned about once" {
+    printf 'x,z,y\n1,5,0\n2,5,1\n3,5,0\n4,5,1\n' > t.csv
+    printf 'x,z,y\n1,5,0\n2,zz,1\n' > v.csv
+    run --separate-stderr rs-train --model gbdt --label y --trees 2 -i t.csv --valid v.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-train: v.csv:3: column z: 'zz' is not a finite number"
+    run --separate-stderr rs-train --model gbdt --label y --trees 2 -i t.csv -o m.rsm
+    assert_success
+    run grep -c "feature 'z' is constant (5 in every row)" <<< "$stderr"
+    assert_output 1
+}
+
+@test "bad input: a pipe that cannot be spooled for the second read is an error naming stdin, no model" {
+    printf 'x,y\n1,0\n2,1\n3,0\n' > t.csv
+    run --separate-stderr bash -c "cat t.csv | TMPDIR=/nonexistent rs-train --model gbdt --label y -o m.rsm"
+    assert_failure 1
+    assert_stderr "rs-train: -: cannot create temp file for a second pass: No such file or directory"
+    [ ! -e m.rsm ]
+}
