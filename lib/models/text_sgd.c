@@ -28,6 +28,36 @@ __attribute__((noinline, target_clones("avx2", "default"))) void rs_text_axpy(fl
         z[k] += x * w[k];
 }
 
+/* z[k] += x w[k], inlined into the row kernels below (restrict here lets
+ * them vectorise). */
+static inline void axpy(float *restrict z, const float *restrict w, float x, size_t len)
+{
+    for (size_t k = 0; k < len; k++)
+        z[k] += x * w[k];
+}
+
+/* z[0..len) += (val[j] f) w_j[0..len) for the row's non-zeros j in order,
+ * w_j = v + idx[j] stride: one call per row, the loop vectorised. */
+__attribute__((target_clones("avx2", "default"))) static void row_scores(float *restrict z, const float *restrict v,
+                                                                          size_t stride, const uint32_t *idx,
+                                                                          const float *val, size_t n, float f,
+                                                                          size_t len)
+{
+    for (size_t j = 0; j < n; j++)
+        axpy(z, v + (size_t)idx[j] * stride, val[j] * f, len);
+}
+
+/* w_j[0..len) += (val[j] g) step[0..len) for the row's non-zeros j, w_j
+ * as above. */
+__attribute__((target_clones("avx2", "default"))) static void row_update(float *restrict v, size_t stride,
+                                                                          const uint32_t *idx, const float *val,
+                                                                          size_t n, float g,
+                                                                          const float *restrict step, size_t len)
+{
+    for (size_t j = 0; j < n; j++)
+        axpy(v + (size_t)idx[j] * stride, step, val[j] * g, len);
+}
+
 typedef struct {
     const rs_text_rows *x;
     const rs_params *p;
@@ -151,8 +181,7 @@ static void step_row(sgd_part *pt, size_t i, size_t s, double c, double lr, doub
     size_t n = x->ptr[i + 1] - x->ptr[i], K = m->K, y = (size_t)x->y[i], k0 = pt->k0, len = pt->k1 - k0;
     float *z = run->scores + (s & 1) * m->stride, f = (float)pt->scale;
     memcpy(z + k0, m->bias + k0, len * sizeof *z);   /* bias has stride entries, the padding 0 */
-    for (size_t j = 0; j < n; j++)
-        rs_text_axpy(z + k0, m->v + (size_t)idx[j] * m->stride + k0, val[j] * f, len);
+    row_scores(z + k0, m->v + k0, m->stride, idx, val, n, f, len);
     if (run->n_threads > 1) {
         atomic_store_explicit(&run->done[(size_t)pt->t * LINE], s + 1, memory_order_release);
         wait_scored(pt, s + 1);
@@ -166,8 +195,7 @@ static void step_row(sgd_part *pt, size_t i, size_t s, double c, double lr, doub
     for (size_t k = k0; k < pt->k1; k++)
         pt->step[k - k0] = k < K ? (float)(c * lr * (pt->expo[k] / sum - (k == y))) : 0;
     float g = (float)(-1 / pt->scale);   /* one division per row, not per non-zero */
-    for (size_t j = 0; j < n; j++)
-        rs_text_axpy(m->v + (size_t)idx[j] * m->stride + k0, pt->step, val[j] * g, len);
+    row_update(m->v + k0, m->stride, idx, val, n, g, pt->step, len);
     for (size_t k = k0; k < pt->k1 && k < K; k++)
         m->bias[k] -= pt->step[k - k0];
     if (pt->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
