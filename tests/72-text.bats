@@ -264,7 +264,31 @@ b"
     assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }
 
-@test "rs-train --text: 40 classes (3 blocks of 16) trained on 1, 2 and 3 threads give the same model bytes and the same predictions" {
+@test "rs-train --text: two shards averaged after each pass, by hand: 1 and 2 passes over two one-word rows" {
+    # Each pass's shuffled rows are cut in two halves; each shard steps over its half on its own copy, and the
+    # copies are averaged.  Rows "a" (class 0) and "b" (class 1), counts (--tfidf off), --l2 0, --lr 1: a shard
+    # has 1 step per pass, so pass e steps with lr 1 - (e-1)/epochs.  Pass 1 from W = 0 (p = 1/2): the shard
+    # of "a" sets W[a] = (1/2, -1/2), bias (1/2, -1/2); the other W[b] = (-1/2, 1/2), bias (-1/2, 1/2); the
+    # mean: W[a] = (1/4, -1/4), bias 0, so p(0|a) = 1/(1 + e^-0.5) = 0.6224593.  With 2 passes, pass 1 is the
+    # same (lr 1) and pass 2 steps with lr 1/2: the shard of "a" gets W[a] = w1 + (1/2)(1 - s(2 w1)) for class
+    # 0 (s the logistic, w1 = 1/4), the other shard leaves W[a] at w1; the mean is (w1 + that) / 2, the bias
+    # stays 0, and p(0|a) = s(2 mean) = 0.6656933.
+    printf 'text,y\na,0\nb,1\n' > two.csv
+    rs-train --model logreg --text text --label y -i two.csv -o one.rsm --word-ngrams 1 --tfidf off --epochs 1 --lr 1 --l2 0 -q
+    printf 'text\na\nb\nc\n' | rs-predict -m one.rsm --proba > one.csv
+    run awk -F, 'NR == 2 { d = $4 - 1 / (1 + exp(-0.5)); print (d < 1e-6 && d > -1e-6) ? "ok" : $4 }' one.csv
+    assert_output "ok"
+    run sed -n '3p;4p' one.csv
+    assert_line --index 0 "2,1,0.62245935,0.37754068,0.62245935"
+    assert_line --index 1 "3,0,0.5,0.5,0.5"
+    rs-train --model logreg --text text --label y -i two.csv -o two.rsm --word-ngrams 1 --tfidf off --epochs 2 --lr 1 --l2 0 -q
+    printf 'text\na\n' | rs-predict -m two.rsm --proba > two_p.csv
+    run awk -F, 'NR == 2 { w1 = 0.25; w = (w1 + w1 + 0.5 * (1 - 1 / (1 + exp(-2 * w1)))) / 2
+        d = $4 - 1 / (1 + exp(-2 * w)); print (d < 1e-6 && d > -1e-6) ? "ok" : $4 " vs " 1 / (1 + exp(-2 * w)) }' two_p.csv
+    assert_output "ok"
+}
+
+@test "rs-train --text: 40 classes trained on 1, 2 and 3 threads (the two shards on one or two) give the same model bytes and the same predictions" {
     root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     "$root/scripts/gen-text" --rows 1500 --words 8 --vocab 500 --classes 40 --seed 6 > g.csv
     rs-train --model logreg --text text --label label -i g.csv -o j1.rsm --text-bits 12 --char-ngrams 2,3 --epochs 2 --seed 3 -j 1 -q
