@@ -50,7 +50,7 @@ static double p_pos(const rs_model *m, const char *text, char *msg, size_t msg_s
     double proba[K] = {-1, -1};
     rs_field f = {text, strlen(text)};
     const rs_field *texts[1] = {&f};
-    if (!m || rs_text_model_load(m, &tm, &err) != RS_OK || !tm || rs_text_model_score(tm, &s, texts, proba, &err))
+    if (!m || rs_text_model_load(m, &tm, &err) != RS_OK || !tm || rs_text_model_score(tm, &s, texts, NULL, proba, &err))
         proba[1] = -1;
     snprintf(msg, msg_size, "%s", err.msg);
     rs_text_scorer_free(&s);
