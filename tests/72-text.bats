@@ -397,6 +397,25 @@ make_numeric() { # file rows seed
     rs-predict -m with.rsm -i test.csv --keep size,amount -j 2 > again.csv
     run cmp with.csv again.csv
     assert_success
+    # --valid reads the number too, standardised with the training mean and sd: its accuracy is rs-predict's
+    rs-train --model logreg --text text --features amount --label size -i train.csv --valid test.csv -o valid.rsm -q
+    acc=$(rs-predict --describe valid.rsm | awk '$1 == "valid_accuracy" { print $2 }')
+    rs-predict -m valid.rsm -i test.csv --keep size > valid_pred.csv
+    run awk -F, -v acc="$acc" 'NR > 1 { n++; ok += $2 == $4 } END { d = ok / n - acc; print (acc >= 0.9 && d < 1e-9 && d > -1e-9) ? "same" : acc " vs " ok / n }' valid_pred.csv
+    assert_output "same"
+}
+
+@test "--text --features: a constant column (sd 0, stored as 1) adds nothing; the text still decides" {
+    printf 'text,c,y\nrefund please,7,r\nwhere is my parcel,7,p\nrefund my money,7,r\nparcel late,7,p\n' > const.csv
+    rs-train --model logreg --text text --features c --label y -i const.csv -o c.rsm --epochs 20 -q
+    printf 'text,c\nrefund,7\nparcel,7\nrefund,1000\n' > new.csv
+    run rs-predict -m c.rsm -i new.csv
+    assert_line --index 1 --regexp '^1,r,'
+    assert_line --index 2 --regexp '^2,p,'
+    # every training row carried (7 - 7) / 1 = 0, so the column's weights never moved from 0: 1000 changes nothing
+    rs-predict -m c.rsm -i new.csv --proba > p.csv
+    run awk -F, 'NR == 2 { a = $3 "," $4 "," $5 } NR == 4 { b = $3 "," $4 "," $5 } END { print (a == b) ? "same" : a " vs " b }' p.csv
+    assert_output "same"
 }
 
 @test "--text --features errors: not a number (training, --valid, rs-predict), a missing column, the label or a text column" {
