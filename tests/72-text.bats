@@ -142,14 +142,11 @@ b"
     test ! -e p.csv
 }
 
-@test "--text usage: --l1, --features, W0,W1 weights, a bad --char-ngrams; text options without --text" {
+@test "--text usage: --l1, W0,W1 weights, a bad --char-ngrams; text options without --text" {
     printf 'text,y,n\nfine,a,1\nbad,b,2\n' > ok.csv
     run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --l1 1
     assert_failure 2
     assert_stderr --partial "--l1 is not for logreg --text (SGD with --l2)"
-    run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --features n
-    assert_failure 2
-    assert_stderr --partial "--features is not for --text (text columns only)"
     run --separate-stderr rs-train --model logreg --text text --label y -i ok.csv -o m.rsm --class-weight 1,2
     assert_failure 2
     assert_stderr --partial "--class-weight W0,W1 is not for logreg --text (use balanced)"
@@ -264,7 +261,31 @@ b"
     assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }
 
-@test "rs-train --text: 40 classes (3 blocks of 16) trained on 1, 2 and 3 threads give the same model bytes and the same predictions" {
+@test "rs-train --text: two shards averaged after each pass, by hand: 1 and 2 passes over two one-word rows" {
+    # Each pass's shuffled rows are cut in two halves; each shard steps over its half on its own copy, and the
+    # copies are averaged.  Rows "a" (class 0) and "b" (class 1), counts (--tfidf off), --l2 0, --lr 1: a shard
+    # has 1 step per pass, so pass e steps with lr 1 - (e-1)/epochs.  Pass 1 from W = 0 (p = 1/2): the shard
+    # of "a" sets W[a] = (1/2, -1/2), bias (1/2, -1/2); the other W[b] = (-1/2, 1/2), bias (-1/2, 1/2); the
+    # mean: W[a] = (1/4, -1/4), bias 0, so p(0|a) = 1/(1 + e^-0.5) = 0.6224593.  With 2 passes, pass 1 is the
+    # same (lr 1) and pass 2 steps with lr 1/2: the shard of "a" gets W[a] = w1 + (1/2)(1 - s(2 w1)) for class
+    # 0 (s the logistic, w1 = 1/4), the other shard leaves W[a] at w1; the mean is (w1 + that) / 2, the bias
+    # stays 0, and p(0|a) = s(2 mean) = 0.6656933.
+    printf 'text,y\na,0\nb,1\n' > two.csv
+    rs-train --model logreg --text text --label y -i two.csv -o one.rsm --word-ngrams 1 --tfidf off --epochs 1 --lr 1 --l2 0 -q
+    printf 'text\na\nb\nc\n' | rs-predict -m one.rsm --proba > one.csv
+    run awk -F, 'NR == 2 { d = $4 - 1 / (1 + exp(-0.5)); print (d < 1e-6 && d > -1e-6) ? "ok" : $4 }' one.csv
+    assert_output "ok"
+    run sed -n '3p;4p' one.csv
+    assert_line --index 0 "2,1,0.62245935,0.37754068,0.62245935"
+    assert_line --index 1 "3,0,0.5,0.5,0.5"
+    rs-train --model logreg --text text --label y -i two.csv -o two.rsm --word-ngrams 1 --tfidf off --epochs 2 --lr 1 --l2 0 -q
+    printf 'text\na\n' | rs-predict -m two.rsm --proba > two_p.csv
+    run awk -F, 'NR == 2 { w1 = 0.25; w = (w1 + w1 + 0.5 * (1 - 1 / (1 + exp(-2 * w1)))) / 2
+        d = $4 - 1 / (1 + exp(-2 * w)); print (d < 1e-6 && d > -1e-6) ? "ok" : $4 " vs " 1 / (1 + exp(-2 * w)) }' two_p.csv
+    assert_output "ok"
+}
+
+@test "rs-train --text: 40 classes trained on 1, 2 and 3 threads (the two shards on one or two) give the same model bytes and the same predictions" {
     root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     "$root/scripts/gen-text" --rows 1500 --words 8 --vocab 500 --classes 40 --seed 6 > g.csv
     rs-train --model logreg --text text --label label -i g.csv -o j1.rsm --text-bits 12 --char-ngrams 2,3 --epochs 2 --seed 3 -j 1 -q
@@ -323,4 +344,111 @@ b"
     assert_failure 1
     assert_stderr "rs-train: bad.csv:7: --text: invalid UTF-8 at byte 4"
     test ! -e m.rsm
+}
+
+@test "--text --features: a numeric column standardised beside the text, by hand (two rows, one pass)" {
+    # x = 1 (class a) and 3 (class b): mean 2, population sd 1, so the rows carry -1 and +1 and no text.  One
+    # pass, --lr 1, --l2 0: the shard of row 1 steps (p = 1/2) to W[x] = (-1/2, 1/2), bias (1/2, -1/2); the
+    # other to W[x] = (-1/2, 1/2), bias (-1/2, 1/2); the mean W[x] = (-1/2, 1/2), bias 0.  So x = 1 (z = -1)
+    # scores (1/2, -1/2): p(a) = 1/(1 + e^-1) = 0.7310586; x = 5 (z = 3): p(b) = 1/(1 + e^-3) = 0.9525741.
+    printf 'text,x,y\n,1,a\n,3,b\n' > num.csv
+    run --separate-stderr rs-train --model logreg --text text --features x --label y -i num.csv -o num.rsm --epochs 1 --lr 1 --l2 0
+    assert_success
+    assert_stderr --partial "logreg: 2 rows x 262144 text features + 1 numeric (2 non-zeros)"
+    run rs-predict --describe num.rsm
+    assert_line "features x"
+    printf 'text,x\n,1\n,3\n,2\n,5\n' > new.csv
+    run rs-predict -m num.rsm -i new.csv --proba
+    assert_line --index 1 "1,a,0.7310586,0.7310586,0.26894143"
+    assert_line --index 2 "2,b,0.7310586,0.26894143,0.7310586"
+    assert_line --index 3 "3,a,0.5,0.5,0.5"
+    assert_line --index 4 "4,b,0.95257413,0.047425874,0.95257413"
+}
+
+# rows whose words are drawn from one vocabulary whatever the class, and a number that decides it
+make_numeric() { # file rows seed
+    awk -v n="$2" -v seed="$3" 'BEGIN { srand(seed); print "text,amount,size"
+        split("order refund card parcel late address change money help account", w, " ")
+        for (i = 0; i < n; i++) { t = ""; for (k = 0; k < 4; k++) t = t (k ? " " : "") w[1 + int(rand() * 10)]
+            x = int(rand() * 1000) / 10; print t "," x "," (x > 50 ? "big" : "small") } }' > "$1"
+}
+
+@test "--text --features: the number decides the class where the text cannot; the model file keeps it (round trip, -j)" {
+    make_numeric train.csv 400 1
+    make_numeric test.csv 200 2
+    rs-train --model logreg --text text --features amount --label size -i train.csv -o with.rsm -q -j 1
+    rs-train --model logreg --text text --features amount --label size -i train.csv -o with2.rsm -q -j 2
+    run cmp with.rsm with2.rsm
+    assert_success
+    rs-train --model logreg --text text --label size -i train.csv -o without.rsm -q
+    rs-predict -m with.rsm -i test.csv --keep size,amount > with.csv
+    rs-predict -m without.rsm -i test.csv --keep size > without.csv
+    # accuracy with the number: at least 0.9; the text alone is near chance (the words do not depend on the class)
+    run awk -F, 'NR > 1 { n++; ok += $2 == $4 } END { print (ok / n >= 0.9) ? "high" : ok / n }' with.csv
+    assert_output "high"
+    run awk -F, 'NR > 1 { n++; ok += $2 == $4 } END { print (ok / n < 0.75) ? "chance" : ok / n }' without.csv
+    assert_output "chance"
+    # for one text, P(big) rises with the amount and crosses 1/2 near 50
+    printf 'text,amount\norder refund,10\norder refund,40\norder refund,60\norder refund,90\n' > same.csv
+    rs-predict -m with.rsm -i same.csv --proba > proba.csv
+    run awk -F, 'NR == 1 { for (j = 1; j <= NF; j++) if ($j == "proba_big") c = j } NR > 1 { p[NR - 1] = $c } END { print (p[1] < p[2] && p[2] < 0.5 && 0.5 < p[3] && p[3] < p[4]) ? "rises" : p[1] " " p[2] " " p[3] " " p[4] }' proba.csv
+    assert_output "rises"
+    # the same scores from the file again, on 1 and 2 threads
+    rs-predict -m with.rsm -i test.csv --keep size,amount -j 2 > again.csv
+    run cmp with.csv again.csv
+    assert_success
+    # --valid reads the number too, standardised with the training mean and sd: its accuracy is rs-predict's
+    rs-train --model logreg --text text --features amount --label size -i train.csv --valid test.csv -o valid.rsm -q
+    acc=$(rs-predict --describe valid.rsm | awk '$1 == "valid_accuracy" { print $2 }')
+    rs-predict -m valid.rsm -i test.csv --keep size > valid_pred.csv
+    run awk -F, -v acc="$acc" 'NR > 1 { n++; ok += $2 == $4 } END { d = ok / n - acc; print (acc >= 0.9 && d < 1e-9 && d > -1e-9) ? "same" : acc " vs " ok / n }' valid_pred.csv
+    assert_output "same"
+}
+
+@test "--text --features: a constant column (sd 0, stored as 1) adds nothing; the text still decides" {
+    printf 'text,c,y\nrefund please,7,r\nwhere is my parcel,7,p\nrefund my money,7,r\nparcel late,7,p\n' > const.csv
+    rs-train --model logreg --text text --features c --label y -i const.csv -o c.rsm --epochs 20 -q
+    printf 'text,c\nrefund,7\nparcel,7\nrefund,1000\n' > new.csv
+    run rs-predict -m c.rsm -i new.csv
+    assert_line --index 1 --regexp '^1,r,'
+    assert_line --index 2 --regexp '^2,p,'
+    # every training row carried (7 - 7) / 1 = 0, so the column's weights never moved from 0: 1000 changes nothing
+    rs-predict -m c.rsm -i new.csv --proba > p.csv
+    run awk -F, 'NR == 2 { a = $3 "," $4 "," $5 } NR == 4 { b = $3 "," $4 "," $5 } END { print (a == b) ? "same" : a " vs " b }' p.csv
+    assert_output "same"
+}
+
+@test "--text --features errors: not a number (training, --valid, rs-predict), a missing column, the label or a text column" {
+    printf 'text,x,y\nhi,1,a\nyo,abc,b\n' > bad.csv
+    run --separate-stderr rs-train --model logreg --text text --features x --label y -i bad.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-train: bad.csv:3: column x: 'abc' is not a number"
+    test ! -e m.rsm
+    printf 'text,x,y\nhi,1,a\nyo,,b\n' > empty.csv
+    run --separate-stderr rs-train --model logreg --text text --features x --label y -i empty.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-train: empty.csv:3: column x: '' is not a number"
+    printf 'text,x,y\nhi,1,a\nyo,2,b\n' > ok.csv
+    printf 'text,x,y\nhi,1,a\nyo,nan,b\n' > badvalid.csv
+    run --separate-stderr rs-train --model logreg --text text --features x --label y -i ok.csv --valid badvalid.csv -o m.rsm
+    assert_failure 1
+    assert_stderr --partial "rs-train: badvalid.csv:3: column x: 'nan' is not a number"
+    run --separate-stderr rs-train --model logreg --text text --features y --label y -i ok.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "--features lists the label column 'y'"
+    run --separate-stderr rs-train --model logreg --text text --features x,text --label y -i ok.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "--features lists the text column 'text' (a column is text or a number)"
+    run --separate-stderr rs-train --model logreg --text text --features z --label y -i ok.csv -o m.rsm
+    assert_failure 2
+    assert_stderr --partial "unknown column 'z' in --features"
+    rs-train --model logreg --text text --features x --label y -i ok.csv -o m.rsm -q
+    printf 'text,x\nhi,1\nyo,1e999\n' > p.csv
+    run --separate-stderr rs-predict -m m.rsm -i p.csv
+    assert_failure 1
+    assert_stderr --partial "rs-predict: p.csv:3: column x: '1e999' is not a number"
+    printf 'text\nhi\n' > nox.csv
+    run --separate-stderr rs-predict -m m.rsm -i nox.csv
+    assert_failure 1
+    assert_stderr --partial "unknown column 'x' in the model's numeric columns"
 }

@@ -570,7 +570,7 @@ static const rs_kind_option logreg_options[] = {
     {"tfidf", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "on", RS_OPTION_TEXT, "on|off", NULL,
      "--text: weigh counts by idf (off: counts), rows L2-normalised"},
     {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, "8 with --text", RS_SHARED},
-    {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_NONE, 0, 0, "1.5 with --text", RS_SHARED},
+    {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_NONE, 0, 0, "3 with --text", RS_SHARED},
     {NULL},
 };
 

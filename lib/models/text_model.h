@@ -12,10 +12,14 @@
 #include "models/kind.h"
 
 /* Read spec's table, train, save to output. summary as rs_train_run's.
- * With valid_path (or NULL), the epoch with the lowest log loss on it is
- * kept. */
-rs_status rs_text_train(const rs_params *p, const char *input, const char *valid_path, const rs_table_options *table,
-                        const char *output, char *summary, size_t summary_size, rs_error *err);
+ * numeric (NULL or empty: none): numeric columns, standardised with the
+ * training mean and standard deviation (stored in the model) and appended
+ * to each row's text features (after the TF-IDF weighting and the L2
+ * normalisation, which they take no part in).  With valid_path (or NULL),
+ * the epoch with the lowest log loss on it is kept. */
+rs_status rs_text_train(const rs_params *p, const char *input, const rs_strlist *numeric, const char *valid_path,
+                        const rs_table_options *table, const char *output, char *summary, size_t summary_size,
+                        rs_error *err);
 
 /* A loaded text model: what scoring needs. */
 typedef struct {
@@ -27,6 +31,9 @@ typedef struct {
     const float *weights;     /* (B x n_classes) the rows of the buckets training saw */
     int32_t *slot;            /* (2^bits) each bucket's row of weights, -1 for none; NULL: row = bucket */
     const float *bias;        /* (n_classes) */
+    rs_strlist numeric;       /* the numeric columns (--features), their buckets 2^bits + c */
+    const float *num_mean;    /* (numeric.n) the training means */
+    const float *num_sd;      /* (numeric.n) the training standard deviations (1 for a constant column) */
 } rs_text_model;
 
 /* One scoring thread's scratch (zero it to start; it grows with the
@@ -44,8 +51,9 @@ void rs_text_scorer_free(rs_text_scorer *s);
 rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *err);
 void rs_text_model_free(rs_text_model *tm);
 /* The class probabilities (n_classes) of one row's text fields (one per
- * column, in the model's order).  Invalid UTF-8 is RS_EDATA. */
-rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts, double *proba,
-                              rs_error *err);
+ * column, in the model's order) and numbers (numeric.n, as read: the
+ * model standardises them).  Invalid UTF-8 is RS_EDATA. */
+rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts,
+                              const double *numbers, double *proba, rs_error *err);
 
 #endif

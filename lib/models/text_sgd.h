@@ -1,5 +1,5 @@
 /* text_sgd.h — the softmax SGD of logreg --text (text_model.c) on sparse
- * rows, its classes split over threads.
+ * rows, on RS_TEXT_SHARDS model copies averaged after each pass.
  *
  * Minimises  sum_i c_i (-log p_i,y_i) + l2/2 |W|^2  (the bias free) by SGD
  * over the rows in a shuffled order (--seed) for --epochs passes, the step
@@ -7,19 +7,22 @@
  * weight at every step is one scale factor (W = scale v), so a step costs
  * the row's non-zeros times the classes, not the whole table.
  *
- * Threads own contiguous blocks of 16 classes (one cache line of a weight
- * row each, so they never write the same line) and walk the same rows in
- * the same order: each computes its classes' scores, publishes them, waits
- * for the others' (one handshake per row), then every thread forms the
- * softmax over all the classes in class order and updates its own
- * classes.  Each class's arithmetic is the same whichever thread does it,
- * so the model bytes are the same for every -j. */
+ * Each pass's shuffled order is cut into RS_TEXT_SHARDS contiguous slices;
+ * shard s runs SGD over slice s on its own copy of the weights, and at the
+ * end of the pass the copies are averaged (parameter mixing, McDonald et
+ * al. 2010) and every shard starts the next pass from the mean.  The shards
+ * share nothing during a pass, so -j threads run them without a handshake
+ * per row, and a shard's arithmetic does not depend on which thread runs
+ * it: the model bytes are the same for every -j. */
 #ifndef RS_TEXT_SGD_H
 #define RS_TEXT_SGD_H
 
 #include "models/kind.h"
 
 #include <stdint.h>
+
+/* The model copies (and so the threads a fit can use). */
+enum { RS_TEXT_SHARDS = 2 };
 
 /* The training rows: CSR over the renumbered buckets, a class per row. */
 typedef struct {

@@ -164,9 +164,8 @@ rs_status rs_train_run(const rs_kind *kind, rs_params *p, const rs_train_spec *s
 {
     summary[0] = 0;
     if (kind->family == RS_FAMILY_SUPERVISED && rs_params_text(p, "text")) {
-        if (spec->features && spec->features->n)
-            return rs_error_set(err, RS_EUSAGE, NULL, 0, "--features is not for --text (text columns only)");
-        return rs_text_train(p, spec->input, spec->valid_path, spec->table, spec->output, summary, summary_size, err);
+        return rs_text_train(p, spec->input, spec->features, spec->valid_path, spec->table, spec->output, summary,
+                             summary_size, err);
     }
     return kind->family == RS_FAMILY_SUPERVISED ? train_rows(kind, p, spec, summary, summary_size, err)
                                                 : train_interactions(kind, p, spec, summary, summary_size, err);

@@ -4,6 +4,7 @@
  * on -j threads (each row on its own, so any -j gives the same bytes), then
  * written in order. */
 #include "mem.h"
+#include "num.h"
 #include "models/text_model.h"
 #include "score/classes_out.h"
 #include "score/predict.h"
@@ -23,6 +24,7 @@ typedef struct {
     size_t n_bytes, cap_bytes;
     size_t *start, *len;         /* (BATCH x n_fields) */
     long *line;                  /* (BATCH) input line */
+    double *numbers;             /* (BATCH x the model's numeric columns) */
     rs_status *status;           /* (BATCH) the row's scoring status */
     double *proba;               /* (BATCH x n_classes) */
     size_t n_out;                /* output fields a row (classes_out's) */
@@ -36,7 +38,7 @@ typedef struct {
     rs_classes_out out;          /* the column names */
     rs_classes_out *outs;        /* (threads) each thread's formatter */
     size_t batch_rows;           /* BATCH, fewer when a row has many output fields */
-    size_t *text_cols, id_col, keep_cols[MAX_KEEP];
+    size_t *text_cols, *num_cols, id_col, keep_cols[MAX_KEEP];
     int has_id;
     rs_field *fields;
     text_batch b;
@@ -56,7 +58,7 @@ static rs_status open_run(text_run *r, rs_text_model *tm, const rs_model *m, con
     if (a->have_threshold || a->explain)
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "%s is not for a text model (it writes classes)",
                             a->have_threshold ? "--threshold" : "--explain");
-    size_t K = tm->n_classes, n_cols = tm->columns.n;
+    size_t K = tm->n_classes, n_cols = tm->columns.n, n_num = tm->numeric.n;
     if (rs_classes_out_init(&r->out, K, (const char *const *)tm->classes, a->top ? a->top : 1, a->proba, err) ||
         !(r->in = rs_table_open(a->input, a->table, err)))
         return err->code;
@@ -64,6 +66,8 @@ static rs_status open_run(text_run *r, rs_text_model *tm, const rs_model *m, con
     b->n_fields = n_cols + 1 + a->keep.n;
     r->threads = a->threads > 0 ? a->threads : 1;
     r->text_cols = malloc(n_cols * sizeof *r->text_cols);
+    r->num_cols = malloc((n_num + 1) * sizeof *r->num_cols);
+    b->numbers = malloc((BATCH * n_num + 1) * sizeof *b->numbers);
     r->fields = malloc((1 + r->out.names.n + a->keep.n) * sizeof *r->fields);
     r->scorers = calloc((size_t)r->threads, sizeof *r->scorers);
     b->start = malloc(BATCH * b->n_fields * sizeof *b->start);
@@ -81,10 +85,13 @@ static rs_status open_run(text_run *r, rs_text_model *tm, const rs_model *m, con
             return err->code;
     const char **names = malloc((1 + r->out.names.n + a->keep.n) * sizeof *names);
     rs_col_type *types = calloc(1 + r->out.names.n + a->keep.n, sizeof *types);
-    rs_status st = r->text_cols && r->fields && r->scorers && b->start && b->len && b->line && b->status && b->proba && b->out && b->cells && r->outs &&
+    rs_status st = r->text_cols && r->num_cols && b->numbers && r->fields && r->scorers && b->start && b->len && b->line && b->status && b->proba && b->out && b->cells && r->outs &&
                    names && types ? RS_OK : rs_error_nomem(err);
     for (size_t c = 0; st == RS_OK && c < n_cols; c++)
         if (rs_table_find_col(r->in, tm->columns.items[c], "the model's text columns", &r->text_cols[c], err))
+            st = RS_EDATA;
+    for (size_t c = 0; st == RS_OK && c < n_num; c++)
+        if (rs_table_find_col(r->in, tm->numeric.items[c], "the model's numeric columns", &r->num_cols[c], err))
             st = RS_EDATA;
     const char *model_id = rs_model_get(m, "id");
     if (st == RS_OK && a->id) {
@@ -111,12 +118,18 @@ static rs_status open_run(text_run *r, rs_text_model *tm, const rs_model *m, con
 }
 
 /* Copy one record's fields into the batch: the text columns, the id (or
- * nothing), the --keep columns. */
+ * nothing), the --keep columns; its numbers parsed (a field that is not a
+ * number is an error with file and line). */
 static rs_status add_row(text_run *r, const rs_text_model *tm, const rs_record *rec, rs_error *err)
 {
     if (rs_table_check_width(r->in, rec, err) != RS_OK)
         return err->code;
     text_batch *b = &r->b;
+    for (size_t c = 0, n_num = tm->numeric.n; c < n_num; c++) {
+        const rs_field *f = &rec->fields[r->num_cols[c]];
+        if (rs_parse_f64(f->ptr, f->len, &b->numbers[b->n_rows * n_num + c]) < 0)
+            return rs_table_bad_field(r->in, rec, r->num_cols[c], "a number", err);
+    }
     size_t n_cols = tm->columns.n, at = b->n_rows * b->n_fields;
     for (size_t f = 0; f < b->n_fields; f++) {
         const rs_field *field = f < n_cols ? &rec->fields[r->text_cols[f]]
@@ -172,7 +185,8 @@ static void score_thread(void *ctx, int t, int n_threads)
     for (size_t i = begin; i < end; i++) {
         rs_error err = {0};
         row_texts(b, i, n_cols, texts, ptrs);
-        if ((b->status[i] = rs_text_model_score(job->tm, &r->scorers[t], ptrs, b->proba + i * K, &err)) == RS_OK)
+        if ((b->status[i] = rs_text_model_score(job->tm, &r->scorers[t], ptrs, b->numbers + i * job->tm->numeric.n,
+                                                b->proba + i * K, &err)) == RS_OK)
             format_row(b, &r->outs[t], i, K);
     }
 }
@@ -190,7 +204,8 @@ static rs_status flush_batch(text_run *r, const rs_text_model *tm, const rs_pred
             rs_field texts[MAX_TEXT_COLS];
             const rs_field *ptrs[MAX_TEXT_COLS];
             row_texts(b, i, n_cols, texts, ptrs);
-            if (rs_text_model_score(tm, &r->scorers[0], ptrs, b->proba + i * K, err) == RS_OK)
+            if (rs_text_model_score(tm, &r->scorers[0], ptrs, b->numbers + i * tm->numeric.n, b->proba + i * K, err) ==
+                RS_OK)
                 return rs_error_set(err, RS_EDATA, rs_table_name(r->in), b->line[i], "text: scoring failed");
             char what[sizeof err->msg];
             snprintf(what, sizeof what, "%s", err->msg);
@@ -247,7 +262,7 @@ rs_status rs_predict_text(const rs_model *m, const rs_predict_spec *a, int *done
     free(r.outs), free(r.b.out), free(r.b.cells);
     for (int t = 0; r.scorers && t < r.threads; t++)
         rs_text_scorer_free(&r.scorers[t]);
-    free(r.text_cols), free(r.fields), free(r.scorers);
+    free(r.text_cols), free(r.num_cols), free(r.fields), free(r.scorers), free(r.b.numbers);
     free(r.b.bytes), free(r.b.start), free(r.b.len), free(r.b.line), free(r.b.status), free(r.b.proba);
     rs_text_model_free(tm);
     return st;

@@ -1,7 +1,9 @@
 /* A text model's scoring (lib/models/text_model.c) on hand-made models:
  * known probabilities from given weights, the same from the compact format
  * (the rows of the buckets training saw, "buckets") and the full one (all
- * 2^bits rows, the format before it), and damaged bucket lists refused. */
+ * 2^bits rows, the format before it), a numeric column (--features)
+ * standardised from the model's mean and sd, and damaged bucket lists and
+ * standardisations refused. */
 #include "hash.h"
 #include "models/text_model.h"
 #include "tap.h"
@@ -13,9 +15,16 @@
 
 enum { BITS = 4, DIM = 1 << BITS, K = 2 };
 
+/* --features x: its mean and sd (NULL: the key without the tensors). */
+typedef struct {
+    const float *mean, *sd;
+} numbers;
+
 /* Save and load a logreg text model on column t with word unigrams,
- * idf 1, bias 0, and the given weights (rows x K) and buckets (NULL: none). */
-static rs_model *made(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets)
+ * idf 1, bias 0, and the given weights (rows x K) and buckets (NULL: none);
+ * with num, the numeric column x. */
+static rs_model *made_with(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets,
+                           const numbers *num)
 {
     rs_error err = {0};
     char path[] = "/tmp/rs-text-model.XXXXXX";
@@ -33,7 +42,11 @@ static rs_model *made(const float *weights, size_t rows, const int32_t *buckets,
              !rs_model_add_ids(m, "classes", classes, &err) && !rs_model_add_tensor(m, "idf", idf, 1, DIM, &err) &&
              !rs_model_add_tensor(m, "bias", bias, 1, K, &err) &&
              !rs_model_add_tensor(m, "weights", weights, rows, K, &err) &&
-             (!buckets || !rs_model_add_i32(m, "buckets", buckets, 1, n_buckets, &err)) && !rs_model_save(m, path, &err);
+             (!buckets || !rs_model_add_i32(m, "buckets", buckets, 1, n_buckets, &err)) &&
+             (!num || !rs_model_set(m, "features", "x", &err)) &&
+             (!num || !num->mean || (!rs_model_add_tensor(m, "num_mean", num->mean, 1, 1, &err) &&
+                                     !rs_model_add_tensor(m, "num_sd", num->sd, 1, 1, &err))) &&
+             !rs_model_save(m, path, &err);
     rs_model_free(m);
     rs_idmap_free(classes);
     rs_model *l = ok ? rs_model_load(path, &err) : NULL;
@@ -41,8 +54,14 @@ static rs_model *made(const float *weights, size_t rows, const int32_t *buckets,
     return l;
 }
 
-/* P(pos) of text under m, or -1 when the model does not load or score. */
-static double p_pos(const rs_model *m, const char *text, char *msg, size_t msg_size)
+static rs_model *made(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets)
+{
+    return made_with(weights, rows, buckets, n_buckets, NULL);
+}
+
+/* P(pos) of text and the number x (for a model with --features x) under
+ * m, or -1 when the model does not load or score. */
+static double p_pos_x(const rs_model *m, const char *text, double x, char *msg, size_t msg_size)
 {
     rs_error err = {0};
     rs_text_model *tm = NULL;
@@ -50,12 +69,44 @@ static double p_pos(const rs_model *m, const char *text, char *msg, size_t msg_s
     double proba[K] = {-1, -1};
     rs_field f = {text, strlen(text)};
     const rs_field *texts[1] = {&f};
-    if (!m || rs_text_model_load(m, &tm, &err) != RS_OK || !tm || rs_text_model_score(tm, &s, texts, proba, &err))
+    if (!m || rs_text_model_load(m, &tm, &err) != RS_OK || !tm || rs_text_model_score(tm, &s, texts, &x, proba, &err))
         proba[1] = -1;
     snprintf(msg, msg_size, "%s", err.msg);
     rs_text_scorer_free(&s);
     rs_text_model_free(tm);
     return proba[1];
+}
+
+static double p_pos(const rs_model *m, const char *text, char *msg, size_t msg_size)
+{
+    return p_pos_x(m, text, 0, msg, msg_size);
+}
+
+/* --features x (mean 2, sd 4) as bucket 2^bits: its weights (-1, 1) */
+static void numeric_checks(const float *compact, const int32_t *buckets, char *msg, size_t msg_size)
+{
+    float with_x[3 * K] = {compact[0], compact[1], compact[2], compact[3], -1, 1}, mean = 2, sd = 4, zero = 0;
+    int32_t with_bucket[3] = {buckets[0], buckets[1], DIM}, beyond[3] = {buckets[0], buckets[1], DIM + 1};
+    rs_model *m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &sd});
+    CHECK(fabs(p_pos_x(m, "so", 10, msg, msg_size) - 1 / (1 + exp(-4.0))) < 1e-6,
+          "x = 10 is (10 - 2) / 4 = 2 standardised: scores (-2, 2), P(pos) = 1 / (1 + e^-4): %s", msg);
+    CHECK(fabs(p_pos_x(m, "good", 2, msg, msg_size) - 1 / (1 + exp(-2.0))) < 1e-6,
+          "x = 2 (the mean) adds nothing to 'good' (0, 2): %s", msg);
+    CHECK(fabs(p_pos_x(m, "bad", -2, msg, msg_size) - 1 / (1 + exp(4.0))) < 1e-6,
+          "'bad' (1, -1) and x = -2, z = -1 (1, -1): (2, -2), P(pos) = 1 / (1 + e^4): %s", msg);
+    rs_model_free(m);
+    m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &zero});
+    CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "standardisation of 'x' is damaged"),
+          "a standard deviation of 0: %s", msg);
+    rs_model_free(m);
+    m = made_with(with_x, 3, with_bucket, 3, &(numbers){NULL, NULL});
+    CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "num_mean or num_sd tensor is missing"),
+          "features without num_mean and num_sd: %s", msg);
+    rs_model_free(m);
+    m = made_with(with_x, 3, beyond, 3, &(numbers){&mean, &sd});
+    CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "buckets are damaged (17 at 2)"),
+          "a bucket beyond 2^bits + the numeric columns: %s", msg);
+    rs_model_free(m);
 }
 
 static uint32_t bucket(const char *word)
@@ -94,6 +145,7 @@ int main(void)
               "%s: an unseen word still counts in the L2 norm: 'so good' scores (0, 2/sqrt 2)", name[f]);
     }
     rs_model_free(mc), rs_model_free(mf);
+    numeric_checks(compact, buckets, msg, sizeof msg);
 
     int32_t twice[2] = {(int32_t)bg, (int32_t)bg}, outside[2] = {(int32_t)bg, DIM};
     rs_model *m = made(compact, 2, twice, 2);
