@@ -14,12 +14,20 @@ enum {
 };
 
 /* float, restrict, so -O3 vectorises it; every k is its own sum, so the
- * vector width never changes the bytes. */
-__attribute__((noinline, target_clones("avx2", "default"))) void rs_text_axpy(float *restrict z,
-                                                                             const float *restrict w, float x, size_t K)
+ * vector width never changes the bytes.  The clones stay inside this file:
+ * clang 14 names an extern multiversioned function's dispatcher
+ * "NAME.ifunc", which callers in other files do not find. */
+__attribute__((target_clones("avx2", "default"))) static void axpy_clones(float *restrict z,
+                                                                                    const float *restrict w, float x,
+                                                                                    size_t K)
 {
     for (size_t k = 0; k < K; k++)
         z[k] += x * w[k];
+}
+
+void rs_text_axpy(float *restrict z, const float *restrict w, float x, size_t K)
+{
+    axpy_clones(z, w, x, K);
 }
 
 /* z[k] += x w[k], inlined into the row kernels below (restrict here lets
