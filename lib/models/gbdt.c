@@ -8,6 +8,7 @@
  * (gbdt_shap.c). */
 #include "models/gbdt.h"
 
+#include "hash.h"
 #include "logistic.h"
 #include "models/kind.h"
 #include "rng.h"
@@ -224,7 +225,7 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
     bo->colsample = rs_params_real(p, "colsample");
     bo->grow = (rs_gbdt_grow_params){rs_params_int(p, "leaves"), rs_params_int(p, "max-depth"),
                                      rs_params_int(p, "min-rows"), rs_params_real(p, "min-hessian"), p->l2, p->l1,
-                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1};
+                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0};
     rs_rng_seed(&bo->rng, p->seed);
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
@@ -311,6 +312,7 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
         for (size_t k = 0; k < K; k++) {
             size_t t = (size_t)r * K + k;
             bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
+            bo->grow.seed = rs_hash64(&t, sizeof t, (uint64_t)bo->p->seed);
             if (rs_gbdt_grow(&bo->train.bins, bo->g + k * n, bo->h + k * n, bo->rows, m, bo->use, &bo->grow,
                              &bo->forest, bo->train.raw + k * n, err) != RS_OK)
                 return err->code;

@@ -114,10 +114,13 @@ typedef struct {
     long min_rows;
     double min_hessian, l2, l1, min_gain, learning_rate;
     int threads;
+    uint64_t seed;                /* this tree's: the stochastic rounding of its gradients */
 } rs_gbdt_grow_params;
 
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
  * (ascending), using the features with use[j] set, and append it to f.
+ * Splits are chosen on gradients quantised by seeded stochastic rounding
+ * (p->seed); leaf values and node gains come from g and h themselves.
  * rows is reordered.  raw (NULL: none) gets each of those rows' leaf value
  * added, as rs_gbdt_tree_value_binned would give it. */
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
