@@ -265,15 +265,35 @@ static void booster_free(booster *bo)
     rs_gbdt_forest_free(&bo->forest);
 }
 
+typedef struct {
+    booster *bo;
+    uint64_t seed;
+} sample_job;
+
+/* Thread t's rows drawn: row i's draw is a hash of (its index, the
+ * round's seed), so threads may share the rows any way. */
+static void sample_thread(void *ctx, int t, int n_threads)
+{
+    const sample_job *job = ctx;
+    booster *bo = job->bo;
+    size_t begin, end;
+    rs_thread_range(bo->train.d->n_rows, t, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++) {
+        uint64_t bits = rs_hash64(&i, sizeof i, job->seed);
+        bo->in_sample[i] = bo->subsample >= 1 || (double)(bits >> 11) * 0x1p-53 < bo->subsample;
+    }
+}
+
 /* This tree's rows (each kept with probability subsample) and features
  * (a colsample share of the usable ones), drawn in a fixed order. */
 static size_t draw_sample(booster *bo)
 {
     size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        bo->in_sample[i] = bo->subsample >= 1 || rs_rng_uniform(&bo->rng) < bo->subsample;
-        if (bo->in_sample[i])
-            bo->rows[m++] = (uint32_t)i;
+    sample_job job = {bo, rs_rng_next(&bo->rng)};
+    rs_parallel(n < 100000 ? 1 : bo->grow.threads, sample_thread, &job);
+    for (size_t i = 0; i < n; i++) {   /* branch-free: a row is in or out at random */
+        bo->rows[m] = (uint32_t)i;
+        m += bo->in_sample[i];
     }
     if (m == 0) {
         bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HIST_BINS = 256, CHUNKS = 8, CHUNK_MIN_ROWS = 65536 };
+enum { HIST_BINS = 256, CHUNKS = 8 };
 /* Codes per sign at most: |g code| <= levels and 0 <= h code <= levels,
  * with levels * rows < 2^31 so that no packed sum overflows. */
 enum { QUANT_LEVELS = 4095 };
@@ -332,7 +332,7 @@ static void features_thread(void *ctx, int t, int n_threads)
 static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split *per_feature)
 {
     size_t work = (lf->end - lf->begin) * c->b->n_features;
-    int threads = work < ((size_t)1 << 20) ? 1 : c->threads;
+    int threads = work < ((size_t)1 << 18) ? 1 : c->threads;
     parts[0] = lf->hist;
     feature_job job = {c, lf, build, parts, 1, per_feature};
     if (build && threads > 1) {
@@ -352,14 +352,40 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
 
 /* ---- quantised gradients ------------------------------------------------- */
 
+/* The sample's rows in CHUNKS fixed ranges, each range's sums added in
+ * range order: the same doubles for any number of threads. */
+static void rows_chunk(size_t n, int c, size_t *begin, size_t *end)
+{
+    *begin = n * (size_t)c / CHUNKS;
+    *end = n * (size_t)(c + 1) / CHUNKS;
+}
+
 typedef struct {
     const tree_ctx *c;
     qstat *q;
     size_t n;
     double g_scale, h_scale;  /* codes per gradient, per hessian unit */
     int32_t levels;
-    uint64_t seed;
+    double g_max[CHUNKS], h_max[CHUNKS];
+    qstat codes[CHUNKS];
+    bin_stat exact[CHUNKS];
 } quant_job;
+
+static void max_thread(void *ctx, int t, int n_threads)
+{
+    quant_job *job = ctx;
+    for (int c = t; c < CHUNKS; c += n_threads) {
+        size_t begin, end;
+        double g_max = 0, h_max = 0;
+        rows_chunk(job->n, c, &begin, &end);
+        for (size_t k = begin; k < end; k++) {
+            uint32_t r = job->c->rows[k];
+            g_max = fmax(g_max, fabs(job->c->g[r]));
+            h_max = fmax(h_max, job->c->h[r]);
+        }
+        job->g_max[c] = g_max, job->h_max[c] = h_max;
+    }
+}
 
 /* x rounded down or up at random, up with probability x - floor(x): the
  * expected code is x itself (u uniform in [0, 1)). */
@@ -370,35 +396,50 @@ static double stochastic_round(double x, double u)
 
 static void quant_thread(void *ctx, int t, int n_threads)
 {
-    const quant_job *job = ctx;
-    size_t begin, end;
-    rs_thread_range(job->n, t, n_threads, &begin, &end);
-    for (size_t k = begin; k < end; k++) {
-        uint32_t r = job->c->rows[k];
-        uint64_t bits = rs_hash64(&r, sizeof r, job->seed);
-        double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
-        double gc = stochastic_round(job->c->g[r] * job->g_scale, ug);
-        double hc = stochastic_round(job->c->h[r] * job->h_scale, uh);
-        gc = gc < -job->levels ? -job->levels : gc > job->levels ? job->levels : gc;
-        hc = hc < 1 ? 1 : hc > job->levels ? job->levels : hc;
-        job->q[r] = pack((int32_t)gc, (uint32_t)hc);
+    quant_job *job = ctx;
+    const tree_ctx *c = job->c;
+    for (int ch = t; ch < CHUNKS; ch += n_threads) {
+        size_t begin, end;
+        qstat codes = 0;
+        bin_stat exact = {0, 0};
+        rows_chunk(job->n, ch, &begin, &end);
+        for (size_t k = begin; k < end; k++) {
+            uint32_t r = c->rows[k];
+            uint64_t bits = rs_hash64(&r, sizeof r, c->p->seed);
+            double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
+            double gc = stochastic_round(c->g[r] * job->g_scale, ug);
+            double hc = stochastic_round(c->h[r] * job->h_scale, uh);
+            gc = gc < -job->levels ? -job->levels : gc > job->levels ? job->levels : gc;
+            hc = hc < 1 ? 1 : hc > job->levels ? job->levels : hc;
+            job->q[r] = pack((int32_t)gc, (uint32_t)hc);
+            codes += job->q[r];
+            exact.g += c->g[r], exact.h += c->h[r];
+        }
+        job->codes[ch] = codes, job->exact[ch] = exact;
     }
 }
 
-/* The codes of rows[0..n) into q, and their sizes into c->steps. */
-static void quantise(tree_ctx *c, qstat *q, size_t n)
+/* The codes of rows[0..n) into q, their sizes into c->steps, and their
+ * sums (codes and float gradients) into *codes and *exact. */
+static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes, bin_stat *exact)
 {
+    quant_job job = {.c = c, .q = q, .n = n};
+    int threads = n < 100000 ? 1 : c->threads;
+    rs_parallel(threads, max_thread, &job);
     double g_max = 0, h_max = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t r = c->rows[k];
-        g_max = fmax(g_max, fabs(c->g[r]));
-        h_max = fmax(h_max, c->h[r]);
-    }
+    for (int k = 0; k < CHUNKS; k++)
+        g_max = fmax(g_max, job.g_max[k]), h_max = fmax(h_max, job.h_max[k]);
     size_t cap = (size_t)INT32_MAX / (n > 0 ? n : 1);
-    int32_t levels = cap < QUANT_LEVELS ? (cap > 0 ? (int32_t)cap : 1) : QUANT_LEVELS;
-    quant_job job = {c, q, n, g_max > 0 ? levels / g_max : 1, h_max > 0 ? levels / h_max : 1, levels, c->p->seed};
+    job.levels = cap < QUANT_LEVELS ? (cap > 0 ? (int32_t)cap : 1) : QUANT_LEVELS;
+    job.g_scale = g_max > 0 ? job.levels / g_max : 1;
+    job.h_scale = h_max > 0 ? job.levels / h_max : 1;
     c->steps = (quant){1 / job.g_scale, 1 / job.h_scale};
-    rs_parallel(n < 100000 ? 1 : c->threads, quant_thread, &job);
+    rs_parallel(threads, quant_thread, &job);
+    *codes = 0, *exact = (bin_stat){0, 0};
+    for (int k = 0; k < CHUNKS; k++) {
+        *codes += job.codes[k];
+        exact->g += job.exact[k].g, exact->h += job.exact[k].h;
+    }
 }
 
 /* ---- the tree ------------------------------------------------------------- */
@@ -464,7 +505,7 @@ static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint3
                         bin_stat *left)
 {
     partition_job job = {lf, c, rows, lefts, rights, {0}, {{0, 0}}};
-    rs_parallel(lf->end - lf->begin < 65536 ? 1 : c->threads, partition_thread, &job);
+    rs_parallel(lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
     size_t at = lf->begin;
     *left = (bin_stat){0, 0};
     for (int k = 0; k < CHUNKS; k++) {
@@ -585,17 +626,42 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     return RS_OK;
 }
 
-static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const rs_gbdt_grow_params *p,
-                            const uint32_t *rows, double *raw)
+typedef struct {
+    const grower *gr;
+    const rs_gbdt_node *tree;
+    const uint32_t *rows;
+    size_t n;
+    double *raw;
+} values_job;
+
+/* Thread t's share of rows[0..n): each row gets its leaf's value. */
+static void values_thread(void *ctx, int t, int n_threads)
 {
+    const values_job *job = ctx;
+    size_t begin, end;
+    rs_thread_range(job->n, t, n_threads, &begin, &end);
+    for (size_t i = 0; i < job->gr->n_leaves; i++) {
+        const leaf *lf = &job->gr->leaves[i];
+        size_t k0 = lf->begin > begin ? lf->begin : begin, k1 = lf->end < end ? lf->end : end;
+        float value = job->tree[lf->node].value;
+        for (size_t k = k0; k < k1; k++)
+            job->raw[job->rows[k]] += value;
+    }
+}
+
+static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const tree_ctx *c, size_t n,
+                            double *raw)
+{
+    const rs_gbdt_grow_params *p = c->p;
     for (size_t i = 0; i < gr->n_leaves; i++) {
         const leaf *lf = &gr->leaves[i];
-        rs_gbdt_node *n = &f->nodes[tree_start + (size_t)lf->node];
-        n->value = (float)(-soft(lf->exact.g, p->l1) / (lf->exact.h + p->l2) * p->learning_rate);
-        n->cover = (float)lf->n;
-        for (size_t k = lf->begin; raw && k < lf->end; k++)
-            raw[rows[k]] += n->value;
+        rs_gbdt_node *nd = &f->nodes[tree_start + (size_t)lf->node];
+        nd->value = (float)(-soft(lf->exact.g, p->l1) / (lf->exact.h + p->l2) * p->learning_rate);
+        nd->cover = (float)lf->n;
     }
+    values_job job = {gr, f->nodes + tree_start, c->rows, n, raw};
+    if (raw)
+        rs_parallel(n < 100000 ? 1 : c->threads, values_thread, &job);
 }
 
 static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_grow_params *p, size_t n, rs_error *err)
@@ -628,15 +694,11 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         st = rs_error_nomem(err);
     if (st == RS_OK) {
         c.q = gr.q;
-        quantise(&c, gr.q, n);
+        qstat codes;
+        bin_stat exact;
+        quantise(&c, gr.q, n, &codes, &exact);
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
-        qstat codes = 0;
-        bin_stat exact = {0, 0};
-        for (size_t k = 0; k < n; k++) {
-            codes += gr.q[rows[k]];
-            exact.g += g[rows[k]], exact.h += h[rows[k]];
-        }
         set_sums(lf, codes, exact, &c.steps);
         examine(lf, 1, &c, gr.part_of, gr.per_feature);
     }
@@ -650,7 +712,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         st = split_leaf(&gr, best, &c, rows, f, tree_start, err);
     }
     if (st == RS_OK)
-        set_leaf_values(&gr, f, tree_start, p, rows, raw);
+        set_leaf_values(&gr, f, tree_start, &c, n, raw);
     grower_free(&gr);
     return st;
 }
