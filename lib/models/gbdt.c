@@ -191,7 +191,7 @@ static void update_rows(booster *bo, scored_table *t, long round, const unsigned
 {
     rows_job job = {bo, t, round, in_sample, gradients};
     /* below ~100,000 rows starting threads costs more than it saves */
-    rs_parallel(t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
+    rs_pool_run(bo->grow.pool, t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
 }
 
 static double mean_loss(const booster *bo, const scored_table *t)
@@ -225,7 +225,8 @@ static rs_status booster_init(booster *bo, const rs_dataset *d, const rs_params 
     bo->colsample = rs_params_real(p, "colsample");
     bo->grow = (rs_gbdt_grow_params){rs_params_int(p, "leaves"), rs_params_int(p, "max-depth"),
                                      rs_params_int(p, "min-rows"), rs_params_real(p, "min-hessian"), p->l2, p->l1,
-                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0};
+                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0, NULL};
+    bo->grow.pool = rs_pool_new(bo->grow.threads);   /* NULL: each step starts its threads */
     rs_rng_seed(&bo->rng, p->seed);
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
@@ -263,6 +264,7 @@ static void booster_free(booster *bo)
     free(bo->pick);
     free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
+    rs_pool_free(bo->grow.pool);
 }
 
 typedef struct {
@@ -290,7 +292,7 @@ static size_t draw_sample(booster *bo)
 {
     size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
     sample_job job = {bo, rs_rng_next(&bo->rng)};
-    rs_parallel(n < 100000 ? 1 : bo->grow.threads, sample_thread, &job);
+    rs_pool_run(bo->grow.pool, n < 100000 ? 1 : bo->grow.threads, sample_thread, &job);
     for (size_t i = 0; i < n; i++) {   /* branch-free: a row is in or out at random */
         bo->rows[m] = (uint32_t)i;
         m += bo->in_sample[i];

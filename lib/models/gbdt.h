@@ -115,6 +115,7 @@ typedef struct {
     double min_hessian, l2, l1, min_gain, learning_rate;
     int threads;
     uint64_t seed;                /* this tree's: the stochastic rounding of its gradients */
+    struct rs_pool *pool;         /* threads for the nodes (borrowed; NULL: started per step) */
 } rs_gbdt_grow_params;
 
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)

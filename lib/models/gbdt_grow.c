@@ -337,11 +337,11 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
     feature_job job = {c, lf, build, parts, 1, per_feature};
     if (build && threads > 1) {
         job.n_parts = threads;
-        rs_parallel(threads, rows_thread, &job);
+        rs_pool_run(c->p->pool, threads, rows_thread, &job);
     } else if (build) {
         build_rows(c, lf->begin, lf->end, lf->hist);
     }
-    rs_parallel(threads, features_thread, &job);
+    rs_pool_run(c->p->pool, threads, features_thread, &job);
     lf->best = (split){.gain = 0, .feature = -1};
     if (c->p->max_depth > 0 && lf->depth >= c->p->max_depth)
         return;
@@ -425,7 +425,7 @@ static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes, bin_stat *ex
 {
     quant_job job = {.c = c, .q = q, .n = n};
     int threads = n < 100000 ? 1 : c->threads;
-    rs_parallel(threads, max_thread, &job);
+    rs_pool_run(c->p->pool, threads, max_thread, &job);
     double g_max = 0, h_max = 0;
     for (int k = 0; k < CHUNKS; k++)
         g_max = fmax(g_max, job.g_max[k]), h_max = fmax(h_max, job.h_max[k]);
@@ -434,7 +434,7 @@ static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes, bin_stat *ex
     job.g_scale = g_max > 0 ? job.levels / g_max : 1;
     job.h_scale = h_max > 0 ? job.levels / h_max : 1;
     c->steps = (quant){1 / job.g_scale, 1 / job.h_scale};
-    rs_parallel(threads, quant_thread, &job);
+    rs_pool_run(c->p->pool, threads, quant_thread, &job);
     *codes = 0, *exact = (bin_stat){0, 0};
     for (int k = 0; k < CHUNKS; k++) {
         *codes += job.codes[k];
@@ -505,7 +505,7 @@ static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint3
                         bin_stat *left)
 {
     partition_job job = {lf, c, rows, lefts, rights, {0}, {{0, 0}}};
-    rs_parallel(lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
+    rs_pool_run(c->p->pool, lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
     size_t at = lf->begin;
     *left = (bin_stat){0, 0};
     for (int k = 0; k < CHUNKS; k++) {
@@ -661,7 +661,7 @@ static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, co
     }
     values_job job = {gr, f->nodes + tree_start, c->rows, n, raw};
     if (raw)
-        rs_parallel(n < 100000 ? 1 : c->threads, values_thread, &job);
+        rs_pool_run(c->p->pool, n < 100000 ? 1 : c->threads, values_thread, &job);
 }
 
 static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_grow_params *p, size_t n, rs_error *err)
