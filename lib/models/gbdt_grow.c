@@ -9,8 +9,8 @@
  * in one 64-bit integer: one integer add per row and feature, half the
  * bytes of two doubles, and sums that are exact whatever the order — so
  * threads may split rows any way and -j never changes a byte.  Splits are
- * chosen on the codes; each leaf's value and each node's gain are then
- * worked out from the float gradients of its rows. */
+ * chosen on the codes; once the tree is grown, each leaf's value and each
+ * node's gain are worked out from the float gradients of its rows. */
 #include "models/gbdt.h"
 
 #include "hash.h"
@@ -74,7 +74,6 @@ typedef struct {
     long depth;
     qstat codes;              /* its rows' code sums */
     bin_stat sum;             /* codes decoded: what the gains see */
-    bin_stat exact;           /* its rows' float gradient sums: its value */
     size_t n;                 /* end - begin */
     double rows_per_hessian;  /* n / sum.h */
     qstat *hist;              /* (n_features x HIST_BINS), or NULL */
@@ -104,11 +103,10 @@ typedef struct {
 
 /* ---- gains ---------------------------------------------------------------- */
 
-static void set_sums(leaf *lf, qstat codes, bin_stat exact, const quant *q)
+static void set_sums(leaf *lf, qstat codes, const quant *q)
 {
     lf->codes = codes;
     lf->sum = decode(codes, q);
-    lf->exact = exact;
     lf->n = lf->end - lf->begin;
     lf->rows_per_hessian = lf->sum.h > 0 ? (double)lf->n / lf->sum.h : 1;
 }
@@ -368,7 +366,6 @@ typedef struct {
     int32_t levels;
     double g_max[CHUNKS], h_max[CHUNKS];
     qstat codes[CHUNKS];
-    bin_stat exact[CHUNKS];
 } quant_job;
 
 static void max_thread(void *ctx, int t, int n_threads)
@@ -401,7 +398,6 @@ static void quant_thread(void *ctx, int t, int n_threads)
     for (int ch = t; ch < CHUNKS; ch += n_threads) {
         size_t begin, end;
         qstat codes = 0;
-        bin_stat exact = {0, 0};
         rows_chunk(job->n, ch, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = c->rows[k];
@@ -413,15 +409,14 @@ static void quant_thread(void *ctx, int t, int n_threads)
             hc = hc < 1 ? 1 : hc > job->levels ? job->levels : hc;
             job->q[r] = pack((int32_t)gc, (uint32_t)hc);
             codes += job->q[r];
-            exact.g += c->g[r], exact.h += c->h[r];
         }
-        job->codes[ch] = codes, job->exact[ch] = exact;
+        job->codes[ch] = codes;
     }
 }
 
 /* The codes of rows[0..n) into q, their sizes into c->steps, and their
- * sums (codes and float gradients) into *codes and *exact. */
-static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes, bin_stat *exact)
+ * sum into *codes. */
+static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes)
 {
     quant_job job = {.c = c, .q = q, .n = n};
     int threads = n < 100000 ? 1 : c->threads;
@@ -435,11 +430,9 @@ static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes, bin_stat *ex
     job.h_scale = h_max > 0 ? job.levels / h_max : 1;
     c->steps = (quant){1 / job.g_scale, 1 / job.h_scale};
     rs_pool_run(c->p->pool, threads, quant_thread, &job);
-    *codes = 0, *exact = (bin_stat){0, 0};
-    for (int k = 0; k < CHUNKS; k++) {
+    *codes = 0;
+    for (int k = 0; k < CHUNKS; k++)
         *codes += job.codes[k];
-        exact->g += job.exact[k].g, exact->h += job.exact[k].h;
-    }
 }
 
 /* ---- the tree ------------------------------------------------------------- */
@@ -453,14 +446,12 @@ static int goes_left_binned(const split *s, uint8_t bin)
 
 /* Rows of lf going left first, each side in its old order, in CHUNKS fixed
  * ranges partitioned on threads into two scratch arrays and gathered in
- * chunk order: the same order whatever the number of threads.  Each chunk
- * also sums its left rows' float gradients, added in chunk order. */
+ * chunk order: the same order whatever the number of threads. */
 typedef struct {
     const leaf *lf;
     const tree_ctx *c;
     uint32_t *rows, *lefts, *rights;
     size_t n_left[CHUNKS];
-    bin_stat left[CHUNKS];
 } partition_job;
 
 /* Rows this far ahead have their bins fetched while the current one is read. */
@@ -481,39 +472,31 @@ static void partition_thread(void *ctx, int t, int n_threads)
     const split *s = &job->lf->best;
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
-        double sg = 0, sh = 0;
         chunk_bounds(job->lf, c, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             if (k + PREFETCH_ROWS < end)
                 __builtin_prefetch(col + (size_t)job->rows[k + PREFETCH_ROWS] * d);
             uint32_t r = job->rows[k];
-            if (goes_left_binned(s, col[(size_t)r * d])) {
+            if (goes_left_binned(s, col[(size_t)r * d]))
                 job->lefts[begin + n_left++] = r;
-                sg += job->c->g[r], sh += job->c->h[r];
-            } else {
+            else
                 job->rights[begin + n_right++] = r;
-            }
         }
         job->n_left[c] = n_left;
-        job->left[c] = (bin_stat){sg, sh};
     }
 }
 
-/* Returns where the right side starts; *left gets the left rows' float
- * gradient sums. */
-static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *lefts, uint32_t *rights,
-                        bin_stat *left)
+/* Returns where the right side starts. */
+static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *lefts, uint32_t *rights)
 {
-    partition_job job = {lf, c, rows, lefts, rights, {0}, {{0, 0}}};
+    partition_job job = {lf, c, rows, lefts, rights, {0}};
     rs_pool_run(c->p->pool, lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
     size_t at = lf->begin;
-    *left = (bin_stat){0, 0};
     for (int k = 0; k < CHUNKS; k++) {
         size_t begin, end;
         chunk_bounds(lf, k, &begin, &end);
         memcpy(rows + at, lefts + begin, job.n_left[k] * sizeof *rows);
         at += job.n_left[k];
-        left->g += job.left[k].g, left->h += job.left[k].h;
     }
     size_t mid = at;
     for (int k = 0; k < CHUNKS; k++) {
@@ -534,10 +517,10 @@ static rs_status add_node(rs_gbdt_forest *f, size_t tree_start, int32_t *index, 
     return RS_OK;
 }
 
-/* Node lf->node becomes lf's split (its gain: gain), with two new leaf
- * nodes. */
-static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf, double gain,
-                            const rs_gbdt_binned *b, int32_t *left, int32_t *right, rs_error *err)
+/* Node lf->node becomes lf's split, with two new leaf nodes (its gain is
+ * set once the tree is grown). */
+static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf, const rs_gbdt_binned *b,
+                            int32_t *left, int32_t *right, rs_error *err)
 {
     const split *s = &lf->best;
     int32_t bitmap = -1;
@@ -556,7 +539,6 @@ static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf
     n->flags = (s->default_left ? RS_GBDT_DEFAULT_LEFT : 0) | (s->categorical ? RS_GBDT_CATEGORICAL : 0);
     n->bin = s->categorical ? bitmap : s->bin;
     n->threshold = s->categorical ? 0 : b->edges[b->edge_start[s->feature] + (size_t)s->bin];
-    n->gain = (float)gain;
     n->cover = (float)lf->n;
     return RS_OK;
 }
@@ -569,6 +551,7 @@ typedef struct {
     qstat *q;                   /* (n_rows) codes */
     qstat *parts;               /* (threads - 1) x n_features x HIST_BINS: large leaves' row slices */
     qstat **part_of;            /* (threads) where slice t builds */
+    bin_stat *node_sums;        /* (2 max_leaves) */
 } grower;
 
 static void grower_free(grower *gr)
@@ -576,7 +559,7 @@ static void grower_free(grower *gr)
     for (size_t i = 0; gr->leaves && i < gr->n_leaves; i++)
         free(gr->leaves[i].hist);
     free(gr->leaves), free(gr->per_feature), free(gr->lefts), free(gr->rights);
-    free(gr->q), free(gr->parts), free(gr->part_of);
+    free(gr->q), free(gr->parts), free(gr->part_of), free(gr->node_sums);
 }
 
 /* Split leaf i: the smaller child's histogram from its rows, the larger's
@@ -587,18 +570,14 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     const rs_gbdt_binned *b = c->b;
     const rs_gbdt_grow_params *p = c->p;
     leaf parent = gr->leaves[i];
-    bin_stat lx, rx;
-    size_t mid = partition(&parent, c, rows, gr->lefts, gr->rights, &lx);
-    rx = (bin_stat){parent.exact.g - lx.g, parent.exact.h - lx.h};
-    /* the node's gain from the float gradients, as the closed form has it */
-    double gain = score(&lx, p) + score(&rx, p) - score(&parent.exact, p);
+    size_t mid = partition(&parent, c, rows, gr->lefts, gr->rights);
     int32_t left_node = 0, right_node = 0;
-    if (make_inner(f, tree_start, &parent, gain, b, &left_node, &right_node, err) != RS_OK)
+    if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK)
         return err->code;
     leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1};
     leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1};
-    set_sums(&l, parent.best.left, lx, &c->steps);
-    set_sums(&r, parent.codes - parent.best.left, rx, &c->steps);
+    set_sums(&l, parent.best.left, &c->steps);
+    set_sums(&r, parent.codes - parent.best.left, &c->steps);
     if ((p->max_depth > 0 && parent.depth + 1 >= p->max_depth) || gr->n_leaves + 1 >= (size_t)p->max_leaves) {
         /* neither child will be split: no histograms needed */
         free(parent.hist);
@@ -626,42 +605,58 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     return RS_OK;
 }
 
+/* ---- the grown tree's values and gains ------------------------------------ */
+
 typedef struct {
     const grower *gr;
-    const rs_gbdt_node *tree;
-    const uint32_t *rows;
+    const tree_ctx *c;
+    rs_gbdt_node *tree;
+    bin_stat *node_sums;      /* (nodes) the float gradient sums of each node's rows */
     size_t n;
     double *raw;
 } values_job;
 
-/* Thread t's share of rows[0..n): each row gets its leaf's value. */
+/* The leaves starting in thread t's share of rows[0..n): each one's float
+ * gradient sums (its rows in order: the same doubles for any -j), its
+ * value, and its rows' raw scores. */
 static void values_thread(void *ctx, int t, int n_threads)
 {
     const values_job *job = ctx;
+    const tree_ctx *c = job->c;
     size_t begin, end;
     rs_thread_range(job->n, t, n_threads, &begin, &end);
     for (size_t i = 0; i < job->gr->n_leaves; i++) {
         const leaf *lf = &job->gr->leaves[i];
-        size_t k0 = lf->begin > begin ? lf->begin : begin, k1 = lf->end < end ? lf->end : end;
-        float value = job->tree[lf->node].value;
-        for (size_t k = k0; k < k1; k++)
-            job->raw[job->rows[k]] += value;
+        if (lf->begin < begin || lf->begin >= end)
+            continue;
+        bin_stat sum = {0, 0};
+        for (size_t k = lf->begin; k < lf->end; k++)
+            sum.g += c->g[c->rows[k]], sum.h += c->h[c->rows[k]];
+        rs_gbdt_node *nd = &job->tree[lf->node];
+        nd->value = (float)(-soft(sum.g, c->p->l1) / (sum.h + c->p->l2) * c->p->learning_rate);
+        nd->cover = (float)lf->n;
+        job->node_sums[lf->node] = sum;
+        for (size_t k = lf->begin; job->raw && k < lf->end; k++)
+            job->raw[c->rows[k]] += nd->value;
     }
 }
 
-static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const tree_ctx *c, size_t n,
-                            double *raw)
+/* Leaf values from the float gradients (raw, when not NULL, gets them
+ * added), then each inner node's gain from its children's sums, as the
+ * closed form has it: children come after their parent in the tree. */
+static void finish_tree(const grower *gr, rs_gbdt_forest *f, size_t tree_start, const tree_ctx *c, size_t n,
+                        double *raw)
 {
-    const rs_gbdt_grow_params *p = c->p;
-    for (size_t i = 0; i < gr->n_leaves; i++) {
-        const leaf *lf = &gr->leaves[i];
-        rs_gbdt_node *nd = &f->nodes[tree_start + (size_t)lf->node];
-        nd->value = (float)(-soft(lf->exact.g, p->l1) / (lf->exact.h + p->l2) * p->learning_rate);
-        nd->cover = (float)lf->n;
+    rs_gbdt_node *tree = f->nodes + tree_start;
+    values_job job = {gr, c, tree, gr->node_sums, n, raw};
+    rs_pool_run(c->p->pool, n < 100000 ? 1 : c->threads, values_thread, &job);
+    for (size_t k = f->n_nodes - tree_start; k-- > 0;) {
+        if (tree[k].feature < 0)
+            continue;
+        bin_stat *l = &gr->node_sums[tree[k].left], *r = &gr->node_sums[tree[k].right], *sum = &gr->node_sums[k];
+        *sum = (bin_stat){l->g + r->g, l->h + r->h};
+        tree[k].gain = (float)(score(l, c->p) + score(r, c->p) - score(sum, c->p));
     }
-    values_job job = {gr, f->nodes + tree_start, c->rows, n, raw};
-    if (raw)
-        rs_pool_run(c->p->pool, n < 100000 ? 1 : c->threads, values_thread, &job);
 }
 
 static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_grow_params *p, size_t n, rs_error *err)
@@ -671,8 +666,9 @@ static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_g
                    malloc((n + 1) * sizeof *gr->lefts), malloc((n + 1) * sizeof *gr->rights),
                    malloc((b->n_rows + 1) * sizeof *gr->q),
                    malloc(((slices - 1) * d * HIST_BINS + 1) * sizeof *gr->parts),
-                   calloc(slices, sizeof *gr->part_of)};
-    if (!gr->leaves || !gr->per_feature || !gr->lefts || !gr->rights || !gr->q || !gr->parts || !gr->part_of)
+                   calloc(slices, sizeof *gr->part_of), calloc(2 * (size_t)p->max_leaves, sizeof *gr->node_sums)};
+    if (!gr->leaves || !gr->per_feature || !gr->lefts || !gr->rights || !gr->q || !gr->parts || !gr->part_of ||
+        !gr->node_sums)
         return rs_error_nomem(err);
     for (size_t t = 1; t < slices; t++)
         gr->part_of[t] = gr->parts + (t - 1) * d * HIST_BINS;
@@ -695,11 +691,10 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
     if (st == RS_OK) {
         c.q = gr.q;
         qstat codes;
-        bin_stat exact;
-        quantise(&c, gr.q, n, &codes, &exact);
+        quantise(&c, gr.q, n, &codes);
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
-        set_sums(lf, codes, exact, &c.steps);
+        set_sums(lf, codes, &c.steps);
         examine(lf, 1, &c, gr.part_of, gr.per_feature);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
@@ -712,7 +707,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         st = split_leaf(&gr, best, &c, rows, f, tree_start, err);
     }
     if (st == RS_OK)
-        set_leaf_values(&gr, f, tree_start, &c, n, raw);
+        finish_tree(&gr, f, tree_start, &c, n, raw);
     grower_free(&gr);
     return st;
 }
