@@ -281,7 +281,7 @@ static void sample_thread(void *ctx, int t, int n_threads)
     size_t begin, end;
     rs_thread_range(bo->train.d->n_rows, t, n_threads, &begin, &end);
     for (size_t i = begin; i < end; i++) {
-        uint64_t bits = rs_hash64(&i, sizeof i, job->seed);
+        uint64_t bits = rs_gbdt_draw(job->seed, i);
         bo->in_sample[i] = bo->subsample >= 1 || (double)(bits >> 11) * 0x1p-53 < bo->subsample;
     }
 }

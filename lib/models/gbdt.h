@@ -118,6 +118,17 @@ typedef struct {
     struct rs_pool *pool;         /* threads for the nodes (borrowed; NULL: started per step) */
 } rs_gbdt_grow_params;
 
+/* A random 64-bit draw for item i under seed (splitmix64's finaliser on
+ * seed + i times the golden ratio): counter-based, so threads may share
+ * the items any way; cheaper than rs_hash64 in per-row loops. */
+static inline uint64_t rs_gbdt_draw(uint64_t seed, uint64_t i)
+{
+    uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
  * (ascending), using the features with use[j] set, and append it to f.
  * Splits are chosen on gradients quantised by seeded stochastic rounding

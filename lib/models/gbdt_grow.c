@@ -13,7 +13,6 @@
  * node's gain are worked out from the float gradients of its rows. */
 #include "models/gbdt.h"
 
-#include "hash.h"
 #include "mem.h"
 #include "threads.h"
 
@@ -388,7 +387,8 @@ static void max_thread(void *ctx, int t, int n_threads)
  * expected code is x itself (u uniform in [0, 1)). */
 static double stochastic_round(double x, double u)
 {
-    return floor(x + u);
+    double y = x + u, t = (double)(int64_t)y;   /* floor without a libm call (|y| < 2^31 here) */
+    return t > y ? t - 1 : t;
 }
 
 static void quant_thread(void *ctx, int t, int n_threads)
@@ -401,12 +401,14 @@ static void quant_thread(void *ctx, int t, int n_threads)
         rows_chunk(job->n, ch, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = c->rows[k];
-            uint64_t bits = rs_hash64(&r, sizeof r, c->p->seed);
+            uint64_t bits = rs_gbdt_draw(c->p->seed, r);
             double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
-            double gc = stochastic_round(c->g[r] * job->g_scale, ug);
-            double hc = stochastic_round(c->h[r] * job->h_scale, uh);
-            gc = gc < -job->levels ? -job->levels : gc > job->levels ? job->levels : gc;
-            hc = hc < 1 ? 1 : hc > job->levels ? job->levels : hc;
+            double L = job->levels, x = c->g[r] * job->g_scale, y = c->h[r] * job->h_scale;
+            x = !(x >= -L) ? -L : x > L ? L : x;   /* within the codes (NaN too) before rounding */
+            y = !(y >= 0) ? 0 : y > L ? L : y;
+            double gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
+            gc = gc > L ? L : gc;                  /* x + u may round up to L + 1 */
+            hc = hc < 1 ? 1 : hc > L ? L : hc;     /* every row weighs: h = 0 means an empty bin */
             job->q[r] = pack((int32_t)gc, (uint32_t)hc);
             codes += job->q[r];
         }
