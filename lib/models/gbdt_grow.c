@@ -338,7 +338,10 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
     } else if (build) {
         build_rows(c, lf->begin, lf->end, lf->hist);
     }
-    rs_pool_run(c->p->pool, threads, features_thread, &job);
+    /* the split search costs the same for any number of rows: on a pool,
+     * waking a thread is cheaper than a small leaf's search */
+    int scan_threads = c->p->pool && c->b->n_features >= 16 ? c->threads : threads;
+    rs_pool_run(c->p->pool, scan_threads, features_thread, &job);
     lf->best = (split){.gain = 0, .feature = -1};
     if (c->p->max_depth > 0 && lf->depth >= c->p->max_depth)
         return;
