@@ -94,7 +94,6 @@ typedef struct {
 typedef struct {
     const tree_ctx *c;
     const leaf *lf;
-    int build;                /* 1: histograms from the rows, 0: already there */
     qstat *const *parts;      /* build: slice t's histograms (parts[0] is the leaf's) */
     int n_parts;
     split *best;              /* (n_features) */
@@ -331,7 +330,7 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
     size_t work = (lf->end - lf->begin) * c->b->n_features;
     int threads = work < ((size_t)1 << 18) ? 1 : c->threads;
     parts[0] = lf->hist;
-    feature_job job = {c, lf, build, parts, 1, per_feature};
+    feature_job job = {c, lf, parts, 1, per_feature};
     if (build && threads > 1) {
         job.n_parts = threads;
         rs_pool_run(c->p->pool, threads, rows_thread, &job);
