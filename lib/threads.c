@@ -100,3 +100,107 @@ void rs_thread_range(size_t n, int thread, int n_threads, size_t *begin, size_t 
     *begin = n * (size_t)thread / (size_t)n_threads;
     *end = n * (size_t)(thread + 1) / (size_t)n_threads;
 }
+
+/* ---- a pool: threads started once, woken for each run --------------------- */
+
+typedef struct {
+    rs_pool *pool;
+    int worker;
+} pool_seat;
+
+struct rs_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t wake, done;
+    pthread_t *ids;
+    pool_seat *seats;
+    int n_workers;            /* started threads + the caller */
+    int stop, pending;
+    unsigned long run;        /* counts runs: a worker waits for a new one */
+    thread_job job;           /* the current run (worker: the seat's index) */
+};
+
+static void *pool_main(void *arg)
+{
+    const pool_seat *seat = arg;
+    rs_pool *pool = seat->pool;
+    unsigned long seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->run == seen && !pool->stop)
+            pthread_cond_wait(&pool->wake, &pool->lock);
+        if (pool->stop) {
+            pthread_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+        seen = pool->run;
+        thread_job job = pool->job;
+        pthread_mutex_unlock(&pool->lock);
+        job.worker = seat->worker;
+        if (job.worker < job.n_workers)
+            run_slices(&job);
+        pthread_mutex_lock(&pool->lock);
+        if (--pool->pending == 0)
+            pthread_cond_signal(&pool->done);
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+rs_pool *rs_pool_new(int n_threads)
+{
+    int cpus = rs_cpu_count(), n = n_threads < cpus ? n_threads : cpus;
+    rs_pool *pool = n > 1 ? calloc(1, sizeof *pool) : NULL;
+    if (!pool)
+        return NULL;
+    pool->ids = calloc((size_t)n, sizeof *pool->ids);
+    pool->seats = calloc((size_t)n, sizeof *pool->seats);
+    if (!pool->ids || !pool->seats || pthread_mutex_init(&pool->lock, NULL) != 0) {
+        free(pool->ids), free(pool->seats), free(pool);
+        return NULL;
+    }
+    pthread_cond_init(&pool->wake, NULL);
+    pthread_cond_init(&pool->done, NULL);
+    pool->n_workers = 1;
+    for (int w = 1; w < n; w++) {
+        pool->seats[w] = (pool_seat){pool, w};
+        if (pthread_create(&pool->ids[w], NULL, pool_main, &pool->seats[w]) != 0)
+            break;
+        pool->n_workers++;
+    }
+    return pool;
+}
+
+void rs_pool_run(rs_pool *pool, int n_threads, rs_thread_fn fn, void *ctx)
+{
+    if (!pool || n_threads <= 1 || pool->n_workers <= 1) {
+        rs_parallel(n_threads, fn, ctx);
+        return;
+    }
+    int n_workers = pool->n_workers < n_threads ? pool->n_workers : n_threads;
+    pthread_mutex_lock(&pool->lock);
+    pool->job = (thread_job){fn, ctx, 0, n_workers, n_threads};
+    pool->pending = pool->n_workers - 1;
+    pool->run++;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    run_slices(&(thread_job){fn, ctx, 0, n_workers, n_threads});
+    pthread_mutex_lock(&pool->lock);
+    while (pool->pending > 0)
+        pthread_cond_wait(&pool->done, &pool->lock);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void rs_pool_free(rs_pool *pool)
+{
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->stop = 1;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    for (int w = 1; w < pool->n_workers; w++)
+        pthread_join(pool->ids[w], NULL);
+    pthread_cond_destroy(&pool->wake);
+    pthread_cond_destroy(&pool->done);
+    pthread_mutex_destroy(&pool->lock);
+    free(pool->ids), free(pool->seats), free(pool);
+}

@@ -21,6 +21,16 @@ int rs_cpu_count(void);
  * SLURM_CPUS_PER_TASK when set, else rs_cpu_count(). */
 int rs_threads_resolve(int requested);
 
+/* A pool of threads started once and woken for each run, for callers
+ * that run many short parallel steps (a tree's nodes): the same slices as
+ * rs_parallel, without starting threads each time.  rs_pool_new gives NULL
+ * when it cannot start or needs no threads; rs_pool_run(NULL, ...) is
+ * rs_parallel.  A pool runs one caller's steps at a time. */
+typedef struct rs_pool rs_pool;
+rs_pool *rs_pool_new(int n_threads);
+void rs_pool_run(rs_pool *pool, int n_threads, rs_thread_fn fn, void *ctx);
+void rs_pool_free(rs_pool *pool);
+
 /* The rows [*begin, *end) of n that thread t of n_threads owns. */
 void rs_thread_range(size_t n, int thread, int n_threads, size_t *begin, size_t *end);
 

@@ -216,6 +216,15 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
     assert_failure
 }
 
+@test "120,000 rows (the sample, the gradient codes, the leaf values and large leaves' rows on threads): -j 1, 2 and 3 give the same bytes" {
+    "$root/scripts/gen-dense" 120000 6 9 > d.csv
+    rs-train -q --model gbdt --label y --trees 3 --seed 5 -j 1 -i d.csv -o a.rsm
+    rs-train -q --model gbdt --label y --trees 3 --seed 5 -j 2 -i d.csv -o b.rsm
+    rs-train -q --model gbdt --label y --trees 3 --seed 5 -j 3 -i d.csv -o c.rsm
+    cmp a.rsm b.rsm
+    cmp a.rsm c.rsm
+}
+
 @test "gbdt's own options are checked against their ranges" {
     printf 'x,y\n1,0\n2,1\n' > t.csv
     for bad in "--leaves 1" "--subsample 0" "--subsample 1.5" "--colsample 0" "--bins 256" "--bins 1" \

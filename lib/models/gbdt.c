@@ -8,6 +8,7 @@
  * (gbdt_shap.c). */
 #include "models/gbdt.h"
 
+#include "hash.h"
 #include "logistic.h"
 #include "models/kind.h"
 #include "models/supervised.h"
@@ -199,7 +200,7 @@ static void update_rows(booster *bo, scored_table *t, long round, const unsigned
 {
     rows_job job = {bo, t, round, in_sample, gradients};
     /* below ~100,000 rows starting threads costs more than it saves */
-    rs_parallel(t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
+    rs_pool_run(bo->grow.pool, t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
 }
 
 static double mean_loss(const booster *bo, const scored_table *t)
@@ -238,7 +239,8 @@ static rs_status booster_setup(booster *bo, const rs_dataset *d, const rs_params
     bo->colsample = rs_params_real(p, "colsample");
     bo->grow = (rs_gbdt_grow_params){rs_params_int(p, "leaves"), rs_params_int(p, "max-depth"),
                                      rs_params_int(p, "min-rows"), rs_params_real(p, "min-hessian"), p->l2, p->l1,
-                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1};
+                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0, NULL};
+    bo->grow.pool = rs_pool_new(bo->grow.threads);   /* NULL: each step starts its threads */
     rs_rng_seed(&bo->rng, p->seed);
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
@@ -283,6 +285,26 @@ static void booster_free(booster *bo)
     free(bo->pick);
     free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
+    rs_pool_free(bo->grow.pool);
+}
+
+typedef struct {
+    booster *bo;
+    uint64_t seed;
+} sample_job;
+
+/* Thread t's rows drawn: row i's draw is a hash of (its index, the
+ * round's seed), so threads may share the rows any way. */
+static void sample_thread(void *ctx, int t, int n_threads)
+{
+    const sample_job *job = ctx;
+    booster *bo = job->bo;
+    size_t begin, end;
+    rs_thread_range(bo->train.d->n_rows, t, n_threads, &begin, &end);
+    for (size_t i = begin; i < end; i++) {
+        uint64_t bits = rs_gbdt_draw(job->seed, i);
+        bo->in_sample[i] = bo->subsample >= 1 || (double)(bits >> 11) * 0x1p-53 < bo->subsample;
+    }
 }
 
 /* This tree's rows (each kept with probability subsample) and features
@@ -290,10 +312,11 @@ static void booster_free(booster *bo)
 static size_t draw_sample(booster *bo)
 {
     size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        bo->in_sample[i] = bo->subsample >= 1 || rs_rng_uniform(&bo->rng) < bo->subsample;
-        if (bo->in_sample[i])
-            bo->rows[m++] = (uint32_t)i;
+    sample_job job = {bo, rs_rng_next(&bo->rng)};
+    rs_pool_run(bo->grow.pool, n < 100000 ? 1 : bo->grow.threads, sample_thread, &job);
+    for (size_t i = 0; i < n; i++) {   /* branch-free: a row is in or out at random */
+        bo->rows[m] = (uint32_t)i;
+        m += bo->in_sample[i];
     }
     if (m == 0) {
         bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);
@@ -332,6 +355,7 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
         for (size_t k = 0; k < K; k++) {
             size_t t = (size_t)r * K + k;
             bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
+            bo->grow.seed = rs_hash64(&t, sizeof t, (uint64_t)bo->p->seed);
             if (rs_gbdt_grow(&bo->train.bins, bo->g + k * n, bo->h + k * n, bo->rows, m, bo->use, &bo->grow,
                              &bo->forest, bo->train.raw + k * n, err) != RS_OK)
                 return err->code;

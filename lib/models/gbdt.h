@@ -136,10 +136,25 @@ typedef struct {
     long min_rows;
     double min_hessian, l2, l1, min_gain, learning_rate;
     int threads;
+    uint64_t seed;                /* this tree's: the stochastic rounding of its gradients */
+    struct rs_pool *pool;         /* threads for the nodes (borrowed; NULL: started per step) */
 } rs_gbdt_grow_params;
+
+/* A random 64-bit draw for item i under seed (splitmix64's finaliser on
+ * seed + i times the golden ratio): counter-based, so threads may share
+ * the items any way; cheaper than rs_hash64 in per-row loops. */
+static inline uint64_t rs_gbdt_draw(uint64_t seed, uint64_t i)
+{
+    uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
 
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
  * (ascending), using the features with use[j] set, and append it to f.
+ * Splits are chosen on gradients quantised by seeded stochastic rounding
+ * (p->seed); leaf values and node gains come from g and h themselves.
  * rows is reordered.  raw (NULL: none) gets each of those rows' leaf value
  * added, as rs_gbdt_tree_value_binned would give it. */
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,

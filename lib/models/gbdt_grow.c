@@ -1,7 +1,16 @@
 /* gbdt_grow.c — one tree, grown leaf-wise on gradient histograms
  * (gbdt.h): the leaf with the largest gain is split next, the smaller
  * child's histogram is built from its rows and the larger one's is its
- * parent's minus it.  Threads take features, so sums never depend on -j. */
+ * parent's minus it.
+ *
+ * Quantised gradients (LightGBM 4's quantised training): each tree's
+ * gradients and hessians are rounded stochastically (seeded per row and
+ * tree) to integer codes, and a histogram bin holds both code sums packed
+ * in one 64-bit integer: one integer add per row and feature, half the
+ * bytes of two doubles, and sums that are exact whatever the order — so
+ * threads may split rows any way and -j never changes a byte.  Splits are
+ * chosen on the codes; once the tree is grown, each leaf's value and each
+ * node's gain are worked out from the float gradients of its rows. */
 #include "models/gbdt.h"
 
 #include "mem.h"
@@ -11,53 +20,91 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HIST_BINS = 256, CHUNKS = 8, CHUNK_MIN_ROWS = 65536 };
+enum { HIST_BINS = 256, CHUNKS = 8 };
+/* Codes per sign at most: |g code| <= levels and 0 <= h code <= levels,
+ * with levels * rows < 2^31 so that no packed sum overflows. */
+enum { QUANT_LEVELS = 4095 };
 /* Categories are ordered by gradient / (hessian + CAT_SMOOTH) before the
  * scan, so a rare category does not sort to an end on noise. */
 #define CAT_SMOOTH 10.0
 
-/* A histogram bin's sums.  Rows are not counted per bin (a third add in
- * the hottest loop): a bin's rows are estimated as its hessian times the
- * leaf's rows per unit of hessian, as LightGBM does; exact for squared
- * loss, where every hessian is 1. */
+/* A histogram bin's sums: (sum of g codes) << 32 plus (sum of h codes),
+ * added and subtracted as one unsigned integer (the h sum never carries:
+ * it stays below 2^32).  Rows are not counted per bin: a bin's rows are
+ * estimated as its hessian times the leaf's rows per unit of hessian, as
+ * LightGBM does; exact for squared loss, where every hessian is 1.  Every
+ * row's h code is at least 1, so a bin whose h sum is 0 has no rows. */
+typedef uint64_t qstat;
+
 typedef struct {
     double g, h;
 } bin_stat;
 
 typedef struct {
+    double g_step, h_step;    /* a code's size in gradient and hessian units */
+} quant;
+
+static qstat pack(int32_t g_code, uint32_t h_code)
+{
+    return ((uint64_t)(uint32_t)g_code << 32) + h_code;
+}
+
+static uint32_t h_codes(qstat s)
+{
+    return (uint32_t)s;
+}
+
+static bin_stat decode(qstat s, const quant *q)
+{
+    int32_t g = (int32_t)(uint32_t)(s >> 32);
+    return (bin_stat){g * q->g_step, h_codes(s) * q->h_step};
+}
+
+typedef struct {
     double gain;              /* <= 0: no split */
     int32_t feature, bin, default_left, categorical;
     uint32_t bitmap[RS_GBDT_BITMAP_WORDS];
-    bin_stat left;            /* the left child's sums (missing included when it goes left) */
+    qstat left;               /* the left child's codes (missing included when it goes left) */
 } split;
 
 typedef struct {
     size_t begin, end;        /* its rows: rows[begin..end) */
     int32_t node;
     long depth;
-    bin_stat sum;
+    qstat codes;              /* its rows' code sums */
+    bin_stat sum;             /* codes decoded: what the gains see */
     size_t n;                 /* end - begin */
     double rows_per_hessian;  /* n / sum.h */
-    bin_stat *hist;           /* (n_features x HIST_BINS), or NULL */
+    qstat *hist;              /* (n_features x HIST_BINS), or NULL */
     split best;
 } leaf;
 
+/* What every step of one tree reads. */
 typedef struct {
     const rs_gbdt_binned *b;
     const float *g, *h;
+    const qstat *q;           /* (n_rows) each sample row's codes */
+    quant steps;
     const uint32_t *rows;
     const unsigned char *use;
     const rs_gbdt_grow_params *p;
+    int threads;
+} tree_ctx;
+
+typedef struct {
+    const tree_ctx *c;
     const leaf *lf;
-    bin_stat *hist;
+    qstat *const *parts;      /* build: slice t's histograms (parts[0] is the leaf's) */
+    int n_parts;
     split *best;              /* (n_features) */
-    bin_stat *chunks;         /* a large leaf's per-chunk histograms, or NULL */
 } feature_job;
 
 /* ---- gains ---------------------------------------------------------------- */
 
-static void set_count(leaf *lf)
+static void set_sums(leaf *lf, qstat codes, const quant *q)
 {
+    lf->codes = codes;
+    lf->sum = decode(codes, q);
     lf->n = lf->end - lf->begin;
     lf->rows_per_hessian = lf->sum.h > 0 ? (double)lf->n / lf->sum.h : 1;
 }
@@ -85,39 +132,36 @@ static double split_gain(const leaf *lf, const bin_stat *left, const rs_gbdt_gro
     return score(left, p) + score(&right, p) - score(parent, p);
 }
 
-static void consider(split *best, double gain, const bin_stat *left, int32_t feature)
+static int consider(split *best, double gain, qstat left, int32_t feature)
 {
-    if (gain > best->gain) {
-        best->gain = gain;
-        best->left = *left;
-        best->feature = feature;
-    }
+    if (!(gain > best->gain))
+        return 0;
+    best->gain = gain;
+    best->left = left;
+    best->feature = feature;
+    return 1;
 }
 
 /* ---- the best split of one feature ---------------------------------------- */
 
-static void best_numeric(const bin_stat *hist, const leaf *lf, int n_bins, int32_t j, const rs_gbdt_grow_params *p,
-                         split *best)
+static void best_numeric(const qstat *hist, const leaf *lf, int n_bins, int32_t j, const tree_ctx *c, split *best)
 {
-    const bin_stat *miss = &hist[RS_GBDT_MISSING];
-    bin_stat left = {0, 0};
+    qstat miss = hist[RS_GBDT_MISSING], left = 0;
+    bin_stat miss_sum = decode(miss, &c->steps);
     for (int b = 0; b + 1 < n_bins; b++) {
-        left.g += hist[b].g, left.h += hist[b].h;
-        if (hist[b].h == 0)   /* no rows (every row's hessian is > 0) */
+        left += hist[b];
+        if (h_codes(hist[b]) == 0)   /* no rows */
             continue;
-        double before = best->gain;
-        consider(best, split_gain(lf, &left, p), &left, j);
-        if (best->gain > before) {
+        bin_stat l = decode(left, &c->steps);
+        if (consider(best, split_gain(lf, &l, c->p), left, j)) {
             best->bin = b;
             /* no missing rows here: they go with the heavier child */
-            best->default_left = miss->h == 0 && left.h > lf->sum.h - left.h;
+            best->default_left = h_codes(miss) == 0 && l.h > lf->sum.h - l.h;
         }
-        if (miss->h == 0)
+        if (h_codes(miss) == 0)
             continue;
-        bin_stat with_missing = {left.g + miss->g, left.h + miss->h};
-        before = best->gain;
-        consider(best, split_gain(lf, &with_missing, p), &with_missing, j);
-        if (best->gain > before) {
+        bin_stat with_missing = {l.g + miss_sum.g, l.h + miss_sum.h};
+        if (consider(best, split_gain(lf, &with_missing, c->p), left + miss, j)) {
             best->bin = b;
             best->default_left = 1;
         }
@@ -139,23 +183,22 @@ static int by_key(const void *a, const void *b)
 
 /* Categories (and the missing bin) sorted by g / (h + CAT_SMOOTH); the
  * best prefix goes left. */
-static void best_categorical(const bin_stat *hist, const leaf *lf, int32_t j, const rs_gbdt_grow_params *p,
-                             split *best)
+static void best_categorical(const qstat *hist, const leaf *lf, int32_t j, const tree_ctx *c, split *best)
 {
     cat_order order[HIST_BINS];
     int m = 0;
     for (int b = 0; b < HIST_BINS; b++)
-        if (hist[b].h > 0)
-            order[m++] = (cat_order){hist[b].g / (hist[b].h + CAT_SMOOTH), b};
+        if (h_codes(hist[b]) > 0) {
+            bin_stat s = decode(hist[b], &c->steps);
+            order[m++] = (cat_order){s.g / (s.h + CAT_SMOOTH), b};
+        }
     qsort(order, (size_t)m, sizeof *order, by_key);
-    bin_stat left = {0, 0};
+    qstat left = 0;
     int best_k = -1;
     for (int k = 0; k + 1 < m; k++) {
-        const bin_stat *s = &hist[order[k].bin];
-        left.g += s->g, left.h += s->h;
-        double before = best->gain;
-        consider(best, split_gain(lf, &left, p), &left, j);
-        if (best->gain > before)
+        left += hist[order[k].bin];
+        bin_stat l = decode(left, &c->steps);
+        if (consider(best, split_gain(lf, &l, c->p), left, j))
             best_k = k;
     }
     if (best_k < 0)
@@ -167,139 +210,233 @@ static void best_categorical(const bin_stat *hist, const leaf *lf, int32_t j, co
         best->bitmap[order[k].bin / 32] |= 1u << (order[k].bin % 32);
 }
 
-static void best_of_feature(const feature_job *job, size_t j, split *best)
+static void best_of_feature(const tree_ctx *c, const leaf *lf, size_t j, split *best)
 {
-    const rs_gbdt_binned *b = job->b;
-    const bin_stat *hist = job->hist + j * HIST_BINS;
-    *best = (split){.gain = job->p->min_gain > 0 ? job->p->min_gain : 0, .feature = -1};
+    const rs_gbdt_binned *b = c->b;
+    const qstat *hist = lf->hist + j * HIST_BINS;
+    *best = (split){.gain = c->p->min_gain > 0 ? c->p->min_gain : 0, .feature = -1};
     if (b->categorical[j])
-        best_categorical(hist, job->lf, (int32_t)j, job->p, best);
+        best_categorical(hist, lf, (int32_t)j, c, best);
     else
-        best_numeric(hist, job->lf, (int)(b->edge_start[j + 1] - b->edge_start[j]) + 1, (int32_t)j, job->p,
-                     best);
+        best_numeric(hist, lf, (int)(b->edge_start[j + 1] - b->edge_start[j]) + 1, (int32_t)j, c, best);
 }
 
 /* ---- histograms ----------------------------------------------------------- */
 
-/* The histograms of features [begin, end) from the leaf's rows: each row's
- * bins are read once, its gradients added to every feature's histogram. */
-/* Histograms of features [begin, end) that job->use keeps, over rows
- * k_begin..k_end of job->rows, into out.  Rows go in tiles of TILE_ROWS
- * and features in groups of TILE_FEATURES, so that the group's histograms
- * (8 x 256 x 16 bytes) stay in L1 while the tile's rows pass; each bin
- * still sums its rows in row order, so the sums are the same bytes as a
- * row-by-row pass. */
-enum { TILE_ROWS = 256, TILE_FEATURES = 8 };
+/* Histograms of the features c->use keeps, over rows k_begin..k_end of
+ * c->rows, into out.  Rows go in tiles of TILE_ROWS (their bins fetched
+ * ahead while the tile's codes are gathered) and features in groups of
+ * TILE_FEATURES, so that the group's histograms (16 x 256 x 8 bytes) stay
+ * in L1 while the tile's rows pass. */
+enum { TILE_ROWS = 256, TILE_FEATURES = 16 };
 
-static void build_features(const feature_job *job, size_t begin, size_t end, size_t k_begin, size_t k_end,
-                           bin_stat *out)
+/* The tile's codes added to the histograms of TILE_FEATURES consecutive
+ * features, the first at offset `first` of each row's bins: a fixed count,
+ * so each add is a byte load and an add to memory. */
+static void add_run(qstat *out, const uint8_t *const *row_bins, size_t first, const qstat *tile_q, size_t n_tile)
 {
-    size_t d = job->b->n_features, used[RS_GBDT_MAX_BINS + 1];
-    size_t cap = sizeof used / sizeof used[0];
+    for (size_t k = 0; k < n_tile; k++) {
+        const uint8_t *rb = row_bins[k] + first;
+        qstat v = tile_q[k];
+        for (size_t u = 0; u < TILE_FEATURES; u++)
+            out[u * HIST_BINS + rb[u]] += v;
+    }
+}
+
+/* The same for the n listed features (row_bins start at feature j0). */
+static void add_listed(qstat *out, const uint8_t *const *row_bins, const uint32_t *used, size_t n, size_t j0,
+                       const qstat *tile_q, size_t n_tile)
+{
+    for (size_t k = 0; k < n_tile; k++) {
+        const uint8_t *rb = row_bins[k] - j0;
+        qstat v = tile_q[k];
+        for (size_t u = 0; u < n; u++)
+            out[(size_t)used[u] * HIST_BINS + rb[used[u]]] += v;
+    }
+}
+
+static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *out)
+{
+    size_t d = c->b->n_features, n_used = 0;
+    uint32_t used[RS_GBDT_MAX_BINS + 1];
     const uint8_t *row_bins[TILE_ROWS];
-    double tile_g[TILE_ROWS], tile_h[TILE_ROWS];
-    for (size_t j0 = begin; j0 < end; j0 += cap) {
-        size_t j1 = j0 + cap < end ? j0 + cap : end, n_used = 0;
+    qstat tile_q[TILE_ROWS];
+    for (size_t j0 = 0; j0 < d; j0 += RS_GBDT_MAX_BINS + 1) {
+        size_t j1 = j0 + RS_GBDT_MAX_BINS + 1 < d ? j0 + RS_GBDT_MAX_BINS + 1 : d;
+        n_used = 0;
         for (size_t j = j0; j < j1; j++)
-            if (job->use[j]) {
-                used[n_used++] = j;
+            if (c->use[j]) {
+                used[n_used++] = (uint32_t)j;
                 memset(out + j * HIST_BINS, 0, HIST_BINS * sizeof *out);
             }
         for (size_t k0 = k_begin; k0 < k_end; k0 += TILE_ROWS) {
             size_t n_tile = k_end - k0 < TILE_ROWS ? k_end - k0 : TILE_ROWS;
             for (size_t k = 0; k < n_tile; k++) {
-                uint32_t r = job->rows[k0 + k];
-                row_bins[k] = job->b->bins + (size_t)r * d;
-                tile_g[k] = job->g[r], tile_h[k] = job->h[r];
+                uint32_t r = c->rows[k0 + k];
+                row_bins[k] = c->b->bins + (size_t)r * d + j0;
+                __builtin_prefetch(row_bins[k]);
+                tile_q[k] = c->q[r];
             }
             for (size_t u0 = 0; u0 < n_used; u0 += TILE_FEATURES) {
                 size_t u1 = u0 + TILE_FEATURES < n_used ? u0 + TILE_FEATURES : n_used;
-                for (size_t k = 0; k < n_tile; k++)
-                    for (size_t u = u0; u < u1; u++) {
-                        bin_stat *s = &out[used[u] * HIST_BINS + row_bins[k][used[u]]];
-                        s->g += tile_g[k], s->h += tile_h[k];
-                    }
+                if (u1 - u0 == TILE_FEATURES && used[u1 - 1] - used[u0] == TILE_FEATURES - 1)
+                    add_run(out + (size_t)used[u0] * HIST_BINS, row_bins, used[u0] - j0, tile_q, n_tile);
+                else
+                    add_listed(out, row_bins, used + u0, u1 - u0, j0, tile_q, n_tile);
             }
         }
     }
 }
 
-/* A large leaf's rows are cut into CHUNKS fixed ranges, each with its own
- * histograms (built on the threads, every row's bins read once: split by
- * features, each thread would stream every row), then added in chunk order:
- * the same sums for any -j. */
-static void chunk_bounds(const leaf *lf, int c, size_t *begin, size_t *end)
-{
-    size_t n = lf->end - lf->begin;
-    *begin = lf->begin + n * (size_t)c / CHUNKS;
-    *end = lf->begin + n * (size_t)(c + 1) / CHUNKS;
-}
-
-static void chunk_thread(void *ctx, int t, int n_threads)
+/* Slice t of a large leaf: its share of the rows into parts[t]. */
+static void rows_thread(void *ctx, int t, int n_threads)
 {
     const feature_job *job = ctx;
-    size_t d = job->b->n_features;
-    for (int c = t; c < CHUNKS; c += n_threads) {
-        size_t k0, k1;
-        chunk_bounds(job->lf, c, &k0, &k1);
-        build_features(job, 0, d, k0, k1, job->chunks + (size_t)c * d * HIST_BINS);
-    }
+    size_t n = job->lf->end - job->lf->begin;
+    size_t k0 = job->lf->begin + n * (size_t)t / (size_t)n_threads;
+    size_t k1 = job->lf->begin + n * (size_t)(t + 1) / (size_t)n_threads;
+    build_rows(job->c, k0, k1, job->parts[t]);
 }
 
-static void reduce_chunks(const feature_job *job, size_t begin, size_t end)
-{
-    size_t d = job->b->n_features;
-    for (size_t j = begin; j < end; j++) {
-        if (!job->use[j])
-            continue;
-        bin_stat *hist = job->hist + j * HIST_BINS;
-        memcpy(hist, job->chunks + j * HIST_BINS, HIST_BINS * sizeof *hist);
-        for (int c = 1; c < CHUNKS; c++) {
-            const bin_stat *part = job->chunks + ((size_t)c * d + j) * HIST_BINS;
-            for (size_t b = 0; b < HIST_BINS; b++)
-                hist[b].g += part[b].g, hist[b].h += part[b].h;
-        }
-    }
-}
-
-/* Thread t's features: histograms built (rows NULL: already there, by
- * subtraction) and each one's best split. */
+/* Thread t's features: the slices' histograms added into the leaf's (the
+ * sums are integers: any order gives the same bytes) and each feature's
+ * best split. */
 static void features_thread(void *ctx, int t, int n_threads)
 {
     const feature_job *job = ctx;
+    const tree_ctx *c = job->c;
     size_t begin, end;
-    rs_thread_range(job->b->n_features, t, n_threads, &begin, &end);
-    if (job->chunks)
-        reduce_chunks(job, begin, end);
-    else if (job->rows)
-        build_features(job, begin, end, job->lf->begin, job->lf->end, job->hist);
+    rs_thread_range(c->b->n_features, t, n_threads, &begin, &end);
     for (size_t j = begin; j < end; j++) {
-        if (job->use[j])
-            best_of_feature(job, j, &job->best[j]);
-        else
+        if (!c->use[j]) {
             job->best[j] = (split){.gain = 0, .feature = -1};
+            continue;
+        }
+        qstat *hist = job->lf->hist + j * HIST_BINS;
+        for (int s = 1; s < job->n_parts; s++) {
+            const qstat *part = job->parts[s] + j * HIST_BINS;
+            for (size_t k = 0; k < HIST_BINS; k++)
+                hist[k] += part[k];
+        }
+        best_of_feature(c, job->lf, j, &job->best[j]);
     }
 }
 
 /* The leaf's histogram (built from its rows when build, else already
- * there) and its best split, the first feature winning a tie. */
-static void examine(leaf *lf, int build, const rs_gbdt_binned *b, const float *g, const float *h,
-                    const uint32_t *rows, const unsigned char *use, const rs_gbdt_grow_params *p, split *per_feature,
-                    bin_stat *chunks)
+ * there) and its best split, the first feature winning a tie.  parts
+ * holds c->threads histogram sets, the first lf->hist. */
+static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split *per_feature)
 {
-    feature_job job = {b, g, h, build ? rows : NULL, use, p, lf, lf->hist, per_feature, NULL};
-    size_t work = (lf->end - lf->begin) * b->n_features;
-    if (build && lf->end - lf->begin >= CHUNK_MIN_ROWS) {
-        job.chunks = chunks;
-        rs_parallel(p->threads, chunk_thread, &job);
+    size_t work = (lf->end - lf->begin) * c->b->n_features;
+    int threads = work < ((size_t)1 << 18) ? 1 : c->threads;
+    parts[0] = lf->hist;
+    feature_job job = {c, lf, parts, 1, per_feature};
+    if (build && threads > 1) {
+        job.n_parts = threads;
+        rs_pool_run(c->p->pool, threads, rows_thread, &job);
+    } else if (build) {
+        build_rows(c, lf->begin, lf->end, lf->hist);
     }
-    rs_parallel(work < ((size_t)1 << 20) ? 1 : p->threads, features_thread, &job);
+    /* the split search costs the same for any number of rows: on a pool,
+     * waking a thread is cheaper than a small leaf's search */
+    int scan_threads = c->p->pool && c->b->n_features >= 16 ? c->threads : threads;
+    rs_pool_run(c->p->pool, scan_threads, features_thread, &job);
     lf->best = (split){.gain = 0, .feature = -1};
-    if (p->max_depth > 0 && lf->depth >= p->max_depth)
+    if (c->p->max_depth > 0 && lf->depth >= c->p->max_depth)
         return;
-    for (size_t j = 0; j < b->n_features; j++)
+    for (size_t j = 0; j < c->b->n_features; j++)
         if (per_feature[j].feature >= 0 && per_feature[j].gain > lf->best.gain)
             lf->best = per_feature[j];
+}
+
+/* ---- quantised gradients ------------------------------------------------- */
+
+/* The sample's rows in CHUNKS fixed ranges, each range's sums added in
+ * range order: the same doubles for any number of threads. */
+static void rows_chunk(size_t n, int c, size_t *begin, size_t *end)
+{
+    *begin = n * (size_t)c / CHUNKS;
+    *end = n * (size_t)(c + 1) / CHUNKS;
+}
+
+typedef struct {
+    const tree_ctx *c;
+    qstat *q;
+    size_t n;
+    double g_scale, h_scale;  /* codes per gradient, per hessian unit */
+    int32_t levels;
+    double g_max[CHUNKS], h_max[CHUNKS];
+    qstat codes[CHUNKS];
+} quant_job;
+
+static void max_thread(void *ctx, int t, int n_threads)
+{
+    quant_job *job = ctx;
+    for (int c = t; c < CHUNKS; c += n_threads) {
+        size_t begin, end;
+        double g_max = 0, h_max = 0;
+        rows_chunk(job->n, c, &begin, &end);
+        for (size_t k = begin; k < end; k++) {
+            uint32_t r = job->c->rows[k];
+            g_max = fmax(g_max, fabs(job->c->g[r]));
+            h_max = fmax(h_max, job->c->h[r]);
+        }
+        job->g_max[c] = g_max, job->h_max[c] = h_max;
+    }
+}
+
+/* x rounded down or up at random, up with probability x - floor(x): the
+ * expected code is x itself (u uniform in [0, 1)). */
+static double stochastic_round(double x, double u)
+{
+    double y = x + u, t = (double)(int64_t)y;   /* floor without a libm call (|y| < 2^31 here) */
+    return t > y ? t - 1 : t;
+}
+
+static void quant_thread(void *ctx, int t, int n_threads)
+{
+    quant_job *job = ctx;
+    const tree_ctx *c = job->c;
+    for (int ch = t; ch < CHUNKS; ch += n_threads) {
+        size_t begin, end;
+        qstat codes = 0;
+        rows_chunk(job->n, ch, &begin, &end);
+        for (size_t k = begin; k < end; k++) {
+            uint32_t r = c->rows[k];
+            uint64_t bits = rs_gbdt_draw(c->p->seed, r);
+            double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
+            double L = job->levels, x = c->g[r] * job->g_scale, y = c->h[r] * job->h_scale;
+            x = !(x >= -L) ? -L : x > L ? L : x;   /* within the codes (NaN too) before rounding */
+            y = !(y >= 0) ? 0 : y > L ? L : y;
+            double gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
+            gc = gc > L ? L : gc;                  /* x + u may round up to L + 1 */
+            hc = hc < 1 ? 1 : hc > L ? L : hc;     /* every row weighs: h = 0 means an empty bin */
+            job->q[r] = pack((int32_t)gc, (uint32_t)hc);
+            codes += job->q[r];
+        }
+        job->codes[ch] = codes;
+    }
+}
+
+/* The codes of rows[0..n) into q, their sizes into c->steps, and their
+ * sum into *codes. */
+static void quantise(tree_ctx *c, qstat *q, size_t n, qstat *codes)
+{
+    quant_job job = {.c = c, .q = q, .n = n};
+    int threads = n < 100000 ? 1 : c->threads;
+    rs_pool_run(c->p->pool, threads, max_thread, &job);
+    double g_max = 0, h_max = 0;
+    for (int k = 0; k < CHUNKS; k++)
+        g_max = fmax(g_max, job.g_max[k]), h_max = fmax(h_max, job.h_max[k]);
+    size_t cap = (size_t)INT32_MAX / (n > 0 ? n : 1);
+    job.levels = cap < QUANT_LEVELS ? (cap > 0 ? (int32_t)cap : 1) : QUANT_LEVELS;
+    job.g_scale = g_max > 0 ? job.levels / g_max : 1;
+    job.h_scale = h_max > 0 ? job.levels / h_max : 1;
+    c->steps = (quant){1 / job.g_scale, 1 / job.h_scale};
+    rs_pool_run(c->p->pool, threads, quant_thread, &job);
+    *codes = 0;
+    for (int k = 0; k < CHUNKS; k++)
+        *codes += job.codes[k];
 }
 
 /* ---- the tree ------------------------------------------------------------- */
@@ -311,29 +448,40 @@ static int goes_left_binned(const split *s, uint8_t bin)
     return bin == RS_GBDT_MISSING ? s->default_left : bin <= s->bin;
 }
 
-/* Rows of lf going left first, each side in its old order, in chunks
- * partitioned on threads into two scratch arrays and gathered in chunk
- * order: the same order whatever the number of threads.  Returns where
- * the right side starts. */
-
+/* Rows of lf going left first, each side in its old order, in CHUNKS fixed
+ * ranges partitioned on threads into two scratch arrays and gathered in
+ * chunk order: the same order whatever the number of threads. */
 typedef struct {
     const leaf *lf;
-    const rs_gbdt_binned *b;
+    const tree_ctx *c;
     uint32_t *rows, *lefts, *rights;
     size_t n_left[CHUNKS];
 } partition_job;
 
+/* Rows this far ahead have their bins fetched while the current one is read. */
+enum { PREFETCH_ROWS = 16 };
+
+static void chunk_bounds(const leaf *lf, int c, size_t *begin, size_t *end)
+{
+    size_t n = lf->end - lf->begin;
+    *begin = lf->begin + n * (size_t)c / CHUNKS;
+    *end = lf->begin + n * (size_t)(c + 1) / CHUNKS;
+}
+
 static void partition_thread(void *ctx, int t, int n_threads)
 {
     partition_job *job = ctx;
-    size_t d = job->b->n_features;
-    const uint8_t *col = job->b->bins + job->lf->best.feature;
+    size_t d = job->c->b->n_features;
+    const uint8_t *col = job->c->b->bins + job->lf->best.feature;
+    const split *s = &job->lf->best;
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
         chunk_bounds(job->lf, c, &begin, &end);
         for (size_t k = begin; k < end; k++) {
+            if (k + PREFETCH_ROWS < end)
+                __builtin_prefetch(col + (size_t)job->rows[k + PREFETCH_ROWS] * d);
             uint32_t r = job->rows[k];
-            if (goes_left_binned(&job->lf->best, col[(size_t)r * d]))
+            if (goes_left_binned(s, col[(size_t)r * d]))
                 job->lefts[begin + n_left++] = r;
             else
                 job->rights[begin + n_right++] = r;
@@ -342,24 +490,24 @@ static void partition_thread(void *ctx, int t, int n_threads)
     }
 }
 
-static size_t partition(const leaf *lf, const rs_gbdt_binned *b, uint32_t *rows, uint32_t *lefts, uint32_t *rights,
-                        int threads)
+/* Returns where the right side starts. */
+static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *lefts, uint32_t *rights)
 {
-    partition_job job = {lf, b, rows, lefts, rights, {0}};
-    rs_parallel(lf->end - lf->begin < 65536 ? 1 : threads, partition_thread, &job);
+    partition_job job = {lf, c, rows, lefts, rights, {0}};
+    rs_pool_run(c->p->pool, lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
     size_t at = lf->begin;
-    for (int c = 0; c < CHUNKS; c++) {
+    for (int k = 0; k < CHUNKS; k++) {
         size_t begin, end;
-        chunk_bounds(lf, c, &begin, &end);
-        memcpy(rows + at, lefts + begin, job.n_left[c] * sizeof *rows);
-        at += job.n_left[c];
+        chunk_bounds(lf, k, &begin, &end);
+        memcpy(rows + at, lefts + begin, job.n_left[k] * sizeof *rows);
+        at += job.n_left[k];
     }
     size_t mid = at;
-    for (int c = 0; c < CHUNKS; c++) {
+    for (int k = 0; k < CHUNKS; k++) {
         size_t begin, end;
-        chunk_bounds(lf, c, &begin, &end);
-        memcpy(rows + at, rights + begin, (end - begin - job.n_left[c]) * sizeof *rows);
-        at += end - begin - job.n_left[c];
+        chunk_bounds(lf, k, &begin, &end);
+        memcpy(rows + at, rights + begin, (end - begin - job.n_left[k]) * sizeof *rows);
+        at += end - begin - job.n_left[k];
     }
     return mid;
 }
@@ -373,7 +521,8 @@ static rs_status add_node(rs_gbdt_forest *f, size_t tree_start, int32_t *index, 
     return RS_OK;
 }
 
-/* Node lf->node becomes lf's split, with two new leaf nodes. */
+/* Node lf->node becomes lf's split, with two new leaf nodes (its gain is
+ * set once the tree is grown). */
 static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf, const rs_gbdt_binned *b,
                             int32_t *left, int32_t *right, rs_error *err)
 {
@@ -394,7 +543,6 @@ static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf
     n->flags = (s->default_left ? RS_GBDT_DEFAULT_LEFT : 0) | (s->categorical ? RS_GBDT_CATEGORICAL : 0);
     n->bin = s->categorical ? bitmap : s->bin;
     n->threshold = s->categorical ? 0 : b->edges[b->edge_start[s->feature] + (size_t)s->bin];
-    n->gain = (float)s->gain;
     n->cover = (float)lf->n;
     return RS_OK;
 }
@@ -404,7 +552,10 @@ typedef struct {
     size_t n_leaves;
     split *per_feature;
     uint32_t *lefts, *rights;   /* partition scratch (n each) */
-    bin_stat *chunks;           /* CHUNKS x n_features x HIST_BINS, for large leaves */
+    qstat *q;                   /* (n_rows) codes */
+    qstat *parts;               /* (threads - 1) x n_features x HIST_BINS: large leaves' row slices */
+    qstat **part_of;            /* (threads) where slice t builds */
+    bin_stat *node_sums;        /* (2 max_leaves) */
 } grower;
 
 static void grower_free(grower *gr)
@@ -412,25 +563,25 @@ static void grower_free(grower *gr)
     for (size_t i = 0; gr->leaves && i < gr->n_leaves; i++)
         free(gr->leaves[i].hist);
     free(gr->leaves), free(gr->per_feature), free(gr->lefts), free(gr->rights);
-    free(gr->chunks);
+    free(gr->q), free(gr->parts), free(gr->part_of), free(gr->node_sums);
 }
 
 /* Split leaf i: the smaller child's histogram from its rows, the larger's
  * by subtraction in the parent's buffer. */
-static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const float *g, const float *h,
-                            uint32_t *rows, const unsigned char *use, const rs_gbdt_grow_params *p,
-                            rs_gbdt_forest *f, size_t tree_start, rs_error *err)
+static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, rs_gbdt_forest *f, size_t tree_start,
+                            rs_error *err)
 {
+    const rs_gbdt_binned *b = c->b;
+    const rs_gbdt_grow_params *p = c->p;
     leaf parent = gr->leaves[i];
+    size_t mid = partition(&parent, c, rows, gr->lefts, gr->rights);
     int32_t left_node = 0, right_node = 0;
     if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK)
         return err->code;
-    size_t mid = partition(&parent, b, rows, gr->lefts, gr->rights, p->threads);
-    bin_stat lsum = parent.best.left;
-    bin_stat rsum = {parent.sum.g - lsum.g, parent.sum.h - lsum.h};
-    leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1, .sum = lsum};
-    leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1, .sum = rsum};
-    set_count(&l), set_count(&r);
+    leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1};
+    leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1};
+    set_sums(&l, parent.best.left, &c->steps);
+    set_sums(&r, parent.codes - parent.best.left, &c->steps);
     if ((p->max_depth > 0 && parent.depth + 1 >= p->max_depth) || gr->n_leaves + 1 >= (size_t)p->max_leaves) {
         /* neither child will be split: no histograms needed */
         free(parent.hist);
@@ -447,31 +598,85 @@ static rs_status split_leaf(grower *gr, size_t i, const rs_gbdt_binned *b, const
         free(parent.hist);
         return rs_error_nomem(err);
     }
-    examine(small, 1, b, g, h, rows, use, p, gr->per_feature, gr->chunks);
+    examine(small, 1, c, gr->part_of, gr->per_feature);
     for (size_t j = 0; j < b->n_features; j++)
-        if (use[j])
-            for (size_t k = 0; k < HIST_BINS; k++) {
-                bin_stat *d = &large->hist[j * HIST_BINS + k];
-                const bin_stat *s = &small->hist[j * HIST_BINS + k];
-                d->g -= s->g, d->h -= s->h;
-            }
-    examine(large, 0, b, g, h, rows, use, p, gr->per_feature, gr->chunks);
+        if (c->use[j])
+            for (size_t k = 0; k < HIST_BINS; k++)
+                large->hist[j * HIST_BINS + k] -= small->hist[j * HIST_BINS + k];
+    examine(large, 0, c, gr->part_of, gr->per_feature);
     gr->leaves[i] = l;
     gr->leaves[gr->n_leaves++] = r;
     return RS_OK;
 }
 
-static void set_leaf_values(grower *gr, rs_gbdt_forest *f, size_t tree_start, const rs_gbdt_grow_params *p,
-                            const uint32_t *rows, double *raw)
+/* ---- the grown tree's values and gains ------------------------------------ */
+
+typedef struct {
+    const grower *gr;
+    const tree_ctx *c;
+    rs_gbdt_node *tree;
+    bin_stat *node_sums;      /* (nodes) the float gradient sums of each node's rows */
+    size_t n;
+    double *raw;
+} values_job;
+
+/* The leaves starting in thread t's share of rows[0..n): each one's float
+ * gradient sums (its rows in order: the same doubles for any -j), its
+ * value, and its rows' raw scores. */
+static void values_thread(void *ctx, int t, int n_threads)
 {
-    for (size_t i = 0; i < gr->n_leaves; i++) {
-        const leaf *lf = &gr->leaves[i];
-        rs_gbdt_node *n = &f->nodes[tree_start + (size_t)lf->node];
-        n->value = (float)(-soft(lf->sum.g, p->l1) / (lf->sum.h + p->l2) * p->learning_rate);
-        n->cover = (float)lf->n;
-        for (size_t k = lf->begin; raw && k < lf->end; k++)
-            raw[rows[k]] += n->value;
+    const values_job *job = ctx;
+    const tree_ctx *c = job->c;
+    size_t begin, end;
+    rs_thread_range(job->n, t, n_threads, &begin, &end);
+    for (size_t i = 0; i < job->gr->n_leaves; i++) {
+        const leaf *lf = &job->gr->leaves[i];
+        if (lf->begin < begin || lf->begin >= end)
+            continue;
+        bin_stat sum = {0, 0};
+        for (size_t k = lf->begin; k < lf->end; k++)
+            sum.g += c->g[c->rows[k]], sum.h += c->h[c->rows[k]];
+        rs_gbdt_node *nd = &job->tree[lf->node];
+        nd->value = (float)(-soft(sum.g, c->p->l1) / (sum.h + c->p->l2) * c->p->learning_rate);
+        nd->cover = (float)lf->n;
+        job->node_sums[lf->node] = sum;
+        for (size_t k = lf->begin; job->raw && k < lf->end; k++)
+            job->raw[c->rows[k]] += nd->value;
     }
+}
+
+/* Leaf values from the float gradients (raw, when not NULL, gets them
+ * added), then each inner node's gain from its children's sums, as the
+ * closed form has it: children come after their parent in the tree. */
+static void finish_tree(const grower *gr, rs_gbdt_forest *f, size_t tree_start, const tree_ctx *c, size_t n,
+                        double *raw)
+{
+    rs_gbdt_node *tree = f->nodes + tree_start;
+    values_job job = {gr, c, tree, gr->node_sums, n, raw};
+    rs_pool_run(c->p->pool, n < 100000 ? 1 : c->threads, values_thread, &job);
+    for (size_t k = f->n_nodes - tree_start; k-- > 0;) {
+        if (tree[k].feature < 0)
+            continue;
+        bin_stat *l = &gr->node_sums[tree[k].left], *r = &gr->node_sums[tree[k].right], *sum = &gr->node_sums[k];
+        *sum = (bin_stat){l->g + r->g, l->h + r->h};
+        tree[k].gain = (float)(score(l, c->p) + score(r, c->p) - score(sum, c->p));
+    }
+}
+
+static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_grow_params *p, size_t n, rs_error *err)
+{
+    size_t d = b->n_features, slices = p->threads > 1 ? (size_t)p->threads : 1;
+    *gr = (grower){calloc((size_t)p->max_leaves, sizeof *gr->leaves), 0, calloc(d, sizeof *gr->per_feature),
+                   malloc((n + 1) * sizeof *gr->lefts), malloc((n + 1) * sizeof *gr->rights),
+                   malloc((b->n_rows + 1) * sizeof *gr->q),
+                   malloc(((slices - 1) * d * HIST_BINS + 1) * sizeof *gr->parts),
+                   calloc(slices, sizeof *gr->part_of), calloc(2 * (size_t)p->max_leaves, sizeof *gr->node_sums)};
+    if (!gr->leaves || !gr->per_feature || !gr->lefts || !gr->rights || !gr->q || !gr->parts || !gr->part_of ||
+        !gr->node_sums)
+        return rs_error_nomem(err);
+    for (size_t t = 1; t < slices; t++)
+        gr->part_of[t] = gr->parts + (t - 1) * d * HIST_BINS;
+    return RS_OK;
 }
 
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
@@ -479,21 +684,22 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
                        rs_error *err)
 {
     size_t tree_start = f->n_nodes, d = b->n_features;
-    grower gr = {calloc((size_t)p->max_leaves, sizeof *gr.leaves), 0, calloc(d, sizeof *gr.per_feature),
-                 malloc((n + 1) * sizeof *gr.lefts), malloc((n + 1) * sizeof *gr.rights),
-                 n >= CHUNK_MIN_ROWS ? malloc(CHUNKS * d * HIST_BINS * sizeof *gr.chunks) : NULL};
+    grower gr;
+    tree_ctx c = {b, g, h, NULL, {1, 1}, rows, use, p, p->threads > 1 ? p->threads : 1};
     int32_t root = 0;
-    rs_status st = !gr.leaves || !gr.per_feature || !gr.lefts || !gr.rights || (n >= CHUNK_MIN_ROWS && !gr.chunks) ? rs_error_nomem(err)
-                                                                 : add_node(f, tree_start, &root, err);
+    rs_status st = grower_new(&gr, b, p, n, err);
+    if (st == RS_OK)
+        st = add_node(f, tree_start, &root, err);
     if (st == RS_OK && !(gr.leaves[0].hist = malloc(d * HIST_BINS * sizeof *gr.leaves[0].hist)))
         st = rs_error_nomem(err);
     if (st == RS_OK) {
+        c.q = gr.q;
+        qstat codes;
+        quantise(&c, gr.q, n, &codes);
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
-        for (size_t k = 0; k < n; k++)
-            lf->sum.g += g[rows[k]], lf->sum.h += h[rows[k]];
-        set_count(lf);
-        examine(lf, 1, b, g, h, rows, use, p, gr.per_feature, gr.chunks);
+        set_sums(lf, codes, &c.steps);
+        examine(lf, 1, &c, gr.part_of, gr.per_feature);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
         size_t best = gr.n_leaves;
@@ -502,10 +708,10 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
                 best = i;
         if (best == gr.n_leaves)
             break;
-        st = split_leaf(&gr, best, b, g, h, rows, use, p, f, tree_start, err);
+        st = split_leaf(&gr, best, &c, rows, f, tree_start, err);
     }
     if (st == RS_OK)
-        set_leaf_values(&gr, f, tree_start, p, rows, raw);
+        finish_tree(&gr, f, tree_start, &c, n, raw);
     grower_free(&gr);
     return st;
 }
