@@ -18,6 +18,21 @@ evaluations without a better one; the best epoch's weights are tested.
 Prints one line per evaluation on stderr and, at the end, on stdout:
   ndcg10=... hr10=... valid_ndcg10=... best_epoch=... epochs=... sec_per_epoch=...
 sec_per_epoch is the training time only (no evaluation), averaged.
+
+Protocol files (scripts/bench-seq, both of the issue's protocols): with
+--valid, --rest and --recs-out, --train holds the training events
+(user,item and a time column, --time-col; --basket-col for baskets), put in
+rs's order: time, then (with baskets) a seeded hash of (user, basket), then
+a seeded hash of (user, item) -- rs_seq_tie of lib/io/sequences.c under
+--seed, re-implemented here -- so the items of a basket follow the same
+tie order as in rs.  The model trains on every user's whole train
+sequence; --valid (user,item: a target set per user) is the early-stopping
+target, input the train sequence, binary relevance over the set
+(NDCG@10 = DCG / ideal DCG of min(10, |set|) hits).  The best epoch's
+model then takes each test user's --rest sequence (train + validation
+events) as input and writes its top 10 over the training items, the
+input's items excluded, to --recs-out (user,item,rank,score) for rs-eval.
+stdout: valid_ndcg10=... best_epoch=... epochs=... sec_per_epoch=...
 """
 import argparse
 import csv
@@ -35,6 +50,64 @@ def read_train(path):
         for r in csv.DictReader(f):
             rows.setdefault(r["user"], []).append((float(r["ts"]), r["item"]))
     return {u: [i for _, i in sorted(v)] for u, v in rows.items()}
+
+
+M64 = (1 << 64) - 1
+
+
+def mum(a, b):
+    r = a * b
+    return (r & M64) ^ (r >> 64)
+
+
+def rs_hash64(data, seed):
+    """lib/hash.c's rs_hash64 (wyhash-style multiply-fold) of bytes."""
+    k0, k1, k2 = 0xa0761d6478bd642f, 0xe7037ed1a0b428db, 0x8ebc6af09c88c6e3
+    n = len(data)
+    le = lambda b: int.from_bytes(b, "little")   # noqa: E731
+    h = seed ^ mum(seed ^ k0, n ^ k1)
+    i = 0
+    while i + 16 <= n:
+        h = mum(le(data[i:i + 8]) ^ k1 ^ h, le(data[i + 8:i + 16]) ^ k2)
+        i += 16
+    if i + 8 <= n:
+        h = mum(le(data[i:i + 8]) ^ k1, h ^ k2)
+        i += 8
+    if i < n:
+        h = mum(le(data[i:]) ^ k2, h ^ k0)
+    return mum(h ^ k0, n ^ k1)
+
+
+def tie_mix(hu, hi):
+    """lib/io/sequences.c's tie_mix (splitmix64's finaliser)."""
+    z = (hu * 0x9e3779b97f4a7c15 + hi) & M64
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M64
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M64
+    return z ^ (z >> 31)
+
+
+def read_ordered(path, time_col, basket_col, seed):
+    """user -> items in rs's sequence order (time, basket tie, item tie, file row)."""
+    cache = {}
+    h = lambda x: cache.setdefault(x, rs_hash64(x.encode(), seed))   # noqa: E731
+    rows = {}
+    with open(path, newline="") as f:
+        for k, r in enumerate(csv.DictReader(f)):
+            t = r[time_col]
+            t = (0, int(t), "") if t.lstrip("-").isdigit() else (1, 0, t)   # ISO times sort as text
+            u, i = r["user"], r["item"]
+            hu = h(u)
+            bt = tie_mix(hu, h(r[basket_col])) if basket_col else 0
+            rows.setdefault(u, []).append((t, bt, tie_mix(hu, h(i)), k, i))
+    return {u: [e[-1] for e in sorted(v)] for u, v in rows.items()}
+
+
+def read_targets(path):
+    t = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            t.setdefault(r["user"], set()).add(r["item"])
+    return t
 
 
 def read_test(path):
@@ -129,10 +202,119 @@ def evaluate(model, inputs, targets, maxlen, batch=256):
     return ndcg / len(inputs), hr / len(inputs)
 
 
+def train_epoch(model, opt, train_seqs, train_seen, n_items, a, rng):
+    """One pass over the sequences in a random order, batches of a.batch:
+    each sequence's last maxlen + 1 items, every next item against one
+    sampled item the user has not had.  Returns the last batch's loss."""
+    order = rng.permutation(len(train_seqs))
+    for b0 in range(0, len(order), a.batch):
+        ins, pos, neg = [], [], []
+        for k in order[b0:b0 + a.batch]:
+            s = train_seqs[k][-(a.maxlen + 1):]
+            ins.append(left_pad(s[:-1], a.maxlen))
+            pos.append(left_pad(s[1:], a.maxlen))
+            ng = []
+            for _ in s[1:]:
+                j = int(rng.integers(1, n_items + 1))
+                while j in train_seen[k]:
+                    j = int(rng.integers(1, n_items + 1))
+                ng.append(j)
+            neg.append(left_pad(ng, a.maxlen))
+        loss = model.loss(torch.tensor(ins), torch.tensor(pos), torch.tensor(neg))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss
+
+
+def protocol_files(a, rng):
+    """bench-seq's protocol files: train on --train, stop early on --valid,
+    write the test users' top 10 from their --rest input (module doc)."""
+    seqs = read_ordered(a.train, a.time_col, a.basket_col, a.seed)
+    rest = read_ordered(a.rest, a.time_col, a.basket_col, a.seed)
+    valid, test = read_targets(a.valid), read_targets(a.test)
+    items = sorted({i for s in seqs.values() for i in s})   # the items the model learns
+    code = {i: k + 1 for k, i in enumerate(items)}   # 0: padding
+    n_items = len(items)
+    coded = {u: [code[i] for i in s if i in code] for u, s in seqs.items()}
+    users = sorted(u for u in coded if len(coded[u]) >= 2)
+    train_seqs = [coded[u] for u in users]
+    train_seen = [set(coded[u]) for u in users]
+    valid_users = sorted(u for u in valid if u in coded)
+    valid_in = [coded[u] for u in valid_users]
+    valid_t = [({code[i] for i in valid[u] if i in code}, len(valid[u])) for u in valid_users]
+    test_users = sorted(test)
+    test_in = [[code[i] for i in rest.get(u, []) if i in code] for u in test_users]
+    print(f"{len(users)} training sequences, {n_items} items, {len(valid_users)} validation users, "
+          f"{len(test_users)} test users", file=sys.stderr, flush=True)
+
+    model = SASRec(n_items, a.dim, a.blocks, a.heads, a.maxlen, a.dropout)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.98))
+    best, best_epoch, bad, train_time, epochs = -1.0, 0, 0, 0.0, 0
+    best_state = copy.deepcopy(model.state_dict())
+    for epoch in range(1, a.epochs + 1):
+        t0 = time.perf_counter()
+        loss = train_epoch(model, opt, train_seqs, train_seen, n_items, a, rng)
+        train_time += time.perf_counter() - t0
+        epochs = epoch
+        if epoch % a.eval_every == 0:
+            v = evaluate_sets(model, valid_in, valid_t, a.maxlen, n_items)
+            print(f"epoch {epoch} loss {loss.item():.4f} valid NDCG@10 {v:.4f} "
+                  f"({train_time / epoch:.3f} s/epoch)", file=sys.stderr, flush=True)
+            if v > best:
+                best, best_epoch, bad = v, epoch, 0
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad += 1
+                if bad >= a.patience:
+                    break
+    model.load_state_dict(best_state)
+    with open(a.recs_out, "w") as f:
+        f.write("user,item,rank,score\n")
+        for u, top in zip(test_users, top10(model, test_in, a.maxlen, n_items)):
+            for rank, (j, sc) in enumerate(top, 1):
+                f.write(f"{u},{items[j - 1]},{rank},{sc:.6g}\n")
+    print(f"valid_ndcg10={best:.4f} best_epoch={best_epoch} epochs={epochs} "
+          f"sec_per_epoch={train_time / epochs:.4f}")
+
+
+def top10(model, inputs, maxlen, n_items, batch=256):
+    """Each input's 10 best items (codes) and scores, the input's items and
+    padding excluded."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for b0 in range(0, len(inputs), batch):
+            ins = inputs[b0:b0 + batch]
+            sc = model.scores(torch.tensor([left_pad(s, maxlen) for s in ins])).numpy()[:, :n_items + 1]
+            for row, s in zip(sc, ins):
+                row[0] = -np.inf
+                row[s] = -np.inf
+                best = np.argsort(-row, kind="stable")[:10]
+                out.append([(int(j), float(row[j])) for j in best])
+    model.train()
+    return out
+
+
+def evaluate_sets(model, inputs, targets, maxlen, n_items):
+    """Mean NDCG@10 over users, binary relevance over each target set
+    (targets: (codes of the set's known items, size of the whole set))."""
+    total = 0.0
+    for top, (t, size) in zip(top10(model, inputs, maxlen, n_items), targets):
+        dcg = sum(1 / np.log2(k + 2) for k, (j, _) in enumerate(top) if j in t)
+        total += dcg / sum(1 / np.log2(k + 2) for k in range(min(10, size)))
+    return total / len(inputs)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", required=True)
     ap.add_argument("--test", required=True)
+    ap.add_argument("--valid", help="protocol files: the validation targets (user,item)")
+    ap.add_argument("--rest", help="protocol files: train + validation events, the test input")
+    ap.add_argument("--recs-out", help="protocol files: the test users' top 10 (user,item,rank,score)")
+    ap.add_argument("--time-col", default="ts")
+    ap.add_argument("--basket-col")
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--blocks", type=int, default=2)
     ap.add_argument("--heads", type=int, default=1)
@@ -152,6 +334,8 @@ def main():
     torch.set_num_threads(a.threads)
     rng = np.random.default_rng(a.seed)
 
+    if a.valid:
+        return protocol_files(a, rng)
     seqs = read_train(a.train)
     test = read_test(a.test)
     items = sorted({i for s in seqs.values() for i in s} | set(test.values()))
@@ -168,32 +352,15 @@ def main():
     test_in = [coded[u] for u in test_users]
     test_t = [code[test[u]] for u in test_users]
 
+    train_seqs = [coded[u][:-1] for u in train_users]   # the last is the validation target
+    train_seen = [seen[u] for u in train_users]
     model = SASRec(n_items, a.dim, a.blocks, a.heads, a.maxlen, a.dropout)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.98))
     best, best_epoch, bad, train_time, epochs = -1.0, 0, 0, 0.0, 0
     best_state = copy.deepcopy(model.state_dict())
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
-        order = rng.permutation(len(train_users))
-        for b0 in range(0, len(order), a.batch):
-            ins, pos, neg = [], [], []
-            for k in order[b0:b0 + a.batch]:
-                u = train_users[k]
-                s = coded[u][:-1]   # the last is the validation target
-                s = s[-(a.maxlen + 1):]
-                ins.append(left_pad(s[:-1], a.maxlen))
-                pos.append(left_pad(s[1:], a.maxlen))
-                ng = []
-                for _ in s[1:]:
-                    j = int(rng.integers(1, n_items + 1))
-                    while j in seen[u]:
-                        j = int(rng.integers(1, n_items + 1))
-                    ng.append(j)
-                neg.append(left_pad(ng, a.maxlen))
-            loss = model.loss(torch.tensor(ins), torch.tensor(pos), torch.tensor(neg))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        loss = train_epoch(model, opt, train_seqs, train_seen, n_items, a, rng)
         train_time += time.perf_counter() - t0
         epochs = epoch
         if epoch % a.eval_every == 0:
