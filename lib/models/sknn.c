@@ -96,8 +96,7 @@ typedef struct {
 typedef struct {
     float *sim;          /* (n_sess) accumulated overlap, 0 when untouched */
     int32_t *touched;    /* (n_sess) */
-    float *candidate;    /* (n_sess) similarities of the touched, for the top-K */
-    rs_scored *best;     /* (neighbors) */
+    rs_scored *candidate;   /* (n_sess) similarities of the touched (index: the touch order), then the best */
     int32_t *query;      /* (steps) distinct query items */
     float *weight;       /* (steps) */
 } sknn_work;
@@ -136,7 +135,7 @@ static void sknn_work_free(void *work)
     sknn_work *w = work;
     if (!w)
         return;
-    free(w->sim), free(w->touched), free(w->candidate), free(w->best), free(w->query), free(w->weight);
+    free(w->sim), free(w->touched), free(w->candidate), free(w->query), free(w->weight);
     free(w);
 }
 
@@ -150,10 +149,9 @@ static void *sknn_work_new(const rs_reco_base *b, const void *state)
     w->sim = calloc(st->n_sess + 1, sizeof *w->sim);
     w->touched = malloc((st->n_sess + 1) * sizeof *w->touched);
     w->candidate = malloc((st->n_sess + 1) * sizeof *w->candidate);
-    w->best = malloc((st->neighbors + 1) * sizeof *w->best);
     w->query = malloc((st->steps + 1) * sizeof *w->query);
     w->weight = malloc((st->steps + 1) * sizeof *w->weight);
-    if (!w->sim || !w->touched || !w->candidate || !w->best || !w->query || !w->weight) {
+    if (!w->sim || !w->touched || !w->candidate || !w->query || !w->weight) {
         sknn_work_free(w);
         return NULL;
     }
@@ -177,7 +175,8 @@ static size_t query_items(const sknn_state *st, const rs_reco_query *q, sknn_wor
     return n;
 }
 
-/* The neighbours of the query into w->best; returns how many. */
+/* The neighbours of the query into w->candidate, most similar first (ties:
+ * the first touched first); returns how many. */
 static size_t find_neighbors(const sknn_state *st, const rs_reco_query *q, sknn_work *w)
 {
     size_t L = query_items(st, q, w), n_touched = 0;
@@ -197,12 +196,12 @@ static size_t find_neighbors(const sknn_state *st, const rs_reco_query *q, sknn_
     for (size_t i = 0; i < n_touched; i++) {
         int32_t n = w->touched[i];
         size_t len = (size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
-        w->candidate[i] = w->sim[n] / sqrtf((float)L * (float)len);
+        w->candidate[i] = (rs_scored){(int32_t)i, w->sim[n] / sqrtf((float)L * (float)len)};
         w->sim[n] = 0;
     }
-    size_t kept = rs_topk(w->candidate, n_touched, st->neighbors, w->best);
+    size_t kept = rs_topk_select(w->candidate, n_touched, st->neighbors);
     for (size_t i = 0; i < kept; i++)
-        w->best[i].index = w->touched[w->best[i].index];
+        w->candidate[i].index = w->touched[w->candidate[i].index];
     return kept;
 }
 
@@ -213,9 +212,9 @@ static void sknn_score_row(const rs_reco_base *b, const void *state, const rs_re
     sknn_work *w = work;
     size_t kept = find_neighbors(st, q, w);
     for (size_t i = 0; i < kept; i++) {
-        int32_t n = w->best[i].index;
+        int32_t n = w->candidate[i].index;
         for (int32_t k = st->sess.ptr[n]; k < st->sess.ptr[n + 1]; k++)
-            row[st->sess.idx[k]] += w->best[i].score;
+            row[st->sess.idx[k]] += w->candidate[i].score;
     }
 }
 
@@ -230,8 +229,8 @@ static float sknn_score_pair(const rs_reco_base *b, const void *state, const rs_
     size_t kept = find_neighbors(st, q, w);
     s = 0;
     for (size_t i = 0; i < kept; i++)
-        if (rs_csr_find(&st->sess, (size_t)w->best[i].index, item) >= 0)
-            s += w->best[i].score;
+        if (rs_csr_find(&st->sess, (size_t)w->candidate[i].index, item) >= 0)
+            s += w->candidate[i].score;
     return s;
 }
 
