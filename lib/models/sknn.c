@@ -93,8 +93,18 @@ typedef struct {
     int linear;
 } sknn_state;
 
+/* What scoring reads of a candidate session, in one 16-byte slot: one
+ * cache line per session touched instead of one per array (the touches
+ * are scattered over all sessions: they miss the cache). */
 typedef struct {
-    float *sim;          /* (n_sess) accumulated overlap, 0 when untouched */
+    float sim;     /* accumulated overlap, 0 when untouched */
+    int32_t user;  /* sess_user */
+    float len;     /* items in the session */
+    float norm;    /* sqrtf(steps x len): the divisor when the query has all --steps items */
+} session_slot;
+
+typedef struct {
+    session_slot *slot;  /* (n_sess) */
     int32_t *touched;    /* (n_sess) */
     rs_scored *candidate;   /* (n_sess) similarities of the touched (index: the touch order), then the best */
     int32_t *query;      /* (steps) distinct query items */
@@ -135,7 +145,7 @@ static void sknn_work_free(void *work)
     sknn_work *w = work;
     if (!w)
         return;
-    free(w->sim), free(w->touched), free(w->candidate), free(w->query), free(w->weight);
+    free(w->slot), free(w->touched), free(w->candidate), free(w->query), free(w->weight);
     free(w);
 }
 
@@ -146,14 +156,18 @@ static void *sknn_work_new(const rs_reco_base *b, const void *state)
     sknn_work *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    w->sim = calloc(st->n_sess + 1, sizeof *w->sim);
+    w->slot = malloc((st->n_sess + 1) * sizeof *w->slot);
     w->touched = malloc((st->n_sess + 1) * sizeof *w->touched);
     w->candidate = malloc((st->n_sess + 1) * sizeof *w->candidate);
     w->query = malloc((st->steps + 1) * sizeof *w->query);
     w->weight = malloc((st->steps + 1) * sizeof *w->weight);
-    if (!w->sim || !w->touched || !w->candidate || !w->query || !w->weight) {
+    if (!w->slot || !w->touched || !w->candidate || !w->query || !w->weight) {
         sknn_work_free(w);
         return NULL;
+    }
+    for (size_t n = 0; n < st->n_sess; n++) {
+        float len = (float)(size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
+        w->slot[n] = (session_slot){0, st->sess_user[n], len, sqrtf((float)st->steps * len)};
     }
     return w;
 }
@@ -180,24 +194,28 @@ static size_t query_items(const sknn_state *st, const rs_reco_query *q, sknn_wor
 static size_t find_neighbors(const sknn_state *st, const rs_reco_query *q, sknn_work *w)
 {
     size_t L = query_items(st, q, w), n_touched = 0;
+    for (size_t l = 0; l < L; l++)   /* each window's most recent end, read first */
+        if (st->item_sess.ptr[w->query[l] + 1] > 0)
+            __builtin_prefetch(st->item_sess.idx + st->item_sess.ptr[w->query[l] + 1] - 1);
     for (size_t l = 0; l < L; l++) {
         int32_t item = w->query[l], begin = st->item_sess.ptr[item], end = st->item_sess.ptr[item + 1];
         size_t taken = 0;
         for (int32_t k = end; k > begin && taken < st->sample; k--) {   /* most recent first */
             int32_t n = st->item_sess.idx[k - 1];
-            if (q->user >= 0 && st->sess_user[n] == q->user)
+            session_slot *s = &w->slot[n];
+            if (q->user >= 0 && s->user == q->user)
                 continue;
             taken++;
-            if (w->sim[n] == 0)
+            if (s->sim == 0)
                 w->touched[n_touched++] = n;
-            w->sim[n] += w->weight[l];
+            s->sim += w->weight[l];
         }
     }
     for (size_t i = 0; i < n_touched; i++) {
-        int32_t n = w->touched[i];
-        size_t len = (size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
-        w->candidate[i] = (rs_scored){(int32_t)i, w->sim[n] / sqrtf((float)L * (float)len)};
-        w->sim[n] = 0;
+        session_slot *s = &w->slot[w->touched[i]];
+        float norm = L == st->steps ? s->norm : sqrtf((float)L * s->len);
+        w->candidate[i] = (rs_scored){(int32_t)i, s->sim / norm};
+        s->sim = 0;
     }
     size_t kept = rs_topk_select(w->candidate, n_touched, st->neighbors);
     for (size_t i = 0; i < kept; i++)
