@@ -202,20 +202,25 @@ size_t rs_topk_select(rs_scored *cand, size_t n, size_t k)
     for (size_t m = n; m > 1; m /= 2)
         depth += 2;
     size_t want = n < k ? n : k;
-    /* Most of n candidates cannot be among k << n: a score threshold
-     * from an evenly spaced sample (its rank chosen for about 2k above it)
-     * leaves a few for the sort.  When fewer than k reach it, the guess was
-     * too high and the whole range is sorted. */
+    /* Most of n candidates cannot be among k << n: a score threshold from
+     * an evenly spaced sample leaves a few for the sort.  The sample's
+     * rank is chosen for about 2k + 16 above the threshold; when fewer
+     * than k reach it, the guess was too high: a lower rank, four times
+     * as deep, then at last the whole range sorted. */
     if (n >= 4 * SAMPLE && k > 0 && k <= n / 8) {
         rs_scored sample[SAMPLE];
         for (size_t i = 0; i < SAMPLE; i++)
             sample[i] = cand[i * (n / SAMPLE)];
-        size_t rank = 2 * k * SAMPLE / n;   /* < SAMPLE / 4 */
-        partial_sort(sample, SAMPLE, rank + 1, depth);
-        size_t above = keep_at_least(cand, n, sample[rank].score);
-        if (above >= k) {
-            partial_sort(cand, above, k, depth);
-            return want;
+        size_t rank = (2 * k + 16) * SAMPLE / n;   /* < SAMPLE / 2 */
+        partial_sort(sample, SAMPLE, SAMPLE, depth);
+        for (;; rank = 4 * rank + 3) {
+            if (rank >= SAMPLE)
+                break;
+            size_t above = keep_at_least(cand, n, sample[rank].score);
+            if (above >= k) {
+                partial_sort(cand, above, k, depth);
+                return want;
+            }
         }
     }
     partial_sort(cand, n, k, depth);
