@@ -134,10 +134,15 @@ static size_t partition(rs_scored *c, size_t n)
     swap_scored(&c[mid], &c[n - 1]);   /* the pivot waits at the end */
     rs_scored pivot = c[n - 1];
     size_t store = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        rs_scored x = c[i];
-        c[i] = c[store], c[store] = x;
-        store += (x.score > pivot.score) | ((x.score == pivot.score) & (x.index < pivot.index));
+    for (size_t i = 0; i + 1 < n; i++) {   /* whole words, as in keep_at_least */
+        uint64_t x, y;
+        memcpy(&x, &c[i], sizeof x);
+        memcpy(&y, &c[store], sizeof y);
+        float score = c[i].score;
+        int32_t index = c[i].index;
+        memcpy(&c[i], &y, sizeof y);
+        memcpy(&c[store], &x, sizeof x);
+        store += (score > pivot.score) | ((score == pivot.score) & (index < pivot.index));
     }
     swap_scored(&c[store], &c[n - 1]);
     return store;
