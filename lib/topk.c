@@ -212,11 +212,11 @@ size_t rs_topk_select(rs_scored *cand, size_t n, size_t k)
      * rank is chosen for about 2k + 16 above the threshold; when fewer
      * than k reach it, the guess was too high: a lower rank, four times
      * as deep, then at last the whole range sorted. */
-    if (n >= 4 * SAMPLE && k > 0 && k <= n / 8) {
+    if (n >= 2 * SAMPLE && k > 0 && k <= n / 4) {
         rs_scored sample[SAMPLE];
         for (size_t i = 0; i < SAMPLE; i++)
             sample[i] = cand[i * (n / SAMPLE)];
-        size_t rank = (2 * k + 16) * SAMPLE / n;   /* < SAMPLE / 2 */
+        size_t rank = (2 * k + 16) * SAMPLE / n;   /* <= SAMPLE / 2 + 8 */
         partial_sort(sample, SAMPLE, SAMPLE, depth);
         for (;; rank = 4 * rank + 3) {
             if (rank >= SAMPLE)

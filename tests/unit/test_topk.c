@@ -59,7 +59,7 @@ static int select_same(const float *s, size_t n, size_t k, rs_rng *rng)
 static void check_select(rs_rng *rng)
 {
     static float s[SELECT_N];
-    const size_t ns[] = {0, 1, 2, 16, 17, 40, 100, 101, 500, SELECT_N};
+    const size_t ns[] = {0, 1, 2, 16, 17, 40, 100, 101, 255, 256, 500, SELECT_N};
     const size_t ks[] = {0, 1, 10, 16, 17, 100, 200, 1000, SELECT_N + 1};
     int all_same = 1;
     size_t cases = 0;
