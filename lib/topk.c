@@ -217,10 +217,10 @@ size_t rs_topk_select(rs_scored *cand, size_t n, size_t k)
         for (size_t i = 0; i < SAMPLE; i++)
             sample[i] = cand[i * (n / SAMPLE)];
         size_t rank = (2 * k + 16) * SAMPLE / n;   /* <= SAMPLE / 2 + 8 */
-        partial_sort(sample, SAMPLE, SAMPLE, depth);
         for (;; rank = 4 * rank + 3) {
             if (rank >= SAMPLE)
                 break;
+            partial_sort(sample, SAMPLE, rank + 1, depth);   /* the sample's best rank + 1, in order */
             size_t above = keep_at_least(cand, n, sample[rank].score);
             if (above >= k) {
                 partial_sort(cand, above, k, depth);
