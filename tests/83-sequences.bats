@@ -202,6 +202,18 @@ u3,a,2,0"
     run rs-train --model sknn --session-items -1 -i k.csv -o x.rsm -q
     assert_failure 2
     assert_output --partial "invalid --session-items '-1' (expected 0 <= X <= 1073741824)"
+    # the default keeps 20: u9's oldest of 21 items, x1, is dropped, so q (x1, then y) has no neighbour and
+    # x2 (first unseen in model order) scores 0; with all items u9 holds x1: 0.5 / sqrt(2 x 21) = 0.0771517
+    # (0.07715168 in float32)
+    { echo user,item,ts; for i in $(seq 1 21); do echo "u9,x$i,$i"; done; printf 'q,x1,1\nq,y,2\n'; } > long.csv
+    rs-train --model sknn -i long.csv -o d.rsm -q
+    run rs-recommend -m d.rsm --users <(printf 'q\n') -k 1
+    assert_output "user,item,rank,score
+q,x2,1,0"
+    rs-train --model sknn --session-items 0 -i long.csv -o all.rsm -q
+    run rs-recommend -m all.rsm --users <(printf 'q\n') -k 1
+    assert_output "user,item,rank,score
+q,x2,1,0.07715168"
     # all items (the first test's model): a = b = u1 + u2 = 0.8164966 (tie: a first, in model order), c u1
     rs-train --model sknn -i k.csv -o m.rsm -q
     run rs-recommend -m m.rsm --users u3.txt -k 3 --include-seen

@@ -15,7 +15,10 @@
  *   score(j) = sum_{n in N, j in n} sim(q, n).
  * --session-items N keeps of each training session only its N most recent
  * distinct items (0: all): the cost of a recommendation is the candidates'
- * touches and the neighbours' items.  Scoring is sparse (score_sparse):
+ * touches and the neighbours' items.  The defaults --sample 100 and
+ * --session-items 20 (500 and all before) were chosen for speed and
+ * re-checked on the bench-seq protocols, where both raised NDCG@10
+ * (BENCHMARKS.md).  Scoring is sparse (score_sparse):
  * rs-recommend ranks only the items the neighbours hold. */
 #include "models/kind.h"
 #include "io/sequences.h"
@@ -314,9 +317,9 @@ static const rs_kind_option sknn_options[] = {
     {"neighbors", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 10, 1000, NULL, RS_SHARED},
     {"steps", "10", 1, 1000, 0, 0, RS_SEARCH_INT, 1, 50, NULL, RS_OPTION_INT, "N", NULL,
      "markov, sknn: read the last N steps (items; markov --baskets: baskets)"},
-    {"sample", "500", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 50, 5000, NULL, RS_OPTION_INT, "N", NULL,
+    {"sample", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 50, 5000, NULL, RS_OPTION_INT, "N", NULL,
      "sknn: candidates: the N most recent sessions holding each query item"},
-    {"session-items", "0", 0, 1 << 30, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_INT, "N", NULL,
+    {"session-items", "20", 0, 1 << 30, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_INT, "N", NULL,
      "sknn: a training session keeps its N most recent distinct items (0: all)"},
     {"position-weight", "linear", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "W", "linear,none",
      "sknn: the l-th last of L query items weighs 1 - (l-1)/L (linear) or 1"},
