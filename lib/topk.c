@@ -99,3 +99,135 @@ size_t rs_topk(const float *scores, size_t n, size_t k, rs_scored *out)
     }
     return size;
 }
+
+/* ---- partial quicksort --------------------------------------------------- */
+
+static inline void swap_scored(rs_scored *a, rs_scored *b)
+{
+    rs_scored t = *a;
+    *a = *b, *b = t;
+}
+
+static void insertion_sort(rs_scored *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        rs_scored x = c[i];
+        size_t j = i;
+        for (; j > 0 && rs_scored_before(x, c[j - 1]); j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+}
+
+/* Partition c[0..n) (n >= 3) around the median of its first, middle and
+ * last entries: returns p with c[0..p) before c[p], c[p + 1..n) after.
+ * The swap is unconditional, the count not: no branch to mispredict. */
+static size_t partition(rs_scored *c, size_t n)
+{
+    size_t mid = n / 2;
+    if (rs_scored_before(c[mid], c[0]))
+        swap_scored(&c[mid], &c[0]);
+    if (rs_scored_before(c[n - 1], c[0]))
+        swap_scored(&c[n - 1], &c[0]);
+    if (rs_scored_before(c[n - 1], c[mid]))
+        swap_scored(&c[n - 1], &c[mid]);
+    swap_scored(&c[mid], &c[n - 1]);   /* the pivot waits at the end */
+    rs_scored pivot = c[n - 1];
+    size_t store = 0;
+    for (size_t i = 0; i + 1 < n; i++) {   /* whole words, as in keep_at_least */
+        uint64_t x, y;
+        memcpy(&x, &c[i], sizeof x);
+        memcpy(&y, &c[store], sizeof y);
+        float score = c[i].score;
+        int32_t index = c[i].index;
+        memcpy(&c[i], &y, sizeof y);
+        memcpy(&c[store], &x, sizeof x);
+        store += (score > pivot.score) | ((score == pivot.score) & (index < pivot.index));
+    }
+    swap_scored(&c[store], &c[n - 1]);
+    return store;
+}
+
+/* All of c[0..n) sorted by a heap (root: the entry that ranks last). */
+static void heap_sort(rs_scored *c, size_t n)
+{
+    for (size_t i = n / 2; i > 0; i--)
+        sift_down(c, n, i - 1);
+    for (size_t end = n; end > 1; end--) {
+        swap_scored(&c[0], &c[end - 1]);
+        sift_down(c, end - 1, 0);
+    }
+}
+
+/* Sort the first k of c[0..n) into place (the rest in any order).  depth
+ * bounds the recursion: past it, a heap sorts the range (never quadratic). */
+static void partial_sort(rs_scored *c, size_t n, size_t k, int depth)
+{
+    while (n > 16 && k > 0) {
+        if (depth-- == 0) {
+            heap_sort(c, n);
+            return;
+        }
+        size_t p = partition(c, n);
+        if (k > p + 1)   /* some of the k lie after the pivot */
+            partial_sort(c + p + 1, n - p - 1, k - p - 1, depth);
+        n = p;
+        if (k > p)
+            k = p;
+    }
+    insertion_sort(c, n);
+}
+
+/* Move the entries of c[0..n) scoring at least t to its front (the rest
+ * after them, none lost); returns how many.  Branch-free: the test is
+ * unpredictable.  Entries move as one 8-byte word: c[kept] is often the
+ * entry stored the step before, and two 4-byte stores read back as one
+ * word stall the load. */
+static size_t keep_at_least(rs_scored *c, size_t n, float t)
+{
+    _Static_assert(sizeof(rs_scored) == sizeof(uint64_t), "an entry is one word");
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x, y;
+        memcpy(&x, &c[i], sizeof x);
+        memcpy(&y, &c[kept], sizeof y);
+        float score = c[i].score;
+        memcpy(&c[i], &y, sizeof y);
+        memcpy(&c[kept], &x, sizeof x);
+        kept += score >= t;
+    }
+    return kept;
+}
+
+enum { SAMPLE = 128 };   /* candidates whose scores guess the k-th best */
+
+size_t rs_topk_select(rs_scored *cand, size_t n, size_t k)
+{
+    int depth = 0;
+    for (size_t m = n; m > 1; m /= 2)
+        depth += 2;
+    size_t want = n < k ? n : k;
+    /* Most of n candidates cannot be among k << n: a score threshold from
+     * an evenly spaced sample leaves a few for the sort.  The sample's
+     * rank is chosen for about 2k + 16 above the threshold; when fewer
+     * than k reach it, the guess was too high: a lower rank, four times
+     * as deep, then at last the whole range sorted. */
+    if (n >= 2 * SAMPLE && k > 0 && k <= n / 4) {
+        rs_scored sample[SAMPLE];
+        for (size_t i = 0; i < SAMPLE; i++)
+            sample[i] = cand[i * (n / SAMPLE)];
+        size_t rank = (2 * k + 16) * SAMPLE / n;   /* <= SAMPLE / 2 + 8 */
+        for (;; rank = 4 * rank + 3) {
+            if (rank >= SAMPLE)
+                break;
+            partial_sort(sample, SAMPLE, rank + 1, depth);   /* the sample's best rank + 1, in order */
+            size_t above = keep_at_least(cand, n, sample[rank].score);
+            if (above >= k) {
+                partial_sort(cand, above, k, depth);
+                return want;
+            }
+        }
+    }
+    partial_sort(cand, n, k, depth);
+    return want;
+}

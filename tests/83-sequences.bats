@@ -189,6 +189,57 @@ z,a,1,1.0206207
 z,c,2,0.9082483"
 }
 
+@test "sknn: --session-items keeps each training session's N most recent items; filters and the popularity fallback on the sparse ranking (worked by hand)" {
+    printf 'user,item,ts\nu1,a,1\nu1,b,2\nu1,c,3\nu2,a,1\nu2,b,2\nu2,d,3\nu3,b,1\nu3,c,2\n' > k.csv
+    printf 'u3\n' > u3.txt
+    # --session-items 2: u1 = {b c}, u2 = {b d}; u3's query is still c (1), b (0.5):
+    # u1 1.5 / sqrt(2 x 2) = 0.75, u2 0.5 / sqrt(2 x 2) = 0.25; d 0.25, and a, in no session now, 0
+    rs-train --model sknn --session-items 2 -i k.csv -o s2.rsm -q
+    run rs-recommend -m s2.rsm --users u3.txt -k 3
+    assert_output "user,item,rank,score
+u3,d,1,0.25
+u3,a,2,0"
+    run rs-train --model sknn --session-items -1 -i k.csv -o x.rsm -q
+    assert_failure 2
+    assert_output --partial "invalid --session-items '-1' (expected 0 <= X <= 1073741824)"
+    # the default keeps 20: u9's oldest of 21 items, x1, is dropped, so q (x1, then y) has no neighbour and
+    # x2 (first unseen in model order) scores 0; with all items u9 holds x1: 0.5 / sqrt(2 x 21) = 0.0771517
+    # (0.07715168 in float32)
+    { echo user,item,ts; for i in $(seq 1 21); do echo "u9,x$i,$i"; done; printf 'q,x1,1\nq,y,2\n'; } > long.csv
+    rs-train --model sknn -i long.csv -o d.rsm -q
+    run rs-recommend -m d.rsm --users <(printf 'q\n') -k 1
+    assert_output "user,item,rank,score
+q,x2,1,0"
+    rs-train --model sknn --session-items 0 -i long.csv -o all.rsm -q
+    run rs-recommend -m all.rsm --users <(printf 'q\n') -k 1
+    assert_output "user,item,rank,score
+q,x2,1,0.07715168"
+    # all items (the first test's model): a = b = u1 + u2 = 0.8164966 (tie: a first, in model order), c u1
+    rs-train --model sknn -i k.csv -o m.rsm -q
+    run rs-recommend -m m.rsm --users u3.txt -k 3 --include-seen
+    assert_output "user,item,rank,score
+u3,a,1,0.81649655
+u3,b,2,0.81649655
+u3,c,3,0.6123724"
+    printf 'a\n' > ex.txt
+    run rs-recommend -m m.rsm --users u3.txt -k 3 --exclude ex.txt
+    assert_output "user,item,rank,score
+u3,d,1,0.20412414"
+    printf 'c\nd\n' > allow.txt
+    run rs-recommend -m m.rsm --users u3.txt -k 3 --allow allow.txt
+    assert_output "user,item,rank,score
+u3,d,1,0.20412414"
+    # a user the model lacks: popularity b 3, a 2, c 2, d 1
+    run --separate-stderr rs-recommend -m m.rsm --users <(printf 'u3\nnobody\n') -k 4
+    assert_output "user,item,rank,score
+u3,a,1,0.81649655
+u3,d,2,0.20412414
+nobody,b,1,3
+nobody,a,2,2
+nobody,c,3,2
+nobody,d,4,1"
+}
+
 @test "buyagain: the user's own counts first, then popularity / (top + 1); seen items need --include-seen" {
     printf 'user,item\nu1,a\nu1,b\nu1,a\nu2,c\nu2,c\nu2,b\nu3,c\n' > r.csv
     rs-train --model buyagain -i r.csv -o m.rsm -q

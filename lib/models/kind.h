@@ -277,6 +277,13 @@ struct rs_kind {   /* members a kind does not implement are NULL */
     /* Or, for kinds without a block method, one query's scores into row
      * (n_items, zeroed before), called for the queries with a source. */
     void (*score_row)(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row, void *work);
+    /* Optional, beside score_row: the same scores where most are 0 — the
+     * items scoring other than 0 listed in items (each once), their scores
+     * in row (all 0 on entry; the caller sets the listed ones back to 0);
+     * returns how many.  rs-recommend then ranks the listed items and the
+     * 0s apart, without a pass over every item (NULL: score_row). */
+    size_t (*score_sparse)(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row,
+                           int32_t *items, void *work);
     /* One (query, item) pair; item -1 is an item the model lacks. */
     float (*score_pair)(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item, void *work);
     /* The part of item's score due to history item j (NULL: no --explain). */

@@ -324,6 +324,13 @@ void rs_reco_score(const rs_reco *r, const rs_reco_query *q, size_t n, float *sc
     }
 }
 
+int rs_reco_sparse(const rs_reco *r) { return r->kind->score_sparse != NULL; }
+
+size_t rs_reco_score_sparse(const rs_reco *r, const rs_reco_query *q, float *row, int32_t *items, rs_reco_work *w)
+{
+    return r->kind->score_sparse(&r->base, r->state, q, row, items, w->kind_work);
+}
+
 float rs_reco_score_pair(const rs_reco *r, const rs_reco_query *q, int32_t item, rs_reco_work *w)
 {
     return r->kind->score_pair(&r->base, r->state, q, item, w->kind_work);

@@ -65,6 +65,12 @@ void rs_reco_work_free(rs_reco_work *w);
 /* Scores of every item for q[0..n) (n <= RS_RECO_BLOCK) into
  * scores (n x n_items).  A query the kind cannot serve gets popularity. */
 void rs_reco_score(const rs_reco *r, const rs_reco_query *q, size_t n, float *scores, rs_reco_work *w);
+/* 1 when the kind scores sparsely (kind.h, score_sparse). */
+int rs_reco_sparse(const rs_reco *r);
+/* For such a kind and a query it serves: the items scoring other than 0
+ * into items (n_items), their scores into row (n_items, all 0 on entry:
+ * set the listed ones back to 0 after); returns how many. */
+size_t rs_reco_score_sparse(const rs_reco *r, const rs_reco_query *q, float *row, int32_t *items, rs_reco_work *w);
 /* 1 when rs_reco_score serves q with the model (not the popularity fallback). */
 int rs_reco_serves(const rs_reco *r, const rs_reco_query *q);
 /* The score of one (query, item) pair (rs-predict); item -1 is an item

@@ -12,7 +12,14 @@
  *   sim(q, n) = sum_{l: s_l in n} w_l / sqrt(L |n|)
  * (with repeated query items counted once, at their most recent position),
  * and the --neighbors most similar score every item they hold:
- *   score(j) = sum_{n in N, j in n} sim(q, n). */
+ *   score(j) = sum_{n in N, j in n} sim(q, n).
+ * --session-items N keeps of each training session only its N most recent
+ * distinct items (0: all): the cost of a recommendation is the candidates'
+ * touches and the neighbours' items.  The defaults --sample 100 and
+ * --session-items 20 (500 and all before) were chosen for speed and
+ * re-checked on the bench-seq protocols, where both raised NDCG@10
+ * (BENCHMARKS.md).  Scoring is sparse (score_sparse):
+ * rs-recommend ranks only the items the neighbours hold. */
 #include "models/kind.h"
 #include "io/sequences.h"
 #include "topk.h"
@@ -35,6 +42,25 @@ static int by_recency(const void *a, const void *b)
     return (i > j) - (i < j);
 }
 
+/* Session q's events as (r, item) pairs into row and item; with keep > 0,
+ * only its keep most recent distinct items (stamp: (n_items) the last
+ * session that counted each item, -1 at first).  Returns how many. */
+static size_t session_items(const rs_sequences *s, size_t q, int32_t r, size_t keep, int32_t *stamp, int32_t *row,
+                            int32_t *item)
+{
+    size_t n = 0, distinct = 0;
+    for (size_t t = s->start[q + 1]; t > s->start[q]; t--) {   /* most recent first */
+        int32_t j = s->item[t - 1];
+        if (stamp[j] != r) {
+            if (keep && distinct == keep)
+                continue;   /* an older item past the keep most recent */
+            stamp[j] = r, distinct++;
+        }
+        row[n] = r, item[n++] = j;
+    }
+    return n;
+}
+
 static rs_status sknn_train(rs_reco_data *d, rs_model *m, rs_error *err)
 {
     const rs_sequences *s = d->seq;
@@ -54,16 +80,23 @@ static rs_status sknn_train(rs_reco_data *d, rs_model *m, rs_error *err)
     }
     sort_last = last;
     qsort(order, n_seq, sizeof *order, by_recency);
+    size_t keep = (size_t)rs_params_int(p, "session-items"), n_kept = 0;
+    int32_t *item = malloc((s->n + 1) * sizeof *item), *stamp = malloc((s->n_items + 1) * sizeof *stamp);
+    if (!item || !stamp) {
+        free(order), free(last), free(row), free(sess_user), free(item), free(stamp);
+        return rs_error_nomem(err);
+    }
+    for (size_t j = 0; j < s->n_items; j++)
+        stamp[j] = -1;
     for (size_t r = 0; r < n_seq; r++) {
         size_t q = order[r];
         sess_user[r] = s->user[q];
-        for (size_t t = s->start[q]; t < s->start[q + 1]; t++)
-            row[t] = (int32_t)r;
+        n_kept += session_items(s, q, (int32_t)r, keep, stamp, row + n_kept, item + n_kept);
     }
-    free(order), free(last);
+    free(order), free(last), free(stamp);
     rs_csr sess = {0}, item_sess = {0};
-    rs_status st = rs_csr_from_triples_j(&sess, n_seq, s->n_items, row, s->item, NULL, s->n, p->threads, err);
-    free(row);
+    rs_status st = rs_csr_from_triples_j(&sess, n_seq, s->n_items, row, item, NULL, n_kept, p->threads, err);
+    free(row), free(item);
     for (size_t k = 0; st == RS_OK && k < rs_csr_nnz(&sess); k++)
         sess.val[k] = 1;   /* a set: repeats count once */
     if (st == RS_OK)
@@ -71,6 +104,7 @@ static rs_status sknn_train(rs_reco_data *d, rs_model *m, rs_error *err)
     if (st == RS_OK && (rs_model_set_i64(m, "steps", rs_params_int(p, "steps"), err) ||
                         rs_model_set_i64(m, "sample", rs_params_int(p, "sample"), err) ||
                         rs_model_set_i64(m, "neighbors", p->neighbors, err) ||
+                        (keep && rs_model_set_i64(m, "session_items", (int64_t)keep, err)) ||
                         rs_model_set(m, "position_weight", rs_params_text(p, "position-weight"), err)))
         st = err->code;
     if (st == RS_OK)
@@ -93,11 +127,20 @@ typedef struct {
     int linear;
 } sknn_state;
 
+/* What scoring reads of a candidate session, in one 16-byte slot: one
+ * cache line per session touched instead of one per array (the touches
+ * are scattered over all sessions: they miss the cache). */
 typedef struct {
-    float *sim;          /* (n_sess) accumulated overlap, 0 when untouched */
+    float sim;     /* accumulated overlap, 0 when untouched */
+    int32_t user;  /* sess_user */
+    float len;     /* items in the session */
+    float norm;    /* sqrtf(steps x len): the divisor when the query has all --steps items */
+} session_slot;
+
+typedef struct {
+    session_slot *slot;  /* (n_sess) */
     int32_t *touched;    /* (n_sess) */
-    float *candidate;    /* (n_sess) similarities of the touched, for the top-K */
-    rs_scored *best;     /* (neighbors) */
+    rs_scored *candidate;   /* (n_sess) similarities of the touched (index: the touch order), then the best */
     int32_t *query;      /* (steps) distinct query items */
     float *weight;       /* (steps) */
 } sknn_work;
@@ -136,7 +179,7 @@ static void sknn_work_free(void *work)
     sknn_work *w = work;
     if (!w)
         return;
-    free(w->sim), free(w->touched), free(w->candidate), free(w->best), free(w->query), free(w->weight);
+    free(w->slot), free(w->touched), free(w->candidate), free(w->query), free(w->weight);
     free(w);
 }
 
@@ -147,15 +190,18 @@ static void *sknn_work_new(const rs_reco_base *b, const void *state)
     sknn_work *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    w->sim = calloc(st->n_sess + 1, sizeof *w->sim);
+    w->slot = malloc((st->n_sess + 1) * sizeof *w->slot);
     w->touched = malloc((st->n_sess + 1) * sizeof *w->touched);
     w->candidate = malloc((st->n_sess + 1) * sizeof *w->candidate);
-    w->best = malloc((st->neighbors + 1) * sizeof *w->best);
     w->query = malloc((st->steps + 1) * sizeof *w->query);
     w->weight = malloc((st->steps + 1) * sizeof *w->weight);
-    if (!w->sim || !w->touched || !w->candidate || !w->best || !w->query || !w->weight) {
+    if (!w->slot || !w->touched || !w->candidate || !w->query || !w->weight) {
         sknn_work_free(w);
         return NULL;
+    }
+    for (size_t n = 0; n < st->n_sess; n++) {
+        float len = (float)(size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
+        w->slot[n] = (session_slot){0, st->sess_user[n], len, sqrtf((float)st->steps * len)};
     }
     return w;
 }
@@ -177,46 +223,78 @@ static size_t query_items(const sknn_state *st, const rs_reco_query *q, sknn_wor
     return n;
 }
 
-/* The neighbours of the query into w->best; returns how many. */
+/* The neighbours of the query into w->candidate, most similar first (ties:
+ * the first touched first); returns how many. */
 static size_t find_neighbors(const sknn_state *st, const rs_reco_query *q, sknn_work *w)
 {
     size_t L = query_items(st, q, w), n_touched = 0;
+    for (size_t l = 0; l < L; l++)   /* each window's most recent end, read first */
+        if (st->item_sess.ptr[w->query[l] + 1] > 0)
+            __builtin_prefetch(st->item_sess.idx + st->item_sess.ptr[w->query[l] + 1] - 1);
     for (size_t l = 0; l < L; l++) {
         int32_t item = w->query[l], begin = st->item_sess.ptr[item], end = st->item_sess.ptr[item + 1];
         size_t taken = 0;
         for (int32_t k = end; k > begin && taken < st->sample; k--) {   /* most recent first */
             int32_t n = st->item_sess.idx[k - 1];
-            if (q->user >= 0 && st->sess_user[n] == q->user)
+            session_slot *s = &w->slot[n];
+            if (q->user >= 0 && s->user == q->user)
                 continue;
             taken++;
-            if (w->sim[n] == 0)
+            if (s->sim == 0)
                 w->touched[n_touched++] = n;
-            w->sim[n] += w->weight[l];
+            s->sim += w->weight[l];
         }
     }
     for (size_t i = 0; i < n_touched; i++) {
-        int32_t n = w->touched[i];
-        size_t len = (size_t)(st->sess.ptr[n + 1] - st->sess.ptr[n]);
-        w->candidate[i] = w->sim[n] / sqrtf((float)L * (float)len);
-        w->sim[n] = 0;
+        session_slot *s = &w->slot[w->touched[i]];
+        float norm = L == st->steps ? s->norm : sqrtf((float)L * s->len);
+        w->candidate[i] = (rs_scored){(int32_t)i, s->sim / norm};
+        s->sim = 0;
     }
-    size_t kept = rs_topk(w->candidate, n_touched, st->neighbors, w->best);
+    size_t kept = rs_topk_select(w->candidate, n_touched, st->neighbors);
     for (size_t i = 0; i < kept; i++)
-        w->best[i].index = w->touched[w->best[i].index];
+        w->candidate[i].index = w->touched[w->candidate[i].index];
     return kept;
+}
+
+/* Add the neighbours' similarities into row over their items (in the
+ * order of the neighbours: the sum's rounding is the same on every path);
+ * with items, list each item the first time it gets a score (a
+ * similarity is above 0, so a listed item stays above 0).  Returns how
+ * many were listed. */
+static size_t add_neighbors(const sknn_state *st, const sknn_work *w, size_t kept, float *row, int32_t *items)
+{
+    size_t listed = 0;
+    for (size_t i = 0; i < kept; i++) {
+        int32_t n = w->candidate[i].index;
+        float sim = w->candidate[i].score;
+        const int32_t *at = st->sess.idx + st->sess.ptr[n], *end = st->sess.idx + st->sess.ptr[n + 1];
+        if (!items) {
+            for (; at < end; at++)
+                row[*at] += sim;
+            continue;
+        }
+        for (; at < end; at++) {   /* branch-free: whether an item is new follows no pattern */
+            int32_t item = *at;
+            items[listed] = item;
+            listed += row[item] == 0;
+            row[item] += sim;
+        }
+    }
+    return listed;
 }
 
 static void sknn_score_row(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row, void *work)
 {
     (void)b;
-    const sknn_state *st = state;
-    sknn_work *w = work;
-    size_t kept = find_neighbors(st, q, w);
-    for (size_t i = 0; i < kept; i++) {
-        int32_t n = w->best[i].index;
-        for (int32_t k = st->sess.ptr[n]; k < st->sess.ptr[n + 1]; k++)
-            row[st->sess.idx[k]] += w->best[i].score;
-    }
+    add_neighbors(state, work, find_neighbors(state, q, work), row, NULL);
+}
+
+static size_t sknn_score_sparse(const rs_reco_base *b, const void *state, const rs_reco_query *q, float *row,
+                                int32_t *items, void *work)
+{
+    (void)b;
+    return add_neighbors(state, work, find_neighbors(state, q, work), row, items);
 }
 
 static float sknn_score_pair(const rs_reco_base *b, const void *state, const rs_reco_query *q, int32_t item,
@@ -230,8 +308,8 @@ static float sknn_score_pair(const rs_reco_base *b, const void *state, const rs_
     size_t kept = find_neighbors(st, q, w);
     s = 0;
     for (size_t i = 0; i < kept; i++)
-        if (rs_csr_find(&st->sess, (size_t)w->best[i].index, item) >= 0)
-            s += w->best[i].score;
+        if (rs_csr_find(&st->sess, (size_t)w->candidate[i].index, item) >= 0)
+            s += w->candidate[i].score;
     return s;
 }
 
@@ -239,8 +317,10 @@ static const rs_kind_option sknn_options[] = {
     {"neighbors", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 10, 1000, NULL, RS_SHARED},
     {"steps", "10", 1, 1000, 0, 0, RS_SEARCH_INT, 1, 50, NULL, RS_OPTION_INT, "N", NULL,
      "markov, sknn: read the last N steps (items; markov --baskets: baskets)"},
-    {"sample", "500", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 50, 5000, NULL, RS_OPTION_INT, "N", NULL,
+    {"sample", "100", 1, 1 << 30, 0, 0, RS_SEARCH_LOG_INT, 50, 5000, NULL, RS_OPTION_INT, "N", NULL,
      "sknn: candidates: the N most recent sessions holding each query item"},
+    {"session-items", "20", 0, 1 << 30, 0, 0, RS_SEARCH_NONE, 0, 0, NULL, RS_OPTION_INT, "N", NULL,
+     "sknn: a training session keeps its N most recent distinct items (0: all)"},
     {"position-weight", "linear", 0, 0, 0, 0, RS_SEARCH_CHOICE, 0, 0, NULL, RS_OPTION_CHOICE, "W", "linear,none",
      "sknn: the l-th last of L query items weighs 1 - (l-1)/L (linear) or 1"},
     {NULL},
@@ -258,6 +338,7 @@ const rs_kind rs_kind_sknn = {
     .work_new = sknn_work_new,
     .work_free = sknn_work_free,
     .score_row = sknn_score_row,
+    .score_sparse = sknn_score_sparse,
     .score_pair = sknn_score_pair,
     .unload = free,
 };

@@ -117,6 +117,85 @@ static void filter_row(const run *job, const rs_reco_query *q, float *row)
         row[q->items[t]] = -INFINITY;
 }
 
+/* ---- sparse kinds: rank the scored items and the 0s apart --------------- */
+
+/* A sparse kind's per-thread scratch (rs_reco_sparse). */
+typedef struct {
+    float *row;            /* (n_items) 0 but while a query is ranked */
+    int32_t *items;        /* (n_items) the items the kind listed */
+    unsigned char *mark;   /* (n_items) LISTED | SEEN, 0 between queries */
+    rs_scored *cand;       /* (n_items + k) the listed kept items, then the first 0s */
+} sparse_work;
+
+enum { LISTED = 1, SEEN = 2 };
+
+static void sparse_work_free(sparse_work *sp)
+{
+    free(sp->row), free(sp->items), free(sp->mark), free(sp->cand);
+}
+
+static int sparse_work_init(sparse_work *sp, size_t n_items, size_t k)
+{
+    sp->row = calloc(n_items + 1, sizeof *sp->row);
+    sp->items = malloc((n_items + 1) * sizeof *sp->items);
+    sp->mark = calloc(n_items + 1, 1);
+    sp->cand = malloc((n_items + k + 1) * sizeof *sp->cand);
+    return sp->row && sp->items && sp->mark && sp->cand;
+}
+
+/* 1 when --exclude and --allow keep item. */
+static int allowed(const run *job, int32_t item)
+{
+    return !(job->exclude && job->exclude[item]) && !(job->allow && !job->allow[item]);
+}
+
+/* Set (on 1) or clear the SEEN mark of the items filter_row leaves out as seen. */
+static void mark_seen(const run *job, const rs_reco_query *q, unsigned char *mark, int on)
+{
+    if (job->a->include_seen)
+        return;
+    const int32_t *items;
+    const float *values;
+    size_t n = q->user >= 0 ? rs_reco_seen(job->r, q->user, &items, &values) : 0;
+    for (size_t t = 0; t < n; t++)
+        mark[items[t]] = on ? mark[items[t]] | SEEN : 0;
+    for (size_t t = 0; t < q->n_items; t++)
+        mark[q->items[t]] = on ? mark[q->items[t]] | SEEN : 0;
+}
+
+/* The k best for q as filter_row and rs_topk over the full row give them:
+ * the listed items kept by the filters, ranked, and — unless k of them
+ * score above 0 — the first k unlisted kept items (score 0, index order),
+ * merged by rs_scored_before.  Returns how many. */
+static size_t top_sparse(const run *job, const rs_reco_query *q, sparse_work *sp, rs_reco_work *w, size_t k,
+                         rs_scored *best)
+{
+    size_t n_items = rs_reco_n_items(job->r), m = 0, zeros = 0;
+    size_t n = rs_reco_score_sparse(job->r, q, sp->row, sp->items, w);
+    mark_seen(job, q, sp->mark, 1);
+    for (size_t i = 0; i < n; i++) {
+        int32_t item = sp->items[i];
+        float score = sp->row[item];
+        sp->row[item] = 0;
+        if (!(sp->mark[item] & SEEN) && allowed(job, item) && score > -INFINITY)   /* rs_topk skips -inf, NaN */
+            sp->cand[m++] = (rs_scored){item, score};
+        sp->mark[item] |= LISTED;
+    }
+    size_t got = rs_topk_select(sp->cand, m, k);
+    rs_scored *zero = sp->cand + m;
+    if (k > 0 && (got < k || !(sp->cand[got - 1].score > 0)))
+        for (size_t j = 0; j < n_items && zeros < k; j++)
+            if (!sp->mark[j] && allowed(job, (int32_t)j))
+                zero[zeros++] = (rs_scored){(int32_t)j, 0};
+    size_t a = 0, z = 0, out = 0;
+    for (; out < k && (a < got || z < zeros); out++)
+        best[out] = z == zeros || (a < got && rs_scored_before(sp->cand[a], zero[z])) ? sp->cand[a++] : zero[z++];
+    for (size_t i = 0; i < n; i++)
+        sp->mark[sp->items[i]] = 0;
+    mark_seen(job, q, sp->mark, 0);
+    return out;
+}
+
 static void run_thread(void *ctx, int t, int n_threads)
 {
     run *job = ctx;
@@ -124,21 +203,33 @@ static void run_thread(void *ctx, int t, int n_threads)
     size_t n_items = rs_reco_n_items(job->r);
     rs_thread_range(n_blocks, t, n_threads, &begin, &end);
     rs_reco_work *w = rs_reco_work_new(job->r);
-    float *scores = malloc(RS_RECO_BLOCK * (n_items + 1) * sizeof *scores);
-    if (!w || !scores) {
+    int sparse = rs_reco_sparse(job->r);
+    sparse_work sp = {0};
+    /* a sparse kind scores its queries one at a time: one row of scratch */
+    float *scores = malloc((sparse ? 1 : RS_RECO_BLOCK) * (n_items + 1) * sizeof *scores);
+    if (!w || !scores || (sparse && !sparse_work_init(&sp, n_items, k))) {
         job->failed = 1;
         rs_reco_work_free(w);
         free(scores);
+        sparse_work_free(&sp);
         return;
     }
     for (size_t b = begin; b < end; b++) {
         size_t q0 = b * RS_RECO_BLOCK, n = job->n_queries - q0 < RS_RECO_BLOCK ? job->n_queries - q0 : RS_RECO_BLOCK;
-        rs_reco_score(job->r, job->queries + q0, n, scores, w);
+        if (!sparse)
+            rs_reco_score(job->r, job->queries + q0, n, scores, w);
         for (size_t i = 0; i < n; i++) {
-            float *row = scores + i * n_items;
-            filter_row(job, &job->queries[q0 + i], row);
+            const rs_reco_query *q = &job->queries[q0 + i];
             rs_scored *best = job->best + (q0 + i) * k;
-            job->n_best[q0 + i] = (int32_t)rs_topk(row, n_items, k, best);
+            if (sparse && rs_reco_serves(job->r, q)) {
+                job->n_best[q0 + i] = (int32_t)top_sparse(job, q, &sp, w, k, best);
+            } else {
+                float *row = sparse ? scores : scores + i * n_items;
+                if (sparse)   /* the popularity fallback */
+                    rs_reco_score(job->r, q, 1, row, w);
+                filter_row(job, q, row);
+                job->n_best[q0 + i] = (int32_t)rs_topk(row, n_items, k, best);
+            }
             for (int32_t j = 0; job->because && j < job->n_best[q0 + i]; j++)
                 job->because[(q0 + i) * k + (size_t)j] = rs_reco_explain(job->r, &job->queries[q0 + i], best[j].index);
         }
@@ -151,6 +242,7 @@ static void run_thread(void *ctx, int t, int n_threads)
     }
     rs_reco_work_free(w);
     free(scores);
+    sparse_work_free(&sp);
 }
 
 /* The header: USER,ITEM,rank,score[,because] (or ITEM,similar,...), the
