@@ -248,6 +248,23 @@ def protocol_files(a, rng):
     print(f"{len(users)} training sequences, {n_items} items, {len(valid_users)} validation users, "
           f"{len(test_users)} test users", file=sys.stderr, flush=True)
 
+    model, best, best_epoch, epochs, train_time = fit(
+        a, n_items, train_seqs, train_seen, rng,
+        lambda model: evaluate_sets(model, valid_in, valid_t, a.maxlen, n_items))
+    with open(a.recs_out, "w") as f:
+        f.write("user,item,rank,score\n")
+        for u, top in zip(test_users, top10(model, test_in, a.maxlen, n_items)):
+            for rank, (j, sc) in enumerate(top, 1):
+                f.write(f"{u},{items[j - 1]},{rank},{sc:.6g}\n")
+    print(f"valid_ndcg10={best:.4f} best_epoch={best_epoch} epochs={epochs} "
+          f"sec_per_epoch={train_time / epochs:.4f}")
+
+
+def fit(a, n_items, train_seqs, train_seen, rng, valid_ndcg, on_best=None):
+    """Train a SASRec with the paper's early stopping: valid_ndcg(model)
+    every a.eval_every epochs, stop after a.patience without a new best, and
+    return the best epoch's model with (best, best_epoch, epochs, seconds of
+    training)."""
     model = SASRec(n_items, a.dim, a.blocks, a.heads, a.maxlen, a.dropout)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.98))
     best, best_epoch, bad, train_time, epochs = -1.0, 0, 0, 0.0, 0
@@ -258,24 +275,20 @@ def protocol_files(a, rng):
         train_time += time.perf_counter() - t0
         epochs = epoch
         if epoch % a.eval_every == 0:
-            v = evaluate_sets(model, valid_in, valid_t, a.maxlen, n_items)
+            v = valid_ndcg(model)
             print(f"epoch {epoch} loss {loss.item():.4f} valid NDCG@10 {v:.4f} "
                   f"({train_time / epoch:.3f} s/epoch)", file=sys.stderr, flush=True)
             if v > best:
                 best, best_epoch, bad = v, epoch, 0
                 best_state = copy.deepcopy(model.state_dict())
+                if on_best:
+                    on_best(model, best, epoch, train_time)
             else:
                 bad += 1
                 if bad >= a.patience:
                     break
     model.load_state_dict(best_state)
-    with open(a.recs_out, "w") as f:
-        f.write("user,item,rank,score\n")
-        for u, top in zip(test_users, top10(model, test_in, a.maxlen, n_items)):
-            for rank, (j, sc) in enumerate(top, 1):
-                f.write(f"{u},{items[j - 1]},{rank},{sc:.6g}\n")
-    print(f"valid_ndcg10={best:.4f} best_epoch={best_epoch} epochs={epochs} "
-          f"sec_per_epoch={train_time / epochs:.4f}")
+    return model, best, best_epoch, epochs, train_time
 
 
 def top10(model, inputs, maxlen, n_items, batch=256):
@@ -354,31 +367,14 @@ def main():
 
     train_seqs = [coded[u][:-1] for u in train_users]   # the last is the validation target
     train_seen = [seen[u] for u in train_users]
-    model = SASRec(n_items, a.dim, a.blocks, a.heads, a.maxlen, a.dropout)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.98))
-    best, best_epoch, bad, train_time, epochs = -1.0, 0, 0, 0.0, 0
-    best_state = copy.deepcopy(model.state_dict())
-    for epoch in range(1, a.epochs + 1):
-        t0 = time.perf_counter()
-        loss = train_epoch(model, opt, train_seqs, train_seen, n_items, a, rng)
-        train_time += time.perf_counter() - t0
-        epochs = epoch
-        if epoch % a.eval_every == 0:
-            v, _ = evaluate(model, valid_in, valid_t, a.maxlen)
-            print(f"epoch {epoch} loss {loss.item():.4f} valid NDCG@10 {v:.4f} "
-                  f"({train_time / epoch:.3f} s/epoch)", file=sys.stderr, flush=True)
-            if v > best:
-                best, best_epoch, bad = v, epoch, 0
-                best_state = copy.deepcopy(model.state_dict())
-                if a.report_best:   # the result so far, should the run be cut short
-                    n, h = evaluate(model, test_in, test_t, a.maxlen)
-                    print(f"so far: ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={best_epoch} "
-                          f"epochs={epoch} sec_per_epoch={train_time / epoch:.4f}", file=sys.stderr, flush=True)
-            else:
-                bad += 1
-                if bad >= a.patience:
-                    break
-    model.load_state_dict(best_state)
+    def report(model, best, epoch, train_time):   # the result so far, should the run be cut short
+        n, h = evaluate(model, test_in, test_t, a.maxlen)
+        print(f"so far: ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={epoch} "
+              f"epochs={epoch} sec_per_epoch={train_time / epoch:.4f}", file=sys.stderr, flush=True)
+
+    model, best, best_epoch, epochs, train_time = fit(
+        a, n_items, train_seqs, train_seen, rng,
+        lambda model: evaluate(model, valid_in, valid_t, a.maxlen)[0], report if a.report_best else None)
     n, h = evaluate(model, test_in, test_t, a.maxlen)
     print(f"ndcg10={n:.4f} hr10={h:.4f} valid_ndcg10={best:.4f} best_epoch={best_epoch} epochs={epochs} "
           f"sec_per_epoch={train_time / epochs:.4f}")
