@@ -148,6 +148,21 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     assert_line "train_rows 6"
 }
 
+@test "rsf with text ids (a dictionary column), one empty: the CSV file's message on -j 3" {
+    awk 'BEGIN { print "user,item"; for (n = 1; n <= 20000; n++) printf "%s,i%d\n", n == 12000 ? "" : "u" n % 97, n % 13 }' > miss.csv
+    rs-clean -q -i miss.csv --format rsf -o miss.rsf
+    run od -A n -t u1 -j 8 -N 1 miss.rsf
+    assert_output "   2"
+    run --separate-stderr rs-train --model pop -i miss.rsf -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr "rs-train: miss.rsf:12001: column user: '' is not a user id"
+    run --separate-stderr rs-train --model pop -i miss.csv -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr "rs-train: miss.csv:12001: column user: '' is not a user id"
+    run test -e m.rsm
+    assert_failure
+}
+
 @test "rsf with integer ids, one missing: the general reader's message on -j 3" {
     awk 'BEGIN { print "user,item"; for (n = 1; n <= 3000; n++) printf "%s,%d\n", n == 2400 ? "" : n % 97, n % 13 }' > miss.csv
     rs-clean -q -i miss.csv --schema user:int,item:int --format rsf -o miss.rsf
