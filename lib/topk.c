@@ -108,6 +108,19 @@ static inline void swap_scored(rs_scored *a, rs_scored *b)
     *a = *b, *b = t;
 }
 
+/* The branch-free loops below swap unconditionally, an entry as one 8-byte
+ * word: the slot written is often the one written the step before, and two
+ * 4-byte stores read back as one word stall the load. */
+static inline void swap_words(rs_scored *a, rs_scored *b)
+{
+    _Static_assert(sizeof(rs_scored) == sizeof(uint64_t), "an entry is one word");
+    uint64_t x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    memcpy(a, &y, sizeof y);
+    memcpy(b, &x, sizeof x);
+}
+
 static void insertion_sort(rs_scored *c, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
@@ -134,15 +147,10 @@ static size_t partition(rs_scored *c, size_t n)
     swap_scored(&c[mid], &c[n - 1]);   /* the pivot waits at the end */
     rs_scored pivot = c[n - 1];
     size_t store = 0;
-    for (size_t i = 0; i + 1 < n; i++) {   /* whole words, as in keep_at_least */
-        uint64_t x, y;
-        memcpy(&x, &c[i], sizeof x);
-        memcpy(&y, &c[store], sizeof y);
-        float score = c[i].score;
-        int32_t index = c[i].index;
-        memcpy(&c[i], &y, sizeof y);
-        memcpy(&c[store], &x, sizeof x);
-        store += (score > pivot.score) | ((score == pivot.score) & (index < pivot.index));
+    for (size_t i = 0; i + 1 < n; i++) {
+        rs_scored e = c[i];
+        swap_words(&c[i], &c[store]);
+        store += (e.score > pivot.score) | ((e.score == pivot.score) & (e.index < pivot.index));
     }
     swap_scored(&c[store], &c[n - 1]);
     return store;
@@ -180,20 +188,13 @@ static void partial_sort(rs_scored *c, size_t n, size_t k, int depth)
 
 /* Move the entries of c[0..n) scoring at least t to its front (the rest
  * after them, none lost); returns how many.  Branch-free: the test is
- * unpredictable.  Entries move as one 8-byte word: c[kept] is often the
- * entry stored the step before, and two 4-byte stores read back as one
- * word stall the load. */
+ * unpredictable. */
 static size_t keep_at_least(rs_scored *c, size_t n, float t)
 {
-    _Static_assert(sizeof(rs_scored) == sizeof(uint64_t), "an entry is one word");
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t x, y;
-        memcpy(&x, &c[i], sizeof x);
-        memcpy(&y, &c[kept], sizeof y);
         float score = c[i].score;
-        memcpy(&c[i], &y, sizeof y);
-        memcpy(&c[kept], &x, sizeof x);
+        swap_words(&c[i], &c[kept]);
         kept += score >= t;
     }
     return kept;

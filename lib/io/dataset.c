@@ -573,16 +573,21 @@ rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_
                         count[1] ? 1 : 0);
 }
 
+rs_dataset_spec rs_dataset_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train)
+{
+    return (rs_dataset_spec){.label = train_spec->label, .id = train_spec->id,
+                             .features = train ? &train->names : NULL, .mixed = train_spec->mixed, .like = train,
+                             .classes = train_spec->classes};
+}
+
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err)
 {
     size_t dim = d->n_features;
     for (size_t j = 0; j < dim; j++) {
         float first = d->x[j];
         constant[j] = 1;
-        for (size_t i = 1; i < d->n_rows && constant[j]; i++) {
-            float v = d->x[i * dim + j];
-            constant[j] = v == first || (isnan(v) && isnan(first));
-        }
+        for (size_t i = 1; i < d->n_rows && constant[j]; i++)
+            constant[j] = rs_same_cell(d->x[i * dim + j], first);
     }
     return rs_report_constant(d, constant, d->x, err);
 }

@@ -112,6 +112,14 @@ rs_status rs_row_parse(const rs_table *t, const rs_record *rec, const size_t *co
 size_t rs_label_classes(const rs_dataset *d, size_t count[2]);
 /* RS_OK when both classes occur, else the "one class" error. */
 rs_status rs_require_two_classes(const rs_dataset *d, const size_t count[2], rs_error *err);
+/* A validation table read like train (its features, its categories and
+ * classes) from the spec train was read with (train may be NULL). */
+rs_dataset_spec rs_dataset_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train);
+/* 1 when two cells of a feature hold the same value, both empty (NaN: x != x) counting as the same. */
+static inline int rs_same_cell(float a, float b)
+{
+    return a == b || (a != a && b != b);
+}
 /* Mark constant features (warned about: their weight is 0); an error when
  * every feature is constant. */
 rs_status rs_check_features(const rs_dataset *d, unsigned char *constant, rs_error *err);

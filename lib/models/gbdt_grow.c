@@ -288,13 +288,19 @@ static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *o
     }
 }
 
+/* Slice t of n of lf's rows: rows[*begin..*end). */
+static void leaf_slice(const leaf *lf, int t, int n, size_t *begin, size_t *end)
+{
+    rs_thread_range(lf->end - lf->begin, t, n, begin, end);
+    *begin += lf->begin, *end += lf->begin;
+}
+
 /* Slice t of a large leaf: its share of the rows into parts[t]. */
 static void rows_thread(void *ctx, int t, int n_threads)
 {
     const feature_job *job = ctx;
-    size_t n = job->lf->end - job->lf->begin;
-    size_t k0 = job->lf->begin + n * (size_t)t / (size_t)n_threads;
-    size_t k1 = job->lf->begin + n * (size_t)(t + 1) / (size_t)n_threads;
+    size_t k0, k1;
+    leaf_slice(job->lf, t, n_threads, &k0, &k1);
     build_rows(job->c, k0, k1, job->parts[t]);
 }
 
@@ -351,14 +357,9 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
 
 /* ---- quantised gradients ------------------------------------------------- */
 
-/* The sample's rows in CHUNKS fixed ranges, each range's sums added in
- * range order: the same doubles for any number of threads. */
-static void rows_chunk(size_t n, int c, size_t *begin, size_t *end)
-{
-    *begin = n * (size_t)c / CHUNKS;
-    *end = n * (size_t)(c + 1) / CHUNKS;
-}
-
+/* The sample's rows go in CHUNKS fixed ranges (rs_thread_range), each
+ * range's sums added in range order: the same doubles for any number of
+ * threads. */
 typedef struct {
     const tree_ctx *c;
     qstat *q;
@@ -375,7 +376,7 @@ static void max_thread(void *ctx, int t, int n_threads)
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end;
         double g_max = 0, h_max = 0;
-        rows_chunk(job->n, c, &begin, &end);
+        rs_thread_range(job->n, c, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = job->c->rows[k];
             g_max = fmax(g_max, fabs(job->c->g[r]));
@@ -400,7 +401,7 @@ static void quant_thread(void *ctx, int t, int n_threads)
     for (int ch = t; ch < CHUNKS; ch += n_threads) {
         size_t begin, end;
         qstat codes = 0;
-        rows_chunk(job->n, ch, &begin, &end);
+        rs_thread_range(job->n, ch, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = c->rows[k];
             uint64_t bits = rs_gbdt_draw(c->p->seed, r);
@@ -461,13 +462,6 @@ typedef struct {
 /* Rows this far ahead have their bins fetched while the current one is read. */
 enum { PREFETCH_ROWS = 16 };
 
-static void chunk_bounds(const leaf *lf, int c, size_t *begin, size_t *end)
-{
-    size_t n = lf->end - lf->begin;
-    *begin = lf->begin + n * (size_t)c / CHUNKS;
-    *end = lf->begin + n * (size_t)(c + 1) / CHUNKS;
-}
-
 static void partition_thread(void *ctx, int t, int n_threads)
 {
     partition_job *job = ctx;
@@ -476,7 +470,7 @@ static void partition_thread(void *ctx, int t, int n_threads)
     const split *s = &job->lf->best;
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
-        chunk_bounds(job->lf, c, &begin, &end);
+        leaf_slice(job->lf, c, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             if (k + PREFETCH_ROWS < end)
                 __builtin_prefetch(col + (size_t)job->rows[k + PREFETCH_ROWS] * d);
@@ -498,14 +492,14 @@ static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint3
     size_t at = lf->begin;
     for (int k = 0; k < CHUNKS; k++) {
         size_t begin, end;
-        chunk_bounds(lf, k, &begin, &end);
+        leaf_slice(lf, k, CHUNKS, &begin, &end);
         memcpy(rows + at, lefts + begin, job.n_left[k] * sizeof *rows);
         at += job.n_left[k];
     }
     size_t mid = at;
     for (int k = 0; k < CHUNKS; k++) {
         size_t begin, end;
-        chunk_bounds(lf, k, &begin, &end);
+        leaf_slice(lf, k, CHUNKS, &begin, &end);
         memcpy(rows + at, rights + begin, (end - begin - job.n_left[k]) * sizeof *rows);
         at += end - begin - job.n_left[k];
     }

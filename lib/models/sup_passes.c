@@ -3,7 +3,6 @@
  * no registry function: the kind it trains is given. */
 #include "models/supervised.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +33,7 @@ static rs_status first_read_row(void *ctx, const rs_dataset *d, size_t i, const 
         memcpy(in->first, row, dim * sizeof *row);
     }
     for (size_t j = 0; j < dim; j++)
-        in->constant[j] &= row[j] == in->first[j] || (isnan(row[j]) && isnan(in->first[j]));
+        in->constant[j] &= rs_same_cell(row[j], in->first[j]);
     return in->fn(in->ctx, d, i, row, err);
 }
 
@@ -52,8 +51,7 @@ rs_status rs_sup_passes_read(rs_sup_passes *in, rs_row_fn fn, void *ctx, rs_erro
         return err->code;
     if (!in->valid_path)
         return RS_OK;
-    rs_dataset_spec valid_spec = {.label = in->spec->label, .id = in->spec->id, .features = &d->names,
-                                  .mixed = in->spec->mixed, .like = d, .classes = in->spec->classes};
+    rs_dataset_spec valid_spec = rs_dataset_valid_spec(in->spec, d);
     return (in->valid = rs_dataset_load(in->valid_path, in->opt, &valid_spec, err)) ? RS_OK : err->code;
 }
 

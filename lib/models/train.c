@@ -73,13 +73,6 @@ void rs_train_rows_spec_init(rs_train_rows_spec *s, const rs_kind *kind, const r
     }
 }
 
-rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train)
-{
-    return (rs_dataset_spec){.label = train_spec->label, .id = train_spec->id,
-                             .features = train ? &train->names : NULL, .mixed = train_spec->mixed, .like = train,
-                             .classes = train_spec->classes};
-}
-
 /* A kind that trains in passes (kind.h): the table is read as often as it
  * needs, its features never held. */
 static rs_status train_passes(const rs_kind *kind, rs_params *p, const rs_train_spec *spec,
@@ -112,7 +105,7 @@ static rs_status train_rows(const rs_kind *kind, rs_params *p, const rs_train_sp
     }
     if (st == RS_OK && !(train = rs_dataset_load(spec->input, spec->table, &rows.spec, err)))
         st = err->code;
-    rs_dataset_spec valid_spec = rs_train_valid_spec(&rows.spec, train);
+    rs_dataset_spec valid_spec = rs_dataset_valid_spec(&rows.spec, train);
     if (st == RS_OK && spec->valid_path && !(valid = rs_dataset_load(spec->valid_path, spec->table, &valid_spec, err)))
         st = err->code;
     p->valid = valid;

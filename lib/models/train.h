@@ -27,9 +27,6 @@ typedef struct {
 
 void rs_train_rows_spec_init(rs_train_rows_spec *s, const rs_kind *kind, const rs_params *p,
                              const rs_strlist *features);
-/* A validation table read like train (its features, its categories and
- * classes) from the spec train was read with. */
-rs_dataset_spec rs_train_valid_spec(const rs_dataset_spec *train_spec, const rs_dataset *train);
 
 /* Train kind with p (filled by rs_params_apply; p->valid, p->table and p->id
  * are set here) and save to spec->output.  summary gets one line for the

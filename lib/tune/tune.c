@@ -416,7 +416,7 @@ rs_status rs_tune_run(const rs_tune_spec *spec, rs_tune_result *res, rs_error *e
         rs_train_rows_spec_init(&ds, kind, &base, spec->features);
         if (!(fit_rows = rs_dataset_load(fit_from, spec->table, &ds.spec, err)))
             st = carved_error(spec, &ds.spec, err);
-        rs_dataset_spec vs = rs_train_valid_spec(&ds.spec, fit_rows);
+        rs_dataset_spec vs = rs_dataset_valid_spec(&ds.spec, fit_rows);
         if (st == RS_OK && !(valid_rows = rs_dataset_load(valid_path, spec->table, &vs, err)))
             st = spec->valid_path ? err->code : carved_error(spec, &ds.spec, err);
         if (st == RS_OK)
