@@ -97,6 +97,14 @@ typedef struct {
     atomic_size_t done;     /* users scored, for the progress lines */
 } run;
 
+/* The user's training items that q leaves out as seen (none with
+ * --include-seen, or for a history without a known user): their count. */
+static size_t user_seen(const run *job, const rs_reco_query *q, const int32_t **items)
+{
+    const float *values;
+    return job->a->include_seen || q->user < 0 ? 0 : rs_reco_seen(job->r, q->user, items, &values);
+}
+
 static void filter_row(const run *job, const rs_reco_query *q, float *row)
 {
     size_t n_items = rs_reco_n_items(job->r);
@@ -106,14 +114,10 @@ static void filter_row(const run *job, const rs_reco_query *q, float *row)
     for (size_t i = 0; job->allow && i < n_items; i++)
         if (!job->allow[i])
             row[i] = -INFINITY;
-    if (job->a->include_seen)
-        return;
     const int32_t *items;
-    const float *values;
-    if (q->user >= 0)
-        for (size_t t = 0, n = rs_reco_seen(job->r, q->user, &items, &values); t < n; t++)
-            row[items[t]] = -INFINITY;
-    for (size_t t = 0; t < q->n_items; t++)
+    for (size_t t = 0, n = user_seen(job, q, &items); t < n; t++)
+        row[items[t]] = -INFINITY;
+    for (size_t t = 0; !job->a->include_seen && t < q->n_items; t++)
         row[q->items[t]] = -INFINITY;
 }
 
@@ -152,14 +156,10 @@ static int allowed(const run *job, int32_t item)
 /* Set (on 1) or clear the SEEN mark of the items filter_row leaves out as seen. */
 static void mark_seen(const run *job, const rs_reco_query *q, unsigned char *mark, int on)
 {
-    if (job->a->include_seen)
-        return;
     const int32_t *items;
-    const float *values;
-    size_t n = q->user >= 0 ? rs_reco_seen(job->r, q->user, &items, &values) : 0;
-    for (size_t t = 0; t < n; t++)
+    for (size_t t = 0, n = user_seen(job, q, &items); t < n; t++)
         mark[items[t]] = on ? mark[items[t]] | SEEN : 0;
-    for (size_t t = 0; t < q->n_items; t++)
+    for (size_t t = 0; !job->a->include_seen && t < q->n_items; t++)
         mark[q->items[t]] = on ? mark[q->items[t]] | SEEN : 0;
 }
 
