@@ -31,14 +31,9 @@ int rs_mlp_loss_code(const char *name)
 /* One row's softmax: the class probabilities into p (K), and log sum_j exp(z_j). */
 static double softmax_row(const float *z, size_t K, double *p)
 {
-    double top = -INFINITY, sum = 0;
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, (double)z[k]);
-    for (size_t k = 0; k < K; k++)
-        sum += p[k] = exp((double)z[k] - top);
-    for (size_t k = 0; k < K; k++)
-        p[k] /= sum;
-    return log(sum) + top;
+        p[k] = z[k];
+    return rs_softmax(p, K, p);
 }
 
 /* Softmax's mean cross-entropy; dz (n x K) its gradient, p - onehot(y), / n. */

@@ -15,6 +15,7 @@
 #include "models/softmax.h"
 
 #include "blas.h"
+#include "logistic.h"
 #include "models/owlqn.h"
 #include "threads.h"
 
@@ -253,13 +254,10 @@ void rs_softmax_score(void *state, const float *rows, size_t n, double *scores)
                 sm->w, (int)sm->dim, 0.0f, sm->z, (int)K);
     for (size_t i = 0; i < n; i++) {
         const float *zi = sm->z + i * K;
-        double *p = scores + i * K, top = -INFINITY, sum = 0;
+        double *p = scores + i * K;
         for (size_t c = 0; c < K; c++)
-            top = fmax(top, (double)zi[c] + sm->b[c]);
-        for (size_t c = 0; c < K; c++)
-            sum += p[c] = exp((double)zi[c] + sm->b[c] - top);
-        for (size_t c = 0; c < K; c++)
-            p[c] /= sum;
+            p[c] = (double)zi[c] + sm->b[c];
+        rs_softmax(p, K, p);
     }
 }
 

@@ -10,6 +10,7 @@
 #include "models/text_sgd.h"
 
 #include "io/dataset.h"
+#include "logistic.h"
 #include "mem.h"
 #include "num.h"
 #include "rng.h"
@@ -850,7 +851,6 @@ rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const 
     }
     weigh(s->idx, s->val, s->n_idx, tm->idf);
     float *z = s->z;
-    double top = -INFINITY, sum = 0;
     memcpy(z, tm->bias, K * sizeof *z);
     for (size_t j = 0; j < s->n_idx; j++) {
         int32_t row = tm->slot ? tm->slot[s->idx[j]] : (int32_t)s->idx[j];
@@ -864,10 +864,7 @@ rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const 
             rs_text_axpy(z, tm->weights + (size_t)row * K, standardise(numbers[c], tm->num_mean[c], tm->num_sd[c]), K);
     }
     for (size_t k = 0; k < K; k++)
-        top = fmax(top, proba[k] = z[k]);
-    for (size_t k = 0; k < K; k++)
-        sum += proba[k] = exp(proba[k] - top);
-    for (size_t k = 0; k < K; k++)
-        proba[k] /= sum;
+        proba[k] = z[k];
+    rs_softmax(proba, K, proba);
     return RS_OK;
 }
