@@ -507,9 +507,10 @@ rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx,
             return rs_error_nomem(err);
         return load_rows(ps->d, ps->t, &first, err);
     }
-    /* the same columns by name, text coded by the first read's categories */
-    rs_dataset_spec again = {.label = ps->spec.label, .id = ps->spec.id, .features = &ps->d->names,
-                             .mixed = ps->spec.mixed, .like = ps->d, .rows_fn = fn, .rows_ctx = ctx, .rows_only = 1};
+    /* the same columns by name, text coded by the first read's categories;
+     * the labels were read the first time */
+    rs_dataset_spec again = rs_dataset_valid_spec(&ps->spec, ps->d);
+    again.rows_fn = fn, again.rows_ctx = ctx, again.rows_only = 1;
     rs_dataset *d = calloc(1, sizeof *d);
     rs_status st = !d ? rs_error_nomem(err) : rs_table_rewind(ps->t, err) ? err->code : load_rows(d, ps->t, &again, err);
     if (st == RS_OK && d->n_rows != ps->d->n_rows)
