@@ -133,6 +133,28 @@ same_on_every_j() { # FILE "JOBS" ARGS...
     refute_output
 }
 
+@test "rsf with a text time column (a dictionary of dates) on -j 1, 2, 3: the model of the CSV file" {
+    awk 'BEGIN { srand(7); print "user,item,ts"; for (n = 0; n < 30000; n++)
+        printf "u%d,i%d,2011-%02d-%02d\n", int(rand() * 500), int(rand() * 300), 1 + int(rand() * 12), 1 + int(rand() * 28) }' > dates.csv
+    rs-clean -q -i dates.csv --format rsf -o dates.rsf
+    # format version 2: its text columns, ts among them, are dictionary columns
+    run od -A n -t u1 -j 8 -N 1 dates.rsf
+    assert_output "   2"
+    train_stdin ref.rsm dates.csv --model markov -j 1
+    run same_on_every_j dates.rsf "1 2 3" --model markov
+    assert_success
+    refute_output
+    # a date the dictionary holds but that does not parse: the CSV file's message
+    sed '20001s/,2011-[0-9-]*$/,2011-13-45/' dates.csv > bad.csv
+    rs-clean -q -i bad.csv --format rsf -o bad.rsf
+    run --separate-stderr rs-train --model markov -i bad.rsf -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr --regexp "^rs-train: bad\.rsf:20001: .*2011-13-45"
+    run --separate-stderr rs-train --model markov -i bad.csv -o m.rsm -j 3 -q
+    assert_failure 1
+    assert_stderr --regexp "^rs-train: bad\.csv:20001: .*2011-13-45"
+}
+
 @test "rsf with integer ids (i64 columns) gives the model of the CSV file on -j 1, 2, 3" {
     printf 'user,item\n3,10\n1,10\n3,11\n2,12\n1,10\n-4,0010\n' > int.csv
     rs-clean -q -i int.csv --schema user:int,item:int --format rsf -o int.rsf

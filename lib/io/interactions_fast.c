@@ -33,20 +33,22 @@
  * cache beside the id maps' arrays (4 MB measured slower). */
 enum { BLOCK = 1 << 16 };
 
-/* A dictionary id column of an rsf file (frame.h): rows hold codes, and
- * each block brings its new entries.  A thread interns the entries of its
- * blocks into its map, in code order; the codes become indices once every
- * thread's entries are merged (gather). */
+/* A dictionary column of an rsf file (frame.h): rows hold codes, and each
+ * block brings its new entries.  A thread interns the id entries of its
+ * blocks into its map (parses the time entries), in code order; the codes
+ * become indices (times) once every thread's entries are merged (gather). */
+enum { USER, ITEM, TIME, N_CODED };
 typedef struct {
-    int32_t *entry_local;   /* (n_entries) the local index of each entry this thread met */
+    int32_t *entry_local;   /* (n_entries) ids: the local index of each entry this thread met */
+    int64_t *entry_time;    /* (n_entries) time: each entry's time */
     size_t n_entries, cap;
     int64_t max_excess;     /* max over rows of code - entries met through the row's block */
 } part_dict;
 
 typedef struct {
     rs_idmap *users, *items;
-    int coded[2];           /* user, item: a dictionary column (its rows hold codes) */
-    part_dict dict[2];
+    int coded[N_CODED];     /* user, item, time: a dictionary column (its rows hold codes) */
+    part_dict dict[N_CODED];
     size_t n, cap;
     int32_t *user, *item;   /* (n) local indices */
     float *value;           /* (n) when the file has values */
@@ -82,6 +84,7 @@ typedef struct {
     const rs_col_type *types;
     const unsigned char *dict;   /* (n_cols) dictionary columns, or NULL */
     int32_t *code_index[2];      /* user, item: a dictionary column's code -> merged index */
+    int64_t *code_time;          /* a dictionary time column's code -> time */
     const char **names;
     size_t n_blocks;
     struct rsf_block { off_t at; uint32_t n_rows, payload; } *blocks;
@@ -288,18 +291,24 @@ static rs_field rsf_text(const rsf_column *c, size_t row)
     return (rs_field){(const char *)c->bytes + a, b - a};
 }
 
-/* A block's new entries of dictionary id column which (0 user, 1 item)
- * into p's map: 0, or -1 (an empty id, or out of memory: give up). */
-static int take_entries(part *p, int which, const rsf_column *c)
+/* A block's new entries of dictionary column which into p: an id
+ * interned into p's map, a time parsed.  0, or -1 (an empty id, a bad
+ * time, or out of memory: give up, the general reader says what). */
+static int take_entries(const job *j, part *p, int which, const rsf_column *c)
 {
     part_dict *d = &p->dict[which];
-    rs_idmap *map = which ? p->items : p->users;
-    if (rs_grow((void **)&d->entry_local, &d->cap, d->n_entries + c->n_new, sizeof *d->entry_local) < 0)
+    size_t cap = d->cap;
+    if (which == TIME ? rs_grow((void **)&d->entry_time, &cap, d->n_entries + c->n_new, sizeof *d->entry_time) < 0
+                      : rs_grow((void **)&d->entry_local, &cap, d->n_entries + c->n_new, sizeof *d->entry_local) < 0)
         return -1;
-    for (uint32_t k = 0; k < c->n_new; k++) {
+    d->cap = cap;
+    for (uint32_t k = 0; k < c->n_new; k++, d->n_entries++) {
         uint32_t a = le32(c->new_off + 4 * (size_t)k), b = le32(c->new_off + 4 * (size_t)k + 4);
+        const char *text = (const char *)c->new_bytes + a;
         int added;
-        if (b == a || (d->entry_local[d->n_entries++] = rs_idmap_intern(map, (const char *)c->new_bytes + a, b - a, &added)) < 0)
+        if (which == TIME ? rs_time_parse(text, b - a, j->time_format, &d->entry_time[d->n_entries]) < 0
+                          : b == a || (d->entry_local[d->n_entries] =
+                                           rs_idmap_intern(which ? p->items : p->users, text, b - a, &added)) < 0)
             return -1;
     }
     return 0;
@@ -336,15 +345,15 @@ static rs_field rsf_id(const job *j, const rsf_column *cols, size_t col, size_t 
     return (rs_field){text, v == RS_I64_MISSING ? 0 : rs_format_i64(v, text)};
 }
 
-/* A dictionary column's code at row into *id, checked as far as this
- * thread can (the rest in code_indices). */
-static void rsf_code(part *p, int which, const rsf_column *c, size_t row, int32_t *id)
+/* A dictionary column's code at row, checked as far as this thread can
+ * (the rest in codes_valid). */
+static uint32_t rsf_code(part *p, int which, const rsf_column *c, size_t row)
 {
     part_dict *d = &p->dict[which];
     uint32_t code = le32(c->data + 4 * row);
     int64_t excess = (int64_t)code - (int64_t)d->n_entries;
     d->max_excess = excess > d->max_excess ? excess : d->max_excess;
-    *id = (int32_t)code;
+    return code;
 }
 
 static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row)
@@ -360,10 +369,10 @@ static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row
     if (p->n + b->n == p->cap && part_grow(p, c) < 0)
         return -1;
     size_t at = p->n + b->n;
-    if (p->coded[0])
-        rsf_code(p, 0, &cols[c->user], row, &p->user[at]);
-    if (p->coded[1])
-        rsf_code(p, 1, &cols[c->item], row, &p->item[at]);
+    if (p->coded[USER])
+        p->user[at] = (int32_t)rsf_code(p, USER, &cols[c->user], row);
+    if (p->coded[ITEM])
+        p->item[at] = (int32_t)rsf_code(p, ITEM, &cols[c->item], row);
     double v = 1;
     if (c->has_value) {
         if (j->types[c->value] == RS_COL_STR) {
@@ -375,7 +384,9 @@ static int rsf_row(job *j, part *p, batch *b, const rsf_column *cols, size_t row
         }
         p->value[at] = (float)v;
     }
-    if (c->has_time) {
+    if (p->coded[TIME]) {
+        p->ts[at] = rsf_code(p, TIME, &cols[c->time], row);   /* the time once the entries are merged */
+    } else if (c->has_time) {
         rs_field f = rsf_text(&cols[c->time], row);
         if (rs_time_parse(f.ptr, f.len, j->time_format, &p->ts[at]) < 0)
             return -1;
@@ -395,7 +406,8 @@ static void read_blocks(void *ctx, int t, int n_threads)
     size_t cap = 0;
     batch b = {0};
     int ok = cols != NULL;
-    p->dict[0].max_excess = p->dict[1].max_excess = INT64_MIN;
+    for (int w = 0; w < N_CODED; w++)
+        p->dict[w].max_excess = INT64_MIN;
     for (size_t k = j->block_first[t]; k < j->block_first[t + 1]; k++)
         p->guess += j->blocks[k].n_rows;   /* exact */
     for (size_t k = j->block_first[t]; ok && k < j->block_first[t + 1]; k++) {
@@ -408,9 +420,11 @@ static void read_blocks(void *ctx, int t, int n_threads)
             ok = 0;
             break;
         }
-        for (int w = 0; ok && w < 2; w++) {   /* a dictionary that stopped: the general reader */
-            const rsf_column *id = &cols[w ? j->c->item : j->c->user];
-            ok = p->coded[w] == id->coded && (!id->coded || take_entries(p, w, id) == 0);
+        for (int w = 0; ok && w < N_CODED; w++) {   /* a dictionary that stopped: the general reader */
+            if (w == TIME && !j->c->has_time)
+                continue;
+            const rsf_column *col = &cols[w == USER ? j->c->user : w == ITEM ? j->c->item : j->c->time];
+            ok = p->coded[w] == col->coded && (!col->coded || take_entries(j, p, w, col) == 0);
         }
         for (size_t r = 0; ok && r < blk->n_rows; r++)
             ok = rsf_row(j, p, &b, cols, r) == 0;
@@ -462,7 +476,8 @@ static int rsf_plan(job *j, rs_error *err)
 
 static void part_free(part *p)
 {
-    free(p->dict[0].entry_local), free(p->dict[1].entry_local);
+    for (int w = 0; w < N_CODED; w++)
+        free(p->dict[w].entry_local), free(p->dict[w].entry_time);
     rs_idmap_free(p->users), rs_idmap_free(p->items);
     free(p->user), free(p->item), free(p->value), free(p->ts);
     free(p->user_global), free(p->item_global);
@@ -505,7 +520,10 @@ static void renumber(void *ctx, int t, int n_threads)
     }
     if (p->n && r->j->c->has_value)
         memcpy(x->value + p->first, p->value, p->n * sizeof *x->value);
-    if (p->n && r->j->c->has_time)
+    if (p->coded[TIME])
+        for (size_t k = 0; k < p->n; k++)
+            x->ts[p->first + k] = r->j->code_time[p->ts[k]];
+    else if (p->n && r->j->c->has_time)
         memcpy(x->ts + p->first, p->ts, p->n * sizeof *x->ts);
 }
 
@@ -525,21 +543,28 @@ static int codes_valid(const job *j, int which)
     return 1;
 }
 
-/* A dictionary column's codes -> merged indices: the threads' entries, in
- * thread order, are the dictionary in code order.  0, or -1 out of memory. */
+/* A dictionary column's codes -> merged indices (times): the threads'
+ * entries, in thread order, are the dictionary in code order.  0, or -1
+ * out of memory. */
 static int code_indices(job *j, int which)
 {
     size_t total = 0;
     for (int t = 0; t < j->n_threads; t++)
         total += j->parts[t].dict[which].n_entries;
-    int32_t *index = j->code_index[which] = malloc((total + 1) * sizeof *index);
-    if (!index)
+    int32_t *index = NULL;
+    int64_t *time = NULL;
+    if (which == TIME ? !(time = j->code_time = malloc((total + 1) * sizeof *time))
+                      : !(index = j->code_index[which] = malloc((total + 1) * sizeof *index)))
         return -1;
     for (int t = 0; t < j->n_threads; t++) {
         const part *p = &j->parts[t];
-        const int32_t *global = which ? p->item_global : p->user_global;
-        for (size_t k = 0; k < p->dict[which].n_entries; k++)
-            *index++ = global[p->dict[which].entry_local[k]];
+        const part_dict *d = &p->dict[which];
+        const int32_t *global = which == ITEM ? p->item_global : p->user_global;
+        for (size_t k = 0; k < d->n_entries; k++)
+            if (which == TIME)
+                *time++ = d->entry_time[k];
+            else
+                *index++ = global[d->entry_local[k]];
     }
     return 0;
 }
@@ -560,7 +585,7 @@ static rs_status gather(job *j, fast_rows *x, rs_idmap *users, rs_idmap *items, 
         p->first = total;
         total += p->n;
     }
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < N_CODED; w++)
         if (j->parts[0].coded[w] && code_indices(j, w) < 0)
             return rs_error_nomem(err);
     size_t n = total + 1;   /* never NULL */
@@ -606,9 +631,9 @@ static int rsf_types_taken(const job *j)
 {
     const fast_columns *c = j->c;
     rs_col_type user = j->types[c->user], item = j->types[c->item];
-    int value_coded = c->has_value && j->dict && j->dict[c->value], time_coded = c->has_time && j->dict && j->dict[c->time];
+    int value_coded = c->has_value && j->dict && j->dict[c->value];
     return (user == RS_COL_STR || user == RS_COL_I64) && (item == RS_COL_STR || item == RS_COL_I64) &&
-           (!c->has_time || j->types[c->time] == RS_COL_STR) && !value_coded && !time_coded;
+           (!c->has_time || j->types[c->time] == RS_COL_STR) && !value_coded;
 }
 
 int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, const char *path, const rs_table_options *opt, const rs_table *t,
@@ -642,8 +667,9 @@ int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, co
     for (int k = 0; result == 1 && k < j.n_threads; k++) {
         if (!(j.parts[k].users = rs_idmap_new()) || !(j.parts[k].items = rs_idmap_new()))
             result = 0;
-        j.parts[k].coded[0] = frame && j.dict && j.dict[c->user];
-        j.parts[k].coded[1] = frame && j.dict && j.dict[c->item];
+        j.parts[k].coded[USER] = frame && j.dict && j.dict[c->user];
+        j.parts[k].coded[ITEM] = frame && j.dict && j.dict[c->item];
+        j.parts[k].coded[TIME] = frame && j.dict && c->has_time && j.dict[c->time];
     }
     if (result == 1)
         rs_parallel(j.n_threads, frame ? read_blocks : read_range, &j);
@@ -651,7 +677,7 @@ int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, co
         close(j.fd);
     if (result == 1 && atomic_load(&j.give_up))
         result = 0;
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < N_CODED; w++)
         if (result == 1 && j.parts[0].coded[w] && !codes_valid(&j, w))
             result = 0;
     if (result == 1 && gather(&j, x, users, items, err) != RS_OK)
@@ -659,6 +685,6 @@ int rs_interactions_read_fast(fast_rows *x, rs_idmap *users, rs_idmap *items, co
     for (int k = 0; k < j.n_threads; k++)
         part_free(&j.parts[k]);
     free(j.parts), free(j.names), free(types), free(j.blocks), free(j.block_first);
-    free(j.code_index[0]), free(j.code_index[1]);
+    free(j.code_index[0]), free(j.code_index[1]), free(j.code_time);
     return result;
 }
