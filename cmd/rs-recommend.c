@@ -60,7 +60,8 @@ static const char usage_text[] =
     "                              (default: the model's, see above)\n"
     "\n"
     "Users neither in the model nor in --history get the most popular items (a\n"
-    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel;\n"
+    "note on stderr counts them).  -v reports counts and the OpenBLAS kernel\n"
+    "(and OPENBLAS_THREAD_TIMEOUT, set to 20 when unset: rs(7));\n"
     "progress (users N of M) shows on a terminal, or anywhere with --progress.\n"
     "\n"
     "Examples:\n"
@@ -151,7 +152,8 @@ int main(int argc, char **argv)
         return code;
     rs_blas_init();
     if (common.verbose > 1 && !common.quiet)
-        fprintf(stderr, "rs-recommend: OpenBLAS kernel %s\n", rs_blas_kernel());
+        fprintf(stderr, "rs-recommend: OpenBLAS kernel %s, idle OpenBLAS threads spin 2^%s cycles\n", rs_blas_kernel(),
+                rs_blas_thread_timeout());
     a.spec.output = common.output, a.spec.format = common.format, a.spec.table = &common.table;
     a.spec.threads = rs_threads_resolve(common.threads);
     a.spec.seed = common.seed;

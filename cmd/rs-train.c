@@ -79,6 +79,7 @@ static const char usage_tail[] =
     "and userknn split users or items (any -j, the same bytes).  mf, and bpr\n"
     "without --hogwild, use one thread.  OpenBLAS runs one thread inside them;\n"
     "ease runs OpenBLAS on -j threads (another -j may change the last bits).\n"
+    "OPENBLAS_THREAD_TIMEOUT unset is set to 20 (rs(7)); -vv prints it.\n"
     "Recommenders read interactions from a CSV or rsf file on -j threads and\n"
     "build their matrices on -j threads: the same bytes on any -j.  logreg\n"
     "--text hashes the rows on -j threads and splits SGD's classes over them\n"
@@ -229,7 +230,8 @@ static int run(args *a, rs_common *common, int argc, char **argv, const char *us
             p.progress_ctx = &progress;
         }
         if (common->verbose > 1 && !common->quiet)
-            fprintf(stderr, "rs-train: OpenBLAS kernel %s, %d threads\n", rs_blas_kernel(), p.threads);
+            fprintf(stderr, "rs-train: OpenBLAS kernel %s, %d threads, idle OpenBLAS threads spin 2^%s cycles\n",
+                    rs_blas_kernel(), p.threads, rs_blas_thread_timeout());
         rs_train_spec spec = {common->input, common->output, &common->table, a->valid_path, &a->features, a->cols};
         char summary[512];
         st = rs_train_run(kind, &p, &spec, summary, sizeof summary, &err);

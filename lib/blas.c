@@ -55,6 +55,12 @@ const char *rs_blas_kernel(void)
     return openblas_get_corename();
 }
 
+const char *rs_blas_thread_timeout(void)
+{
+    const char *v = getenv("OPENBLAS_THREAD_TIMEOUT");
+    return v && *v ? v : "28";
+}
+
 /* AVX-512 F, BW, DQ and VL: what OpenBLAS's SkylakeX kernels use. */
 static int cpu_has_avx512(void)
 {
@@ -76,11 +82,23 @@ static int kernel_uses_avx512(const char *name)
     return 0;
 }
 
+/* OpenBLAS starts its pool threads when it loads, and an idle one spins
+ * 2^28 cycles (about 0.1 s) before it sleeps: CPU taken from rs's own -j
+ * threads in every run, a quarter of a BANKING77 text fit's.  2^20 cycles
+ * (under a millisecond) still covers the gap between two BLAS calls of a
+ * multi-threaded factorisation.  Read only at load: set before the re-exec. */
+#define THREAD_TIMEOUT "20"
+
 void rs_blas_choose_kernel(char **argv)
 {
-    if (getenv("RS_BLAS_KEEP") || !cpu_has_avx512() || kernel_uses_avx512(rs_blas_kernel()))
+    if (getenv("RS_BLAS_KEEP"))
         return;
-    if (setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) != 0 || setenv("RS_BLAS_KEEP", "1", 1) != 0)
+    int kernel = cpu_has_avx512() && !kernel_uses_avx512(rs_blas_kernel());
+    int timeout = !getenv("OPENBLAS_THREAD_TIMEOUT");
+    if (!kernel && !timeout)
         return;
-    execv("/proc/self/exe", argv);   /* returns only on failure: go on with the AVX2 kernel */
+    if ((kernel && setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) != 0) ||
+        (timeout && setenv("OPENBLAS_THREAD_TIMEOUT", THREAD_TIMEOUT, 1) != 0) || setenv("RS_BLAS_KEEP", "1", 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);   /* returns only on failure: go on as loaded */
 }

@@ -29,14 +29,20 @@ void rs_blas_init(void);
  * gives the AVX2 kernel on a CPU with AVX-512, at about 0.65x the sgemm
  * speed (OPENBLAS_L2_SIZE is ignored by 0.3.21).  Then this sets
  * OPENBLAS_CORETYPE=SkylakeX and re-executes the program once (same argv,
- * same open files; nothing has been read yet).  RS_BLAS_KEEP=1 keeps the
- * kernel OpenBLAS chose. */
+ * same open files; nothing has been read yet).  It re-executes too when
+ * OPENBLAS_THREAD_TIMEOUT is unset, setting it to 20 (OpenBLAS's idle pool
+ * threads spin 2^20 cycles, not 2^28, before they sleep: no CPU taken from
+ * rs's own threads at start).  RS_BLAS_KEEP=1 keeps what OpenBLAS chose:
+ * no re-execution. */
 void rs_blas_choose_kernel(char **argv);
 /* OpenBLAS's own threads, for one big call outside rs's threads (ease's
  * inverse); set back to 1 after it. */
 void rs_blas_threads(int n);
 /* The kernel OpenBLAS chose for this CPU, e.g. "SkylakeX" or "Haswell". */
 const char *rs_blas_kernel(void);
+/* OPENBLAS_THREAD_TIMEOUT as OpenBLAS read it at load ("28", its default,
+ * when unset): idle pool threads spin 2^that cycles before they sleep. */
+const char *rs_blas_thread_timeout(void);
 /* The BLAS/LAPACK routine that rejected an argument (and which, 1-based),
  * or NULL: a bug in rs, reported by cmd/ as an internal error. */
 const char *rs_blas_argument_error(int *argument);

@@ -23,6 +23,23 @@ setup() {
     assert_equal "$stderr" ""
 }
 
+@test "OPENBLAS_THREAD_TIMEOUT: set to 20 when unset, a given value kept, none with RS_BLAS_KEEP=1 (-vv prints it)" {
+    run --separate-stderr env -u OPENBLAS_THREAD_TIMEOUT -u RS_BLAS_KEEP rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_success
+    assert_stderr --regexp "OpenBLAS kernel [A-Za-z0-9]+, [0-9]+ threads, idle OpenBLAS threads spin 2\^20 cycles"
+    run --separate-stderr env -u RS_BLAS_KEEP OPENBLAS_THREAD_TIMEOUT=25 rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_success
+    assert_stderr --regexp "idle OpenBLAS threads spin 2\^25 cycles"
+    run --separate-stderr env -u OPENBLAS_THREAD_TIMEOUT RS_BLAS_KEEP=1 rs-train --model logreg --label y -i t.csv -o m.rsm -vv
+    assert_success
+    assert_stderr --regexp "idle OpenBLAS threads spin 2\^28 cycles"
+    printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu3,i2\n' > clicks.csv
+    rs-train --model pop -i clicks.csv -o pop.rsm -q
+    run --separate-stderr env -u OPENBLAS_THREAD_TIMEOUT -u RS_BLAS_KEEP rs-recommend -m pop.rsm -k 1 -vv
+    assert_success
+    assert_stderr --regexp "rs-recommend: OpenBLAS kernel [A-Za-z0-9]+, idle OpenBLAS threads spin 2\^20 cycles"
+}
+
 @test "the default -j: the CPUs this process may use, or SLURM_CPUS_PER_TASK" {
     command -v taskset > /dev/null || skip "taskset is not installed"
     run --separate-stderr taskset -c 0 rs-train --model logreg --label y -i t.csv -o m.rsm -vv
