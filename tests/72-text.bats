@@ -261,6 +261,37 @@ b"
     assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }
 
+@test "--text-norm: blocks (the default) lists a row's word buckets then its char buckets, each block normalised apart; a bucket in both counts once in df; row and no char n-grams as before; a bad value is a usage error" {
+    printf 'text,y\nred apple,a\ngreen apple,a\nred pear,b\nblue pear,b\n' > t.csv
+    # 2 buckets (--text-bits 1): every row's words and its char n-grams each fill both, so blocks hold
+    # 4 entries a row (2 where the words hash to one bucket: 14 in all) and row 2 (8)
+    rs-train --model logreg --text text --label y -i t.csv -o blocks.rsm --text-bits 1 --char-ngrams 2,3 -q
+    rs-train --model logreg --text text --label y -i t.csv -o row.rsm --text-bits 1 --char-ngrams 2,3 --text-norm row -q
+    run rs-predict --describe blocks.rsm
+    assert_line "text_norm blocks"
+    assert_line "nnz 14"
+    run rs-predict --describe row.rsm
+    refute_line --partial "text_norm"
+    assert_line "nnz 8"
+    # every row is in both buckets: df = n, idf = ln((1 + 4) / (1 + 4)) + 1 = 1 (1.0f: 00 00 80 3f) in both
+    # models; counting a bucket of both blocks twice would give df 8 and an idf below 1
+    for m in blocks row; do
+        at=$(strings "$m.rsm" | awk '$1 == "tensor" && $2 == "idf" { print $5 }')
+        run sh -c "od -An -tx1 -v -j $at -N 8 $m.rsm | tr -d ' \n'"
+        assert_output "0000803f0000803f"
+    done
+    # without char n-grams there is one block: the same bytes either way, and no key
+    rs-train --model logreg --text text --label y -i t.csv -o w_blocks.rsm --text-bits 4 -q
+    rs-train --model logreg --text text --label y -i t.csv -o w_row.rsm --text-bits 4 --text-norm row -q
+    run cmp w_blocks.rsm w_row.rsm
+    assert_success
+    run rs-predict --describe w_blocks.rsm
+    refute_line --partial "text_norm"
+    run --separate-stderr rs-train --model logreg --text text --label y -i t.csv -o m.rsm --text-norm rows
+    assert_failure 2
+    assert_stderr --partial "invalid --text-norm 'rows' (expected blocks or row)"
+}
+
 @test "rs-train --text: two shards averaged after each pass, by hand: 1 and 2 passes over two one-word rows" {
     # Each pass's shuffled rows are cut in two halves; each shard steps over its half on its own copy, and the
     # copies are averaged.  Rows "a" (class 0) and "b" (class 1), counts (--tfidf off), --l2 0, --lr 1: a shard
