@@ -183,7 +183,7 @@ static void step_row(shard *sh, const rs_text_sgd_model *m, const rs_text_rows *
     for (size_t k = 0; k < K; k++)
         top = z[k] > top ? z[k] : top;
     for (size_t k = 0; k < K; k++)
-        sum += z[k] = (float)exp(z[k] - top);
+        sum += z[k] = expf(z[k] - (float)top);
     sh->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
     for (size_t k = 0; k < stride; k++)
         sh->step[k] = k < K ? (float)(c * lr * (z[k] / sum - (k == y))) : 0;
@@ -221,21 +221,26 @@ static void shards_thread(void *ctx, int t, int n_threads)
         shard_epoch(ctx, s);
 }
 
-/* Thread t of n averages its range of weight rows over the shards (in
- * shard order, in double) into every shard's copy, scale 1. */
+/* a[u] = b[u] = (a[u] sa + b[u] sb) / 2 in double, rounded to float: the
+ * mean of the two shards (restrict, one loop: it vectorises). */
+_Static_assert(RS_TEXT_SHARDS == 2, "average_thread averages two shards");
+static void mean_of_two(float *restrict a, float *restrict b, double sa, double sb, size_t n)
+{
+    for (size_t u = 0; u < n; u++) {
+        float mean = (float)((0.0 + a[u] * sa + b[u] * sb) / 2);   /* 0.0 +: -0 sums to +0, as it always did */
+        a[u] = b[u] = mean;
+    }
+}
+
+/* Thread t of n averages its range of weight rows over the shards into
+ * every shard's copy, scale 1. */
 static void average_thread(void *ctx, int t, int n_threads)
 {
     sgd_run *run = ctx;
     size_t stride = run->m->stride, begin, end;
     rs_thread_range(run->m->n_used, t, n_threads, &begin, &end);
-    for (size_t u = begin * stride; u < end * stride; u++) {
-        double sum = 0;
-        for (int s = 0; s < RS_TEXT_SHARDS; s++)
-            sum += run->sh[s].v[u] * run->sh[s].scale;
-        float mean = (float)(sum / RS_TEXT_SHARDS);
-        for (int s = 0; s < RS_TEXT_SHARDS; s++)
-            run->sh[s].v[u] = mean;
-    }
+    mean_of_two(run->sh[0].v + begin * stride, run->sh[1].v + begin * stride, run->sh[0].scale, run->sh[1].scale,
+                (end - begin) * stride);
 }
 
 static void average(sgd_run *run, int n_threads)
