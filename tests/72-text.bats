@@ -358,6 +358,28 @@ b"
     assert_output "loss accuracy"
 }
 
+@test "--text --valid with char n-grams (two blocks, a bucket in both listed twice): the kept pass's loss and accuracy are those of rs-predict on the file" {
+    make_intents train.csv 300 7
+    make_intents valid.csv 90 8
+    rs-train --model logreg --text text --label intent -i train.csv --valid valid.csv -o m.rsm --text-bits 10 \
+        --char-ngrams 2,4 --epochs 4 -q -j 2
+    run rs-predict --describe m.rsm
+    assert_line "text_norm blocks"
+    # some buckets are in both blocks of a row: more non-zeros than one block merged
+    rs-train --model logreg --text text --label intent -i train.csv -o row.rsm --text-bits 10 --char-ngrams 2,4 \
+        --epochs 1 --text-norm row -q
+    nnz_blocks=$(rs-predict --describe m.rsm | awk '$1 == "nnz" { print $2 }')
+    nnz_row=$(rs-predict --describe row.rsm | awk '$1 == "nnz" { print $2 }')
+    [ "$nnz_blocks" -gt "$nnz_row" ]
+    loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
+    acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
+    rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
+    run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
+        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
+        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' p.csv
+    assert_output "loss accuracy"
+}
+
 @test "--text --valid: 40 classes on 1 and 2 threads give the same bytes; a label the training data lacks and bad UTF-8 name the validation file and line" {
     root=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     "$root/scripts/gen-text" --rows 1200 --words 8 --vocab 500 --classes 40 --seed 6 > g.csv
