@@ -24,47 +24,38 @@
 
 /* ---- featurisation shared by training and scoring ---------------------- */
 
-/* The n-grams of base (word_max and char_min..char_max) of a row's text
- * fields appended to idx[*n..], each field hashed with its column's seed. */
-static rs_status hash_fields(rs_text_spec spec, size_t n_cols, const rs_field *const *texts, rs_text_scratch *s,
-                             uint32_t **idx, size_t *n, size_t *cap, rs_error *err)
-{
-    for (size_t c = 0; c < n_cols; c++) {
-        spec.column = (int)c;
-        if (rs_text_hash(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, err) != RS_OK)
-            return err->code;
-    }
-    return RS_OK;
-}
-
 /* The distinct buckets of a row's text fields with their counts.  With
  * blocks (and char n-grams), two blocks: the word n-grams' buckets, *n_word
  * of them, then the char n-grams' (a bucket both hash to is in both, which
- * scores and steps as one entry holding the sum); else one, *n_word = *n. */
+ * scores and steps as one entry holding the sum); else one, *n_word = *n.
+ * Each field is hashed with its column's seed. */
 static rs_status row_counts(const rs_text_spec *base, int blocks, size_t n_cols, const rs_field *const *texts,
                             rs_text_scratch *s, uint32_t **idx, size_t *n, size_t *cap, float **val, size_t *cap_val,
                             size_t *n_word, rs_error *err)
 {
-    rs_text_spec words = *base;
     size_t n_chars = 0;
     blocks = blocks && base->char_min > 0;
-    if (blocks)
-        words.char_min = words.char_max = 0;
     *n = 0;
-    if (hash_fields(words, n_cols, texts, s, idx, n, cap, err) != RS_OK)
+    for (size_t c = 0; c < n_cols; c++) {
+        rs_text_spec spec = *base;
+        spec.column = (int)c;
+        if ((blocks ? rs_text_hash_apart(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, &s->chars, &n_chars,
+                                         &s->cap_chars, err)
+                    : rs_text_hash(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, err)) != RS_OK)
+            return err->code;
+    }
+    if (rs_grow((void **)val, cap_val, *n + n_chars + 1, sizeof **val) < 0 ||
+        rs_grow((void **)idx, cap, *n + n_chars + 1, sizeof **idx) < 0)
+        return rs_error_nomem(err);
+    if (rs_text_merge(*idx, *n, *val, s, n_word, err) != RS_OK)
         return err->code;
-    if (rs_grow((void **)val, cap_val, *n + 1, sizeof **val) < 0 || rs_text_merge(*idx, *n, *val, s, n_word, err))
-        return err->code ? err->code : rs_error_nomem(err);
     *n = *n_word;
     if (!blocks)
         return RS_OK;
-    rs_text_spec chars = *base;
-    chars.word_max = 0;
-    if (hash_fields(chars, n_cols, texts, s, idx, n, cap, err) != RS_OK)
+    if (n_chars)
+        memcpy(*idx + *n_word, s->chars, n_chars * sizeof **idx);
+    if (rs_text_merge(*idx + *n_word, n_chars, *val + *n_word, s, &n_chars, err) != RS_OK)
         return err->code;
-    if (rs_grow((void **)val, cap_val, *n + 1, sizeof **val) < 0 ||
-        rs_text_merge(*idx + *n_word, *n - *n_word, *val + *n_word, s, &n_chars, err))
-        return err->code ? err->code : rs_error_nomem(err);
     *n = *n_word + n_chars;
     return RS_OK;
 }
