@@ -617,13 +617,17 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, int blocks, 
 {
     size_t dim = m->dim, K = m->K, rows = m->n_used ? m->n_used : 1;   /* no words at all: one zero row */
     rs_model *model = rs_model_new("logreg");
-    float *w = calloc(rows * K, sizeof *w);
+    /* the weights (rows x K) are v's rows (stride apart) packed in place: K <= stride, so each float moves
+     * down over floats already read; the model takes v (no 10 MB copy) */
+    float *w = m->n_used ? m->v : calloc(rows * K, sizeof *w);
     int32_t *bucket = calloc(rows, sizeof *bucket);
+    if (m->n_used)
+        m->v = NULL;
     rs_status st = model && w && bucket ? RS_OK : rs_error_nomem(err);
     for (size_t u = 0; st == RS_OK && u < m->n_used; u++) {
         bucket[u] = (int32_t)m->bucket[u];
         for (size_t k = 0; k < K; k++)
-            w[u * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
+            w[u * K + k] = (float)(w[u * m->stride + k] * m->scale);
     }
     char chars[64];
     snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
