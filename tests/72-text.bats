@@ -261,6 +261,37 @@ b"
     assert_stderr --partial "invalid --tfidf 'maybe' (expected on or off)"
 }
 
+@test "--text-norm: blocks (the default) lists a row's word buckets then its char buckets, each block normalised apart; a bucket in both counts once in df; row and no char n-grams as before; a bad value is a usage error" {
+    printf 'text,y\nred apple,a\ngreen apple,a\nred pear,b\nblue pear,b\n' > t.csv
+    # 2 buckets (--text-bits 1): every row's words and its char n-grams each fill both, so blocks hold
+    # 4 entries a row (2 where the words hash to one bucket: 14 in all) and row 2 (8)
+    rs-train --model logreg --text text --label y -i t.csv -o blocks.rsm --text-bits 1 --char-ngrams 2,3 -q
+    rs-train --model logreg --text text --label y -i t.csv -o row.rsm --text-bits 1 --char-ngrams 2,3 --text-norm row -q
+    run rs-predict --describe blocks.rsm
+    assert_line "text_norm blocks"
+    assert_line "nnz 14"
+    run rs-predict --describe row.rsm
+    refute_line --partial "text_norm"
+    assert_line "nnz 8"
+    # every row is in both buckets: df = n, idf = ln((1 + 4) / (1 + 4)) + 1 = 1 (1.0f: 00 00 80 3f) in both
+    # models; counting a bucket of both blocks twice would give df 8 and an idf below 1
+    for m in blocks row; do
+        at=$(strings "$m.rsm" | awk '$1 == "tensor" && $2 == "idf" { print $5 }')
+        run sh -c "od -An -tx1 -v -j $at -N 8 $m.rsm | tr -d ' \n'"
+        assert_output "0000803f0000803f"
+    done
+    # without char n-grams there is one block: the same bytes either way, and no key
+    rs-train --model logreg --text text --label y -i t.csv -o w_blocks.rsm --text-bits 4 -q
+    rs-train --model logreg --text text --label y -i t.csv -o w_row.rsm --text-bits 4 --text-norm row -q
+    run cmp w_blocks.rsm w_row.rsm
+    assert_success
+    run rs-predict --describe w_blocks.rsm
+    refute_line --partial "text_norm"
+    run --separate-stderr rs-train --model logreg --text text --label y -i t.csv -o m.rsm --text-norm rows
+    assert_failure 2
+    assert_stderr --partial "invalid --text-norm 'rows' (expected blocks or row)"
+}
+
 @test "rs-train --text: two shards averaged after each pass, by hand: 1 and 2 passes over two one-word rows" {
     # Each pass's shuffled rows are cut in two halves; each shard steps over its half on its own copy, and the
     # copies are averaged.  Rows "a" (class 0) and "b" (class 1), counts (--tfidf off), --l2 0, --lr 1: a shard
@@ -320,6 +351,28 @@ b"
     loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
     acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
     # the same numbers from the saved model's probabilities on the file: mean -log p(true class), share right
+    rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
+    run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
+        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
+        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' p.csv
+    assert_output "loss accuracy"
+}
+
+@test "--text --valid with char n-grams (two blocks, a bucket in both listed twice): the kept pass's loss and accuracy are those of rs-predict on the file" {
+    make_intents train.csv 300 7
+    make_intents valid.csv 90 8
+    rs-train --model logreg --text text --label intent -i train.csv --valid valid.csv -o m.rsm --text-bits 10 \
+        --char-ngrams 2,4 --epochs 4 -q -j 2
+    run rs-predict --describe m.rsm
+    assert_line "text_norm blocks"
+    # some buckets are in both blocks of a row: more non-zeros than one block merged
+    rs-train --model logreg --text text --label intent -i train.csv -o row.rsm --text-bits 10 --char-ngrams 2,4 \
+        --epochs 1 --text-norm row -q
+    nnz_blocks=$(rs-predict --describe m.rsm | awk '$1 == "nnz" { print $2 }')
+    nnz_row=$(rs-predict --describe row.rsm | awk '$1 == "nnz" { print $2 }')
+    [ "$nnz_blocks" -gt "$nnz_row" ]
+    loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
+    acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
     rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
     run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
         { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }

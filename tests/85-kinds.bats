@@ -17,7 +17,7 @@ kinds() { rs-train --list-models | tail -n +2 | cut -f1; }
     assert_success
     assert_line --index 0 "$(printf 'kind\tfamily\tsummary\tdefaults\tquick')"
     assert_line --regexp "^als	recommender	implicit: .*	factors=64 epochs=15 l2=derived alpha=derived cg-steps=3	--factors 2 --epochs 1$"
-    assert_line --regexp "^logreg	supervised	.*	l2=1 l1=0 class-weight=1,1 tol=1e-6 max-iter=derived text=none text-bits=derived word-ngrams=derived char-ngrams=derived tfidf=derived epochs=derived lr=derived	$"
+    assert_line --regexp "^logreg	supervised	.*	l2=1 l1=0 class-weight=1,1 tol=1e-6 max-iter=derived text=none text-bits=derived word-ngrams=derived char-ngrams=derived tfidf=derived text-norm=derived epochs=derived lr=derived	$"
     # the listed kinds are the registry's lines, in its order, each once
     sed -n 's/^RS_KIND(\([a-z0-9_]*\))$/\1/p' "$root/lib/models/kinds.def" > registry.txt
     kinds > listed.txt

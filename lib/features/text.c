@@ -10,6 +10,7 @@
 void rs_text_scratch_free(rs_text_scratch *s)
 {
     free(s->lower), free(s->tok_start), free(s->tok_len), free(s->cp_start), free(s->pad), free(s->seen);
+    free(s->chars);
     memset(s, 0, sizeof *s);
 }
 
@@ -160,13 +161,12 @@ static rs_status char_grams(const rs_text_spec *spec, const char *tok, size_t le
     return RS_OK;
 }
 
-rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
-                       size_t *n, size_t *cap, rs_error *err)
+/* The word n-grams of tokens into *idx and the char n-grams into *chars
+ * (chars == idx: both into idx, each token's words then its chars). */
+static rs_status hash_tokens(const rs_text_spec *spec, size_t n_tok, rs_text_scratch *s, uint32_t **idx, size_t *n,
+                             size_t *cap, uint32_t **chars, size_t *n_chars, size_t *cap_chars, rs_error *err)
 {
-    size_t n_tok;
     uint32_t mask = (uint32_t)(((uint64_t)1 << spec->bits) - 1);
-    if (tokenize(text, len, s, &n_tok, err) != RS_OK)
-        return err->code;
     for (size_t t = 0; t < n_tok; t++) {
         /* word n-grams starting at token t: the tokens are adjacent in
          * s->lower only by position, so join them with one space */
@@ -192,10 +192,30 @@ rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, r
                 return err->code;
         }
         if (spec->char_min > 0 &&
-            char_grams(spec, s->lower + s->tok_start[t], s->tok_len[t], s, mask, idx, n, cap, err) != RS_OK)
+            char_grams(spec, s->lower + s->tok_start[t], s->tok_len[t], s, mask, chars, n_chars, cap_chars, err) !=
+                RS_OK)
             return err->code;
     }
     return RS_OK;
+}
+
+rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
+                       size_t *n, size_t *cap, rs_error *err)
+{
+    size_t n_tok;
+    if (tokenize(text, len, s, &n_tok, err) != RS_OK)
+        return err->code;
+    return hash_tokens(spec, n_tok, s, idx, n, cap, idx, n, cap, err);
+}
+
+rs_status rs_text_hash_apart(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s,
+                             uint32_t **idx, size_t *n, size_t *cap, uint32_t **chars, size_t *n_chars,
+                             size_t *cap_chars, rs_error *err)
+{
+    size_t n_tok;
+    if (tokenize(text, len, s, &n_tok, err) != RS_OK)
+        return err->code;
+    return hash_tokens(spec, n_tok, s, idx, n, cap, chars, n_chars, cap_chars, err);
 }
 
 rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s, size_t *m, rs_error *err)

@@ -40,6 +40,8 @@ typedef struct {
     size_t cap_pad;
     uint32_t *seen;           /* rs_text_merge's open-addressed table: output position + 1, 0 empty */
     size_t cap_seen;
+    uint32_t *chars;          /* a caller's char n-gram buckets (rs_text_hash_apart) */
+    size_t cap_chars;
 } rs_text_scratch;
 
 void rs_text_scratch_free(rs_text_scratch *s);
@@ -49,6 +51,13 @@ void rs_text_scratch_free(rs_text_scratch *s);
  * with the message "invalid UTF-8" (the caller adds file and line). */
 rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
                        size_t *n, size_t *cap, rs_error *err);
+
+/* As rs_text_hash, but the word n-grams' buckets appended to *idx and the
+ * char n-grams' to *chars, each in rs_text_hash's order: one tokenisation
+ * for both. */
+rs_status rs_text_hash_apart(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s,
+                             uint32_t **idx, size_t *n, size_t *cap, uint32_t **chars, size_t *n_chars,
+                             size_t *cap_chars, rs_error *err);
 
 /* Merge repeats in O(n), without sorting: idx keeps the distinct
  * buckets in the order of their first occurrence, val their counts; *m the

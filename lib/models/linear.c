@@ -388,7 +388,7 @@ static rs_status logreg_fit(const problem *pb, const rs_params *p, double *w, do
 static rs_status linear_train(const rs_dataset *d, const rs_params *params, const unsigned char *constant,
                              rs_model *m, rs_error *err)
 {
-    static const char *const text_only[] = {"text-bits", "word-ngrams", "char-ngrams", "tfidf"};
+    static const char *const text_only[] = {"text-bits", "word-ngrams", "char-ngrams", "tfidf", "text-norm"};
     for (size_t i = 0; i < sizeof text_only / sizeof *text_only; i++)
         if (rs_params_text(params, text_only[i]))
             return rs_error_set(err, RS_EUSAGE, NULL, 0, "--%s is for logreg --text", text_only[i]);
@@ -569,6 +569,8 @@ static const rs_kind_option logreg_options[] = {
      "--text: char n-grams of each word, MIN..MAX"},
     {"tfidf", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "on", RS_OPTION_TEXT, "on|off", NULL,
      "--text: weigh counts by idf (off: counts), rows L2-normalised"},
+    {"text-norm", NULL, 0, 0, 0, 0, RS_SEARCH_NONE, 0, 0, "blocks", RS_OPTION_TEXT, "blocks|row", NULL,
+     "--text: L2-normalise words and char n-grams apart (blocks) or together"},
     {"epochs", NULL, 1, 1e6, 0, 0, RS_SEARCH_NONE, 0, 0, "8 with --text", RS_SHARED},
     {"lr", NULL, 0, 100, 1, 0, RS_SEARCH_NONE, 0, 0, "3 with --text", RS_SHARED},
     {NULL},

@@ -24,25 +24,44 @@
 
 /* ---- featurisation shared by training and scoring ---------------------- */
 
-/* The distinct buckets of a row's text fields with their counts. */
-static rs_status row_counts(const rs_text_spec *base, size_t n_cols, const rs_field *const *texts,
+/* The distinct buckets of a row's text fields with their counts.  With
+ * blocks (and char n-grams), two blocks: the word n-grams' buckets, *n_word
+ * of them, then the char n-grams' (a bucket both hash to is in both, which
+ * scores and steps as one entry holding the sum); else one, *n_word = *n.
+ * Each field is hashed with its column's seed. */
+static rs_status row_counts(const rs_text_spec *base, int blocks, size_t n_cols, const rs_field *const *texts,
                             rs_text_scratch *s, uint32_t **idx, size_t *n, size_t *cap, float **val, size_t *cap_val,
-                            rs_error *err)
+                            size_t *n_word, rs_error *err)
 {
+    size_t n_chars = 0;
+    blocks = blocks && base->char_min > 0;
     *n = 0;
     for (size_t c = 0; c < n_cols; c++) {
         rs_text_spec spec = *base;
         spec.column = (int)c;
-        if (rs_text_hash(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, err) != RS_OK)
+        if ((blocks ? rs_text_hash_apart(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, &s->chars, &n_chars,
+                                         &s->cap_chars, err)
+                    : rs_text_hash(&spec, texts[c]->ptr, texts[c]->len, s, idx, n, cap, err)) != RS_OK)
             return err->code;
     }
-    if (rs_grow((void **)val, cap_val, *n + 1, sizeof **val) < 0)
+    if (rs_grow((void **)val, cap_val, *n + n_chars + 1, sizeof **val) < 0 ||
+        rs_grow((void **)idx, cap, *n + n_chars + 1, sizeof **idx) < 0)
         return rs_error_nomem(err);
-    return rs_text_merge(*idx, *n, *val, s, n, err);
+    if (rs_text_merge(*idx, *n, *val, s, n_word, err) != RS_OK)
+        return err->code;
+    *n = *n_word;
+    if (!blocks)
+        return RS_OK;
+    if (n_chars)
+        memcpy(*idx + *n_word, s->chars, n_chars * sizeof **idx);
+    if (rs_text_merge(*idx + *n_word, n_chars, *val + *n_word, s, &n_chars, err) != RS_OK)
+        return err->code;
+    *n = *n_word + n_chars;
+    return RS_OK;
 }
 
-/* TF-IDF: count x idf, then the row L2-normalised. */
-static void weigh(const uint32_t *idx, float *val, size_t n, const float *idf)
+/* count x idf of val[0..n), L2-normalised to length (none if all 0). */
+static void weigh_block(const uint32_t *idx, float *val, size_t n, const float *idf, double length)
 {
     double norm = 0;
     for (size_t j = 0; j < n; j++) {
@@ -50,7 +69,21 @@ static void weigh(const uint32_t *idx, float *val, size_t n, const float *idf)
         norm += (double)val[j] * val[j];
     }
     for (size_t j = 0; norm > 0 && j < n; j++)
-        val[j] = (float)(val[j] / sqrt(norm));
+        val[j] = (float)(val[j] / sqrt(norm) * length);
+}
+
+/* TF-IDF: count x idf, then the row L2-normalised; with two blocks (row_counts)
+ * each block to length 1/sqrt(2) (the words and the char n-grams weigh the
+ * same, as scikit-learn's union of two TfidfVectorizers, and a row keeps
+ * length 1). */
+static void weigh(const uint32_t *idx, float *val, size_t n, size_t n_word, const float *idf)
+{
+    if (n_word == n) {
+        weigh_block(idx, val, n, idf, 1);
+        return;
+    }
+    weigh_block(idx, val, n_word, idf, sqrt(0.5));
+    weigh_block(idx + n_word, val + n_word, n - n_word, idf, sqrt(0.5));
 }
 
 /* ---- reading the training table ---------------------------------------- */
@@ -60,7 +93,8 @@ typedef struct {
     size_t *ptr;            /* (n_rows + 1) */
     uint32_t *idx;          /* (nnz) */
     float *val;             /* (nnz) */
-    size_t cap_rows, cap_nnz, cap_val;
+    uint32_t *n_word;       /* (n_rows) each row's word block (row_counts) */
+    size_t cap_rows, cap_nnz, cap_val, cap_word;
     rs_dataset labels;      /* y and classes only (io/dataset.h) */
     size_t cap_y;
     size_t n_num;           /* --features: numeric columns */
@@ -70,7 +104,7 @@ typedef struct {
 
 static void text_rows_free(text_rows *r)
 {
-    free(r->ptr), free(r->idx), free(r->val), free(r->labels.y), free(r->num);
+    free(r->ptr), free(r->idx), free(r->val), free(r->n_word), free(r->labels.y), free(r->num);
     rs_idmap_free(r->labels.classes);
 }
 
@@ -112,17 +146,19 @@ typedef struct {
     const rs_field **texts;
     uint32_t *row_idx;          /* one row's buckets and counts */
     float *row_val;
-    size_t n_row, cap_row_idx, cap_row_val;
+    size_t n_row, n_row_word, cap_row_idx, cap_row_val;
     uint32_t *idx;              /* the range's rows, one after the other */
     float *val;
     size_t n, cap_idx, cap_val;
     size_t len[CHUNK];          /* each row's buckets */
+    uint32_t word_len[CHUNK];   /* and its word block's */
     size_t bad;                 /* the first row that failed (CHUNK: none) */
     rs_status status;
 } hash_part;
 
 typedef struct {
     const rs_text_spec *spec;
+    int blocks;                 /* row_counts' */
     size_t n_cols, n_rows;
     char *bytes;                /* the chunk's text fields */
     size_t n_bytes, cap_bytes;
@@ -142,9 +178,10 @@ static void text_chunk_free(text_chunk *c)
     free(c->parts), free(c->bytes), free(c->start), free(c->len);
 }
 
-static rs_status text_chunk_init(text_chunk *c, const rs_text_spec *spec, size_t n_cols, int threads, rs_error *err)
+static rs_status text_chunk_init(text_chunk *c, const rs_text_spec *spec, int blocks, size_t n_cols, int threads,
+                                 rs_error *err)
 {
-    c->spec = spec, c->n_cols = n_cols, c->n_parts = threads > 0 ? threads : 1;
+    c->spec = spec, c->blocks = blocks, c->n_cols = n_cols, c->n_parts = threads > 0 ? threads : 1;
     c->parts = calloc((size_t)c->n_parts, sizeof *c->parts);
     c->start = malloc(CHUNK * n_cols * sizeof *c->start);
     c->len = malloc(CHUNK * n_cols * sizeof *c->len);
@@ -179,8 +216,8 @@ static rs_status hash_row(const text_chunk *c, hash_part *h, size_t i, rs_error 
         h->fields[k] = (rs_field){c->bytes + c->start[i * c->n_cols + k], c->len[i * c->n_cols + k]};
         h->texts[k] = &h->fields[k];
     }
-    return row_counts(c->spec, c->n_cols, h->texts, &h->s, &h->row_idx, &h->n_row, &h->cap_row_idx, &h->row_val,
-                      &h->cap_row_val, err);
+    return row_counts(c->spec, c->blocks, c->n_cols, h->texts, &h->s, &h->row_idx, &h->n_row, &h->cap_row_idx,
+                      &h->row_val, &h->cap_row_val, &h->n_row_word, err);
 }
 
 static void hash_thread(void *ctx, int t, int n_threads)
@@ -206,7 +243,7 @@ static void hash_thread(void *ctx, int t, int n_threads)
             memcpy(h->val + h->n, h->row_val, h->n_row * sizeof *h->val);
         }
         h->n += h->n_row;
-        h->len[i - begin] = h->n_row;
+        h->len[i - begin] = h->n_row, h->word_len[i - begin] = (uint32_t)h->n_row_word;
     }
 }
 
@@ -231,6 +268,7 @@ static rs_status chunk_flush(text_chunk *c, text_rows *r, const char *name, rs_e
                                          : err->code;
         }
         if (rs_grow((void **)&r->ptr, &r->cap_rows, r->n_rows + (end - begin) + 2, sizeof *r->ptr) < 0 ||
+            rs_grow((void **)&r->n_word, &r->cap_word, r->n_rows + (end - begin) + 1, sizeof *r->n_word) < 0 ||
             rs_grow((void **)&r->idx, &r->cap_nnz, r->nnz + h->n + 1, sizeof *r->idx) < 0 ||
             rs_grow((void **)&r->val, &r->cap_val, r->nnz + h->n + 1, sizeof *r->val) < 0)
             return rs_error_nomem(err);
@@ -239,6 +277,7 @@ static rs_status chunk_flush(text_chunk *c, text_rows *r, const char *name, rs_e
             memcpy(r->val + r->nnz, h->val, h->n * sizeof *r->val);
         }
         for (size_t i = begin; i < end; i++) {
+            r->n_word[r->n_rows] = h->word_len[i - begin];
             r->ptr[r->n_rows] = r->nnz;
             r->nnz += h->len[i - begin];
             r->ptr[++r->n_rows] = r->nnz;
@@ -276,7 +315,8 @@ static rs_status number_row(text_rows *r, const rs_table *t, const rs_record *re
     return RS_OK;
 }
 
-static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_params *p, const rs_strlist *cols,
+static rs_status read_rows(text_rows *r, const rs_text_spec *spec, int blocks, const rs_params *p,
+                           const rs_strlist *cols,
                            const rs_strlist *numeric, const char *input, const rs_table_options *topt,
                            const rs_dataset *like, rs_error *err)
 {
@@ -289,7 +329,7 @@ static rs_status read_rows(text_rows *r, const rs_text_spec *spec, const rs_para
     if (st == RS_OK)
         st = find_columns(t, p, cols, numeric, &label_col, text_cols, num_cols, err);
     if (st == RS_OK)
-        st = text_chunk_init(&c, spec, cols->n, p->threads, err);
+        st = text_chunk_init(&c, spec, blocks, cols->n, p->threads, err);
     rs_record rec;
     int got = 0;
     size_t n_labels = 0;
@@ -338,6 +378,21 @@ static rs_status label_classes(text_rows *r, const rs_params *p, rs_error *err)
         rs_idmap_intern(r->labels.classes, "1", 1, &added) < 0)
         return rs_error_nomem(err);
     (void)p;
+    return RS_OK;
+}
+
+/* df[b]: the rows bucket b is in (a bucket in both blocks of a row, see
+ * row_counts, counts once). */
+static rs_status count_df(const text_rows *r, size_t dim, uint32_t *df, rs_error *err)
+{
+    uint32_t *last = calloc(dim, sizeof *last);   /* the last row (+ 1) counted in each bucket */
+    if (!last)
+        return rs_error_nomem(err);
+    for (size_t i = 0; i < r->n_rows; i++)
+        for (size_t j = r->ptr[i]; j < r->ptr[i + 1]; j++)
+            if (last[r->idx[j]] != i + 1)
+                last[r->idx[j]] = (uint32_t)(i + 1), df[r->idx[j]]++;
+    free(last);
     return RS_OK;
 }
 
@@ -555,19 +610,24 @@ static rs_status save_numbers(rs_model *model, const rs_strlist *numeric, const 
     return st;
 }
 
-static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_params *p, const char *columns,
+static rs_status save(const text_rows *r, const rs_text_spec *spec, int blocks, const rs_params *p,
+                      const char *columns,
                       const rs_strlist *numeric, const float *mean, const float *sd, const float *idf,
                       rs_text_sgd_model *m, const valid_run *vr, const char *output, rs_error *err)
 {
     size_t dim = m->dim, K = m->K, rows = m->n_used ? m->n_used : 1;   /* no words at all: one zero row */
     rs_model *model = rs_model_new("logreg");
-    float *w = calloc(rows * K, sizeof *w);
+    /* the weights (rows x K) are v's rows (stride apart) packed in place: K <= stride, so each float moves
+     * down over floats already read; the model takes v (no 10 MB copy) */
+    float *w = m->n_used ? m->v : calloc(rows * K, sizeof *w);
     int32_t *bucket = calloc(rows, sizeof *bucket);
+    if (m->n_used)
+        m->v = NULL;
     rs_status st = model && w && bucket ? RS_OK : rs_error_nomem(err);
     for (size_t u = 0; st == RS_OK && u < m->n_used; u++) {
         bucket[u] = (int32_t)m->bucket[u];
         for (size_t k = 0; k < K; k++)
-            w[u * K + k] = (float)(m->v[u * m->stride + k] * m->scale);
+            w[u * K + k] = (float)(w[u * m->stride + k] * m->scale);
     }
     char chars[64];
     snprintf(chars, sizeof chars, "%d,%d", spec->char_min, spec->char_max);
@@ -576,6 +636,7 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
          rs_model_set(model, "text", columns, err) || rs_model_set_i64(model, "text_bits", spec->bits, err) ||
          rs_model_set_i64(model, "word_ngrams", spec->word_max, err) ||
          rs_model_set(model, "char_ngrams", chars, err) ||
+         (blocks && spec->char_min > 0 && rs_model_set(model, "text_norm", "blocks", err)) ||   /* else as before */
          rs_model_set(model, "tfidf", rs_params_text(p, "tfidf") ? rs_params_text(p, "tfidf") : "on", err) ||
          rs_model_set_i64(model, "train_rows", (int64_t)r->n_rows, err) ||
          rs_model_set_i64(model, "nnz", (int64_t)r->nnz, err) ||
@@ -606,8 +667,9 @@ static rs_status save(const text_rows *r, const rs_text_spec *spec, const rs_par
     return st;
 }
 
-/* --text a,b, --char-ngrams MIN,MAX and --tfidf from the kind's options. */
-static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, int *idf_off, rs_error *err)
+/* --text a,b, --char-ngrams MIN,MAX, --tfidf and --text-norm from the kind's options. */
+static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *cols, int *idf_off, int *blocks,
+                           rs_error *err)
 {
     const char *chars = rs_params_text(p, "char-ngrams");
     memset(spec, 0, sizeof *spec);
@@ -622,6 +684,10 @@ static rs_status text_spec(const rs_params *p, rs_text_spec *spec, rs_strlist *c
     if (tfidf && strcmp(tfidf, "on") && strcmp(tfidf, "off"))
         return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --tfidf '%s' (expected on or off)", tfidf);
     *idf_off = tfidf && !strcmp(tfidf, "off");
+    const char *norm = rs_params_text(p, "text-norm");
+    if (norm && strcmp(norm, "blocks") && strcmp(norm, "row"))
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "invalid --text-norm '%s' (expected blocks or row)", norm);
+    *blocks = !norm || !strcmp(norm, "blocks");
     if (rs_strlist_push_split(cols, rs_params_text(p, "text")) < 0)
         return rs_error_nomem(err);
     if (p->l1 > 0)
@@ -654,13 +720,14 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_str
     float *idf = NULL, *mean = NULL, *sd = NULL;
     uint32_t *df = NULL;   /* the rows each bucket is in (and the numeric columns after the 2^bits) */
     int idf_off = 0;   /* --tfidf off */
-    rs_status st = text_spec(p, &spec, &cols, &idf_off, err);
+    int blocks = 1;   /* --text-norm blocks */
+    rs_status st = text_spec(p, &spec, &cols, &idf_off, &blocks, err);
     if (st == RS_OK)
-        st = read_rows(&r, &spec, p, &cols, numeric, input, table, NULL, err);
+        st = read_rows(&r, &spec, blocks, p, &cols, numeric, input, table, NULL, err);
     if (st == RS_OK)
         st = label_classes(&r, p, err);
     if (st == RS_OK && valid_path)
-        st = read_rows(&valid, &spec, p, &cols, numeric, valid_path, table, &r.labels, err);
+        st = read_rows(&valid, &spec, blocks, p, &cols, numeric, valid_path, table, &r.labels, err);
     m.K = r.labels.classes ? (size_t)rs_idmap_size(r.labels.classes) : 0;
     m.dim = (size_t)1 << spec.bits;
     if (st == RS_OK && m.K < 2) {
@@ -673,16 +740,19 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_str
         st = rs_error_nomem(err);
     if (st == RS_OK)
         st = number_stats(&r, &mean, &sd, err);
+    if (st == RS_OK)
+        st = count_df(&r, m.dim, df, err);
     if (st == RS_OK) {
-        /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf */
-        for (size_t j = 0; j < r.nnz; j++)
-            df[r.idx[j]]++;
-        for (size_t b = 0; b < m.dim; b++)   /* --tfidf off: 1, so rs-predict needs no switch */
-            idf[b] = idf_off ? 1 : (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1);
+        /* idf = ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf; --tfidf off: 1, so rs-predict needs
+         * no switch */
+        float unseen = idf_off ? 1 : (float)(log(1.0 + (double)r.n_rows) + 1);   /* df 0: most buckets */
+        for (size_t b = 0; b < m.dim; b++)
+            idf[b] = idf_off ? 1 : df[b] ? (float)(log((1.0 + (double)r.n_rows) / (1.0 + df[b])) + 1) : unseen;
         for (size_t i = 0; i < r.n_rows; i++)
-            weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], idf);
+            weigh(r.idx + r.ptr[i], r.val + r.ptr[i], r.ptr[i + 1] - r.ptr[i], r.n_word[i], idf);
         for (size_t i = 0; i < valid.n_rows; i++)   /* the training idf */
-            weigh(valid.idx + valid.ptr[i], valid.val + valid.ptr[i], valid.ptr[i + 1] - valid.ptr[i], idf);
+            weigh(valid.idx + valid.ptr[i], valid.val + valid.ptr[i], valid.ptr[i + 1] - valid.ptr[i], valid.n_word[i],
+                  idf);
         for (size_t c = 0; c < r.n_num; c++)
             df[m.dim + c] = (uint32_t)r.n_rows;
         st = append_numbers(&r, m.dim, mean, sd, err);   /* the training mean and deviation for both */
@@ -694,8 +764,8 @@ rs_status rs_text_train(const rs_params *params, const char *input, const rs_str
     if (st == RS_OK)
         st = fit(&r, valid_path ? &valid : NULL, p, &m, &vr, err);
     if (st == RS_OK)
-        st = save(&r, &spec, p, rs_params_text(p, "text"), numeric, mean, sd, idf, &m, valid_path ? &vr : NULL, output,
-                  err);
+        st = save(&r, &spec, blocks, p, rs_params_text(p, "text"), numeric, mean, sd, idf, &m, valid_path ? &vr : NULL,
+                  output, err);
     if (st == RS_OK) {
         char numbers[48] = "";
         if (r.n_num)
@@ -786,6 +856,11 @@ static rs_status load_fields(rs_text_model *tm, const rs_model *m, rs_error *err
         tm->spec.char_max < tm->spec.char_min || tm->spec.char_max > 8)
         return rs_error_set(err, RS_EDATA, NULL, 0, "the model's text settings are damaged");
     tm->spec.bits = (int)bits, tm->spec.word_max = (int)words, tm->n_classes = (size_t)n_classes;
+    const char *norm = rs_model_get(m, "text_norm");   /* models before it: one block */
+    if (norm && strcmp(norm, "blocks") && strcmp(norm, "row"))
+        return rs_error_set(err, RS_EDATA, NULL, 0, "the model's text_norm '%.40s' is unknown (expected row or blocks)",
+                            norm);
+    tm->blocks = norm && !strcmp(norm, "blocks");
     if (load_numbers(tm, m, err) != RS_OK)
         return err->code;
     size_t dim = (size_t)1 << bits, n_buckets = dim + tm->numeric.n, K = tm->n_classes, r1, c1, r2, c2, r3, c3, r4,
@@ -838,8 +913,9 @@ rs_status rs_text_model_load(const rs_model *m, rs_text_model **out, rs_error *e
 rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const rs_field *const *texts,
                               const double *numbers, double *proba, rs_error *err)
 {
-    if (row_counts(&tm->spec, tm->columns.n, texts, &s->scratch, &s->idx, &s->n_idx, &s->cap_idx, &s->val,
-                   &s->cap_val, err) != RS_OK)
+    size_t n_word;
+    if (row_counts(&tm->spec, tm->blocks, tm->columns.n, texts, &s->scratch, &s->idx, &s->n_idx, &s->cap_idx, &s->val,
+                   &s->cap_val, &n_word, err) != RS_OK)
         return err->code;
     if (rs_grow((void **)&s->z, &s->cap_z, tm->n_classes, sizeof *s->z) < 0)
         return rs_error_nomem(err);
@@ -849,7 +925,7 @@ rs_status rs_text_model_score(const rs_text_model *tm, rs_text_scorer *s, const 
         for (size_t k = 0; row >= 0 && k < K; k += 16)
             __builtin_prefetch(tm->weights + (size_t)row * K + k);
     }
-    weigh(s->idx, s->val, s->n_idx, tm->idf);
+    weigh(s->idx, s->val, s->n_idx, n_word, tm->idf);
     float *z = s->z;
     memcpy(z, tm->bias, K * sizeof *z);
     for (size_t j = 0; j < s->n_idx; j++) {

@@ -24,6 +24,7 @@ rs_status rs_text_train(const rs_params *p, const char *input, const rs_strlist 
 /* A loaded text model: what scoring needs. */
 typedef struct {
     rs_text_spec spec;
+    int blocks;               /* text_norm blocks: words and char n-grams normalised apart */
     rs_strlist columns;       /* the text columns */
     size_t n_classes;
     char **classes;           /* (n_classes) names */

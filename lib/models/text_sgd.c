@@ -30,34 +30,109 @@ void rs_text_axpy(float *restrict z, const float *restrict w, float x, size_t K)
     axpy_clones(z, w, x, K);
 }
 
-/* z[k] += x w[k], inlined into the row kernels below (restrict here lets
- * them vectorise). */
-static inline void axpy(float *restrict z, const float *restrict w, float x, size_t len)
+/* One cache line of weights: 16 floats (a zmm register with avx512f, two
+ * ymm with avx2).  The row kernels below hold a row's scores (or its step)
+ * in such lines, in registers, while they walk the row's non-zeros: the
+ * per-class arithmetic and its order are those of a plain loop
+ * z[k] += x w[k] over j, so the bytes do not change, but z is loaded and
+ * stored once per row instead of once per non-zero. */
+typedef float line_f __attribute__((vector_size(64)));
+
+enum { BLOCK_LINES = 6 };   /* lines held at once: 12 of avx2's 16 ymm registers */
+
+/* z[0..16 lines) += (val[j] f) w_j[0..16 lines) for the row's non-zeros j
+ * in order, w_j = v + idx[j] stride; lines a constant where it is inlined. */
+static inline __attribute__((always_inline)) void scores_block(float *restrict z, const float *restrict v,
+                                                               size_t stride, const uint32_t *idx, const float *val,
+                                                               size_t n, float f, size_t lines)
 {
-    for (size_t k = 0; k < len; k++)
-        z[k] += x * w[k];
+    line_f acc[BLOCK_LINES];
+    for (size_t c = 0; c < lines; c++)
+        memcpy(&acc[c], z + LINE * c, sizeof acc[c]);
+    for (size_t j = 0; j < n; j++) {
+        const float *w = v + (size_t)idx[j] * stride;
+        float x = val[j] * f;
+        for (size_t c = 0; c < lines; c++) {
+            line_f l;
+            memcpy(&l, w + LINE * c, sizeof l);
+            acc[c] += x * l;
+        }
+    }
+    for (size_t c = 0; c < lines; c++)
+        memcpy(z + LINE * c, &acc[c], sizeof acc[c]);
 }
 
-/* z[0..len) += (val[j] f) w_j[0..len) for the row's non-zeros j in order,
- * w_j = v + idx[j] stride: one call per row, the loop vectorised. */
-__attribute__((target_clones("avx2", "default"))) static void row_scores(float *restrict z, const float *restrict v,
-                                                                          size_t stride, const uint32_t *idx,
-                                                                          const float *val, size_t n, float f,
-                                                                          size_t len)
+/* w_j[0..16 lines) += (val[j] g) step[0..16 lines) for the row's non-zeros
+ * j, w_j as above; the step stays in registers. */
+static inline __attribute__((always_inline)) void update_block(float *restrict v, size_t stride,
+                                                               const uint32_t *idx, const float *val, size_t n,
+                                                               float g, const float *restrict step, size_t lines)
 {
-    for (size_t j = 0; j < n; j++)
-        axpy(z, v + (size_t)idx[j] * stride, val[j] * f, len);
+    line_f s[BLOCK_LINES];
+    for (size_t c = 0; c < lines; c++)
+        memcpy(&s[c], step + LINE * c, sizeof s[c]);
+    for (size_t j = 0; j < n; j++) {
+        float *w = v + (size_t)idx[j] * stride;
+        float x = val[j] * g;
+        for (size_t c = 0; c < lines; c++) {
+            line_f l;
+            memcpy(&l, w + LINE * c, sizeof l);
+            l += x * s[c];
+            memcpy(w + LINE * c, &l, sizeof l);
+        }
+    }
+}
+
+/* z[0..len) += (val[j] f) w_j[0..len) for the row's non-zeros j (len a
+ * multiple of LINE): BLOCK_LINES lines at a time, each count of lines its
+ * own unrolled copy so the lines stay in registers. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void scores_clones(float *restrict z,
+                                                                                       const float *restrict v,
+                                                                                       size_t stride,
+                                                                                       const uint32_t *idx,
+                                                                                       const float *val, size_t n,
+                                                                                       float f, size_t len)
+{
+    for (size_t at = 0; at < len; at += BLOCK_LINES * LINE) {
+        size_t lines = (len - at) / LINE < BLOCK_LINES ? (len - at) / LINE : BLOCK_LINES;
+        switch (lines) {
+#define SCORES(L) case L: scores_block(z + at, v + at, stride, idx, val, n, f, L); break;
+            SCORES(1) SCORES(2) SCORES(3) SCORES(4) SCORES(5) SCORES(6)
+#undef SCORES
+        }
+    }
 }
 
 /* w_j[0..len) += (val[j] g) step[0..len) for the row's non-zeros j, w_j
- * as above. */
-__attribute__((target_clones("avx2", "default"))) static void row_update(float *restrict v, size_t stride,
-                                                                          const uint32_t *idx, const float *val,
-                                                                          size_t n, float g,
-                                                                          const float *restrict step, size_t len)
+ * and len as above. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void update_clones(float *restrict v,
+                                                                                       size_t stride,
+                                                                                       const uint32_t *idx,
+                                                                                       const float *val, size_t n,
+                                                                                       float g,
+                                                                                       const float *restrict step,
+                                                                                       size_t len)
 {
-    for (size_t j = 0; j < n; j++)
-        axpy(v + (size_t)idx[j] * stride, step, val[j] * g, len);
+    for (size_t at = 0; at < len; at += BLOCK_LINES * LINE) {
+        size_t lines = (len - at) / LINE < BLOCK_LINES ? (len - at) / LINE : BLOCK_LINES;
+        switch (lines) {
+#define UPDATE(L) case L: update_block(v + at, stride, idx, val, n, g, step + at, L); break;
+            UPDATE(1) UPDATE(2) UPDATE(3) UPDATE(4) UPDATE(5) UPDATE(6)
+#undef UPDATE
+        }
+    }
+}
+
+void rs_text_row_scores(float *restrict z, const float *restrict v, size_t stride, const uint32_t *idx,
+                        const float *val, size_t n, float f, size_t len)
+{
+    scores_clones(z, v, stride, idx, val, n, f, len);
+}
+
+void rs_text_row_update(float *restrict v, size_t stride, const uint32_t *idx, const float *val, size_t n, float g,
+                        const float *restrict step, size_t len)
+{
+    update_clones(v, stride, idx, val, n, g, step, len);
 }
 
 /* One shard's copy of the model and its scratch. */
@@ -80,9 +155,10 @@ typedef struct {
     shard sh[RS_TEXT_SHARDS];
 } sgd_run;
 
-/* The rows come in a shuffled order and their weight rows are far apart:
- * the loop asks for row q + 2's non-zeros and row q + 1's weights while it
- * computes row q, so memory works while the core does. */
+/* The rows come in a shuffled order: the loop asks for row q + 2's
+ * non-zeros while it computes row q.  (Asking for row q + 1's weight rows
+ * too, 5 lines per bucket, stalled the loop on the memory queue and took
+ * more time than it saved: measured on BANKING77.) */
 static void prefetch_row(const rs_text_rows *x, size_t i)
 {
     const uint32_t *idx = x->idx + x->ptr[i];
@@ -91,15 +167,6 @@ static void prefetch_row(const rs_text_rows *x, size_t i)
     __builtin_prefetch(&x->y[i]);
     for (size_t j = 0; j < n; j += 16)
         __builtin_prefetch(idx + j), __builtin_prefetch(val + j);
-}
-
-static void prefetch_weights(const rs_text_rows *x, const float *v, size_t stride, size_t i)
-{
-    const uint32_t *idx = x->idx + x->ptr[i];
-    size_t n = x->ptr[i + 1] - x->ptr[i];
-    for (size_t j = 0; j < n; j++)
-        for (size_t k = 0; k < stride; k += LINE)
-            __builtin_prefetch(v + (size_t)idx[j] * stride + k, 1, 2);
 }
 
 /* One SGD step of a shard on row i; c the row's class weight. */
@@ -111,16 +178,16 @@ static void step_row(shard *sh, const rs_text_sgd_model *m, const rs_text_rows *
     size_t n = x->ptr[i + 1] - x->ptr[i], K = m->K, y = (size_t)x->y[i], stride = m->stride;
     float *z = sh->z;
     memcpy(z, sh->bias, stride * sizeof *z);   /* bias has stride entries, the padding 0 */
-    row_scores(z, sh->v, stride, idx, val, n, (float)sh->scale, stride);
+    rs_text_row_scores(z, sh->v, stride, idx, val, n, (float)sh->scale, stride);
     double top = -INFINITY, sum = 0;
     for (size_t k = 0; k < K; k++)
         top = z[k] > top ? z[k] : top;
     for (size_t k = 0; k < K; k++)
-        sum += z[k] = (float)exp(z[k] - top);
+        sum += z[k] = expf(z[k] - (float)top);
     sh->scale *= decay < 0.5 ? 1 - decay : 0.5;   /* every weight's L2 shrink, in one number (at most half a step) */
     for (size_t k = 0; k < stride; k++)
         sh->step[k] = k < K ? (float)(c * lr * (z[k] / sum - (k == y))) : 0;
-    row_update(sh->v, stride, idx, val, n, (float)(-1 / sh->scale), sh->step, stride);
+    rs_text_row_update(sh->v, stride, idx, val, n, (float)(-1 / sh->scale), sh->step, stride);
     for (size_t k = 0; k < K; k++)
         sh->bias[k] -= sh->step[k];
     if (sh->scale < 1e-4) {   /* fold the scale back before v grows out of float range */
@@ -142,8 +209,6 @@ static void shard_epoch(sgd_run *run, int s)
         size_t i = run->order[q], y = (size_t)x->y[i];
         if (q + 2 < end)
             prefetch_row(x, run->order[q + 2]);
-        if (q + 1 < end)
-            prefetch_weights(x, sh->v, run->m->stride, run->order[q + 1]);
         double lr = run->p->lr * (1 - (double)sh->steps / (double)sh->total);
         step_row(sh, run->m, x, i, run->cw[y], lr, lr * run->p->l2 / (double)n);
     }
@@ -156,21 +221,26 @@ static void shards_thread(void *ctx, int t, int n_threads)
         shard_epoch(ctx, s);
 }
 
-/* Thread t of n averages its range of weight rows over the shards (in
- * shard order, in double) into every shard's copy, scale 1. */
+/* a[u] = b[u] = (a[u] sa + b[u] sb) / 2 in double, rounded to float: the
+ * mean of the two shards (restrict, one loop: it vectorises). */
+_Static_assert(RS_TEXT_SHARDS == 2, "average_thread averages two shards");
+static void mean_of_two(float *restrict a, float *restrict b, double sa, double sb, size_t n)
+{
+    for (size_t u = 0; u < n; u++) {
+        float mean = (float)((0.0 + a[u] * sa + b[u] * sb) / 2);   /* 0.0 +: -0 sums to +0, as it always did */
+        a[u] = b[u] = mean;
+    }
+}
+
+/* Thread t of n averages its range of weight rows over the shards into
+ * every shard's copy, scale 1. */
 static void average_thread(void *ctx, int t, int n_threads)
 {
     sgd_run *run = ctx;
     size_t stride = run->m->stride, begin, end;
     rs_thread_range(run->m->n_used, t, n_threads, &begin, &end);
-    for (size_t u = begin * stride; u < end * stride; u++) {
-        double sum = 0;
-        for (int s = 0; s < RS_TEXT_SHARDS; s++)
-            sum += run->sh[s].v[u] * run->sh[s].scale;
-        float mean = (float)(sum / RS_TEXT_SHARDS);
-        for (int s = 0; s < RS_TEXT_SHARDS; s++)
-            run->sh[s].v[u] = mean;
-    }
+    mean_of_two(run->sh[0].v + begin * stride, run->sh[1].v + begin * stride, run->sh[0].scale, run->sh[1].scale,
+                (end - begin) * stride);
 }
 
 static void average(sgd_run *run, int n_threads)

@@ -53,6 +53,16 @@ typedef void (*rs_text_epoch_fn)(void *ctx, long epoch, const rs_text_sgd_model 
 rs_status rs_text_sgd(const rs_text_rows *x, const rs_params *p, rs_text_sgd_model *m, rs_text_epoch_fn epoch_end,
                       void *ctx, rs_error *err);
 
+/* The row kernels of the SGD step (len a multiple of 16, the weight rows
+ * w_j = v + idx[j] stride, the non-zeros j in order; each class its own
+ * sum, so the bytes are those of the plain loops for any vector width):
+ *   scores:  z[k] += (val[j] f) w_j[k]     for k < len
+ *   update:  w_j[k] += (val[j] g) step[k]  for k < len */
+void rs_text_row_scores(float *restrict z, const float *restrict v, size_t stride, const uint32_t *idx,
+                        const float *val, size_t n, float f, size_t len);
+void rs_text_row_update(float *restrict v, size_t stride, const uint32_t *idx, const float *val, size_t n, float g,
+                        const float *restrict step, size_t len);
+
 /* z[k] += x w[k] for k < K (vectorised; each k its own sum). */
 void rs_text_axpy(float *restrict z, const float *restrict w, float x, size_t K);
 

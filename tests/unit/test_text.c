@@ -27,6 +27,28 @@ static int same(const uint32_t *a, const uint32_t *b, size_t n)
     return memcmp(a, b, n * sizeof *a) == 0;
 }
 
+/* rs_text_hash_apart's two lists are rs_text_hash's with word n-grams only
+ * and with char n-grams only (text_model.c's two blocks, one tokenisation). */
+static int apart_matches(const char *text)
+{
+    rs_text_spec spec = {.bits = 18, .word_max = 2, .char_min = 2, .char_max = 5, .column = 1};
+    rs_text_spec words = spec, chars = spec;
+    words.char_min = words.char_max = 0, chars.word_max = 0;
+    uint32_t want_w[256], want_c[256];
+    rs_status st_w, st_c;
+    size_t n_w = buckets(&words, text, want_w, 256, &st_w), n_c = buckets(&chars, text, want_c, 256, &st_c);
+    rs_text_scratch s = {0};
+    uint32_t *idx = NULL, *ch = NULL;
+    size_t n = 0, cap = 0, m = 0, cap_m = 0;
+    rs_error err = {0};
+    rs_status st = rs_text_hash_apart(&spec, text, strlen(text), &s, &idx, &n, &cap, &ch, &m, &cap_m, &err);
+    int ok = st == RS_OK && st_w == RS_OK && st_c == RS_OK && n == n_w && m == n_c && n_w <= 256 && n_c <= 256 &&
+             (!n || same(idx, want_w, n)) && (!m || same(ch, want_c, m));
+    free(idx), free(ch);
+    rs_text_scratch_free(&s);
+    return ok;
+}
+
 /* rs_text_merge against a plain tally of each bucket: every bucket once, in the order of
  * its first occurrence, with its count; buckets sharing low bits (multiples
  * of 4096) probe past each other. */
@@ -120,5 +142,7 @@ int main(void)
           "rs_text_merge keeps the first-occurrence order and counts repeats");
     rs_text_scratch_free(&scratch);
     CHECK(merge_matches_tally(), "rs_text_merge equals a tally in first-occurrence order on 300 random arrays");
+    CHECK(apart_matches("Where is my CARD? it still hasn't arrived") && apart_matches("") && apart_matches("a"),
+          "rs_text_hash_apart: the word and the char n-gram lists of rs_text_hash, one tokenisation");
     return tap_done();
 }

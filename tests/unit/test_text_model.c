@@ -22,9 +22,10 @@ typedef struct {
 
 /* Save and load a logreg text model on column t with word unigrams,
  * idf 1, bias 0, and the given weights (rows x K) and buckets (NULL: none);
- * with num, the numeric column x. */
+ * with num, the numeric column x; with norm, char 3-grams too and the key
+ * text_norm norm ("" : char 3-grams without the key, as models before it). */
 static rs_model *made_with(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets,
-                           const numbers *num)
+                           const numbers *num, const char *norm)
 {
     rs_error err = {0};
     char path[] = "/tmp/rs-text-model.XXXXXX";
@@ -38,7 +39,9 @@ static rs_model *made_with(const float *weights, size_t rows, const int32_t *buc
     rs_model *m = rs_model_new("logreg");
     int ok = !rs_model_set(m, "label", "y", &err) && !rs_model_set(m, "text", "t", &err) &&
              !rs_model_set_i64(m, "text_bits", BITS, &err) && !rs_model_set_i64(m, "word_ngrams", 1, &err) &&
-             !rs_model_set(m, "char_ngrams", "0,0", &err) && !rs_model_set_i64(m, "n_classes", K, &err) &&
+             !rs_model_set(m, "char_ngrams", norm ? "3,3" : "0,0", &err) &&
+             (!norm || !*norm || !rs_model_set(m, "text_norm", norm, &err)) &&
+             !rs_model_set_i64(m, "n_classes", K, &err) &&
              !rs_model_add_ids(m, "classes", classes, &err) && !rs_model_add_tensor(m, "idf", idf, 1, DIM, &err) &&
              !rs_model_add_tensor(m, "bias", bias, 1, K, &err) &&
              !rs_model_add_tensor(m, "weights", weights, rows, K, &err) &&
@@ -56,7 +59,7 @@ static rs_model *made_with(const float *weights, size_t rows, const int32_t *buc
 
 static rs_model *made(const float *weights, size_t rows, const int32_t *buckets, size_t n_buckets)
 {
-    return made_with(weights, rows, buckets, n_buckets, NULL);
+    return made_with(weights, rows, buckets, n_buckets, NULL, NULL);
 }
 
 /* P(pos) of text and the number x (for a model with --features x) under
@@ -87,7 +90,7 @@ static void numeric_checks(const float *compact, const int32_t *buckets, char *m
 {
     float with_x[3 * K] = {compact[0], compact[1], compact[2], compact[3], -1, 1}, mean = 2, sd = 4, zero = 0;
     int32_t with_bucket[3] = {buckets[0], buckets[1], DIM}, beyond[3] = {buckets[0], buckets[1], DIM + 1};
-    rs_model *m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &sd});
+    rs_model *m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &sd}, NULL);
     CHECK(fabs(p_pos_x(m, "so", 10, msg, msg_size) - 1 / (1 + exp(-4.0))) < 1e-6,
           "x = 10 is (10 - 2) / 4 = 2 standardised: scores (-2, 2), P(pos) = 1 / (1 + e^-4): %s", msg);
     CHECK(fabs(p_pos_x(m, "good", 2, msg, msg_size) - 1 / (1 + exp(-2.0))) < 1e-6,
@@ -95,15 +98,15 @@ static void numeric_checks(const float *compact, const int32_t *buckets, char *m
     CHECK(fabs(p_pos_x(m, "bad", -2, msg, msg_size) - 1 / (1 + exp(4.0))) < 1e-6,
           "'bad' (1, -1) and x = -2, z = -1 (1, -1): (2, -2), P(pos) = 1 / (1 + e^4): %s", msg);
     rs_model_free(m);
-    m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &zero});
+    m = made_with(with_x, 3, with_bucket, 3, &(numbers){&mean, &zero}, NULL);
     CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "standardisation of 'x' is damaged"),
           "a standard deviation of 0: %s", msg);
     rs_model_free(m);
-    m = made_with(with_x, 3, with_bucket, 3, &(numbers){NULL, NULL});
+    m = made_with(with_x, 3, with_bucket, 3, &(numbers){NULL, NULL}, NULL);
     CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "num_mean or num_sd tensor is missing"),
           "features without num_mean and num_sd: %s", msg);
     rs_model_free(m);
-    m = made_with(with_x, 3, beyond, 3, &(numbers){&mean, &sd});
+    m = made_with(with_x, 3, beyond, 3, &(numbers){&mean, &sd}, NULL);
     CHECK(p_pos_x(m, "so", 1, msg, msg_size) == -1 && strstr(msg, "buckets are damaged (17 at 2)"),
           "a bucket beyond 2^bits + the numeric columns: %s", msg);
     rs_model_free(m);
@@ -112,6 +115,45 @@ static void numeric_checks(const float *compact, const int32_t *buckets, char *m
 static uint32_t bucket(const char *word)
 {
     return (uint32_t)(rs_hash64(word, strlen(word), 0) & (DIM - 1));
+}
+
+/* --text-norm: "cd" with char 3-grams is the word cd and the grams " cd"
+ * and "cd " (in three buckets, checked).  Every bucket's weights are (0, 1),
+ * so the pos score is the sum of the row's values.  blocks: the word block
+ * (cd) and the char block are each L2-normalised to 1/sqrt 2: 1/sqrt 2 +
+ * 2 (1/2); row (and a model without the key): three values 1/sqrt 3. */
+static void norm_checks(char *msg, size_t msg_size)
+{
+    uint32_t w = bucket("cd"), g1 = (uint32_t)(rs_hash64(" cd", 3, 1) & (DIM - 1)),
+             g2 = (uint32_t)(rs_hash64("cd ", 3, 1) & (DIM - 1));
+    CHECK(w != g1 && w != g2 && g1 != g2, "'cd', ' cd' and 'cd ' fall in buckets %u, %u and %u of 16", w, g1, g2);
+    float ones[DIM * K];
+    for (size_t b = 0; b < DIM; b++)
+        ones[b * K] = 0, ones[b * K + 1] = 1;
+    double blocks = 1 / sqrt(2.0) + 1, row = sqrt(3.0);
+    const char *norm[3] = {"blocks", "row", ""};
+    double want[3] = {blocks, row, row};
+    for (int i = 0; i < 3; i++) {
+        rs_model *m = made_with(ones, DIM, NULL, 0, NULL, norm[i]);
+        CHECK(fabs(p_pos(m, "CD", msg, msg_size) - 1 / (1 + exp(-want[i]))) < 1e-6,
+              "text_norm '%s': 'CD' scores (0, %.4f): %s", norm[i], want[i], msg);
+        rs_model_free(m);
+    }
+    /* "ab": the word ab and the gram "ab " share bucket 10 (checked): blocks keep it in both blocks (the
+     * same sum); row merges the counts, (2, 1) over sqrt 5 */
+    uint32_t w_ab = bucket("ab"), g_ab = (uint32_t)(rs_hash64("ab ", 3, 1) & (DIM - 1));
+    CHECK(w_ab == g_ab, "'ab' and 'ab ' share bucket %u of 16 (%u)", w_ab, g_ab);
+    want[0] = blocks, want[1] = want[2] = 3 / sqrt(5.0);
+    for (int i = 0; i < 3; i++) {
+        rs_model *m = made_with(ones, DIM, NULL, 0, NULL, norm[i]);
+        CHECK(fabs(p_pos(m, "ab", msg, msg_size) - 1 / (1 + exp(-want[i]))) < 1e-6,
+              "text_norm '%s': 'ab' scores (0, %.4f): %s", norm[i], want[i], msg);
+        rs_model_free(m);
+    }
+    rs_model *m = made_with(ones, DIM, NULL, 0, NULL, "both");
+    CHECK(p_pos(m, "cd", msg, msg_size) == -1 && strstr(msg, "text_norm 'both' is unknown"),
+          "an unknown text_norm: %s", msg);
+    rs_model_free(m);
 }
 
 int main(void)
@@ -146,6 +188,7 @@ int main(void)
     }
     rs_model_free(mc), rs_model_free(mf);
     numeric_checks(compact, buckets, msg, sizeof msg);
+    norm_checks(msg, sizeof msg);
 
     int32_t twice[2] = {(int32_t)bg, (int32_t)bg}, outside[2] = {(int32_t)bg, DIM};
     rs_model *m = made(compact, 2, twice, 2);
