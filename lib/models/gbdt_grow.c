@@ -396,8 +396,9 @@ static void max_thread(void *ctx, int t, int n_threads)
         rs_thread_range(job->n, c, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = job->c->rows[k];
-            g_max = fmax(g_max, fabs(job->c->g[r]));
-            h_max = fmax(h_max, job->c->h[r]);
+            double g = fabs(job->c->g[r]), h = job->c->h[r];
+            g_max = g > g_max ? g : g_max;   /* fmax without its call: NaN is passed over too */
+            h_max = h > h_max ? h : h_max;
         }
         job->g_max[c] = g_max, job->h_max[c] = h_max;
     }
@@ -479,8 +480,10 @@ typedef struct {
     size_t n_left[CHUNKS];
 } partition_job;
 
-/* Rows this far ahead have their bins fetched while the current one is read. */
-enum { PREFETCH_ROWS = 16 };
+/* Rows this far ahead have their bins fetched while the current one is
+ * read: a leaf's rows are scattered over the table, each a miss far out
+ * in the caches (16 left partition ~15 % slower). */
+enum { PREFETCH_ROWS = 64 };
 
 static void partition_thread(void *ctx, int t, int n_threads)
 {
