@@ -217,14 +217,14 @@ static double mean_loss(const booster *bo, const scored_table *t)
 static rs_status table_new(booster *bo, scored_table *t, const rs_dataset *d, rs_error *err)
 {
     t->d = d;
-    t->bins = (rs_gbdt_binned){d->n_rows, d->n_features, NULL, bo->categorical, bo->edges, bo->edge_start};
+    t->bins = (rs_gbdt_binned){d->n_rows, d->n_features, NULL, bo->categorical, bo->edges, bo->edge_start, NULL};
     if (!(t->raw = malloc(d->n_rows * bo->n_outputs * sizeof *t->raw)))
         return rs_error_nomem(err);
     for (size_t i = 0; i < d->n_rows * bo->n_outputs; i++)
         t->raw[i] = bo->base;
-    if (!d->x)
-        return (t->bins.bins = malloc(d->n_rows * d->n_features + 1)) ? RS_OK : rs_error_nomem(err);
-    return rs_gbdt_bin_rows(&t->bins, d->x, bo->p->threads > 0 ? bo->p->threads : 1, err);
+    if (rs_gbdt_binned_alloc(&t->bins, err) != RS_OK)
+        return err->code;
+    return !d->x ? RS_OK : rs_gbdt_bin_rows(&t->bins, d->x, bo->p->threads > 0 ? bo->p->threads : 1, err);
 }
 
 /* Everything but the edges and the tables. */

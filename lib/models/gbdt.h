@@ -20,12 +20,15 @@ enum { RS_GBDT_MISSING = 255, RS_GBDT_MAX_BINS = 255, RS_GBDT_BITMAP_WORDS = 8 }
 
 /* ---- bins ----------------------------------------------------------------- */
 
+typedef struct rs_gbdt_bin_lookup rs_gbdt_bin_lookup;
+
 typedef struct {
     size_t n_rows, n_features;
     uint8_t *bins;                /* (n_rows x n_features), row-major */
     const unsigned char *categorical;   /* (n_features) borrowed */
     const float *edges;           /* every feature's edges, borrowed */
     const uint32_t *edge_start;   /* (n_features + 1) borrowed */
+    rs_gbdt_bin_lookup *lookup;   /* owned, or NULL: rs_gbdt_bin_row searches the edges */
 } rs_gbdt_binned;
 
 /* The rows bin edges come from: rows 0, s, 2 s, ... where s is the
@@ -57,11 +60,17 @@ void rs_gbdt_sample_free(rs_gbdt_sample *s);
 /* The bin of value v of feature j. */
 uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v);
 
-/* The bins of one row of values (n_features) into bins. */
+/* The bins of one row of values (n_features) into bins: rs_gbdt_bin's,
+ * through b->lookup when there is one. */
 void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins);
 
-/* x quantised into b->bins (a new array, freed by rs_gbdt_binned_free);
- * the other members must be set. */
+/* b->bins for b->n_rows rows (uninitialised, on huge pages where the
+ * kernel allows: the grower reads them at random) and b->lookup, both
+ * freed by rs_gbdt_binned_free; the members before them must be set. */
+rs_status rs_gbdt_binned_alloc(rs_gbdt_binned *b, rs_error *err);
+
+/* x quantised into b->bins (rs_gbdt_binned_alloc's, or made here when
+ * NULL). */
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err);
 void rs_gbdt_binned_free(rs_gbdt_binned *b);
 

@@ -160,34 +160,139 @@ void rs_gbdt_sample_free(rs_gbdt_sample *s)
     memset(s, 0, sizeof *s);
 }
 
-uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v)
+/* The edges of e[0..n) below v (ascending), branch-free (Khuong and
+ * Morin's layout of a binary search). */
+static unsigned count_below(const float *e, size_t n, float v)
 {
-    if (b->categorical[j] || isnan(v))
-        return (uint8_t)rs_gbdt_category_bin(v);
-    /* the number of edges below v, branch-free (Khuong and Morin's layout
-     * of a binary search): values <= edge[k] are in bin k or below */
-    const float *e = b->edges + b->edge_start[j], *base = e;
-    size_t n = b->edge_start[j + 1] - b->edge_start[j];
-    if (n == 0)
-        return 0;
+    const float *base = e;
     while (n > 1) {
         size_t half = n / 2;
         base += (size_t)(base[half - 1] < v) * half;
         n -= half;
     }
-    return (uint8_t)((size_t)(base - e) + (*base < v));
+    return (unsigned)(base - e) + (n > 0 && *base < v);
+}
+
+uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v)
+{
+    if (b->categorical[j] || isnan(v))
+        return (uint8_t)rs_gbdt_category_bin(v);
+    /* values <= edge[k] are in bin k or below */
+    return (uint8_t)count_below(b->edges + b->edge_start[j], b->edge_start[j + 1] - b->edge_start[j], v);
+}
+
+/* ---- binning through a lookup --------------------------------------------- */
+
+/* A value's bin in a few compares instead of a binary search's eight
+ * dependent loads: a feature's range from its first to its last edge is
+ * cut into LOOKUP_BUCKETS equal buckets, below[u] counts the edges of the
+ * buckets before u, and a value's bin is that count plus the edges of its
+ * own bucket below it.  The bucket comes from a monotone float expression
+ * applied to edges and values alike, so the edges of earlier buckets are
+ * below the value and those of later ones above it: the count is exact.
+ * A bucket of at most LOOKUP_SCAN edges takes LOOKUP_SCAN compares (the
+ * edges after it are above the value, and each feature's copy of its
+ * edges is padded with +inf); a fuller one (edges crowded in a small part
+ * of the range) is searched. */
+enum { LOOKUP_BUCKETS = 1024, LOOKUP_SCAN = 4, LOOKUP_STRIDE = RS_GBDT_MAX_BINS + LOOKUP_SCAN };
+
+struct rs_gbdt_bin_lookup {
+    float *lo, *scale;      /* (n_features) a value's bucket: (v - lo) * scale, clamped */
+    float *edges;           /* (n_features x LOOKUP_STRIDE) each feature's edges, then +inf */
+    uint8_t *below;         /* (n_features x (LOOKUP_BUCKETS + 1)) edges in the buckets before */
+};
+
+static size_t bucket_of(float v, float lo, float scale)
+{
+    float x = (v - lo) * scale;
+    x = x >= 0 ? x : 0;   /* NaN too */
+    x = x < LOOKUP_BUCKETS - 1 ? x : LOOKUP_BUCKETS - 1;
+    return (size_t)x;
+}
+
+static void lookup_feature(rs_gbdt_bin_lookup *lk, size_t j, const float *e, size_t n)
+{
+    float *copy = lk->edges + j * LOOKUP_STRIDE;
+    uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1);
+    memcpy(copy, e, n * sizeof *e);
+    for (size_t k = n; k < LOOKUP_STRIDE; k++)
+        copy[k] = INFINITY;
+    float scale = n > 1 ? LOOKUP_BUCKETS / (e[n - 1] - e[0]) : 0;
+    lk->lo[j] = n > 0 ? e[0] : 0;
+    lk->scale[j] = isfinite(scale) && scale > 0 ? scale : 0;   /* 0: one bucket, searched */
+    size_t k = 0;
+    for (size_t u = 0; u <= LOOKUP_BUCKETS; u++) {
+        while (k < n && bucket_of(e[k], lk->lo[j], lk->scale[j]) < u)
+            k++;
+        below[u] = (uint8_t)k;
+    }
+}
+
+static void lookup_free(rs_gbdt_bin_lookup *lk)
+{
+    if (!lk)
+        return;
+    free(lk->lo), free(lk->scale), free(lk->edges), free(lk->below);
+    free(lk);
+}
+
+static rs_gbdt_bin_lookup *lookup_new(const rs_gbdt_binned *b)
+{
+    size_t d = b->n_features;
+    rs_gbdt_bin_lookup *lk = calloc(1, sizeof *lk);
+    if (!lk)
+        return NULL;
+    lk->lo = malloc((d + 1) * sizeof *lk->lo), lk->scale = malloc((d + 1) * sizeof *lk->scale);
+    lk->edges = malloc((d * LOOKUP_STRIDE + 1) * sizeof *lk->edges);
+    lk->below = malloc(d * (LOOKUP_BUCKETS + 1) + 1);
+    if (!lk->lo || !lk->scale || !lk->edges || !lk->below) {
+        lookup_free(lk);
+        return NULL;
+    }
+    for (size_t j = 0; j < d; j++)
+        lookup_feature(lk, j, b->edges + b->edge_start[j], b->categorical[j] ? 0 : b->edge_start[j + 1] - b->edge_start[j]);
+    return lk;
+}
+
+static void bin_row_lookup(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
+{
+    const rs_gbdt_bin_lookup *lk = b->lookup;
+    for (size_t j = 0; j < b->n_features; j++) {
+        float v = row[j];
+        if (b->categorical[j]) {
+            bins[j] = (uint8_t)rs_gbdt_category_bin(v);
+            continue;
+        }
+        const uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1) + bucket_of(v, lk->lo[j], lk->scale[j]);
+        unsigned first = below[0], n_in = below[1] - first;
+        const float *e = lk->edges + j * LOOKUP_STRIDE + first;
+        unsigned bin = n_in <= LOOKUP_SCAN ? first + (e[0] < v) + (e[1] < v) + (e[2] < v) + (e[3] < v)
+                                           : first + count_below(e, n_in, v);
+        bins[j] = v != v ? RS_GBDT_MISSING : (uint8_t)bin;
+    }
+}
+
+void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
+{
+    if (b->lookup) {
+        bin_row_lookup(b, row, bins);
+        return;
+    }
+    for (size_t j = 0; j < b->n_features; j++)
+        bins[j] = rs_gbdt_bin(b, j, row[j]);
+}
+
+rs_status rs_gbdt_binned_alloc(rs_gbdt_binned *b, rs_error *err)
+{
+    if (!(b->bins = rs_malloc_huge(b->n_rows * b->n_features + 1)) || !(b->lookup = lookup_new(b)))
+        return rs_error_nomem(err);
+    return RS_OK;
 }
 
 typedef struct {
     rs_gbdt_binned *b;
     const float *x;
 } bin_job;
-
-void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
-{
-    for (size_t j = 0; j < b->n_features; j++)
-        bins[j] = rs_gbdt_bin(b, j, row[j]);
-}
 
 static void bin_rows(void *ctx, int t, int n_threads)
 {
@@ -200,8 +305,8 @@ static void bin_rows(void *ctx, int t, int n_threads)
 
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err)
 {
-    if (!(b->bins = malloc(b->n_rows * b->n_features + 1)))
-        return rs_error_nomem(err);
+    if (!b->bins && rs_gbdt_binned_alloc(b, err) != RS_OK)
+        return err->code;
     bin_job job = {b, x};
     rs_parallel(threads, bin_rows, &job);
     return RS_OK;
@@ -210,5 +315,6 @@ rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_er
 void rs_gbdt_binned_free(rs_gbdt_binned *b)
 {
     free(b->bins);
-    b->bins = NULL;
+    lookup_free(b->lookup);
+    b->bins = NULL, b->lookup = NULL;
 }
