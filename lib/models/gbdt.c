@@ -136,14 +136,16 @@ typedef struct {
     const rs_dataset *d;
     rs_gbdt_binned bins;
     double *raw;               /* (n_outputs x n_rows) current raw scores, output-major */
-    /* (n_rows) the labels as floats, each exactly its double, when the
-     * table was read in passes (d->y then freed); else NULL: d->y */
+    /* (n_rows) the labels in the narrowest type that holds each exactly
+     * (bytes: 0/1, class codes, small counts; else floats), when the table
+     * was read in passes (d->y then freed); both NULL: d->y */
+    uint8_t *y8;
     float *y;
 } scored_table;
 
 static inline double label(const scored_table *t, size_t i)
 {
-    return t->y ? t->y[i] : t->d->y[i];
+    return t->y8 ? t->y8[i] : t->y ? t->y[i] : t->d->y[i];
 }
 
 typedef struct {
@@ -161,7 +163,12 @@ typedef struct {
     scored_table train, valid;
     float *g, *h;
     uint32_t *rows;
-    unsigned char *in_sample;  /* (n_rows) 1: in this tree's sample */
+    /* this round's sample: row i is in when its draw under sample_seed is
+     * below subsample (not stored: drawn again where needed), or it is
+     * lone_row (SIZE_MAX: none), the one row taken when none was drawn */
+    uint64_t sample_seed;
+    size_t lone_row;
+    size_t *kept;              /* (threads) sample rows each thread drew */
     rs_gbdt_forest forest;
     size_t *tree_start;        /* (n_trees x n_outputs + 1) nodes, bitmaps before each tree */
     size_t *bitmap_start;
@@ -172,9 +179,16 @@ typedef struct {
     booster *bo;
     scored_table *t;
     long round;                /* its trees walked by the rows, or -1 */
-    const unsigned char *in_sample; /* rows the trees already added themselves to, or NULL */
+    int sampled;               /* 1: the rows of the round's sample have its trees added already */
     int gradients;             /* 1: also the gradients of the rows */
 } rows_job;
+
+/* 1 when row i is in the round's sample. */
+static inline int in_sample(const booster *bo, size_t i)
+{
+    return bo->subsample >= 1 || i == bo->lone_row ||
+           (double)(rs_gbdt_draw(bo->sample_seed, i) >> 11) * 0x1p-53 < bo->subsample;
+}
 
 static void rows_thread(void *ctx, int th, int n_threads)
 {
@@ -184,7 +198,7 @@ static void rows_thread(void *ctx, int th, int n_threads)
     const booster *bo = job->bo;
     size_t n = job->t->d->n_rows, K = bo->n_outputs;
     for (size_t i = begin; i < end; i++) {
-        if (job->round >= 0 && !(job->in_sample && job->in_sample[i]))
+        if (job->round >= 0 && !(job->sampled && in_sample(bo, i)))
             for (size_t k = 0; k < K; k++) {
                 const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[(size_t)job->round * K + k];
                 job->t->raw[k * n + i] += rs_gbdt_tree_value_binned(tree, bo->forest.bitmaps, &job->t->bins, i);
@@ -196,9 +210,9 @@ static void rows_thread(void *ctx, int th, int n_threads)
     }
 }
 
-static void update_rows(booster *bo, scored_table *t, long round, const unsigned char *in_sample, int gradients)
+static void update_rows(booster *bo, scored_table *t, long round, int sampled, int gradients)
 {
-    rows_job job = {bo, t, round, in_sample, gradients};
+    rows_job job = {bo, t, round, sampled, gradients};
     /* below ~100,000 rows starting threads costs more than it saves */
     rs_pool_run(bo->grow.pool, t->d->n_rows < 100000 ? 1 : bo->grow.threads, rows_thread, &job);
 }
@@ -250,10 +264,10 @@ static rs_status booster_setup(booster *bo, const rs_dataset *d, const rs_params
     bo->pick = malloc(dim * sizeof *bo->pick);
     bo->g = malloc(n * bo->n_outputs * sizeof *bo->g), bo->h = malloc(n * bo->n_outputs * sizeof *bo->h);
     bo->rows = malloc(n * sizeof *bo->rows);
-    bo->in_sample = malloc(n);
+    bo->kept = malloc((size_t)bo->grow.threads * sizeof *bo->kept);
     bo->tree_start = calloc(n_grown + 1, sizeof *bo->tree_start);
     bo->bitmap_start = calloc(n_grown + 1, sizeof *bo->bitmap_start);
-    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->in_sample || !bo->tree_start ||
+    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->kept || !bo->tree_start ||
         !bo->bitmap_start)
         return rs_error_nomem(err);
     for (size_t j = 0; j < dim; j++) {
@@ -279,32 +293,29 @@ static void booster_free(booster *bo)
     scored_table *tables[2] = {&bo->train, &bo->valid};
     for (int k = 0; k < 2; k++) {
         rs_gbdt_binned_free(&tables[k]->bins);
-        free(tables[k]->raw), free(tables[k]->y);
+        free(tables[k]->raw), free(tables[k]->y8), free(tables[k]->y);
     }
     free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
     free(bo->pick);
-    free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->tree_start), free(bo->bitmap_start);
+    free(bo->g), free(bo->h), free(bo->rows), free(bo->kept), free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
     rs_pool_free(bo->grow.pool);
 }
 
-typedef struct {
-    booster *bo;
-    uint64_t seed;
-} sample_job;
-
-/* Thread t's rows drawn: row i's draw is a hash of (its index, the
- * round's seed), so threads may share the rows any way. */
+/* Thread t's rows drawn, those kept written to the start of its range of
+ * bo->rows (branch-free: a row is in or out at random): row i's draw is a
+ * hash of (its index, the round's seed), so threads may share the rows any
+ * way. */
 static void sample_thread(void *ctx, int t, int n_threads)
 {
-    const sample_job *job = ctx;
-    booster *bo = job->bo;
-    size_t begin, end;
+    booster *bo = ctx;
+    size_t begin, end, m = 0;
     rs_thread_range(bo->train.d->n_rows, t, n_threads, &begin, &end);
     for (size_t i = begin; i < end; i++) {
-        uint64_t bits = rs_gbdt_draw(job->seed, i);
-        bo->in_sample[i] = bo->subsample >= 1 || (double)(bits >> 11) * 0x1p-53 < bo->subsample;
+        bo->rows[begin + m] = (uint32_t)i;
+        m += in_sample(bo, i);
     }
+    bo->kept[t] = m;
 }
 
 /* This tree's rows (each kept with probability subsample) and features
@@ -312,15 +323,18 @@ static void sample_thread(void *ctx, int t, int n_threads)
 static size_t draw_sample(booster *bo)
 {
     size_t n = bo->train.d->n_rows, dim = bo->train.d->n_features, m = 0;
-    sample_job job = {bo, rs_rng_next(&bo->rng)};
-    rs_pool_run(bo->grow.pool, n < 100000 ? 1 : bo->grow.threads, sample_thread, &job);
-    for (size_t i = 0; i < n; i++) {   /* branch-free: a row is in or out at random */
-        bo->rows[m] = (uint32_t)i;
-        m += bo->in_sample[i];
+    int threads = n < 100000 ? 1 : bo->grow.threads;
+    bo->sample_seed = rs_rng_next(&bo->rng), bo->lone_row = SIZE_MAX;
+    rs_pool_run(bo->grow.pool, threads, sample_thread, bo);
+    for (int t = 0; t < threads; t++) {   /* each thread's rows after the ones before */
+        size_t begin, end;
+        rs_thread_range(n, t, threads, &begin, &end);
+        memmove(bo->rows + m, bo->rows + begin, bo->kept[t] * sizeof *bo->rows);
+        m += bo->kept[t];
     }
     if (m == 0) {
         bo->rows[m++] = (uint32_t)rs_rng_below(&bo->rng, n);
-        bo->in_sample[bo->rows[0]] = 1;
+        bo->lone_row = bo->rows[0];
     }
     size_t n_usable = 0, *pick = bo->pick;
     memset(bo->use, 0, dim);
@@ -347,7 +361,7 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
 {
     size_t n = bo->train.d->n_rows, K = bo->n_outputs;
     *best_valid = INFINITY;
-    update_rows(bo, &bo->train, -1, NULL, 1);
+    update_rows(bo, &bo->train, -1, 0, 1);
     for (long r = 0; r < bo->n_trees; r++) {
         size_t m = draw_sample(bo);
         /* each tree adds its leaves to the rows of its sample as it grows;
@@ -361,7 +375,7 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
                 return err->code;
             bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         }
-        update_rows(bo, &bo->train, m == n ? -1 : r, bo->in_sample, 1);
+        update_rows(bo, &bo->train, m == n ? -1 : r, 1, 1);
         /* the training loss is a pass over the rows: only when shown */
         if (!bo->p->valid) {
             *best_round = r;
@@ -369,7 +383,7 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
                 rs_progress(bo->p, "tree %ld: train loss %.6f", r + 1, mean_loss(bo, &bo->train));
             continue;
         }
-        update_rows(bo, &bo->valid, r, NULL, 0);
+        update_rows(bo, &bo->valid, r, 0, 0);
         double v = mean_loss(bo, &bo->valid);
         if (bo->p->progress)
             rs_progress(bo->p, "tree %ld: train loss %.6f valid loss %.6f", r + 1, mean_loss(bo, &bo->train), v);
@@ -512,17 +526,28 @@ static rs_status read_bins(rs_sup_passes *in, scored_table *t, int threads, rs_e
     return st;
 }
 
-/* The labels as floats in place of the dataset's doubles when each is
- * exactly a float (0/1, counts, class codes): 4 bytes a row, not 8. */
-static rs_status labels_to_float(scored_table *t, rs_dataset *d, rs_error *err)
+/* The labels in place of the dataset's doubles in the narrowest type that
+ * holds each exactly: bytes when each is a whole number 0..255 (0/1, class
+ * codes, small counts), else floats when each is a float; 1 or 4 bytes a
+ * row, not 8. */
+static rs_status labels_narrow(scored_table *t, rs_dataset *d, rs_error *err)
 {
-    for (size_t i = 0; i < d->n_rows; i++)
-        if ((double)(float)d->y[i] != d->y[i])
-            return RS_OK;
-    if (!(t->y = malloc((d->n_rows + 1) * sizeof *t->y)))
+    int bytes = 1, floats = 1;
+    for (size_t i = 0; i < d->n_rows && (bytes || floats); i++) {
+        double v = d->y[i];
+        bytes &= v >= 0 && v <= 255 && v == floor(v);
+        floats &= (double)(float)v == v;
+    }
+    if (bytes && (t->y8 = malloc(d->n_rows + 1)))
+        for (size_t i = 0; i < d->n_rows; i++)
+            t->y8[i] = (uint8_t)d->y[i];
+    else if (!bytes && floats && (t->y = malloc((d->n_rows + 1) * sizeof *t->y)))
+        for (size_t i = 0; i < d->n_rows; i++)
+            t->y[i] = (float)d->y[i];
+    else if (bytes || floats)
         return rs_error_nomem(err);
-    for (size_t i = 0; i < d->n_rows; i++)
-        t->y[i] = (float)d->y[i];
+    else
+        return RS_OK;
     free(d->y);
     d->y = NULL;
     return RS_OK;
@@ -551,7 +576,7 @@ static rs_status gbdt_train_passes(rs_sup_passes *in, const rs_params *p, rs_mod
     if (st == RS_OK)
         st = read_bins(in, &bo.train, bo.grow.threads, err);
     if (st == RS_OK)
-        st = labels_to_float(&bo.train, d, err);
+        st = labels_narrow(&bo.train, d, err);
     if (st == RS_OK && with_valid.valid)
         st = table_new(&bo, &bo.valid, with_valid.valid, err);
     if (st == RS_OK)
