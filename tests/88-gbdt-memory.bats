@@ -153,3 +153,35 @@ one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subs
     assert_stderr "rs-train: -: cannot create temp file for a second pass: No such file or directory"
     [ ! -e m.rsm ]
 }
+
+# One tree of one split on x, every row seen, no shrinkage: each side's leaf
+# is its label minus the base score, so each score is its row's label.
+step=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --l2 0 --min-rows 1 --subsample 1)
+
+@test "labels read in passes: bytes (whole numbers 0..255) and floats (256, -1, 0.5) give each label back exactly" {
+    # label pairs: both bytes; whole but past 255; whole but below 0; not whole
+    for pair in 0:255 7:256 -1:2 3:0.5; do
+        a=${pair%%:*} b=${pair#*:}
+        printf 'x,y\n1,%s\n2,%s\n3,%s\n4,%s\n' "$a" "$a" "$b" "$b" > t.csv
+        rs-train -q "${step[@]}" -i t.csv -o m.rsm
+        rs-predict -m m.rsm -i t.csv -o p.csv
+        run cut -d, -f2 p.csv
+        assert_output "$(printf 'score\n%s\n%s\n%s\n%s' "$a" "$a" "$b" "$b")"
+    done
+}
+
+@test "a sample with no row drawn takes one row: its tree reaches every row once (loss and scores by hand)" {
+    printf 'x,y\n1,1\n2,2\n3,3\n4,6\n' > t.csv
+    # --subsample 1e-6 draws no row of 4: seed 4 takes row 1 (y = 1) alone.
+    # Its leaf is 1 - 3 (base 3) with --lr 1 --l2 0, so every row's score is
+    # 1 and the train loss is (0 + 1 + 4 + 25) / 2 / 4 = 3.75 (row 1 counted
+    # twice: 4.25; the other rows not walked: 1.25).
+    run --separate-stderr rs-train --progress --model gbdt --label y --trees 1 --lr 1 --l2 0 --min-rows 1 \
+        --subsample 0.000001 --seed 4 -i t.csv -o m.rsm
+    assert_success
+    run grep -x "rs-train: tree 1: train loss 3.750000" <<< "$stderr"
+    assert_success
+    rs-predict -m m.rsm -i t.csv -o p.csv
+    run cut -d, -f2 p.csv
+    assert_output "$(printf 'score\n1\n1\n1\n1')"
+}
