@@ -71,7 +71,7 @@ static void softmax_floats(const float *raw, size_t stride, size_t K, double *p)
 {
     for (size_t k = 0; k < K; k++)
         p[k] = raw[k * stride];
-    softmax(p, 1, K, p);
+    rs_softmax(p, K, p);
 }
 
 /* Softmax gradients of one row whose class is y, as XGBoost's
