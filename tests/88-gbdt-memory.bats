@@ -60,7 +60,7 @@ softmax=(--model gbdt --label k --loss softmax --features x1,x2,c --trees 4 --le
     cat t.csv | rs-train -q "${squared[@]}" --valid v.csv -o stdin.rsm
     cmp stdin.rsm "$fixture/squared.rsm"
     run rs-predict --describe csv.rsm
-    assert_line "valid_loss 2.206981453120508"
+    assert_line "valid_loss 2.2069814689880927"
 }
 
 @test "softmax on a text class label: the held table's model bytes from CSV, rsf and stdin" {
@@ -152,4 +152,58 @@ one_tree=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --min-rows 1 --subs
     assert_failure 1
     assert_stderr "rs-train: -: cannot create temp file for a second pass: No such file or directory"
     [ ! -e m.rsm ]
+}
+
+# One tree of one split on x, every row seen, no shrinkage: each side's leaf
+# is its label minus the base score, so each score is its row's label.
+step=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --l2 0 --min-rows 1 --subsample 1)
+
+@test "labels read in passes: bytes (whole numbers 0..255) and floats (256, -1, 0.5) give each label back exactly" {
+    # label pairs: both bytes; whole but past 255; whole but below 0; not whole
+    for pair in 0:255 7:256 -1:2 3:0.5; do
+        a=${pair%%:*} b=${pair#*:}
+        printf 'x,y\n1,%s\n2,%s\n3,%s\n4,%s\n' "$a" "$a" "$b" "$b" > t.csv
+        rs-train -q "${step[@]}" -i t.csv -o m.rsm
+        rs-predict -m m.rsm -i t.csv -o p.csv
+        run cut -d, -f2 p.csv
+        assert_output "$(printf 'score\n%s\n%s\n%s\n%s' "$a" "$a" "$b" "$b")"
+    done
+}
+
+@test "a sample with no row drawn takes one row: its tree reaches every row once (loss and scores by hand)" {
+    printf 'x,y\n1,1\n2,2\n3,3\n4,6\n' > t.csv
+    # --subsample 1e-6 draws no row of 4: seed 4 takes row 1 (y = 1) alone.
+    # Its leaf is 1 - 3 (base 3) with --lr 1 --l2 0, so every row's score is
+    # 1 and the train loss is (0 + 1 + 4 + 25) / 2 / 4 = 3.75 (row 1 counted
+    # twice: 4.25; the other rows not walked: 1.25).
+    run --separate-stderr rs-train --progress --model gbdt --label y --trees 1 --lr 1 --l2 0 --min-rows 1 \
+        --subsample 0.000001 --seed 4 -i t.csv -o m.rsm
+    assert_success
+    run grep -x "rs-train: tree 1: train loss 3.750000" <<< "$stderr"
+    assert_success
+    rs-predict -m m.rsm -i t.csv -o p.csv
+    run cut -d, -f2 p.csv
+    assert_output "$(printf 'score\n1\n1\n1\n1')"
+}
+
+@test "the raw scores kept while training are the model's: the train loss equals the loss of rs-predict's scores; -j 1 and -j 2 write the same bytes" {
+    # 120,000 rows, --subsample 0.9: about 108,000 rows a tree, enough for
+    # the threads; the sample's rows get their leaves from the grown tree's
+    # row order, the others walk it.  The train loss rs-train prints after
+    # tree 10 comes from its float raw scores; the model scores every row
+    # again in doubles: the two agree to the printed digits.
+    awk 'BEGIN { srand(5); print "a,b,y"; for (i = 0; i < 120000; i++) {
+        a = rand() * 10; b = int(rand() * 5); printf "%.3f,%d,%.4f\n", a, b, sin(a) * b + rand() } }' > t.csv
+    for j in 1 2; do
+        run --separate-stderr rs-train --progress --model gbdt --label y --trees 10 --lr 0.3 --subsample 0.9 \
+            -j "$j" -i t.csv -o "m$j.rsm"
+        assert_success
+        train=$(sed -n 's/^rs-train: tree 10: train loss //p' <<< "$stderr")
+        rs-predict -m "m$j.rsm" -i t.csv --keep y -o p.csv
+        scored=$(awk -F, 'NR > 1 { d = $2 - $3; s += d * d / 2; n++ } END { printf "%.6f", s / n }' p.csv)
+        assert_equal "$train" "$scored"
+    done
+    # the sample's draw, its rows' leaves and the walks split over threads
+    # by fixed ranges: the same model whatever -j
+    cmp m1.rsm m2.rsm
 }

@@ -500,6 +500,8 @@ rs_dataset_passes *rs_dataset_passes_open(const char *path, const rs_table_optio
 
 rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx, rs_error *err)
 {
+    if (!ps->t)
+        return rs_error_set(err, RS_EUSAGE, NULL, 0, "the table was read for the last time already");
     if (!ps->d) {
         rs_dataset_spec first = ps->spec;
         first.rows_fn = fn, first.rows_ctx = ctx;
@@ -523,6 +525,12 @@ rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx,
 rs_dataset *rs_dataset_passes_data(rs_dataset_passes *ps)
 {
     return ps->d;
+}
+
+void rs_dataset_passes_close(rs_dataset_passes *ps)
+{
+    rs_table_free(ps->t);
+    ps->t = NULL;
 }
 
 void rs_dataset_passes_free(rs_dataset_passes *ps)

@@ -95,6 +95,9 @@ rs_dataset_passes *rs_dataset_passes_open(const char *path, const rs_table_optio
 rs_status rs_dataset_passes_read(rs_dataset_passes *ps, rs_row_fn fn, void *ctx, rs_error *err);
 /* The dataset of the first read (NULL before it), owned by ps. */
 rs_dataset *rs_dataset_passes_data(rs_dataset_passes *ps);
+/* After the last read: the table and its reader's buffers go (the dataset
+ * stays); a read after it is an error. */
+void rs_dataset_passes_close(rs_dataset_passes *ps);
 void rs_dataset_passes_free(rs_dataset_passes *ps);
 
 /* The id column: spec_id when given (an error if absent), else "id" or

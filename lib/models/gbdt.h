@@ -164,8 +164,10 @@ static inline uint64_t rs_gbdt_draw(uint64_t seed, uint64_t i)
  * (ascending), using the features with use[j] set, and append it to f.
  * Splits are chosen on gradients quantised by seeded stochastic rounding
  * (p->seed); leaf values and node gains come from g and h themselves.
- * rows is reordered.  raw (NULL: none) gets each of those rows' leaf value
- * added, as rs_gbdt_tree_value_binned would give it. */
+ * rows is reordered: each leaf's rows together, the leaves in left-to-right
+ * order (gbdt.c finds each leaf's rows by that).  raw (NULL: none) gets
+ * each of those rows' leaf value added, as rs_gbdt_tree_value_binned would
+ * give it. */
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
                        const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, double *raw,
                        rs_error *err);

@@ -55,6 +55,11 @@ rs_status rs_sup_passes_read(rs_sup_passes *in, rs_row_fn fn, void *ctx, rs_erro
     return (in->valid = rs_dataset_load(in->valid_path, in->opt, &valid_spec, err)) ? RS_OK : err->code;
 }
 
+void rs_sup_passes_close(rs_sup_passes *in)
+{
+    rs_dataset_passes_close(in->table);
+}
+
 rs_dataset *rs_sup_passes_dataset(rs_sup_passes *in)
 {
     return rs_dataset_passes_data(in->table);

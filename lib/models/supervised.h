@@ -31,6 +31,8 @@ void rs_sup_passes_free(rs_sup_passes *in);
  * read the features are checked (constant ones warned about), the model's
  * header is written and the --valid table is read. */
 rs_status rs_sup_passes_read(rs_sup_passes *in, rs_row_fn fn, void *ctx, rs_error *err);
+/* After the kind's last read: the table's reader and its buffers go. */
+void rs_sup_passes_close(rs_sup_passes *in);
 /* After the first read: the dataset (x NULL; the kind may free y once it
  * has what it needs), the constant features (n_features) and the
  * validation table (NULL: none). */
