@@ -29,19 +29,30 @@ static const char *const loss_names[] = {"bce", "squared", "poisson", "softmax"}
 
 /* ---- losses ---------------------------------------------------------------- */
 
+/* g and, when h is not NULL, h (the losses whose h the grower works out
+ * from g leave it: hessian_rule). */
 static void gradient(loss_kind loss, double raw, double y, float *g, float *h)
 {
     if (loss == LOSS_BCE) {
-        double p = rs_sigmoid(raw);
-        *g = (float)(p - y);
-        *h = (float)fmax(p * (1 - p), 1e-16);
+        *g = (float)(rs_sigmoid(raw) - y);
+        if (h)
+            *h = rs_gbdt_logistic_hessian(*g);
     } else if (loss == LOSS_POISSON) {
         *g = (float)(exp(raw) - y);
         *h = (float)exp(raw + POISSON_HESSIAN_SHIFT);
     } else {
         *g = (float)(raw - y);
-        *h = 1;
+        if (h)
+            *h = 1;
     }
+}
+
+/* Where the grower gets each row's hessian: held only where it cannot be
+ * worked out from the gradient (Poisson needs the label, softmax the
+ * class's p). */
+static rs_gbdt_hessian hessian_rule(loss_kind loss)
+{
+    return loss == LOSS_BCE ? RS_GBDT_H_LOGISTIC : loss == LOSS_SQUARED ? RS_GBDT_H_ONE : RS_GBDT_H_GIVEN;
 }
 
 /* The loss of one row: log loss, half squared error, Poisson deviance / 2. */
@@ -82,7 +93,7 @@ static void softmax_gradient(const float *raw, size_t stride, size_t K, size_t y
     softmax_floats(raw, stride, K, p);
     for (size_t k = 0; k < K; k++) {
         g[k * stride] = (float)(p[k] - (k == y));
-        h[k * stride] = (float)fmax(2 * p[k] * (1 - p[k]), 1e-16);
+        h[k * stride] = (float)fmax(2 * p[k] * (1 - p[k]), RS_GBDT_MIN_HESSIAN);
     }
 }
 
@@ -171,19 +182,12 @@ typedef struct {
     unsigned char *categorical, *usable, *use;
     size_t *pick;              /* (n_features) column sampling's draw */
     scored_table train, valid;
-    float *g, *h;
+    float *g, *h;              /* h NULL: the grower works it out (grow.hessian) */
     uint32_t *rows;
     /* (n_rows / 64 rounded up) bit i % 64 of word i / 64: row i is in this
      * round's sample */
     uint64_t *in_sample;
     size_t *kept;              /* (threads) sample rows each thread drew, then where they go */
-    /* the tree just grown: its leaves left to right, each node's place in
-     * that order (leaves only), the end of each leaf's rows in rows[], and
-     * the walk that orders them */
-    int32_t *leaf_order;       /* (max_leaves) */
-    int32_t *leaf_rank;        /* (2 max_leaves) */
-    size_t *leaf_end;          /* (max_leaves) */
-    int32_t *stack;            /* (2 max_leaves) */
     rs_gbdt_forest forest;
     size_t *tree_start;        /* (n_trees x n_outputs + 1) nodes, bitmaps before each tree */
     size_t *bitmap_start;
@@ -220,7 +224,7 @@ static void rows_thread(void *ctx, int th, int n_threads)
         if (job->gradients && bo->loss == LOSS_SOFTMAX)
             softmax_gradient(job->t->raw + i, n, K, (size_t)label(job->t, i), bo->g + i, bo->h + i);
         else if (job->gradients)
-            gradient(bo->loss, job->t->raw[i], label(job->t, i), &bo->g[i], &bo->h[i]);
+            gradient(bo->loss, job->t->raw[i], label(job->t, i), &bo->g[i], bo->h ? &bo->h[i] : NULL);
     }
 }
 
@@ -267,27 +271,26 @@ static rs_status booster_setup(booster *bo, const rs_dataset *d, const rs_params
     bo->colsample = rs_params_real(p, "colsample");
     bo->grow = (rs_gbdt_grow_params){rs_params_int(p, "leaves"), rs_params_int(p, "max-depth"),
                                      rs_params_int(p, "min-rows"), rs_params_real(p, "min-hessian"), p->l2, p->l1,
-                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0, NULL};
+                                     rs_params_real(p, "min-gain"), p->lr, p->threads > 0 ? p->threads : 1, 0, NULL,
+                                     RS_GBDT_H_GIVEN};
     bo->grow.pool = rs_pool_new(bo->grow.threads);   /* NULL: each step starts its threads */
     rs_rng_seed(&bo->rng, p->seed);
     if (choose_loss(d, p, &bo->loss, &bo->base, err) != RS_OK)
         return err->code;
     bo->n_outputs = bo->loss == LOSS_SOFTMAX ? rs_dataset_n_classes(d) : 1;
+    bo->grow.hessian = hessian_rule(bo->loss);
     size_t n_grown = (size_t)bo->n_trees * bo->n_outputs;
     bo->categorical = calloc(dim, 1), bo->usable = calloc(dim, 1), bo->use = calloc(dim, 1);
     bo->pick = malloc(dim * sizeof *bo->pick);
-    bo->g = malloc(n * bo->n_outputs * sizeof *bo->g), bo->h = malloc(n * bo->n_outputs * sizeof *bo->h);
+    bo->g = malloc(n * bo->n_outputs * sizeof *bo->g);
+    bo->h = bo->grow.hessian == RS_GBDT_H_GIVEN ? malloc(n * bo->n_outputs * sizeof *bo->h) : NULL;
     bo->rows = malloc(n * sizeof *bo->rows);
     bo->in_sample = malloc((n / 64 + 1) * sizeof *bo->in_sample);
     bo->kept = malloc((size_t)bo->grow.threads * sizeof *bo->kept);
-    size_t leaves = (size_t)bo->grow.max_leaves;
-    bo->leaf_order = malloc(leaves * sizeof *bo->leaf_order), bo->leaf_end = malloc(leaves * sizeof *bo->leaf_end);
-    bo->leaf_rank = malloc(2 * leaves * sizeof *bo->leaf_rank), bo->stack = malloc(2 * leaves * sizeof *bo->stack);
     bo->tree_start = calloc(n_grown + 1, sizeof *bo->tree_start);
     bo->bitmap_start = calloc(n_grown + 1, sizeof *bo->bitmap_start);
-    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || !bo->h || !bo->rows || !bo->in_sample ||
-        !bo->kept || !bo->leaf_order || !bo->leaf_end || !bo->leaf_rank || !bo->stack || !bo->tree_start ||
-        !bo->bitmap_start)
+    if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || (!bo->h && bo->grow.hessian == RS_GBDT_H_GIVEN) ||
+        !bo->rows || !bo->in_sample || !bo->kept || !bo->tree_start || !bo->bitmap_start)
         return rs_error_nomem(err);
     for (size_t j = 0; j < dim; j++) {
         bo->categorical[j] = d->categories && d->categories[j];
@@ -318,7 +321,6 @@ static void booster_free(booster *bo)
     free(bo->pick);
     free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->kept);
     free(bo->tree_start), free(bo->bitmap_start);
-    free(bo->leaf_order), free(bo->leaf_rank), free(bo->leaf_end), free(bo->stack);
     rs_gbdt_forest_free(&bo->forest);
     rs_pool_free(bo->grow.pool);
 }
@@ -397,86 +399,6 @@ static size_t draw_sample(booster *bo)
     return m;
 }
 
-/* The leaf node that row i of b reaches in tree. */
-static int32_t leaf_of(const rs_gbdt_node *tree, const uint32_t *bitmaps, const rs_gbdt_binned *b, size_t i)
-{
-    int32_t k = 0;
-    while (tree[k].feature >= 0) {
-        uint8_t bin = b->bins[i * b->n_features + (size_t)tree[k].feature];
-        k = rs_gbdt_bin_goes_left(&tree[k], bitmaps, bin) ? tree[k].left : tree[k].right;
-    }
-    return k;
-}
-
-/* tree's leaves left to right into bo->leaf_order, and each one's place
- * in bo->leaf_rank; returns how many. */
-static size_t order_leaves(booster *bo, const rs_gbdt_node *tree)
-{
-    size_t n_leaves = 0, depth = 0;
-    bo->stack[depth++] = 0;
-    while (depth > 0) {
-        int32_t k = bo->stack[--depth];
-        if (tree[k].feature < 0) {
-            bo->leaf_rank[k] = (int32_t)n_leaves;
-            bo->leaf_order[n_leaves++] = k;
-        } else {   /* the left subtree next */
-            bo->stack[depth++] = tree[k].right;
-            bo->stack[depth++] = tree[k].left;
-        }
-    }
-    return n_leaves;
-}
-
-typedef struct {
-    const booster *bo;
-    const rs_gbdt_node *tree;
-    float *raw;
-    size_t m, n_leaves;
-} leaves_job;
-
-/* The rows at thread t's share of the places rows[0..m) get their leaf's
- * value: one add each, so any split of them gives the same floats. */
-static void leaves_thread(void *ctx, int t, int n_threads)
-{
-    const leaves_job *job = ctx;
-    const booster *bo = job->bo;
-    size_t begin, end, j = 0;
-    rs_thread_range(job->m, t, n_threads, &begin, &end);
-    for (size_t at = begin; at < end; j++) {
-        if (bo->leaf_end[j] <= at)
-            continue;
-        float value = job->tree[bo->leaf_order[j]].value;
-        size_t stop = bo->leaf_end[j] < end ? bo->leaf_end[j] : end;
-        for (; at < stop; at++)
-            job->raw[bo->rows[at]] += value;
-    }
-}
-
-/* The tree just grown (its nodes from tree_start) adds its leaves' values
- * to raw (n_rows) at the rows of its sample, rows[0..m).  rs_gbdt_grow
- * leaves each leaf's rows together there, the leaves left to right, so a
- * leaf's rows end at the first place whose row's leaf ranks after it: a
- * bisection of a few walks a leaf instead of one walk a row. */
-static void add_leaves(booster *bo, size_t tree_start, size_t m, float *raw)
-{
-    const rs_gbdt_node *tree = bo->forest.nodes + tree_start;
-    size_t n_leaves = order_leaves(bo, tree), begin = 0;
-    for (size_t j = 0; j < n_leaves; j++) {
-        size_t lo = begin, hi = m;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int32_t leaf = leaf_of(tree, bo->forest.bitmaps, &bo->train.bins, bo->rows[mid]);
-            if ((size_t)bo->leaf_rank[leaf] <= j)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        bo->leaf_end[j] = begin = lo;
-    }
-    leaves_job job = {bo, tree, raw, m, n_leaves};
-    rs_pool_run(bo->grow.pool, m < 100000 ? 1 : bo->grow.threads, leaves_thread, &job);
-}
-
 /* Rounds until n_trees, or until the validation loss has not improved for
  * patience rounds (the rounds after its best are then dropped).  A round
  * grows one tree per output on one draw of rows and features. */
@@ -493,10 +415,9 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
             size_t t = (size_t)r * K + k;
             bo->tree_start[t] = bo->forest.n_nodes, bo->bitmap_start[t] = bo->forest.n_bitmaps;
             bo->grow.seed = rs_hash64(&t, sizeof t, (uint64_t)bo->p->seed);
-            if (rs_gbdt_grow(&bo->train.bins, bo->g + k * n, bo->h + k * n, bo->rows, m, bo->use, &bo->grow,
-                             &bo->forest, NULL, err) != RS_OK)
+            if (rs_gbdt_grow(&bo->train.bins, bo->g + k * n, bo->h ? bo->h + k * n : NULL, bo->rows, m, bo->use,
+                             &bo->grow, &bo->forest, bo->train.raw + k * n, err) != RS_OK)
                 return err->code;
-            add_leaves(bo, bo->tree_start[t], m, bo->train.raw + k * n);
             bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         }
         update_rows(bo, &bo->train, m == n ? -1 : r, 1, 1);

@@ -14,6 +14,7 @@
 #include "error.h"
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 enum { RS_GBDT_MISSING = 255, RS_GBDT_MAX_BINS = 255, RS_GBDT_BITMAP_WORDS = 8 };
@@ -147,7 +148,23 @@ typedef struct {
     int threads;
     uint64_t seed;                /* this tree's: the stochastic rounding of its gradients */
     struct rs_pool *pool;         /* threads for the nodes (borrowed; NULL: started per step) */
+    int hessian;                  /* rs_gbdt_hessian: where a row's h comes from */
 } rs_gbdt_grow_params;
+
+/* A row's hessian: from the h array, or (h NULL) worked out from its
+ * gradient, 4 bytes a row not held: 1 for squared error; p (1 - p) for
+ * log loss, whose gradient p - y with y 0 or 1 is p or p - 1, so
+ * p (1 - p) = |g| (1 - |g|). */
+typedef enum { RS_GBDT_H_GIVEN, RS_GBDT_H_ONE, RS_GBDT_H_LOGISTIC } rs_gbdt_hessian;
+
+/* The floor of a log-loss hessian (a row whose p is 0 or 1 in doubles). */
+#define RS_GBDT_MIN_HESSIAN 1e-16
+
+static inline float rs_gbdt_logistic_hessian(float g)
+{
+    double a = fabs((double)g);
+    return (float)fmax(a * (1 - a), RS_GBDT_MIN_HESSIAN);
+}
 
 /* A random 64-bit draw for item i under seed (splitmix64's finaliser on
  * seed + i times the golden ratio): counter-based, so threads may share
@@ -163,13 +180,12 @@ static inline uint64_t rs_gbdt_draw(uint64_t seed, uint64_t i)
 /* Grow one tree on gradients g, h (n_rows) of the rows rows[0..n)
  * (ascending), using the features with use[j] set, and append it to f.
  * Splits are chosen on gradients quantised by seeded stochastic rounding
- * (p->seed); leaf values and node gains come from g and h themselves.
- * rows is reordered: each leaf's rows together, the leaves in left-to-right
- * order (gbdt.c finds each leaf's rows by that).  raw (NULL: none) gets
- * each of those rows' leaf value added, as rs_gbdt_tree_value_binned would
- * give it. */
+ * (p->seed); leaf values and node gains come from g and h themselves (h
+ * NULL: as p->hessian says).  rows is reordered (each leaf's rows
+ * together).  raw (NULL: none) gets each of those rows' leaf value added,
+ * as rs_gbdt_tree_value_binned would give it. */
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
-                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, double *raw,
+                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, float *raw,
                        rs_error *err);
 
 /* The raw output of tree (its nodes) for row i of b. */

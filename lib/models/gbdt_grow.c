@@ -108,6 +108,14 @@ typedef struct {
     int threads;
 } tree_ctx;
 
+/* Row r's hessian (rs_gbdt_hessian). */
+static inline float hess(const tree_ctx *c, uint32_t r)
+{
+    if (c->h)
+        return c->h[r];
+    return c->p->hessian == RS_GBDT_H_LOGISTIC ? rs_gbdt_logistic_hessian(c->g[r]) : 1.0f;
+}
+
 typedef struct {
     const tree_ctx *c;
     const leaf *lf;
@@ -396,7 +404,7 @@ static void max_thread(void *ctx, int t, int n_threads)
         rs_thread_range(job->n, c, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
             uint32_t r = job->c->rows[k];
-            double g = fabs(job->c->g[r]), h = job->c->h[r];
+            double g = fabs(job->c->g[r]), h = hess(job->c, r);
             g_max = g > g_max ? g : g_max;   /* fmax without its call: NaN is passed over too */
             h_max = h > h_max ? h : h_max;
         }
@@ -424,7 +432,7 @@ static void quant_thread(void *ctx, int t, int n_threads)
             uint32_t r = c->rows[k];
             uint64_t bits = rs_gbdt_draw(c->p->seed, r);
             double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
-            double L = job->levels, x = c->g[r] * job->g_scale, y = c->h[r] * job->h_scale;
+            double L = job->levels, x = c->g[r] * job->g_scale, y = hess(c, r) * job->h_scale;
             x = !(x >= -L) ? -L : x > L ? L : x;   /* within the codes (NaN too) before rounding */
             y = !(y >= 0) ? 0 : y > L ? L : y;
             double gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
@@ -644,7 +652,7 @@ typedef struct {
     rs_gbdt_node *tree;
     bin_stat *node_sums;      /* (nodes) the float gradient sums of each node's rows */
     size_t n;
-    double *raw;
+    float *raw;
 } values_job;
 
 /* The leaves starting in thread t's share of rows[0..n): each one's float
@@ -662,7 +670,7 @@ static void values_thread(void *ctx, int t, int n_threads)
             continue;
         bin_stat sum = {0, 0};
         for (size_t k = lf->begin; k < lf->end; k++)
-            sum.g += c->g[c->rows[k]], sum.h += c->h[c->rows[k]];
+            sum.g += c->g[c->rows[k]], sum.h += hess(c, c->rows[k]);
         rs_gbdt_node *nd = &job->tree[lf->node];
         nd->value = (float)(-soft(sum.g, c->p->l1) / (sum.h + c->p->l2) * c->p->learning_rate);
         nd->cover = (float)lf->n;
@@ -676,7 +684,7 @@ static void values_thread(void *ctx, int t, int n_threads)
  * added), then each inner node's gain from its children's sums, as the
  * closed form has it: children come after their parent in the tree. */
 static void finish_tree(const grower *gr, rs_gbdt_forest *f, size_t tree_start, const tree_ctx *c, size_t n,
-                        double *raw)
+                        float *raw)
 {
     rs_gbdt_node *tree = f->nodes + tree_start;
     values_job job = {gr, c, tree, gr->node_sums, n, raw};
@@ -707,7 +715,7 @@ static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_g
 }
 
 rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, uint32_t *rows, size_t n,
-                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, double *raw,
+                       const unsigned char *use, const rs_gbdt_grow_params *p, rs_gbdt_forest *f, float *raw,
                        rs_error *err)
 {
     size_t tree_start = f->n_nodes, d = b->n_features;

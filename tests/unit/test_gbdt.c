@@ -158,5 +158,27 @@ int main(void)
     double phi_left[3] = {0};
     rs_gbdt_shap(stump, NULL, missing, 2, phi_left, work);
     CHECK(phi_left[1] == -1, "stump: default left sends it left: phi_1 = -1 (got %g)", phi_left[1]);
+
+    /* Log loss's hessian from its gradient: g = p - y with y 0 or 1, so
+     * |g| (1 - |g|) = p (1 - p) for either label; floored where p is 0 or 1. */
+    CHECK(rs_gbdt_logistic_hessian(0.25f) == 0.1875f, "y 0, p 0.25: h = 0.1875 (got %.9g)",
+          (double)rs_gbdt_logistic_hessian(0.25f));
+    CHECK(rs_gbdt_logistic_hessian(-0.25f) == 0.1875f, "y 1, p 0.75: h = 0.1875 (got %.9g)",
+          (double)rs_gbdt_logistic_hessian(-0.25f));
+    CHECK(rs_gbdt_logistic_hessian(-0.5f) == 0.25f, "y 1, p 0.5: h = 0.25");
+    CHECK(rs_gbdt_logistic_hessian(0.0f) == (float)RS_GBDT_MIN_HESSIAN, "y 0, p 0: the floor 1e-16");
+    CHECK(rs_gbdt_logistic_hessian(-1.0f) == (float)RS_GBDT_MIN_HESSIAN, "y 1, p 0: the floor 1e-16");
+    /* Against p (1 - p) from p itself, both labels: a float g near -1 (y 1,
+     * p near 0) holds 1 - |g| = p to about 6e-8 / p relative, 6e-5 at p =
+     * 0.001 (the split search rounds hessians to 1/4095 of their largest). */
+    double worst = 0;
+    for (int k = 1; k < 1000; k++) {
+        double p = k / 1000.0;
+        for (int y = 0; y < 2; y++) {
+            float g = (float)(p - y);
+            worst = fmax(worst, fabs(rs_gbdt_logistic_hessian(g) - p * (1 - p)) / (p * (1 - p)));
+        }
+    }
+    CHECK(worst < 1e-4, "p 0.001..0.999, y 0 and 1: within 1e-4 (relative) of p (1 - p) (worst %.2g)", worst);
     return tap_done();
 }
