@@ -8,6 +8,19 @@ setup() {
     _common_setup
 }
 
+# "loss accuracy" when MODEL's recorded valid_loss and valid_accuracy are
+# the mean -log p(true class) and the share right of rs-predict's
+# probabilities on FILE (label column intent, last); else the differences.
+valid_numbers_of() {
+    local loss acc
+    loss=$(rs-predict --describe "$1" | awk '$1 == "valid_loss" { print $2 }')
+    acc=$(rs-predict --describe "$1" | awk '$1 == "valid_accuracy" { print $2 }')
+    rs-predict -m "$1" -i "$2" --proba --keep intent > valid_p.csv
+    awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
+        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
+        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' valid_p.csv
+}
+
 @test "encode --text: ÉCOLE Œuvre and école œuvre fold to the same buckets; U+2019 splits words like a space" {
     printf 'id,t\n1,ÉCOLE Œuvre\n2,école œuvre\n3,don’t\n4,don t\n' > t.csv
     rs-features encode -i t.csv --text t:6 --keep id -o e.csv
@@ -348,13 +361,8 @@ b"
     assert_stderr --partial "kept epoch $kept (valid_loss "
     run rs-predict --describe m.rsm
     assert_line "best_epoch $kept"
-    loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
-    acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
     # the same numbers from the saved model's probabilities on the file: mean -log p(true class), share right
-    rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
-    run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
-        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
-        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' p.csv
+    run valid_numbers_of m.rsm valid.csv
     assert_output "loss accuracy"
 }
 
@@ -371,12 +379,8 @@ b"
     nnz_blocks=$(rs-predict --describe m.rsm | awk '$1 == "nnz" { print $2 }')
     nnz_row=$(rs-predict --describe row.rsm | awk '$1 == "nnz" { print $2 }')
     [ "$nnz_blocks" -gt "$nnz_row" ]
-    loss=$(rs-predict --describe m.rsm | awk '$1 == "valid_loss" { print $2 }')
-    acc=$(rs-predict --describe m.rsm | awk '$1 == "valid_accuracy" { print $2 }')
-    rs-predict -m m.rsm -i valid.csv --proba --keep intent > p.csv
-    run awk -F, -v loss="$loss" -v acc="$acc" 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
-        { n++; l -= log($(col["proba_" $NF])); ok += $2 == $NF }
-        END { d = l / n - loss; e = ok / n - acc; print (d < 1e-5 && d > -1e-5) ? "loss" : d, (e == 0) ? "accuracy" : e }' p.csv
+    # the same numbers from the saved model's probabilities on the file: mean -log p(true class), share right
+    run valid_numbers_of m.rsm valid.csv
     assert_output "loss accuracy"
 }
 

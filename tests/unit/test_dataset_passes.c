@@ -100,42 +100,35 @@ static rs_status two_reads(const char *path, void (*change)(const char *, const 
 static void changes_between_reads(void)
 {
     static const char table[] = "x,y\n1,0\n2,1\n3,0\n";
-    rs_error err = {0};
-
-    const char *path = tap_temp_file(table, sizeof table - 1);
-    tally again = {0};
-    rs_status st = two_reads(path, NULL, NULL, &again, &err);
-    CHECK(st == RS_OK, "unchanged: the second read passes (%s)", err.msg);
-    CHECK(again.rows == 3 && again.sum == 6.0f, "unchanged: the same 3 rows again");
-    unlink(path);
-
-    path = tap_temp_file(table, sizeof table - 1);
-    again = (tally){0};
-    rs_error_clear(&err);
-    st = two_reads(path, append, "4,1\n5,0\n", &again, &err);
-    CHECK(st == RS_EDATA, "grown by 2 rows: an error (status %d)", (int)st);
-    CHECK(strstr(err.msg, "the table changed while it was read (3 rows, then 5)") != NULL, "grown: message '%s'",
-          err.msg);
-    CHECK(err.file && strcmp(err.file, path) == 0, "grown: the message names the file");
-    unlink(path);
-
-    path = tap_temp_file(table, sizeof table - 1);
-    again = (tally){0};
-    rs_error_clear(&err);
-    st = two_reads(path, truncate_to, "x,y\n1,0\n", &again, &err);
-    CHECK(st == RS_EDATA, "truncated to 1 row: an error (status %d)", (int)st);
-    CHECK(strstr(err.msg, "the table changed while it was read (3 rows, then 1)") != NULL,
-          "truncated: message '%s'", err.msg);
-    unlink(path);
-
-    path = tap_temp_file(table, sizeof table - 1);
-    again = (tally){0};
-    rs_error_clear(&err);
-    st = two_reads(path, truncate_to, "x,y\n1,0\n2,1\nzz,0\n", &again, &err);
-    CHECK(st == RS_EDATA, "a cell turned to text: an error (status %d)", (int)st);
-    CHECK(err.line == 4 && strstr(err.msg, "'zz'") != NULL, "the changed cell is named at its line: %ld '%s'",
-          err.line, err.msg);
-    unlink(path);
+    static const struct {
+        const char *what;
+        void (*change)(const char *, const char *);
+        const char *text;
+        rs_status status;
+        const char *message;   /* a part of it */
+        long line;
+    } cases[] = {
+        {"unchanged", NULL, NULL, RS_OK, "", 0},
+        {"grown by 2 rows", append, "4,1\n5,0\n", RS_EDATA, "the table changed while it was read (3 rows, then 5)", 0},
+        {"truncated to 1 row", truncate_to, "x,y\n1,0\n", RS_EDATA,
+         "the table changed while it was read (3 rows, then 1)", 0},
+        {"a cell turned to text", truncate_to, "x,y\n1,0\n2,1\nzz,0\n", RS_EDATA, "column x: 'zz' is not", 4},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *path = tap_temp_file(table, sizeof table - 1);
+        tally again = {0};
+        rs_error err = {0};
+        rs_status st = two_reads(path, cases[c].change, cases[c].text, &again, &err);
+        CHECK(st == cases[c].status, "%s: status %d (got %d: %s)", cases[c].what, (int)cases[c].status, (int)st,
+              err.msg);
+        CHECK(strstr(err.msg, cases[c].message) != NULL && err.line == cases[c].line, "%s: message '%s' at line %ld",
+              cases[c].what, err.msg, err.line);
+        if (st == RS_OK)
+            CHECK(again.rows == 3 && again.sum == 6, "%s: the same 3 rows again", cases[c].what);
+        else
+            CHECK(strcmp(err.file, path) == 0, "%s: the message names the file (%s)", cases[c].what, err.file);
+        unlink(path);
+    }
 }
 
 int main(void)
