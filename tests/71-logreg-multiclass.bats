@@ -173,18 +173,7 @@ max_diff() { # predictions expected
 }
 
 @test "bad input: one class, 10,000 distinct labels, an empty label, a valid class unknown to training" {
-    printf 'a,y\n1,spam\n2,spam\n3,spam\n' > one.csv
-    run --separate-stderr rs-train --model logreg --label y -i one.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: one.csv: the label has one class (every one of the 3 rows is 'spam'): nothing to learn"
-    awk 'BEGIN { print "a,y"; for (i = 1; i <= 10000; i++) printf "%d,u%d\n", i % 7, i }' > many.csv
-    run --separate-stderr rs-train --model logreg --label y -i many.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: many.csv: the label 'y' has 10000 distinct values, more than 1000 classes: is it an id, or a number (use --model linreg)?"
-    printf 'a,y\n1,x\n2,\n3,z\n' > empty.csv
-    run --separate-stderr rs-train --model logreg --label y -i empty.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: empty.csv:3: column y: '' is not a class or a number (the label is empty)"
+    assert_class_label_guards --model logreg
     printf 'id,a,b,c,intent\nv1,0.1,0.2,0.3,billing\nv2,0.2,0.3,0.4,warranty\n' > valid.csv
     run --separate-stderr rs-train --model logreg --label intent -i "$fx/train.csv" --valid valid.csv -o m.rsm
     assert_failure 1

@@ -184,22 +184,11 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' "$2"; }
 }
 
 @test "bad input: one class, 10,000 labels, an empty label, softmax on 0/1 or fractions, bce on classes, an unknown valid class" {
-    printf 'a,y\n1,spam\n2,spam\n3,spam\n' > one.csv
-    run --separate-stderr rs-train --model mlp --label y -i one.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: one.csv: the label has one class (every one of the 3 rows is 'spam'): nothing to learn"
+    assert_class_label_guards --model mlp
     printf 'a,y\n1,3\n2,3\n3,3\n' > three.csv
     run --separate-stderr rs-train --model mlp --label y -i three.csv -o m.rsm
     assert_failure 1
     assert_stderr "rs-train: three.csv: the label has one class (every one of the 3 rows is '3'): nothing to learn"
-    awk 'BEGIN { print "a,y"; for (i = 1; i <= 10000; i++) printf "%d,u%d\n", i % 7, i }' > many.csv
-    run --separate-stderr rs-train --model mlp --label y -i many.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: many.csv: the label 'y' has 10000 distinct values, more than 1000 classes: is it an id, or a number (use --model linreg)?"
-    printf 'a,y\n1,x\n2,\n3,z\n' > empty.csv
-    run --separate-stderr rs-train --model mlp --label y -i empty.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: empty.csv:3: column y: '' is not a class or a number (the label is empty)"
     printf 'a,y\n1,0\n2,1\n3,0\n4,1\n' > bin.csv
     run --separate-stderr rs-train --model mlp --loss softmax --label y -i bin.csv -o m.rsm
     assert_failure 1

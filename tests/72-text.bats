@@ -137,14 +137,7 @@ b"
     run --separate-stderr rs-predict -m m.rsm -i badp.csv
     assert_failure 1
     assert_stderr --partial "badp.csv:3: text: invalid UTF-8 at byte 4"
-    printf 'text,y\nx,a\ny,a\n' > one.csv
-    run --separate-stderr rs-train --model logreg --text text --label y -i one.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: one.csv: the label has one class (every one of the 2 rows is 'a'): nothing to learn"
-    awk 'BEGIN { print "text,y"; for (i = 1; i <= 10000; i++) printf "w%d,u%d\n", i, i }' > many.csv
-    run --separate-stderr rs-train --model logreg --text text --label y -i many.csv -o m.rsm
-    assert_failure 1
-    assert_stderr "rs-train: many.csv: the label 'y' has 10000 distinct values, more than 1000 classes: is it an id, or a number (use --model linreg)?"
+    assert_class_label_guards --model logreg --text a
     run --separate-stderr rs-train --model logreg --text body --label y -i ok.csv -o m.rsm
     assert_failure 2
     assert_stderr --partial "unknown column 'body' in --text"

@@ -36,3 +36,21 @@ if ! declare -F assert_stderr >/dev/null; then
         fi
     }
 fi
+
+# The class-label guards every classifier shares (rs_label_classes): one
+# class, 10,000 distinct labels (an id, not a class), an empty label.
+# Arguments: the rs-train options of the kind (its feature column is a).
+assert_class_label_guards() {
+    printf 'a,y\n1,spam\n2,spam\n3,spam\n' > one.csv
+    run --separate-stderr rs-train "$@" --label y -i one.csv -o guard.rsm
+    assert_failure 1
+    assert_stderr "rs-train: one.csv: the label has one class (every one of the 3 rows is 'spam'): nothing to learn"
+    awk 'BEGIN { print "a,y"; for (i = 1; i <= 10000; i++) printf "%d,u%d\n", i % 7, i }' > many.csv
+    run --separate-stderr rs-train "$@" --label y -i many.csv -o guard.rsm
+    assert_failure 1
+    assert_stderr "rs-train: many.csv: the label 'y' has 10000 distinct values, more than 1000 classes: is it an id, or a number (use --model linreg)?"
+    printf 'a,y\n1,x\n2,\n3,z\n' > empty.csv
+    run --separate-stderr rs-train "$@" --label y -i empty.csv -o guard.rsm
+    assert_failure 1
+    assert_stderr "rs-train: empty.csv:3: column y: '' is not a class or a number (the label is empty)"
+}
