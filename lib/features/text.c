@@ -199,15 +199,6 @@ static rs_status hash_tokens(const rs_text_spec *spec, size_t n_tok, rs_text_scr
     return RS_OK;
 }
 
-rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
-                       size_t *n, size_t *cap, rs_error *err)
-{
-    size_t n_tok;
-    if (tokenize(text, len, s, &n_tok, err) != RS_OK)
-        return err->code;
-    return hash_tokens(spec, n_tok, s, idx, n, cap, idx, n, cap, err);
-}
-
 rs_status rs_text_hash_apart(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s,
                              uint32_t **idx, size_t *n, size_t *cap, uint32_t **chars, size_t *n_chars,
                              size_t *cap_chars, rs_error *err)
@@ -241,4 +232,10 @@ rs_status rs_text_merge(uint32_t *idx, size_t n, float *val, rs_text_scratch *s,
     }
     *m = out;
     return RS_OK;
+}
+
+rs_status rs_text_hash(const rs_text_spec *spec, const char *text, size_t len, rs_text_scratch *s, uint32_t **idx,
+                       size_t *n, size_t *cap, rs_error *err)
+{
+    return rs_text_hash_apart(spec, text, len, s, idx, n, cap, idx, n, cap, err);
 }
