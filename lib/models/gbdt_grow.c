@@ -300,6 +300,7 @@ static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *o
                 uint32_t r = c->rows[k0 + k];
                 row_bins[k] = c->b->bins + (size_t)r * d + j0;
                 __builtin_prefetch(row_bins[k]);
+                __builtin_prefetch(row_bins[k] + (j1 - j0) - 1);   /* a row often ends in the next line */
                 tile_q[k] = widen(c->codes[k0 + k]);
             }
             for (size_t u0 = 0; u0 < n_used; u0 += TILE_FEATURES) {
@@ -416,8 +417,10 @@ static void max_thread(void *ctx, int t, int n_threads)
  * expected code is x itself (u uniform in [0, 1)). */
 static double stochastic_round(double x, double u)
 {
-    double y = x + u, t = (double)(int64_t)y;   /* floor without a libm call (|y| < 2^31 here) */
-    return t > y ? t - 1 : t;
+    double y = x + u;
+    int64_t t = (int64_t)y;       /* floor without a libm call (|y| < 2^31 here) */
+    t -= (double)t > y;           /* an integer step, not a branch: below zero it goes either way at random */
+    return (double)t;
 }
 
 static void quant_thread(void *ctx, int t, int n_threads)
