@@ -9,8 +9,8 @@
  * in one 64-bit integer: one integer add per row and feature, half the
  * bytes of two doubles, and sums that are exact whatever the order — so
  * threads may split rows any way and -j never changes a byte.  A row's
- * codes are kept in 32 bits beside its place in the rows array (moved
- * with it by the partition), so the histograms read them in order.  Splits are
+ * codes are kept in 32 bits at its row number, so that the partition
+ * moves only row numbers (4 bytes a row of scratch, not 8).  Splits are
  * chosen on the codes; once the tree is grown, each leaf's value and each
  * node's gain are worked out from the float gradients of its rows. */
 #include "models/gbdt.h"
@@ -100,7 +100,7 @@ typedef struct {
 typedef struct {
     const rs_gbdt_binned *b;
     const float *g, *h;
-    const row_code *codes;    /* (n) rows[k]'s codes at codes[k] */
+    const row_code *codes;    /* (b->n_rows) row r's codes at codes[r], for the rows grown on */
     quant steps;
     const uint32_t *rows;
     const unsigned char *use;
@@ -301,7 +301,7 @@ static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *o
                 row_bins[k] = c->b->bins + (size_t)r * d + j0;
                 __builtin_prefetch(row_bins[k]);
                 __builtin_prefetch(row_bins[k] + (j1 - j0) - 1);   /* a row often ends in the next line */
-                tile_q[k] = widen(c->codes[k0 + k]);
+                tile_q[k] = widen(c->codes[r]);
             }
             for (size_t u0 = 0; u0 < n_used; u0 += TILE_FEATURES) {
                 size_t u1 = u0 + TILE_FEATURES < n_used ? u0 + TILE_FEATURES : n_used;
@@ -388,7 +388,7 @@ static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split
  * threads. */
 typedef struct {
     const tree_ctx *c;
-    row_code *row_codes;      /* (n) out */
+    row_code *row_codes;      /* (b->n_rows) out, at the rows' numbers */
     size_t n;
     double g_scale, h_scale;  /* codes per gradient, per hessian unit */
     int32_t levels;
@@ -441,15 +441,15 @@ static void quant_thread(void *ctx, int t, int n_threads)
             double gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
             gc = gc > L ? L : gc;                  /* x + u may round up to L + 1 */
             hc = hc < 1 ? 1 : hc > L ? L : hc;     /* every row weighs: h = 0 means an empty bin */
-            job->row_codes[k] = pack_row((int32_t)gc, (uint32_t)hc);
+            job->row_codes[r] = pack_row((int32_t)gc, (uint32_t)hc);
             codes += pack((int32_t)gc, (uint32_t)hc);
         }
         job->codes[ch] = codes;
     }
 }
 
-/* The codes of rows[0..n) into row_codes, their sizes into c->steps, and
- * their sum into *codes. */
+/* The codes of rows[0..n) into row_codes (at the rows' numbers), their
+ * sizes into c->steps, and their sum into *codes. */
 static void quantise(tree_ctx *c, row_code *row_codes, size_t n, qstat *codes)
 {
     quant_job job = {.c = c, .row_codes = row_codes, .n = n};
@@ -478,16 +478,14 @@ static int goes_left_binned(const split *s, uint8_t bin)
     return bin == RS_GBDT_MISSING ? s->default_left : bin <= s->bin;
 }
 
-/* Rows of lf going left first, each side in its old order, with their
- * codes: in CHUNKS fixed ranges partitioned on threads, each chunk's lefts
- * packed in place at its start and its rights into the scratch arrays,
- * then gathered in chunk order: the same order whatever the number of
- * threads. */
+/* Rows of lf going left first, each side in its old order: in CHUNKS
+ * fixed ranges partitioned on threads, each chunk's lefts packed in place
+ * at its start and its rights into the scratch array, then gathered in
+ * chunk order: the same order whatever the number of threads. */
 typedef struct {
     const leaf *lf;
     const tree_ctx *c;
     uint32_t *rows, *right_rows;
-    row_code *codes, *right_codes;
     size_t n_left[CHUNKS];
 } partition_job;
 
@@ -503,7 +501,6 @@ static void partition_thread(void *ctx, int t, int n_threads)
     const uint8_t *col = job->c->b->bins + job->lf->best.feature;
     const split *s = &job->lf->best;
     uint32_t *rows = job->rows, *right_rows = job->right_rows;
-    row_code *codes = job->codes, *right_codes = job->right_codes;
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
         leaf_slice(job->lf, c, CHUNKS, &begin, &end);
@@ -511,12 +508,11 @@ static void partition_thread(void *ctx, int t, int n_threads)
             if (k + PREFETCH_ROWS < end)
                 __builtin_prefetch(col + (size_t)rows[k + PREFETCH_ROWS] * d);
             uint32_t r = rows[k];
-            row_code code = codes[k];
             size_t left = (size_t)goes_left_binned(s, col[(size_t)r * d]);
             /* both places written, one kept: no branch on the data (a left
              * slot is at or before k, already read) */
-            rows[begin + n_left] = r, codes[begin + n_left] = code;
-            right_rows[begin + n_right] = r, right_codes[begin + n_right] = code;
+            rows[begin + n_left] = r;
+            right_rows[begin + n_right] = r;
             n_left += left, n_right += 1 - left;
         }
         job->n_left[c] = n_left;
@@ -524,17 +520,15 @@ static void partition_thread(void *ctx, int t, int n_threads)
 }
 
 /* Returns where the right side starts. */
-static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, row_code *codes, uint32_t *right_rows,
-                        row_code *right_codes)
+static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *right_rows)
 {
-    partition_job job = {lf, c, rows, right_rows, codes, right_codes, {0}};
+    partition_job job = {lf, c, rows, right_rows, {0}};
     rs_pool_run(c->p->pool, lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
     size_t at = lf->begin;
     for (int k = 0; k < CHUNKS; k++) {   /* lefts move down (or stay): in chunk order */
         size_t begin, end;
         leaf_slice(lf, k, CHUNKS, &begin, &end);
         memmove(rows + at, rows + begin, job.n_left[k] * sizeof *rows);
-        memmove(codes + at, codes + begin, job.n_left[k] * sizeof *codes);
         at += job.n_left[k];
     }
     size_t mid = at;
@@ -543,7 +537,6 @@ static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, row_c
         leaf_slice(lf, k, CHUNKS, &begin, &end);
         n_right = end - begin - job.n_left[k];
         memcpy(rows + at, right_rows + begin, n_right * sizeof *rows);
-        memcpy(codes + at, right_codes + begin, n_right * sizeof *codes);
         at += n_right;
     }
     return mid;
@@ -588,9 +581,8 @@ typedef struct {
     leaf *leaves;
     size_t n_leaves;
     split *per_feature;
-    row_code *codes;            /* (n) rows[k]'s codes at codes[k] */
+    row_code *codes;            /* (b->n_rows) row r's codes at codes[r] */
     uint32_t *right_rows;       /* (n) partition scratch */
-    row_code *right_codes;      /* (n) partition scratch */
     qstat *parts;               /* (threads - 1) x n_features x HIST_BINS: large leaves' row slices */
     qstat **part_of;            /* (threads) where slice t builds */
     bin_stat *node_sums;        /* (2 max_leaves) */
@@ -601,7 +593,7 @@ static void grower_free(grower *gr)
     for (size_t i = 0; gr->leaves && i < gr->n_leaves; i++)
         free(gr->leaves[i].hist);
     free(gr->leaves), free(gr->per_feature), free(gr->codes), free(gr->right_rows);
-    free(gr->right_codes), free(gr->parts), free(gr->part_of), free(gr->node_sums);
+    free(gr->parts), free(gr->part_of), free(gr->node_sums);
 }
 
 /* Split leaf i: the smaller child's histogram from its rows, the larger's
@@ -612,7 +604,7 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     const rs_gbdt_binned *b = c->b;
     const rs_gbdt_grow_params *p = c->p;
     leaf parent = gr->leaves[i];
-    size_t mid = partition(&parent, c, rows, gr->codes, gr->right_rows, gr->right_codes);
+    size_t mid = partition(&parent, c, rows, gr->right_rows);
     int32_t left_node = 0, right_node = 0;
     if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK)
         return err->code;
@@ -705,11 +697,10 @@ static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_g
 {
     size_t d = b->n_features, slices = p->threads > 1 ? (size_t)p->threads : 1;
     *gr = (grower){calloc((size_t)p->max_leaves, sizeof *gr->leaves), 0, calloc(d, sizeof *gr->per_feature),
-                   malloc((n + 1) * sizeof *gr->codes), malloc((n + 1) * sizeof *gr->right_rows),
-                   malloc((n + 1) * sizeof *gr->right_codes),
+                   malloc((b->n_rows + 1) * sizeof *gr->codes), malloc((n + 1) * sizeof *gr->right_rows),
                    malloc(((slices - 1) * d * HIST_BINS + 1) * sizeof *gr->parts),
                    calloc(slices, sizeof *gr->part_of), calloc(2 * (size_t)p->max_leaves, sizeof *gr->node_sums)};
-    if (!gr->leaves || !gr->per_feature || !gr->codes || !gr->right_rows || !gr->right_codes || !gr->parts || !gr->part_of ||
+    if (!gr->leaves || !gr->per_feature || !gr->codes || !gr->right_rows || !gr->parts || !gr->part_of ||
         !gr->node_sums)
         return rs_error_nomem(err);
     for (size_t t = 1; t < slices; t++)
