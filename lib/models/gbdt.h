@@ -162,8 +162,10 @@ typedef enum { RS_GBDT_H_GIVEN, RS_GBDT_H_ONE, RS_GBDT_H_LOGISTIC } rs_gbdt_hess
 
 static inline float rs_gbdt_logistic_hessian(float g)
 {
-    double a = fabs((double)g);
-    return (float)fmax(a * (1 - a), RS_GBDT_MIN_HESSIAN);
+    double a = fabs((double)g), h = a * (1 - a);
+    /* fmax's value (NaN too gives the floor) without its libm call: the
+     * grower asks this three times a row and tree */
+    return (float)(h > RS_GBDT_MIN_HESSIAN ? h : RS_GBDT_MIN_HESSIAN);
 }
 
 /* A random 64-bit draw for item i under seed (splitmix64's finaliser on
