@@ -503,7 +503,11 @@ static void partition_thread(void *ctx, int t, int n_threads)
     partition_job *job = ctx;
     size_t d = job->c->b->n_features;
     const uint8_t *col = job->c->b->bins + job->lf->best.feature;
-    const split *s = &job->lf->best;
+    /* each bin's side looked up: no branch on a missing bin (a fifth of
+     * the rows of a table with 20 % missing goes either way) */
+    uint8_t left_of[HIST_BINS];
+    for (unsigned bin = 0; bin < HIST_BINS; bin++)
+        left_of[bin] = (uint8_t)goes_left_binned(&job->lf->best, (uint8_t)bin);
     uint32_t *rows = job->rows, *right_rows = job->right_rows;
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
@@ -512,7 +516,7 @@ static void partition_thread(void *ctx, int t, int n_threads)
             if (k + PREFETCH_ROWS < end)
                 __builtin_prefetch(col + (size_t)rows[k + PREFETCH_ROWS] * d);
             uint32_t r = rows[k];
-            size_t left = (size_t)goes_left_binned(s, col[(size_t)r * d]);
+            size_t left = left_of[col[(size_t)r * d]];
             /* both places written, one kept: no branch on the data (a left
              * slot is at or before k, already read) */
             rows[begin + n_left] = r;
