@@ -660,7 +660,9 @@ typedef struct {
 
 /* The leaves starting in thread t's share of rows[0..n): each one's float
  * gradient sums (its rows in order: the same doubles for any -j), its
- * value, and its rows' raw scores. */
+ * value, and its rows' raw scores.  A leaf's rows are scattered over g
+ * and raw (4 MB each for a million rows): fetched ahead, as the partition
+ * fetches their bins. */
 static void values_thread(void *ctx, int t, int n_threads)
 {
     const values_job *job = ctx;
@@ -671,15 +673,23 @@ static void values_thread(void *ctx, int t, int n_threads)
         const leaf *lf = &job->gr->leaves[i];
         if (lf->begin < begin || lf->begin >= end)
             continue;
+        const uint32_t *rows = c->rows;
         bin_stat sum = {0, 0};
-        for (size_t k = lf->begin; k < lf->end; k++)
-            sum.g += c->g[c->rows[k]], sum.h += hess(c, c->rows[k]);
+        for (size_t k = lf->begin; k < lf->end; k++) {
+            if (k + PREFETCH_ROWS < lf->end)
+                __builtin_prefetch(&c->g[rows[k + PREFETCH_ROWS]]);
+            sum.g += c->g[rows[k]], sum.h += hess(c, rows[k]);
+        }
         rs_gbdt_node *nd = &job->tree[lf->node];
-        nd->value = (float)(-soft(sum.g, c->p->l1) / (sum.h + c->p->l2) * c->p->learning_rate);
+        float value = (float)(-soft(sum.g, c->p->l1) / (sum.h + c->p->l2) * c->p->learning_rate);
+        nd->value = value;
         nd->cover = (float)lf->n;
         job->node_sums[lf->node] = sum;
-        for (size_t k = lf->begin; job->raw && k < lf->end; k++)
-            job->raw[c->rows[k]] += nd->value;
+        for (size_t k = lf->begin; job->raw && k < lf->end; k++) {
+            if (k + PREFETCH_ROWS < lf->end)
+                __builtin_prefetch(&job->raw[rows[k + PREFETCH_ROWS]], 1);
+            job->raw[rows[k]] += value;
+        }
     }
 }
 
