@@ -255,10 +255,12 @@ static void best_of_feature(const tree_ctx *c, const leaf *lf, size_t j, split *
  * in L1 while the tile's rows pass. */
 enum { TILE_ROWS = 256, TILE_FEATURES = 16 };
 
-/* The tile's codes added to the histograms of TILE_FEATURES consecutive
- * features, the first at offset `first` of each row's bins: a fixed count,
- * so each add is a byte load and an add to memory. */
-static void add_run(qstat *out, const uint8_t *const *row_bins, size_t first, const qstat *tile_q, size_t n_tile)
+/* The tile's codes added to the histograms of TILE_FEATURES + n_tail
+ * consecutive features, the first at offset `first` of each row's bins:
+ * a fixed count, so each add is a byte load and an add to memory, and a
+ * short tail (50 features: 16, 16 and 18, not a fourth pass for 2). */
+static void add_run(qstat *out, const uint8_t *const *row_bins, size_t first, const qstat *tile_q, size_t n_tile,
+                    size_t n_tail)
 {
     for (size_t k = 0; k < n_tile; k++) {
         const uint8_t *rb = row_bins[k] + first;
@@ -268,6 +270,8 @@ static void add_run(qstat *out, const uint8_t *const *row_bins, size_t first, co
         __asm__("" : "+r"(rb));
         qstat v = tile_q[k];
         for (size_t u = 0; u < TILE_FEATURES; u++)
+            out[u * HIST_BINS + rb[u]] += v;
+        for (size_t u = TILE_FEATURES; u < TILE_FEATURES + n_tail; u++)
             out[u * HIST_BINS + rb[u]] += v;
     }
 }
@@ -307,12 +311,17 @@ static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *o
                 __builtin_prefetch(row_bins[k] + (j1 - j0) - 1);   /* a row often ends in the next line */
                 tile_q[k] = widen(c->codes[r]);
             }
-            for (size_t u0 = 0; u0 < n_used; u0 += TILE_FEATURES) {
-                size_t u1 = u0 + TILE_FEATURES < n_used ? u0 + TILE_FEATURES : n_used;
-                if (u1 - u0 == TILE_FEATURES && used[u1 - 1] - used[u0] == TILE_FEATURES - 1)
-                    add_run(out + (size_t)used[u0] * HIST_BINS, row_bins, used[u0] - j0, tile_q, n_tile);
-                else
+            for (size_t u0 = 0, u1; u0 < n_used; u0 = u1) {
+                u1 = u0 + TILE_FEATURES < n_used ? u0 + TILE_FEATURES : n_used;
+                if (u1 - u0 < TILE_FEATURES || used[u1 - 1] - used[u0] != TILE_FEATURES - 1) {
                     add_listed(out, row_bins, used + u0, u1 - u0, j0, tile_q, n_tile);
+                    continue;
+                }
+                /* fewer than a group left, all next to these: a tail of this run */
+                size_t n_tail = n_used - u1 < TILE_FEATURES && used[n_used - 1] - used[u0] == n_used - 1 - u0
+                                    ? n_used - u1 : 0;
+                add_run(out + (size_t)used[u0] * HIST_BINS, row_bins, used[u0] - j0, tile_q, n_tile, n_tail);
+                u1 += n_tail;
             }
         }
     }
