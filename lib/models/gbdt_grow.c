@@ -106,6 +106,7 @@ typedef struct {
     const unsigned char *use;
     const rs_gbdt_grow_params *p;
     int threads;
+    int hessian;              /* p->hessian, read for every row */
 } tree_ctx;
 
 /* Row r's hessian (rs_gbdt_hessian). */
@@ -113,7 +114,7 @@ static inline float hess(const tree_ctx *c, uint32_t r)
 {
     if (c->h)
         return c->h[r];
-    return c->p->hessian == RS_GBDT_H_LOGISTIC ? rs_gbdt_logistic_hessian(c->g[r]) : 1.0f;
+    return c->hessian == RS_GBDT_H_LOGISTIC ? rs_gbdt_logistic_hessian(c->g[r]) : 1.0f;
 }
 
 typedef struct {
@@ -427,34 +428,41 @@ static void max_thread(void *ctx, int t, int n_threads)
 }
 
 /* x rounded down or up at random, up with probability x - floor(x): the
- * expected code is x itself (u uniform in [0, 1)). */
-static double stochastic_round(double x, double u)
+ * expected code is x itself (u uniform in [0, 1)).  An integer: the clamps
+ * after it are integer compares, not two more conversions. */
+static int64_t stochastic_round(double x, double u)
 {
     double y = x + u;
     int64_t t = (int64_t)y;       /* floor without a libm call (|y| < 2^31 here) */
-    t -= (double)t > y;           /* an integer step, not a branch: below zero it goes either way at random */
-    return (double)t;
+    return t - ((double)t > y);   /* an integer step, not a branch: below zero it goes either way at random */
 }
 
 static void quant_thread(void *ctx, int t, int n_threads)
 {
     quant_job *job = ctx;
-    const tree_ctx *c = job->c;
+    /* the context's fields as locals: the stores to row_codes (32-bit
+     * integers) could otherwise alias them, and they would be reloaded for
+     * every row */
+    const tree_ctx c = *job->c;
+    const uint64_t seed = c.p->seed;
+    const int32_t L = job->levels;
+    const double g_scale = job->g_scale, h_scale = job->h_scale;
+    row_code *row_codes = job->row_codes;
     for (int ch = t; ch < CHUNKS; ch += n_threads) {
         size_t begin, end;
         qstat codes = 0;
         rs_thread_range(job->n, ch, CHUNKS, &begin, &end);
         for (size_t k = begin; k < end; k++) {
-            uint32_t r = c->rows[k];
-            uint64_t bits = rs_gbdt_draw(c->p->seed, r);
+            uint32_t r = c.rows[k];
+            uint64_t bits = rs_gbdt_draw(seed, r);
             double ug = (double)(bits >> 40) * 0x1p-24, uh = (double)(bits & 0xffffff) * 0x1p-24;
-            double L = job->levels, x = c->g[r] * job->g_scale, y = hess(c, r) * job->h_scale;
+            double x = c.g[r] * g_scale, y = hess(&c, r) * h_scale;
             x = !(x >= -L) ? -L : x > L ? L : x;   /* within the codes (NaN too) before rounding */
             y = !(y >= 0) ? 0 : y > L ? L : y;
-            double gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
+            int64_t gc = stochastic_round(x, ug), hc = stochastic_round(y, uh);
             gc = gc > L ? L : gc;                  /* x + u may round up to L + 1 */
             hc = hc < 1 ? 1 : hc > L ? L : hc;     /* every row weighs: h = 0 means an empty bin */
-            job->row_codes[r] = pack_row((int32_t)gc, (uint32_t)hc);
+            row_codes[r] = pack_row((int32_t)gc, (uint32_t)hc);
             codes += pack((int32_t)gc, (uint32_t)hc);
         }
         job->codes[ch] = codes;
@@ -741,7 +749,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
 {
     size_t tree_start = f->n_nodes, d = b->n_features;
     grower gr;
-    tree_ctx c = {b, g, h, NULL, {1, 1}, rows, use, p, p->threads > 1 ? p->threads : 1};
+    tree_ctx c = {b, g, h, NULL, {1, 1}, rows, use, p, p->threads > 1 ? p->threads : 1, p->hessian};
     int32_t root = 0;
     rs_status st = grower_new(&gr, b, p, n, err);
     if (st == RS_OK)
