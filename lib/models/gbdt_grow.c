@@ -289,7 +289,16 @@ static void add_listed(qstat *out, const uint8_t *const *row_bins, const uint32_
     }
 }
 
-static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *out)
+/* The features' histograms zeroed in out. */
+static void zero_hists(const tree_ctx *c, qstat *out)
+{
+    for (size_t j = 0; j < c->b->n_features; j++)
+        if (c->use[j])
+            memset(out + j * HIST_BINS, 0, HIST_BINS * sizeof *out);
+}
+
+/* Rows rows[0..n) added into out's histograms. */
+static void build_rows(const tree_ctx *c, const uint32_t *rows, size_t n, qstat *out)
 {
     size_t d = c->b->n_features, n_used = 0;
     uint32_t used[RS_GBDT_MAX_BINS + 1];
@@ -299,14 +308,12 @@ static void build_rows(const tree_ctx *c, size_t k_begin, size_t k_end, qstat *o
         size_t j1 = j0 + RS_GBDT_MAX_BINS + 1 < d ? j0 + RS_GBDT_MAX_BINS + 1 : d;
         n_used = 0;
         for (size_t j = j0; j < j1; j++)
-            if (c->use[j]) {
+            if (c->use[j])
                 used[n_used++] = (uint32_t)j;
-                memset(out + j * HIST_BINS, 0, HIST_BINS * sizeof *out);
-            }
-        for (size_t k0 = k_begin; k0 < k_end; k0 += TILE_ROWS) {
-            size_t n_tile = k_end - k0 < TILE_ROWS ? k_end - k0 : TILE_ROWS;
+        for (size_t k0 = 0; k0 < n; k0 += TILE_ROWS) {
+            size_t n_tile = n - k0 < TILE_ROWS ? n - k0 : TILE_ROWS;
             for (size_t k = 0; k < n_tile; k++) {
-                uint32_t r = c->rows[k0 + k];
+                uint32_t r = rows[k0 + k];
                 row_bins[k] = c->b->bins + (size_t)r * d + j0;
                 __builtin_prefetch(row_bins[k]);
                 __builtin_prefetch(row_bins[k] + (j1 - j0) - 1);   /* a row often ends in the next line */
@@ -341,7 +348,18 @@ static void rows_thread(void *ctx, int t, int n_threads)
     const feature_job *job = ctx;
     size_t k0, k1;
     leaf_slice(job->lf, t, n_threads, &k0, &k1);
-    build_rows(job->c, k0, k1, job->parts[t]);
+    zero_hists(job->c, job->parts[t]);
+    build_rows(job->c, job->c->rows + k0, k1 - k0, job->parts[t]);
+}
+
+/* parts[1..n_parts) added into hist, feature j. */
+static void merge_parts(qstat *hist, qstat *const *parts, int n_parts, size_t j)
+{
+    for (int s = 1; s < n_parts; s++) {
+        const qstat *part = parts[s] + j * HIST_BINS;
+        for (size_t k = 0; k < HIST_BINS; k++)
+            hist[j * HIST_BINS + k] += part[k];
+    }
 }
 
 /* Thread t's features: the slices' histograms added into the leaf's (the
@@ -358,41 +376,75 @@ static void features_thread(void *ctx, int t, int n_threads)
             job->best[j] = (split){.gain = 0, .feature = -1};
             continue;
         }
-        qstat *hist = job->lf->hist + j * HIST_BINS;
-        for (int s = 1; s < job->n_parts; s++) {
-            const qstat *part = job->parts[s] + j * HIST_BINS;
-            for (size_t k = 0; k < HIST_BINS; k++)
-                hist[k] += part[k];
-        }
+        merge_parts(job->lf->hist, job->parts, job->n_parts, j);
         best_of_feature(c, job->lf, j, &job->best[j]);
     }
 }
 
-/* The leaf's histogram (built from its rows when build, else already
- * there) and its best split, the first feature winning a tie.  parts
- * holds c->threads histogram sets, the first lf->hist. */
-static void examine(leaf *lf, int build, const tree_ctx *c, qstat **parts, split *per_feature)
+/* lf's best split from the features' bests, the first feature winning a
+ * tie; none at the depth limit. */
+static void choose_split(leaf *lf, const tree_ctx *c, const split *per_feature)
 {
-    size_t work = (lf->end - lf->begin) * c->b->n_features;
-    int threads = work < ((size_t)1 << 18) ? 1 : c->threads;
-    parts[0] = lf->hist;
-    feature_job job = {c, lf, parts, 1, per_feature};
-    if (build && threads > 1) {
-        job.n_parts = threads;
-        rs_pool_run(c->p->pool, threads, rows_thread, &job);
-    } else if (build) {
-        build_rows(c, lf->begin, lf->end, lf->hist);
-    }
-    /* the split search costs the same for any number of rows: on a pool,
-     * waking a thread is cheaper than a small leaf's search */
-    int scan_threads = c->p->pool && c->b->n_features >= 16 ? c->threads : threads;
-    rs_pool_run(c->p->pool, scan_threads, features_thread, &job);
     lf->best = (split){.gain = 0, .feature = -1};
     if (c->p->max_depth > 0 && lf->depth >= c->p->max_depth)
         return;
     for (size_t j = 0; j < c->b->n_features; j++)
         if (per_feature[j].feature >= 0 && per_feature[j].gain > lf->best.gain)
             lf->best = per_feature[j];
+}
+
+/* The two children of a split: the smaller one's histogram from the
+ * slices' parts, the larger one's its parent's minus it (in place), and
+ * both scanned, feature by feature. */
+typedef struct {
+    const tree_ctx *c;
+    leaf *small, *large;
+    qstat *const *parts;      /* parts[0] is small->hist */
+    int n_parts;
+    split *best_small, *best_large;
+} children_job;
+
+static void children_thread(void *ctx, int t, int n_threads)
+{
+    const children_job *job = ctx;
+    const tree_ctx *c = job->c;
+    size_t begin, end;
+    rs_thread_range(c->b->n_features, t, n_threads, &begin, &end);
+    for (size_t j = begin; j < end; j++) {
+        if (!c->use[j]) {
+            job->best_small[j] = job->best_large[j] = (split){.gain = 0, .feature = -1};
+            continue;
+        }
+        merge_parts(job->small->hist, job->parts, job->n_parts, j);
+        qstat *large = job->large->hist + j * HIST_BINS;
+        const qstat *small = job->small->hist + j * HIST_BINS;
+        for (size_t k = 0; k < HIST_BINS; k++)
+            large[k] -= small[k];
+        best_of_feature(c, job->small, j, &job->best_small[j]);
+        best_of_feature(c, job->large, j, &job->best_large[j]);
+    }
+}
+
+/* Leaves of fewer rows x features than this are built on one thread. */
+#define ONE_THREAD_WORK ((size_t)1 << 18)
+
+/* The split search costs the same for any number of rows: on a pool,
+ * waking a thread is cheaper than a small leaf's search. */
+static int scan_threads(const tree_ctx *c, int threads)
+{
+    return c->p->pool && c->b->n_features >= 16 ? c->threads : threads;
+}
+
+/* The root's histogram, built from its rows, and its best split.  parts
+ * holds c->threads histogram sets, the first lf->hist. */
+static void examine_root(leaf *lf, const tree_ctx *c, qstat **parts, split *per_feature)
+{
+    int threads = lf->n * c->b->n_features < ONE_THREAD_WORK ? 1 : c->threads;
+    parts[0] = lf->hist;
+    feature_job job = {c, lf, parts, threads, per_feature};
+    rs_pool_run(c->p->pool, threads, rows_thread, &job);
+    rs_pool_run(c->p->pool, scan_threads(c, threads), features_thread, &job);
+    choose_split(lf, c, per_feature);
 }
 
 /* ---- quantised gradients ------------------------------------------------- */
@@ -502,11 +554,17 @@ static int goes_left_binned(const split *s, uint8_t bin)
 /* Rows of lf going left first, each side in its old order: in CHUNKS
  * fixed ranges partitioned on threads, each chunk's lefts packed in place
  * at its start and its rights into the scratch array, then gathered in
- * chunk order: the same order whatever the number of threads. */
+ * chunk order: the same order whatever the number of threads.  With
+ * parts, each slice also adds the rows of one side, as its chunks have
+ * just been read, into its histograms parts[t]: the smaller child's,
+ * built while the rows are still in the caches, and without a run of
+ * its own. */
 typedef struct {
     const leaf *lf;
     const tree_ctx *c;
     uint32_t *rows, *right_rows;
+    qstat *const *parts;      /* NULL: no histograms */
+    int left_side;            /* with parts: 1 the lefts' histograms, 0 the rights' */
     size_t n_left[CHUNKS];
 } partition_job;
 
@@ -526,6 +584,8 @@ static void partition_thread(void *ctx, int t, int n_threads)
     for (unsigned bin = 0; bin < HIST_BINS; bin++)
         left_of[bin] = (uint8_t)goes_left_binned(&job->lf->best, (uint8_t)bin);
     uint32_t *rows = job->rows, *right_rows = job->right_rows;
+    if (job->parts)
+        zero_hists(job->c, job->parts[t]);
     for (int c = t; c < CHUNKS; c += n_threads) {
         size_t begin, end, n_left = 0, n_right = 0;
         leaf_slice(job->lf, c, CHUNKS, &begin, &end);
@@ -541,14 +601,21 @@ static void partition_thread(void *ctx, int t, int n_threads)
             n_left += left, n_right += 1 - left;
         }
         job->n_left[c] = n_left;
+        if (job->parts && job->left_side)
+            build_rows(job->c, rows + begin, n_left, job->parts[t]);
+        else if (job->parts)
+            build_rows(job->c, right_rows + begin, n_right, job->parts[t]);
     }
 }
 
-/* Returns where the right side starts. */
-static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *right_rows)
+/* Returns where the right side starts; *n_parts: the slices that built
+ * histograms (with parts). */
+static size_t partition(const leaf *lf, const tree_ctx *c, uint32_t *rows, uint32_t *right_rows, qstat *const *parts,
+                        int left_side, int *n_parts)
 {
-    partition_job job = {lf, c, rows, right_rows, {0}};
-    rs_pool_run(c->p->pool, lf->end - lf->begin < 8192 ? 1 : c->threads, partition_thread, &job);
+    partition_job job = {lf, c, rows, right_rows, parts, left_side, {0}};
+    *n_parts = lf->end - lf->begin < 8192 ? 1 : c->threads;
+    rs_pool_run(c->p->pool, *n_parts, partition_thread, &job);
     size_t at = lf->begin;
     for (int k = 0; k < CHUNKS; k++) {   /* lefts move down (or stay): in chunk order */
         size_t begin, end;
@@ -605,7 +672,7 @@ static rs_status make_inner(rs_gbdt_forest *f, size_t tree_start, const leaf *lf
 typedef struct {
     leaf *leaves;
     size_t n_leaves;
-    split *per_feature;
+    split *per_feature;         /* (2 n_features) each feature's best split: two children's */
     row_code *codes;            /* (b->n_rows) row r's codes at codes[r] */
     uint32_t *right_rows;       /* (n) partition scratch */
     qstat *parts;               /* (threads - 1) x n_features x HIST_BINS: large leaves' row slices */
@@ -621,44 +688,49 @@ static void grower_free(grower *gr)
     free(gr->parts), free(gr->part_of), free(gr->node_sums);
 }
 
-/* Split leaf i: the smaller child's histogram from its rows, the larger's
- * by subtraction in the parent's buffer. */
+/* Split leaf i: the smaller child's histogram from its rows as they are
+ * partitioned, the larger's by subtraction in the parent's buffer, and
+ * both children's best splits in one run. */
 static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, rs_gbdt_forest *f, size_t tree_start,
                             rs_error *err)
 {
     const rs_gbdt_binned *b = c->b;
     const rs_gbdt_grow_params *p = c->p;
     leaf parent = gr->leaves[i];
-    size_t mid = partition(&parent, c, rows, gr->right_rows);
+    gr->leaves[i].hist = NULL;   /* parent.hist goes to a child or is freed here */
+    /* neither child will be split: no histograms needed */
+    int last = (p->max_depth > 0 && parent.depth + 1 >= p->max_depth) || gr->n_leaves + 1 >= (size_t)p->max_leaves;
+    /* which child has fewer rows, as the hessians estimate it (either
+     * gives the same histograms: integer sums; the smaller is cheaper) */
+    int left_small = h_codes(parent.best.left) <= h_codes(parent.codes - parent.best.left);
+    qstat *small_hist = NULL;
+    if (!last && !(small_hist = malloc(b->n_features * HIST_BINS * sizeof *small_hist))) {
+        free(parent.hist);
+        return rs_error_nomem(err);
+    }
+    gr->part_of[0] = small_hist;
+    int n_parts = 0;
+    size_t mid = partition(&parent, c, rows, gr->right_rows, last ? NULL : gr->part_of, left_small, &n_parts);
     int32_t left_node = 0, right_node = 0;
-    if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK)
+    if (make_inner(f, tree_start, &parent, b, &left_node, &right_node, err) != RS_OK) {
+        free(parent.hist), free(small_hist);
         return err->code;
+    }
     leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1};
     leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1};
     set_sums(&l, parent.best.left, &c->steps);
     set_sums(&r, parent.codes - parent.best.left, &c->steps);
-    if ((p->max_depth > 0 && parent.depth + 1 >= p->max_depth) || gr->n_leaves + 1 >= (size_t)p->max_leaves) {
-        /* neither child will be split: no histograms needed */
+    if (last) {
         free(parent.hist);
         l.best.feature = r.best.feature = -1;
-        gr->leaves[i] = l;
-        gr->leaves[gr->n_leaves++] = r;
-        return RS_OK;
+    } else {
+        leaf *small = left_small ? &l : &r, *large = left_small ? &r : &l;
+        small->hist = small_hist, large->hist = parent.hist;
+        children_job job = {c, small, large, gr->part_of, n_parts, gr->per_feature, gr->per_feature + b->n_features};
+        rs_pool_run(p->pool, scan_threads(c, n_parts), children_thread, &job);
+        choose_split(small, c, job.best_small);
+        choose_split(large, c, job.best_large);
     }
-    int left_small = mid - parent.begin <= parent.end - mid;
-    leaf *small = left_small ? &l : &r, *large = left_small ? &r : &l;
-    large->hist = parent.hist;
-    if (!(small->hist = malloc(b->n_features * HIST_BINS * sizeof *small->hist))) {
-        gr->leaves[i].hist = NULL;
-        free(parent.hist);
-        return rs_error_nomem(err);
-    }
-    examine(small, 1, c, gr->part_of, gr->per_feature);
-    for (size_t j = 0; j < b->n_features; j++)
-        if (c->use[j])
-            for (size_t k = 0; k < HIST_BINS; k++)
-                large->hist[j * HIST_BINS + k] -= small->hist[j * HIST_BINS + k];
-    examine(large, 0, c, gr->part_of, gr->per_feature);
     gr->leaves[i] = l;
     gr->leaves[gr->n_leaves++] = r;
     return RS_OK;
@@ -731,7 +803,7 @@ static void finish_tree(const grower *gr, rs_gbdt_forest *f, size_t tree_start, 
 static rs_status grower_new(grower *gr, const rs_gbdt_binned *b, const rs_gbdt_grow_params *p, size_t n, rs_error *err)
 {
     size_t d = b->n_features, slices = p->threads > 1 ? (size_t)p->threads : 1;
-    *gr = (grower){calloc((size_t)p->max_leaves, sizeof *gr->leaves), 0, calloc(d, sizeof *gr->per_feature),
+    *gr = (grower){calloc((size_t)p->max_leaves, sizeof *gr->leaves), 0, calloc(2 * d, sizeof *gr->per_feature),
                    malloc((b->n_rows + 1) * sizeof *gr->codes), malloc((n + 1) * sizeof *gr->right_rows),
                    malloc(((slices - 1) * d * HIST_BINS + 1) * sizeof *gr->parts),
                    calloc(slices, sizeof *gr->part_of), calloc(2 * (size_t)p->max_leaves, sizeof *gr->node_sums)};
@@ -763,7 +835,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
         set_sums(lf, codes, &c.steps);
-        examine(lf, 1, &c, gr.part_of, gr.per_feature);
+        examine_root(lf, &c, gr.part_of, gr.per_feature);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
         size_t best = gr.n_leaves;
