@@ -92,6 +92,7 @@ typedef struct {
     bin_stat sum;             /* codes decoded: what the gains see */
     size_t n;                 /* end - begin */
     double rows_per_hessian;  /* n / sum.h */
+    double score, min_h;      /* score(sum), and the least hessian of a child of min_rows rows */
     qstat *hist;              /* (n_features x HIST_BINS), or NULL */
     split best;
 } leaf;
@@ -127,14 +128,6 @@ typedef struct {
 
 /* ---- gains ---------------------------------------------------------------- */
 
-static void set_sums(leaf *lf, qstat codes, const quant *q)
-{
-    lf->codes = codes;
-    lf->sum = decode(codes, q);
-    lf->n = lf->end - lf->begin;
-    lf->rows_per_hessian = lf->sum.h > 0 ? (double)lf->n / lf->sum.h : 1;
-}
-
 static double soft(double g, double l1)
 {
     return g > l1 ? g - l1 : g < -l1 ? g + l1 : 0;
@@ -146,16 +139,27 @@ static double score(const bin_stat *s, const rs_gbdt_grow_params *p)
     return t * t / (s->h + p->l2);
 }
 
+/* The leaf's sums, and what every candidate split's gain reads of them
+ * (worked out once, not per bin). */
+static void set_sums(leaf *lf, qstat codes, const quant *q, const rs_gbdt_grow_params *p)
+{
+    lf->codes = codes;
+    lf->sum = decode(codes, q);
+    lf->n = lf->end - lf->begin;
+    lf->rows_per_hessian = lf->sum.h > 0 ? (double)lf->n / lf->sum.h : 1;
+    lf->score = score(&lf->sum, p);
+    lf->min_h = (double)p->min_rows / lf->rows_per_hessian * (1 - 1e-9);
+}
+
 /* The gain of splitting parent into left and parent - left, or -1 when a
  * child is too small. */
 static double split_gain(const leaf *lf, const bin_stat *left, const rs_gbdt_grow_params *p)
 {
     const bin_stat *parent = &lf->sum;
     bin_stat right = {parent->g - left->g, parent->h - left->h};
-    double min_h = (double)p->min_rows / lf->rows_per_hessian * (1 - 1e-9);
-    if (left->h < min_h || right.h < min_h || left->h < p->min_hessian || right.h < p->min_hessian)
+    if (left->h < lf->min_h || right.h < lf->min_h || left->h < p->min_hessian || right.h < p->min_hessian)
         return -1;
-    return score(left, p) + score(&right, p) - score(parent, p);
+    return score(left, p) + score(&right, p) - lf->score;
 }
 
 static int consider(split *best, double gain, qstat left, int32_t feature)
@@ -718,8 +722,8 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     }
     leaf l = {.begin = parent.begin, .end = mid, .node = left_node, .depth = parent.depth + 1};
     leaf r = {.begin = mid, .end = parent.end, .node = right_node, .depth = parent.depth + 1};
-    set_sums(&l, parent.best.left, &c->steps);
-    set_sums(&r, parent.codes - parent.best.left, &c->steps);
+    set_sums(&l, parent.best.left, &c->steps, p);
+    set_sums(&r, parent.codes - parent.best.left, &c->steps, p);
     if (last) {
         free(parent.hist);
         l.best.feature = r.best.feature = -1;
@@ -834,7 +838,7 @@ rs_status rs_gbdt_grow(const rs_gbdt_binned *b, const float *g, const float *h, 
         quantise(&c, gr.codes, n, &codes);
         leaf *lf = &gr.leaves[gr.n_leaves++];
         lf->begin = 0, lf->end = n, lf->node = root, lf->depth = 0;
-        set_sums(lf, codes, &c.steps);
+        set_sums(lf, codes, &c.steps, p);
         examine_root(lf, &c, gr.part_of, gr.per_feature);
     }
     while (st == RS_OK && gr.n_leaves < (size_t)p->max_leaves) {
