@@ -207,3 +207,21 @@ step=(--model gbdt --label y --trees 1 --leaves 2 --lr 1 --l2 0 --min-rows 1 --s
     # by fixed ranges: the same model whatever -j
     cmp m1.rsm m2.rsm
 }
+
+@test "log loss holds no label column while it trains (a row's label is its gradient's sign): rows whose p is exactly 1 keep label 1" {
+    # separable, learning rate 1, no L2: after 60 trees every y = 1 row
+    # has raw ~40, p = 1 in doubles and a gradient of zero, which must be
+    # -0 to say y = 1; were the label lost there, the next trees would
+    # push those rows to p = 0
+    awk 'BEGIN { print "x,y"; for (i = 0; i < 400; i++) printf "%d,%d\n", i, (i >= 200) }' > t.csv
+    run --separate-stderr rs-train --progress --model gbdt --label y --trees 60 --lr 1 --l2 0 --min-rows 1 \
+        --min-hessian 0 --subsample 1 -i t.csv -o m.rsm
+    assert_success
+    train=$(sed -n 's/^rs-train: tree 60: train loss //p' <<< "$stderr")
+    assert_equal "$train" 0.000000
+    rs-predict -m m.rsm -i t.csv --keep y -o p.csv
+    run awk -F, 'NR > 1 && $3 == 1 && $2 == 1 { n++ } END { print n + 0 }' p.csv
+    assert_output 200
+    run awk -F, 'NR > 1 && $3 == 0 && $2 < 1e-15 { n++ } END { print n + 0 }' p.csv
+    assert_output 200
+}

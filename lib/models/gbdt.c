@@ -34,7 +34,11 @@ static const char *const loss_names[] = {"bce", "squared", "poisson", "softmax"}
 static void gradient(loss_kind loss, double raw, double y, float *g, float *h)
 {
     if (loss == LOSS_BCE) {
-        *g = (float)(rs_sigmoid(raw) - y);
+        /* p - y as it is, but for the sign of a zero: g's sign bit is the
+         * label (y = 1: p - 1 <= 0; y = 0: p >= 0), so the table keeps no
+         * label once the first gradients are worked out (sign_labels) */
+        float d = (float)(rs_sigmoid(raw) - y);
+        *g = y > 0 ? -fabsf(d) : fabsf(d);
         if (h)
             *h = rs_gbdt_logistic_hessian(*g);
     } else if (loss == LOSS_POISSON) {
@@ -162,10 +166,16 @@ typedef struct {
      * was read in passes (d->y then freed); both NULL: d->y */
     uint8_t *y8;
     float *y;
+    /* log loss once the first gradients are there: row i's label is the
+     * sign bit of sign_labels[i] (the gradients; see gradient()), and y8
+     * is freed, a byte a row */
+    const float *sign_labels;
 } scored_table;
 
 static inline double label(const scored_table *t, size_t i)
 {
+    if (t->sign_labels)
+        return signbit(t->sign_labels[i]) ? 1 : 0;
     return t->y8 ? t->y8[i] : t->y ? t->y[i] : t->d->y[i];
 }
 
@@ -407,6 +417,11 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
     size_t n = bo->train.d->n_rows, K = bo->n_outputs;
     *best_valid = INFINITY;
     update_rows(bo, &bo->train, -1, 0, 1);
+    if (bo->loss == LOSS_BCE && bo->train.y8) {
+        bo->train.sign_labels = bo->g;
+        free(bo->train.y8);
+        bo->train.y8 = NULL;
+    }
     for (long r = 0; r < bo->n_trees; r++) {
         size_t m = draw_sample(bo);
         /* each tree adds its leaves to the rows of its sample as it is
