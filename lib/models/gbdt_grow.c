@@ -118,13 +118,16 @@ static inline float hess(const tree_ctx *c, uint32_t r)
     return c->hessian == RS_GBDT_H_LOGISTIC ? rs_gbdt_logistic_hessian(c->g[r]) : 1.0f;
 }
 
+/* A leaf's histogram from its slices' parts (parts[0] is lf->hist) and its
+ * features' best splits; with other, also a sibling's: the parent's
+ * histogram, in other->hist, less lf's. */
 typedef struct {
     const tree_ctx *c;
-    const leaf *lf;
-    qstat *const *parts;      /* build: slice t's histograms (parts[0] is the leaf's) */
+    leaf *lf, *other;         /* other: NULL, or lf's larger sibling */
+    qstat *const *parts;
     int n_parts;
-    split *best;              /* (n_features) */
-} feature_job;
+    split *best, *best_other; /* (n_features) each */
+} leaves_job;
 
 /* ---- gains ---------------------------------------------------------------- */
 
@@ -349,7 +352,7 @@ static void leaf_slice(const leaf *lf, int t, int n, size_t *begin, size_t *end)
 /* Slice t of a large leaf: its share of the rows into parts[t]. */
 static void rows_thread(void *ctx, int t, int n_threads)
 {
-    const feature_job *job = ctx;
+    const leaves_job *job = ctx;
     size_t k0, k1;
     leaf_slice(job->lf, t, n_threads, &k0, &k1);
     zero_hists(job->c, job->parts[t]);
@@ -367,21 +370,30 @@ static void merge_parts(qstat *hist, qstat *const *parts, int n_parts, size_t j)
 }
 
 /* Thread t's features: the slices' histograms added into the leaf's (the
- * sums are integers: any order gives the same bytes) and each feature's
- * best split. */
+ * sums are integers: any order gives the same bytes), the sibling's by
+ * subtraction, and each feature's best split. */
 static void features_thread(void *ctx, int t, int n_threads)
 {
-    const feature_job *job = ctx;
+    const leaves_job *job = ctx;
     const tree_ctx *c = job->c;
     size_t begin, end;
     rs_thread_range(c->b->n_features, t, n_threads, &begin, &end);
     for (size_t j = begin; j < end; j++) {
         if (!c->use[j]) {
             job->best[j] = (split){.gain = 0, .feature = -1};
+            if (job->other)
+                job->best_other[j] = job->best[j];
             continue;
         }
         merge_parts(job->lf->hist, job->parts, job->n_parts, j);
         best_of_feature(c, job->lf, j, &job->best[j]);
+        if (!job->other)
+            continue;
+        qstat *other = job->other->hist + j * HIST_BINS;
+        const qstat *own = job->lf->hist + j * HIST_BINS;
+        for (size_t k = 0; k < HIST_BINS; k++)
+            other[k] -= own[k];
+        best_of_feature(c, job->other, j, &job->best_other[j]);
     }
 }
 
@@ -395,38 +407,6 @@ static void choose_split(leaf *lf, const tree_ctx *c, const split *per_feature)
     for (size_t j = 0; j < c->b->n_features; j++)
         if (per_feature[j].feature >= 0 && per_feature[j].gain > lf->best.gain)
             lf->best = per_feature[j];
-}
-
-/* The two children of a split: the smaller one's histogram from the
- * slices' parts, the larger one's its parent's minus it (in place), and
- * both scanned, feature by feature. */
-typedef struct {
-    const tree_ctx *c;
-    leaf *small, *large;
-    qstat *const *parts;      /* parts[0] is small->hist */
-    int n_parts;
-    split *best_small, *best_large;
-} children_job;
-
-static void children_thread(void *ctx, int t, int n_threads)
-{
-    const children_job *job = ctx;
-    const tree_ctx *c = job->c;
-    size_t begin, end;
-    rs_thread_range(c->b->n_features, t, n_threads, &begin, &end);
-    for (size_t j = begin; j < end; j++) {
-        if (!c->use[j]) {
-            job->best_small[j] = job->best_large[j] = (split){.gain = 0, .feature = -1};
-            continue;
-        }
-        merge_parts(job->small->hist, job->parts, job->n_parts, j);
-        qstat *large = job->large->hist + j * HIST_BINS;
-        const qstat *small = job->small->hist + j * HIST_BINS;
-        for (size_t k = 0; k < HIST_BINS; k++)
-            large[k] -= small[k];
-        best_of_feature(c, job->small, j, &job->best_small[j]);
-        best_of_feature(c, job->large, j, &job->best_large[j]);
-    }
 }
 
 /* Leaves of fewer rows x features than this are built on one thread. */
@@ -445,7 +425,7 @@ static void examine_root(leaf *lf, const tree_ctx *c, qstat **parts, split *per_
 {
     int threads = lf->n * c->b->n_features < ONE_THREAD_WORK ? 1 : c->threads;
     parts[0] = lf->hist;
-    feature_job job = {c, lf, parts, threads, per_feature};
+    leaves_job job = {c, lf, NULL, parts, threads, per_feature, NULL};
     rs_pool_run(c->p->pool, threads, rows_thread, &job);
     rs_pool_run(c->p->pool, scan_threads(c, threads), features_thread, &job);
     choose_split(lf, c, per_feature);
@@ -730,10 +710,10 @@ static rs_status split_leaf(grower *gr, size_t i, tree_ctx *c, uint32_t *rows, r
     } else {
         leaf *small = left_small ? &l : &r, *large = left_small ? &r : &l;
         small->hist = small_hist, large->hist = parent.hist;
-        children_job job = {c, small, large, gr->part_of, n_parts, gr->per_feature, gr->per_feature + b->n_features};
-        rs_pool_run(p->pool, scan_threads(c, n_parts), children_thread, &job);
-        choose_split(small, c, job.best_small);
-        choose_split(large, c, job.best_large);
+        leaves_job job = {c, small, large, gr->part_of, n_parts, gr->per_feature, gr->per_feature + b->n_features};
+        rs_pool_run(p->pool, scan_threads(c, n_parts), features_thread, &job);
+        choose_split(small, c, job.best);
+        choose_split(large, c, job.best_other);
     }
     gr->leaves[i] = l;
     gr->leaves[gr->n_leaves++] = r;
