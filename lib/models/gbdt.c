@@ -10,6 +10,7 @@
 
 #include "hash.h"
 #include "logistic.h"
+#include "mem.h"
 #include "models/kind.h"
 #include "models/supervised.h"
 #include "rng.h"
@@ -189,6 +190,13 @@ typedef struct {
     uint64_t *in_sample;
     size_t *kept;              /* (threads) sample rows each thread drew, then where they go */
     rs_gbdt_forest forest;
+    /* the round's trees as update_rows walks them (walk_new), tree k's
+     * nodes from walk_start[k] */
+    struct walk_node *walk;
+    float *walk_value;
+    int *walk_depth;           /* (n_outputs) each tree's depth; -1: walked node by node */
+    size_t *walk_start;        /* (n_outputs + 1) */
+    size_t walk_cap;
     size_t *tree_start;        /* (n_trees x n_outputs + 1) nodes, bitmaps before each tree */
     size_t *bitmap_start;
     rs_rng rng;
@@ -208,6 +216,144 @@ static inline int in_sample(const booster *bo, size_t i)
     return (bo->in_sample[i / 64] >> (i % 64)) & 1;
 }
 
+/* A node of a tree as the rows walk it: every row takes the tree's depth
+ * in steps (a leaf is its own child, and every bin goes "left" at it), so
+ * several rows walk at once without a branch and their loads overlap.
+ * Numeric splits only: a row goes left when its bin is at most bin, or it
+ * is missing (RS_GBDT_MISSING, above every numeric bin) and default_left
+ * is set: rs_gbdt_bin_goes_left's rule. */
+struct walk_node {
+    uint32_t feature;
+    uint8_t bin, default_left;
+    int32_t child[2];          /* left, right, within the tree */
+};
+
+enum { WALK_LANES = 8 };
+
+/* Round r's trees as walk nodes; a tree with a categorical split gets
+ * depth -1 (its rows take rs_gbdt_tree_value_binned). */
+static rs_status walk_new(booster *bo, long r, rs_error *err)
+{
+    size_t K = bo->n_outputs, first = bo->tree_start[(size_t)r * K], n = bo->tree_start[(size_t)(r + 1) * K] - first;
+    if (n > bo->walk_cap) {
+        size_t cap = bo->walk_cap;
+        if (rs_grow((void **)&bo->walk, &cap, n, sizeof *bo->walk) < 0 ||
+            rs_grow((void **)&bo->walk_value, &bo->walk_cap, n, sizeof *bo->walk_value) < 0)
+            return rs_error_nomem(err);
+    }
+    for (size_t k = 0; k < K; k++) {
+        size_t start = bo->tree_start[(size_t)r * K + k], size = bo->tree_start[(size_t)r * K + k + 1] - start;
+        const rs_gbdt_node *tree = bo->forest.nodes + start;
+        struct walk_node *w = bo->walk + (start - first);
+        float *value = bo->walk_value + (start - first);
+        int depth = 0, categorical = 0;
+        /* depth through the nodes' order: children come after their parent;
+         * a node's depth is kept in its walk node's child[1] until it is set */
+        w[0].child[1] = 0;
+        for (size_t i = 0; i < size; i++) {
+            const rs_gbdt_node *nd = &tree[i];
+            int d = w[i].child[1];
+            depth = d > depth ? d : depth;
+            value[i] = nd->value;
+            if (nd->feature < 0) {
+                w[i] = (struct walk_node){0, RS_GBDT_MISSING, 1, {(int32_t)i, (int32_t)i}};
+                continue;
+            }
+            categorical |= (nd->flags & RS_GBDT_CATEGORICAL) != 0;
+            w[nd->left].child[1] = w[nd->right].child[1] = d + 1;
+            w[i] = (struct walk_node){(uint32_t)nd->feature, (uint8_t)nd->bin,
+                                      (nd->flags & RS_GBDT_DEFAULT_LEFT) != 0, {nd->left, nd->right}};
+        }
+        bo->walk_depth[k] = categorical ? -1 : depth;
+        bo->walk_start[k] = start - first;
+    }
+    return RS_OK;
+}
+
+/* One step of a row at node at: its next node. */
+static inline int32_t walk_step(const struct walk_node *w, const uint8_t *bins, int32_t at)
+{
+    const struct walk_node *nd = &w[at];
+    unsigned bin = bins[nd->feature];
+    return nd->child[!((bin <= nd->bin) | ((bin == RS_GBDT_MISSING) & nd->default_left))];
+}
+
+/* Rows rows[0..n) through a tree of walk nodes w (depth steps), each
+ * row's leaf value added to raw[row]: WALK_LANES rows at a time. */
+static void walk_rows(const struct walk_node *w, const float *value, int depth, const rs_gbdt_binned *b,
+                      const uint32_t *rows, size_t n, float *raw)
+{
+    size_t d = b->n_features, full = n - n % WALK_LANES;
+    for (size_t i0 = 0; i0 < full; i0 += WALK_LANES) {
+        /* the next lanes' rows on their way to the cache (both lines of a
+         * row that crosses one) while these walk */
+        for (size_t l = i0 + WALK_LANES; l < i0 + 2 * WALK_LANES && l < n; l++) {
+            __builtin_prefetch(b->bins + (size_t)rows[l] * d);
+            __builtin_prefetch(b->bins + (size_t)rows[l] * d + d - 1);
+        }
+        int32_t at[WALK_LANES] = {0};
+        const uint8_t *bins[WALK_LANES];
+        for (size_t l = 0; l < WALK_LANES; l++)
+            bins[l] = b->bins + (size_t)rows[i0 + l] * d;
+        for (int step = 0; step < depth; step++)
+            for (size_t l = 0; l < WALK_LANES; l++)
+                at[l] = walk_step(w, bins[l], at[l]);
+        for (size_t l = 0; l < WALK_LANES; l++)
+            raw[rows[i0 + l]] += value[at[l]];
+    }
+    for (size_t i = full; i < n; i++) {
+        int32_t at = 0;
+        for (int step = 0; step < depth; step++)
+            at = walk_step(w, b->bins + (size_t)rows[i] * d, at);
+        raw[rows[i]] += value[at];
+    }
+}
+
+enum { WALK_BATCH = 256 };
+
+/* The round's trees walked by rows[0..m). */
+static void walk_batch(const rows_job *job, const uint32_t *rows, size_t m)
+{
+    const booster *bo = job->bo;
+    size_t n = job->t->d->n_rows, K = bo->n_outputs;
+    for (size_t k = 0; k < K; k++) {
+        float *raw = job->t->raw + k * n;
+        if (bo->walk_depth[k] >= 0) {
+            walk_rows(bo->walk + bo->walk_start[k], bo->walk_value + bo->walk_start[k], bo->walk_depth[k],
+                      &job->t->bins, rows, m, raw);
+            continue;
+        }
+        const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[(size_t)job->round * K + k];
+        for (size_t r = 0; r < m; r++)
+            raw[rows[r]] += rs_gbdt_tree_value_binned(tree, bo->forest.bitmaps, &job->t->bins, rows[r]);
+    }
+}
+
+/* Rows begin .. end - 1 that the round's trees have not reached (every
+ * one, or those outside the round's sample) walk them, found a word of
+ * the sample's bits at a time. */
+static void walk_round(const rows_job *job, size_t begin, size_t end)
+{
+    const booster *bo = job->bo;
+    uint32_t rows[WALK_BATCH + 64];
+    size_t m = 0;
+    for (size_t w = begin / 64; w * 64 < end; w++) {
+        size_t lo = w * 64;
+        uint64_t bits = job->sampled ? ~bo->in_sample[w] : ~(uint64_t)0;
+        if (lo < begin)
+            bits &= ~(uint64_t)0 << (begin - lo);
+        if (end - lo < 64)
+            bits &= ((uint64_t)1 << (end - lo)) - 1;
+        for (; bits; bits &= bits - 1)
+            rows[m++] = (uint32_t)(lo + (size_t)__builtin_ctzll(bits));
+        if (m >= WALK_BATCH) {
+            walk_batch(job, rows, m);
+            m = 0;
+        }
+    }
+    walk_batch(job, rows, m);
+}
+
 static void rows_thread(void *ctx, int th, int n_threads)
 {
     rows_job *job = ctx;
@@ -215,13 +361,10 @@ static void rows_thread(void *ctx, int th, int n_threads)
     rs_thread_range(job->t->d->n_rows, th, n_threads, &begin, &end);
     const booster *bo = job->bo;
     size_t n = job->t->d->n_rows, K = bo->n_outputs;
-    for (size_t i = begin; i < end; i++) {
-        if (job->round >= 0 && !(job->sampled && in_sample(bo, i)))
-            for (size_t k = 0; k < K; k++) {
-                const rs_gbdt_node *tree = bo->forest.nodes + bo->tree_start[(size_t)job->round * K + k];
-                job->t->raw[k * n + i] += rs_gbdt_tree_value_binned(tree, bo->forest.bitmaps, &job->t->bins, i);
-            }
-        if (job->gradients && bo->loss == LOSS_SOFTMAX)
+    if (job->round >= 0)
+        walk_round(job, begin, end);
+    for (size_t i = begin; i < end && job->gradients; i++) {
+        if (bo->loss == LOSS_SOFTMAX)
             softmax_gradient(job->t->raw + i, n, K, (size_t)label(job->t, i), bo->g + i, bo->h + i);
         else if (job->gradients)
             gradient(bo->loss, job->t->raw[i], label(job->t, i), &bo->g[i], bo->h ? &bo->h[i] : NULL);
@@ -287,10 +430,13 @@ static rs_status booster_setup(booster *bo, const rs_dataset *d, const rs_params
     bo->rows = malloc(n * sizeof *bo->rows);
     bo->in_sample = malloc((n / 64 + 1) * sizeof *bo->in_sample);
     bo->kept = malloc((size_t)bo->grow.threads * sizeof *bo->kept);
+    bo->walk_depth = malloc(bo->n_outputs * sizeof *bo->walk_depth);
+    bo->walk_start = malloc((bo->n_outputs + 1) * sizeof *bo->walk_start);
     bo->tree_start = calloc(n_grown + 1, sizeof *bo->tree_start);
     bo->bitmap_start = calloc(n_grown + 1, sizeof *bo->bitmap_start);
     if (!bo->categorical || !bo->usable || !bo->use || !bo->pick || !bo->g || (!bo->h && bo->grow.hessian == RS_GBDT_H_GIVEN) ||
-        !bo->rows || !bo->in_sample || !bo->kept || !bo->tree_start || !bo->bitmap_start)
+        !bo->rows || !bo->in_sample || !bo->kept || !bo->walk_depth || !bo->walk_start || !bo->tree_start ||
+        !bo->bitmap_start)
         return rs_error_nomem(err);
     for (size_t j = 0; j < dim; j++) {
         bo->categorical[j] = d->categories && d->categories[j];
@@ -320,6 +466,7 @@ static void booster_free(booster *bo)
     free(bo->edges), free(bo->edge_start), free(bo->categorical), free(bo->usable), free(bo->use);
     free(bo->pick);
     free(bo->g), free(bo->h), free(bo->rows), free(bo->in_sample), free(bo->kept);
+    free(bo->walk), free(bo->walk_value), free(bo->walk_depth), free(bo->walk_start);
     free(bo->tree_start), free(bo->bitmap_start);
     rs_gbdt_forest_free(&bo->forest);
     rs_pool_free(bo->grow.pool);
@@ -420,6 +567,8 @@ static rs_status boost(booster *bo, long *best_round, double *best_valid, rs_err
                 return err->code;
             bo->tree_start[t + 1] = bo->forest.n_nodes, bo->bitmap_start[t + 1] = bo->forest.n_bitmaps;
         }
+        if (walk_new(bo, r, err) != RS_OK)
+            return err->code;
         update_rows(bo, &bo->train, m == n ? -1 : r, 1, 1);
         /* the training loss is a pass over the rows: only when shown */
         if (!bo->p->valid) {
