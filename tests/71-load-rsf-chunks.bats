@@ -85,3 +85,14 @@ same_model() { # FILE ARGS...
     assert_failure 1
     assert_stderr "rs-train: intgap.rsf:1025: column b: '' is not a finite number"
 }
+
+@test "gbdt's first read: a feature constant but in row 15000 is used, one constant in every row is warned about" {
+    awk -F, 'BEGIN { OFS = "," } { $6 = NR == 1 ? "k" : NR == 15001 ? 2 : 1; $7 = NR == 1 ? "z" : 4; print }' \
+        full.csv > late.csv
+    to_rsf late id:int,a:num,b:int,c:num,y:int,k:num,z:num
+    run --separate-stderr rs-train --model gbdt --label y --trees 3 -i late.rsf -o m.rsm
+    assert_success
+    assert_stderr --partial "feature 'z' is constant (4 in every row): its weight is 0"
+    run grep -c "feature 'k'" <<< "$stderr"
+    assert_output 0
+}

@@ -17,6 +17,7 @@
 #include "threads.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -670,53 +671,149 @@ static rs_status sample_row(void *ctx, const rs_dataset *d, size_t i, const floa
     return rs_gbdt_sample_add(ctx, d->n_features, i, row, err);
 }
 
-/* The second: rows gathered in blocks, each block binned on threads. */
-enum { BIN_BLOCK = 4096 };
+/* The second: rows gathered in blocks of BIN_BLOCK, binned on the pool's
+ * other threads while this one reads on (binning, not reading, is most of
+ * the work of this read).  Blocks pass through BIN_SLOTS buffers: the
+ * reader fills one, hands it over full and takes a free one; when none is
+ * free it bins a full one itself, so it never waits on a binner that has
+ * not started (the pool may run the slices one after another).  Each row's
+ * bins depend on the row alone: the same bins whoever bins it. */
+enum { BIN_BLOCK = 2048, BIN_SLOTS = 6 };
+enum { SLOT_FREE, SLOT_FILLING, SLOT_FULL, SLOT_BINNING };
 
 typedef struct {
     rs_gbdt_binned *b;
-    float *rows;               /* (BIN_BLOCK x n_features) */
-    size_t first, n;           /* the block's first row and its rows */
-    int threads;
-} bin_block;
+    rs_sup_passes *in;
+    float *rows[BIN_SLOTS];    /* (BIN_BLOCK x n_features) each */
+    size_t first[BIN_SLOTS], n[BIN_SLOTS];   /* a slot's first row and its rows */
+    int state[BIN_SLOTS];
+    int filling;               /* the reader's slot */
+    int done;                  /* 1: the reader has handed over its last block */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    rs_status st;
+    rs_error *err;
+} bin_stream;
 
-static void bin_block_thread(void *ctx, int t, int n_threads)
+static void bin_slot(bin_stream *bs, int s)
 {
-    bin_block *bb = ctx;
-    size_t begin, end, d = bb->b->n_features;
-    rs_thread_range(bb->n, t, n_threads, &begin, &end);
-    for (size_t i = begin; i < end; i++)
-        rs_gbdt_bin_row(bb->b, bb->rows + i * d, bb->b->bins + (bb->first + i) * d);
+    size_t d = bs->b->n_features;
+    for (size_t i = 0; i < bs->n[s]; i++)
+        rs_gbdt_bin_row(bs->b, bs->rows[s] + i * d, bs->b->bins + (bs->first[s] + i) * d);
 }
 
-static void bin_block_flush(bin_block *bb)
+/* A slot in state `from`, or -1 (the lock held). */
+static int find_slot(const bin_stream *bs, int from)
 {
-    rs_parallel(bb->threads, bin_block_thread, bb);
-    bb->first += bb->n, bb->n = 0;
+    for (int s = 0; s < BIN_SLOTS; s++)
+        if (bs->state[s] == from)
+            return s;
+    return -1;
+}
+
+/* Bins full slots until none is left; with wait, also those handed over
+ * later, until the reader is done (the lock held on entry and exit). */
+static void bin_full_slots(bin_stream *bs, int wait)
+{
+    for (;;) {
+        int s = find_slot(bs, SLOT_FULL);
+        if (s < 0 && (!wait || bs->done))
+            return;
+        if (s < 0) {
+            pthread_cond_wait(&bs->changed, &bs->lock);
+            continue;
+        }
+        bs->state[s] = SLOT_BINNING;
+        pthread_mutex_unlock(&bs->lock);
+        bin_slot(bs, s);
+        pthread_mutex_lock(&bs->lock);
+        bs->state[s] = SLOT_FREE;
+        pthread_cond_broadcast(&bs->changed);
+    }
+}
+
+/* The reader's slot handed over (when it holds rows) and a free one taken:
+ * one a binner freed, else one binned here. */
+static void hand_over(bin_stream *bs, size_t next_first)
+{
+    pthread_mutex_lock(&bs->lock);
+    int s = bs->filling;
+    if (bs->n[s]) {
+        bs->state[s] = SLOT_FULL;
+        pthread_cond_broadcast(&bs->changed);
+        while ((s = find_slot(bs, SLOT_FREE)) < 0) {
+            int full = find_slot(bs, SLOT_FULL);
+            if (full < 0) {   /* every slot is being binned: one will be free soon */
+                pthread_cond_wait(&bs->changed, &bs->lock);
+                continue;
+            }
+            bs->state[full] = SLOT_BINNING;
+            pthread_mutex_unlock(&bs->lock);
+            bin_slot(bs, full);
+            pthread_mutex_lock(&bs->lock);
+            bs->state[full] = SLOT_FREE;
+        }
+    }
+    bs->state[s] = SLOT_FILLING, bs->filling = s;
+    bs->first[s] = next_first, bs->n[s] = 0;
+    pthread_mutex_unlock(&bs->lock);
 }
 
 static rs_status bin_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
 {
-    bin_block *bb = ctx;
-    if (i >= bb->b->n_rows)   /* the file grew since the first read */
+    bin_stream *bs = ctx;
+    if (i >= bs->b->n_rows)   /* the file grew since the first read */
         return rs_error_set(err, RS_EDATA, NULL, 0, "the table changed while it was read (more than %zu rows)",
-                            bb->b->n_rows);
-    memcpy(bb->rows + bb->n * d->n_features, row, d->n_features * sizeof *row);
-    if (++bb->n == BIN_BLOCK)
-        bin_block_flush(bb);
+                            bs->b->n_rows);
+    int s = bs->filling;
+    memcpy(bs->rows[s] + bs->n[s] * d->n_features, row, d->n_features * sizeof *row);
+    if (++bs->n[s] == BIN_BLOCK)
+        hand_over(bs, i + 1);
     return RS_OK;
 }
 
-/* The second read: every row of the table into t's bins. */
-static rs_status read_bins(rs_sup_passes *in, scored_table *t, int threads, rs_error *err)
+/* Thread 0 reads the table and hands its blocks over, the others bin them;
+ * all bin what is left at the end. */
+static void bin_stream_thread(void *ctx, int t, int n_threads)
 {
-    bin_block bb = {&t->bins, malloc(BIN_BLOCK * t->bins.n_features * sizeof *bb.rows + 1), 0, 0, threads};
-    if (!bb.rows)
-        return rs_error_nomem(err);
-    rs_status st = rs_sup_passes_read(in, bin_row, &bb, err);
-    if (st == RS_OK)
-        bin_block_flush(&bb);
-    free(bb.rows);
+    (void)n_threads;
+    bin_stream *bs = ctx;
+    if (t == 0) {
+        bs->st = rs_sup_passes_read(bs->in, bin_row, bs, bs->err);
+        hand_over(bs, 0);
+        pthread_mutex_lock(&bs->lock);
+        bs->done = 1;
+        pthread_cond_broadcast(&bs->changed);
+        pthread_mutex_unlock(&bs->lock);
+    }
+    pthread_mutex_lock(&bs->lock);
+    bin_full_slots(bs, 1);
+    pthread_mutex_unlock(&bs->lock);
+}
+
+/* The second read: every row of the table into t's bins. */
+static rs_status read_bins(rs_sup_passes *in, scored_table *t, booster *bo, rs_error *err)
+{
+    bin_stream bs = {.b = &t->bins, .in = in, .err = err};
+    rs_status st = RS_OK;
+    for (int s = 0; s < BIN_SLOTS && st == RS_OK; s++)
+        if (!(bs.rows[s] = malloc(BIN_BLOCK * t->bins.n_features * sizeof *bs.rows[s] + 1)))
+            st = rs_error_nomem(err);
+    if (st == RS_OK && pthread_mutex_init(&bs.lock, NULL) != 0)
+        st = rs_error_nomem(err);
+    else if (st == RS_OK && pthread_cond_init(&bs.changed, NULL) != 0) {
+        pthread_mutex_destroy(&bs.lock);
+        st = rs_error_nomem(err);
+    }
+    if (st == RS_OK) {
+        bs.state[0] = SLOT_FILLING;
+        rs_pool_run(bo->grow.pool, bo->grow.threads, bin_stream_thread, &bs);
+        pthread_cond_destroy(&bs.changed);
+        pthread_mutex_destroy(&bs.lock);
+        st = bs.st;
+    }
+    for (int s = 0; s < BIN_SLOTS; s++)
+        free(bs.rows[s]);
     return st;
 }
 
@@ -768,7 +865,7 @@ static rs_status gbdt_train_passes(rs_sup_passes *in, const rs_params *p, rs_mod
     if (st == RS_OK)
         st = table_new(&bo, &bo.train, d, err);
     if (st == RS_OK)
-        st = read_bins(in, &bo.train, bo.grow.threads, err);
+        st = read_bins(in, &bo.train, &bo, err);
     rs_sup_passes_close(in);   /* the reader's block buffers: 3.3 MB for 50 f64 rsf columns */
     if (st == RS_OK)
         st = labels_narrow(&bo.train, d, err);
