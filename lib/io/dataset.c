@@ -318,13 +318,15 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
  * missing feature where missing is an error, a label that is not a finite
  * number) takes that path, errors and all; every other value is the one
  * direct_read and the label's text give. */
-enum { CHUNK_ROWS = 1024 };
+/* A chunk's columns are held CHUNK_STRIDE doubles apart: not a multiple
+ * of 4 KB, so that a row's values do not all fall in one cache set. */
+enum { CHUNK_ROWS = 1024, CHUNK_STRIDE = CHUNK_ROWS + 8 };
 
 typedef struct {
     int on;
     size_t label_col;
     size_t first, n;              /* the chunk held: rows first .. first + n - 1 of the table */
-    double *values;               /* (CHUNK_ROWS) one column's */
+    double *values;               /* (n_features x CHUNK_STRIDE) the features' columns */
     float *rows;                  /* (CHUNK_ROWS x n_features) */
     double *y;                    /* (CHUNK_ROWS) */
     unsigned char *slow;          /* (CHUNK_ROWS) 1: the row takes the record path */
@@ -344,7 +346,7 @@ static rs_status chunk_open(chunk_reader *cr, const rs_table *t, const rs_datase
     if (!rs_table_is_frame(t) || dr->n != d->n_features || d->n_aux || !label_direct)
         return RS_OK;
     size_t nf = d->n_features;
-    cr->values = malloc(CHUNK_ROWS * sizeof *cr->values);
+    cr->values = malloc(nf * CHUNK_STRIDE * sizeof *cr->values);
     cr->rows = malloc(CHUNK_ROWS * nf * sizeof *cr->rows);
     cr->y = malloc(CHUNK_ROWS * sizeof *cr->y);
     cr->slow = malloc(CHUNK_ROWS);
@@ -372,16 +374,25 @@ static void chunk_fill(chunk_reader *cr, const rs_table *t, const rs_dataset *d,
     }
     for (size_t k = 0; k < dr->n; k++) {
         size_t j = dr->features[k], i = 0;
-        rs_table_block_numbers(t, dr->cols[k], n, cr->values);
-        for (; i < n; i++) {
-            double v = cr->values[i];
-            int number = v >= -FLT_MAX && v <= FLT_MAX;
-            cr->rows[i * nf + j] = number ? (float)(v == 0 ? 0.0 : v) : NAN;
-            cr->slow[i] |= !number && (v == v || !spec->mixed);
-        }
-        for (i = 0; i < n && !(cr->values[i] >= -FLT_MAX && cr->values[i] <= FLT_MAX); i++)
+        const double *v = cr->values + j * CHUNK_STRIDE;
+        rs_table_block_numbers(t, dr->cols[k], n, cr->values + j * CHUNK_STRIDE);
+        for (; i < n && !(v[i] >= -FLT_MAX && v[i] <= FLT_MAX); i++)
             ;
         cr->first_number[j] = i;
+    }
+    /* row by row: the row's floats stored in order, its flag in a register */
+    int missing_is_slow = !spec->mixed;
+    for (size_t i = 0; i < n; i++) {
+        float *row = cr->rows + i * nf;
+        const double *v = cr->values + i;
+        int slow = cr->slow[i];
+        for (size_t j = 0; j < nf; j++) {
+            double x = v[j * CHUNK_STRIDE];
+            int number = x >= -FLT_MAX && x <= FLT_MAX;
+            row[j] = number ? (float)(x == 0 ? 0.0 : x) : NAN;
+            slow |= (number ^ 1) & ((x == x) | missing_is_slow);
+        }
+        cr->slow[i] = (unsigned char)slow;
     }
 }
 

@@ -859,8 +859,8 @@ static rs_status gbdt_train_passes(rs_sup_passes *in, const rs_params *p, rs_mod
     if (st == RS_OK)
         st = booster_setup(&bo, d, &with_valid, rs_sup_passes_constant(in), err);
     if (st == RS_OK)
-        st = rs_gbdt_sample_edges(&sample, d->n_features, bo.categorical, (int)rs_params_int(p, "bins"), &bo.edges,
-                                  &bo.edge_start, err);
+        st = rs_gbdt_sample_edges(&sample, d->n_features, bo.categorical, (int)rs_params_int(p, "bins"),
+                                  bo.grow.threads, &bo.edges, &bo.edge_start, err);
     rs_gbdt_sample_free(&sample);
     if (st == RS_OK)
         st = table_new(&bo, &bo.train, d, err);

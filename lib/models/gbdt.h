@@ -53,9 +53,10 @@ typedef struct {
 } rs_gbdt_sample;
 
 rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, const float *row, rs_error *err);
-/* rs_gbdt_edges_new on the sample's rows. */
+/* rs_gbdt_edges_new on the sample's rows, the features shared among
+ * threads (the same edges on any number). */
 rs_status rs_gbdt_sample_edges(const rs_gbdt_sample *s, size_t n_features, const unsigned char *categorical,
-                               int max_bins, float **edges, uint32_t **edge_start, rs_error *err);
+                               int max_bins, int threads, float **edges, uint32_t **edge_start, rs_error *err);
 void rs_gbdt_sample_free(rs_gbdt_sample *s);
 
 /* The bin of value v of feature j. */
