@@ -320,7 +320,7 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
  * direct_read and the label's text give. */
 /* A chunk's columns are held CHUNK_STRIDE doubles apart: not a multiple
  * of 4 KB, so that a row's values do not all fall in one cache set. */
-enum { CHUNK_ROWS = 1024, CHUNK_STRIDE = CHUNK_ROWS + 8 };
+enum { CHUNK_ROWS = 256, CHUNK_STRIDE = CHUNK_ROWS + 8 };
 
 typedef struct {
     int on;

@@ -678,7 +678,7 @@ static rs_status sample_row(void *ctx, const rs_dataset *d, size_t i, const floa
  * free it bins a full one itself, so it never waits on a binner that has
  * not started (the pool may run the slices one after another).  Each row's
  * bins depend on the row alone: the same bins whoever bins it. */
-enum { BIN_BLOCK = 2048, BIN_SLOTS = 6 };
+enum { BIN_BLOCK = 512, BIN_SLOTS = 4 };
 enum { SLOT_FREE, SLOT_FILLING, SLOT_FULL, SLOT_BINNING };
 
 typedef struct {
@@ -697,9 +697,7 @@ typedef struct {
 
 static void bin_slot(bin_stream *bs, int s)
 {
-    size_t d = bs->b->n_features;
-    for (size_t i = 0; i < bs->n[s]; i++)
-        rs_gbdt_bin_row(bs->b, bs->rows[s] + i * d, bs->b->bins + (bs->first[s] + i) * d);
+    rs_gbdt_bin_block(bs->b, bs->rows[s], bs->n[s], bs->b->bins + bs->first[s] * bs->b->n_features);
 }
 
 /* A slot in state `from`, or -1 (the lock held). */

@@ -66,6 +66,10 @@ uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v);
  * through b->lookup when there is one. */
 void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins);
 
+/* The same for n rows (n x n_features) into bins (n x n_features): the
+ * same bins, found a feature at a time over a few rows. */
+void rs_gbdt_bin_block(const rs_gbdt_binned *b, const float *rows, size_t n, uint8_t *bins);
+
 /* b->bins for b->n_rows rows (uninitialised, on huge pages where the
  * kernel allows: the grower reads them at random) and b->lookup, both
  * freed by rs_gbdt_binned_free; the members before them must be set. */

@@ -285,21 +285,47 @@ static rs_gbdt_bin_lookup *lookup_new(const rs_gbdt_binned *b)
     return lk;
 }
 
+/* The bin of value v of numeric feature j through its lookup. */
+static inline uint8_t lookup_bin(const rs_gbdt_bin_lookup *lk, size_t j, float v)
+{
+    const uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1) + bucket_of(v, lk->lo[j], lk->scale[j]);
+    unsigned first = below[0], n_in = below[1] - first;
+    const float *e = lk->edges + j * LOOKUP_STRIDE + first;
+    unsigned bin = n_in <= LOOKUP_SCAN ? first + (e[0] < v) + (e[1] < v) + (e[2] < v) + (e[3] < v)
+                                       : first + count_below(e, n_in, v);
+    return v != v ? RS_GBDT_MISSING : (uint8_t)bin;
+}
+
 static void bin_row_lookup(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
 {
-    const rs_gbdt_bin_lookup *lk = b->lookup;
-    for (size_t j = 0; j < b->n_features; j++) {
-        float v = row[j];
-        if (b->categorical[j]) {
-            bins[j] = (uint8_t)rs_gbdt_category_bin(v);
-            continue;
+    for (size_t j = 0; j < b->n_features; j++)
+        bins[j] = b->categorical[j] ? (uint8_t)rs_gbdt_category_bin(row[j]) : lookup_bin(b->lookup, j, row[j]);
+}
+
+/* Rows are binned BLOCK_TILE at a time, a feature at a time: the tile's
+ * values (BLOCK_TILE x ~50 floats) and one feature's lookup stay in L1,
+ * where a row at a time goes through every feature's lookup. */
+enum { BLOCK_TILE = 64 };
+
+void rs_gbdt_bin_block(const rs_gbdt_binned *b, const float *rows, size_t n, uint8_t *bins)
+{
+    size_t d = b->n_features;
+    if (!b->lookup) {
+        for (size_t i = 0; i < n; i++)
+            rs_gbdt_bin_row(b, rows + i * d, bins + i * d);
+        return;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK_TILE) {
+        size_t i1 = n - i0 < BLOCK_TILE ? n : i0 + BLOCK_TILE;
+        for (size_t j = 0; j < d; j++) {
+            if (b->categorical[j]) {
+                for (size_t i = i0; i < i1; i++)
+                    bins[i * d + j] = (uint8_t)rs_gbdt_category_bin(rows[i * d + j]);
+                continue;
+            }
+            for (size_t i = i0; i < i1; i++)
+                bins[i * d + j] = lookup_bin(b->lookup, j, rows[i * d + j]);
         }
-        const uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1) + bucket_of(v, lk->lo[j], lk->scale[j]);
-        unsigned first = below[0], n_in = below[1] - first;
-        const float *e = lk->edges + j * LOOKUP_STRIDE + first;
-        unsigned bin = n_in <= LOOKUP_SCAN ? first + (e[0] < v) + (e[1] < v) + (e[2] < v) + (e[3] < v)
-                                           : first + count_below(e, n_in, v);
-        bins[j] = v != v ? RS_GBDT_MISSING : (uint8_t)bin;
     }
 }
 
@@ -330,8 +356,7 @@ static void bin_rows(void *ctx, int t, int n_threads)
     bin_job *job = ctx;
     size_t begin, end, d = job->b->n_features;
     rs_thread_range(job->b->n_rows, t, n_threads, &begin, &end);
-    for (size_t i = begin; i < end; i++)
-        rs_gbdt_bin_row(job->b, job->x + i * d, job->b->bins + i * d);
+    rs_gbdt_bin_block(job->b, job->x + begin * d, end - begin, job->b->bins + begin * d);
 }
 
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err)
