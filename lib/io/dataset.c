@@ -318,15 +318,13 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
  * missing feature where missing is an error, a label that is not a finite
  * number) takes that path, errors and all; every other value is the one
  * direct_read and the label's text give. */
-/* A chunk's columns are held CHUNK_STRIDE doubles apart: not a multiple
- * of 4 KB, so that a row's values do not all fall in one cache set. */
-enum { CHUNK_ROWS = 256, CHUNK_STRIDE = CHUNK_ROWS + 8 };
+enum { CHUNK_ROWS = 256 };
 
 typedef struct {
     int on;
     size_t label_col;
     size_t first, n;              /* the chunk held: rows first .. first + n - 1 of the table */
-    double *values;               /* (n_features x CHUNK_STRIDE) the features' columns */
+    double *values;               /* (CHUNK_ROWS) a column that is not f64 as doubles */
     float *rows;                  /* (CHUNK_ROWS x n_features) */
     double *y;                    /* (CHUNK_ROWS) */
     unsigned char *slow;          /* (CHUNK_ROWS) 1: the row takes the record path */
@@ -346,7 +344,7 @@ static rs_status chunk_open(chunk_reader *cr, const rs_table *t, const rs_datase
     if (!rs_table_is_frame(t) || dr->n != d->n_features || d->n_aux || !label_direct)
         return RS_OK;
     size_t nf = d->n_features;
-    cr->values = malloc(nf * CHUNK_STRIDE * sizeof *cr->values);
+    cr->values = malloc(CHUNK_ROWS * sizeof *cr->values);
     cr->rows = malloc(CHUNK_ROWS * nf * sizeof *cr->rows);
     cr->y = malloc(CHUNK_ROWS * sizeof *cr->y);
     cr->slow = malloc(CHUNK_ROWS);
@@ -358,7 +356,8 @@ static rs_status chunk_open(chunk_reader *cr, const rs_table *t, const rs_datase
     return RS_OK;
 }
 
-/* The next n rows of the table (all in its current block) into the chunk. */
+/* The next n rows of the table (all in its current block) into the chunk,
+ * a column at a time. */
 static void chunk_fill(chunk_reader *cr, const rs_table *t, const rs_dataset *d, const rs_dataset_spec *spec,
                        const direct_reader *dr, size_t n)
 {
@@ -366,33 +365,25 @@ static void chunk_fill(chunk_reader *cr, const rs_table *t, const rs_dataset *d,
     cr->first = d->n_rows, cr->n = n;
     memset(cr->slow, 0, n);
     if (!spec->rows_only) {
-        rs_table_block_numbers(t, cr->label_col, n, cr->y);
+        const double *y = rs_table_block_numbers(t, cr->label_col, n, cr->values);
         for (size_t i = 0; i < n; i++) {
-            cr->slow[i] = !isfinite(cr->y[i]);
-            cr->y[i] = cr->y[i] == 0 ? 0.0 : cr->y[i];   /* -0 reads back from its text as 0 */
+            cr->slow[i] = !isfinite(y[i]);
+            cr->y[i] = y[i] == 0 ? 0.0 : y[i];   /* -0 reads back from its text as 0 */
         }
     }
+    int missing_is_slow = !spec->mixed;
     for (size_t k = 0; k < dr->n; k++) {
         size_t j = dr->features[k], i = 0;
-        const double *v = cr->values + j * CHUNK_STRIDE;
-        rs_table_block_numbers(t, dr->cols[k], n, cr->values + j * CHUNK_STRIDE);
-        for (; i < n && !(v[i] >= -FLT_MAX && v[i] <= FLT_MAX); i++)
+        const double *v = rs_table_block_numbers(t, dr->cols[k], n, cr->values);
+        for (; i < n; i++) {
+            double x = v[i];
+            int number = x >= -FLT_MAX && x <= FLT_MAX;
+            cr->rows[i * nf + j] = number ? (float)(x == 0 ? 0.0 : x) : NAN;
+            cr->slow[i] |= (number ^ 1) & ((x == x) | missing_is_slow);
+        }
+        for (i = 0; i < n && !(v[i] >= -FLT_MAX && v[i] <= FLT_MAX); i++)
             ;
         cr->first_number[j] = i;
-    }
-    /* row by row: the row's floats stored in order, its flag in a register */
-    int missing_is_slow = !spec->mixed;
-    for (size_t i = 0; i < n; i++) {
-        float *row = cr->rows + i * nf;
-        const double *v = cr->values + i;
-        int slow = cr->slow[i];
-        for (size_t j = 0; j < nf; j++) {
-            double x = v[j * CHUNK_STRIDE];
-            int number = x >= -FLT_MAX && x <= FLT_MAX;
-            row[j] = number ? (float)(x == 0 ? 0.0 : x) : NAN;
-            slow |= (number ^ 1) & ((x == x) | missing_is_slow);
-        }
-        cr->slow[i] = (unsigned char)slow;
     }
 }
 

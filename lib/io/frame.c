@@ -880,14 +880,15 @@ long rs_frame_reader_block_rows(rs_frame_reader *r, rs_error *err)
     return (long)(r->block_rows - r->block_pos);
 }
 
-int rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col, size_t n, double *values)
+const double *rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col, size_t n, double *values)
 {
     if (col >= r->n_cols || r->cols[col].type == RS_COL_STR || n > r->block_rows - r->block_pos)
-        return 0;
+        return NULL;
     const unsigned char *d = r->col_data[col].data;
     size_t row = r->block_pos;
     if (r->cols[col].type == RS_COL_F64) {
-        memcpy(values, d + 8 * row, n * 8);
+        /* little-endian doubles (get_u64), 8-aligned in the block (pad8) */
+        return (const double *)(const void *)(d + 8 * row);
     } else if (r->cols[col].type == RS_COL_F32) {
         for (size_t k = 0; k < n; k++) {
             float v;
@@ -900,7 +901,7 @@ int rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col, size_t n
             values[k] = v == RS_I64_MISSING ? NAN : (double)v;
         }
     }
-    return 1;
+    return values;
 }
 
 void rs_frame_reader_skip(rs_frame_reader *r, size_t n)

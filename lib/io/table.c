@@ -223,9 +223,9 @@ long rs_table_block_rows(rs_table *t, rs_error *err)
     return t->frame ? rs_frame_reader_block_rows(t->frame, err) : 0;
 }
 
-int rs_table_block_numbers(const rs_table *t, size_t col, size_t n, double *values)
+const double *rs_table_block_numbers(const rs_table *t, size_t col, size_t n, double *values)
 {
-    return t->frame ? rs_frame_reader_block_numbers(t->frame, col, n, values) : 0;
+    return t->frame ? rs_frame_reader_block_numbers(t->frame, col, n, values) : NULL;
 }
 
 void rs_table_skip(rs_table *t, size_t n)
