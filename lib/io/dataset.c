@@ -274,24 +274,30 @@ static rs_status read_label(rs_dataset *d, const rs_table *t, const rs_record *r
     return RS_OK;
 }
 
+/* Room for one more row in every array kept. */
+static rs_status grow_rows(rs_dataset *d, size_t *cap_rows, const rs_dataset_spec *spec, rs_error *err)
+{
+    if (d->n_rows < *cap_rows)
+        return RS_OK;
+    /* every array grows from the same capacity to the same one; with
+     * none kept (a second read) there is nothing to grow */
+    size_t cap_x = *cap_rows, cap_y = *cap_rows, cap_aux = *cap_rows, cap_line = *cap_rows;
+    if ((!spec->rows_fn && rs_grow((void **)&d->x, &cap_x, d->n_rows + 1, d->n_features * sizeof(float)) < 0) ||
+        (!spec->rows_only && rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0) ||
+        (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0) ||
+        (d->n_aux && rs_grow((void **)&d->line, &cap_line, d->n_rows + 1, sizeof(long)) < 0))
+        return rs_error_nomem(err);
+    *cap_rows = !spec->rows_fn ? cap_x : !spec->rows_only ? cap_y : SIZE_MAX;
+    return RS_OK;
+}
+
 static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, const rs_record *rec,
                             const size_t *cols, size_t label_col, const size_t *aux_cols,
                             const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
                             row_sink *sink, rs_error *err)
 {
-    if (rs_table_check_width(t, rec, err) != RS_OK)
+    if (rs_table_check_width(t, rec, err) != RS_OK || grow_rows(d, cap_rows, spec, err) != RS_OK)
         return err->code;
-    if (d->n_rows == *cap_rows) {
-        /* every array grows from the same capacity to the same one; with
-         * none kept (a second read) there is nothing to grow */
-        size_t cap_x = *cap_rows, cap_y = *cap_rows, cap_aux = *cap_rows, cap_line = *cap_rows;
-        if ((!spec->rows_fn && rs_grow((void **)&d->x, &cap_x, d->n_rows + 1, d->n_features * sizeof(float)) < 0) ||
-            (!spec->rows_only && rs_grow((void **)&d->y, &cap_y, d->n_rows + 1, sizeof(double)) < 0) ||
-            (d->n_aux && rs_grow((void **)&d->aux, &cap_aux, d->n_rows + 1, d->n_aux * sizeof(double)) < 0) ||
-            (d->n_aux && rs_grow((void **)&d->line, &cap_line, d->n_rows + 1, sizeof(long)) < 0))
-            return rs_error_nomem(err);
-        *cap_rows = !spec->rows_fn ? cap_x : !spec->rows_only ? cap_y : SIZE_MAX;
-    }
     if (!spec->rows_only && read_label(d, t, rec, label_col, aux_cols, spec, err) != RS_OK)
         return err->code;
     float *row = spec->rows_fn ? sink->row : d->x + d->n_rows * d->n_features;
@@ -302,6 +308,131 @@ static rs_status append_row(rs_dataset *d, size_t *cap_rows, const rs_table *t, 
     if (spec->rows_fn && spec->rows_fn(spec->rows_ctx, d, d->n_rows, row, err) != RS_OK)
         return err->code;
     d->n_rows++;
+    return RS_OK;
+}
+
+/* Typed rsf input whose features are all direct columns and whose label
+ * (when it is read) is an f64 or i64 column: rows converted a chunk at a
+ * time, column by column, not cell by cell through a record.  A row with a
+ * value the record path would not take as it is (beyond float range, a
+ * missing feature where missing is an error, a label that is not a finite
+ * number) takes that path, errors and all; every other value is the one
+ * direct_read and the label's text give. */
+enum { CHUNK_ROWS = 256 };
+
+typedef struct {
+    int on;
+    size_t label_col;
+    size_t first, n;              /* the chunk held: rows first .. first + n - 1 of the table */
+    double *values;               /* (CHUNK_ROWS) a column that is not f64 as doubles */
+    float *rows;                  /* (CHUNK_ROWS x n_features) */
+    double *y;                    /* (CHUNK_ROWS) */
+    unsigned char *slow;          /* (CHUNK_ROWS) 1: the row takes the record path */
+    size_t *first_number;         /* (n_features) the chunk's first row whose value is a number, or n */
+} chunk_reader;
+
+static void chunk_free(chunk_reader *cr)
+{
+    free(cr->values), free(cr->rows), free(cr->y), free(cr->slow), free(cr->first_number);
+}
+
+static rs_status chunk_open(chunk_reader *cr, const rs_table *t, const rs_dataset *d, const rs_dataset_spec *spec,
+                            const direct_reader *dr, size_t label_col, rs_error *err)
+{
+    rs_col_type label = rs_table_col_type(t, label_col);
+    int label_direct = spec->rows_only || (!spec->classes && (label == RS_COL_F64 || label == RS_COL_I64));
+    if (!rs_table_is_frame(t) || dr->n != d->n_features || d->n_aux || !label_direct)
+        return RS_OK;
+    size_t nf = d->n_features;
+    cr->values = malloc(CHUNK_ROWS * sizeof *cr->values);
+    cr->rows = malloc(CHUNK_ROWS * nf * sizeof *cr->rows);
+    cr->y = malloc(CHUNK_ROWS * sizeof *cr->y);
+    cr->slow = malloc(CHUNK_ROWS);
+    cr->first_number = malloc(nf * sizeof *cr->first_number);
+    if (!cr->values || !cr->rows || !cr->y || !cr->slow || !cr->first_number)
+        return rs_error_nomem(err);
+    cr->label_col = label_col;
+    cr->on = 1;
+    return RS_OK;
+}
+
+/* The next n rows of the table (all in its current block) into the chunk,
+ * a column at a time. */
+static void chunk_fill(chunk_reader *cr, const rs_table *t, const rs_dataset *d, const rs_dataset_spec *spec,
+                       const direct_reader *dr, size_t n)
+{
+    size_t nf = d->n_features;
+    cr->first = d->n_rows, cr->n = n;
+    memset(cr->slow, 0, n);
+    if (!spec->rows_only) {
+        const double *y = rs_table_block_numbers(t, cr->label_col, n, cr->values);
+        for (size_t i = 0; i < n; i++) {
+            cr->slow[i] = !isfinite(y[i]);
+            cr->y[i] = y[i] == 0 ? 0.0 : y[i];   /* -0 reads back from its text as 0 */
+        }
+    }
+    int missing_is_slow = !spec->mixed;
+    for (size_t k = 0; k < dr->n; k++) {
+        size_t j = dr->features[k], i = 0;
+        const double *v = rs_table_block_numbers(t, dr->cols[k], n, cr->values);
+        for (; i < n; i++) {
+            double x = v[i];
+            int number = x >= -FLT_MAX && x <= FLT_MAX;
+            cr->rows[i * nf + j] = number ? (float)(x == 0 ? 0.0 : x) : NAN;
+            cr->slow[i] |= (number ^ 1) & ((x == x) | missing_is_slow);
+        }
+        for (i = 0; i < n && !(v[i] >= -FLT_MAX && v[i] <= FLT_MAX); i++)
+            ;
+        cr->first_number[j] = i;
+    }
+}
+
+/* Rows a .. b - 1 of the chunk to the dataset, as append_row would add
+ * them. */
+static rs_status chunk_hand(chunk_reader *cr, rs_dataset *d, size_t *cap_rows, const rs_dataset_spec *spec,
+                            unsigned char *numeric, size_t a, size_t b, rs_error *err)
+{
+    size_t nf = d->n_features;
+    for (size_t i = a; i < b; i++) {
+        const float *row = cr->rows + i * nf;
+        if (grow_rows(d, cap_rows, spec, err) != RS_OK)
+            return err->code;
+        if (!spec->rows_only)
+            d->y[d->n_rows] = cr->y[i];
+        if (!spec->rows_fn)
+            memcpy(d->x + d->n_rows * nf, row, nf * sizeof *row);
+        else if (spec->rows_fn(spec->rows_ctx, d, d->n_rows, row, err) != RS_OK)
+            return err->code;
+        d->n_rows++;
+    }
+    for (size_t j = 0; numeric && j < nf; j++)   /* a number seen, as parse_features marks it */
+        numeric[j] |= cr->first_number[j] < b;
+    return RS_OK;
+}
+
+/* The rows after the current one, as many as take the chunk path (until
+ * one that does not, or the end). */
+static rs_status chunk_rows(chunk_reader *cr, rs_dataset *d, size_t *cap_rows, rs_table *t,
+                            const rs_dataset_spec *spec, unsigned char *numeric, const direct_reader *dr,
+                            rs_error *err)
+{
+    for (size_t j = 0; cr->on && spec->mixed && !spec->like && j < d->n_features; j++)
+        cr->on = !d->categories[j];   /* a text column learnt: its codes are counted row by row */
+    while (cr->on) {
+        if (d->n_rows >= cr->first + cr->n) {
+            long left = rs_table_block_rows(t, err);
+            if (left <= 0)
+                return left < 0 ? err->code : RS_OK;
+            chunk_fill(cr, t, d, spec, dr, (size_t)left < CHUNK_ROWS ? (size_t)left : CHUNK_ROWS);
+        }
+        size_t a = d->n_rows - cr->first, b = a;
+        while (b < cr->n && !cr->slow[b])
+            b++;
+        rs_status st = chunk_hand(cr, d, cap_rows, spec, numeric, a, b, err);
+        rs_table_skip(t, b - a);
+        if (st != RS_OK || b < cr->n)
+            return st;
+    }
     return RS_OK;
 }
 
@@ -431,8 +562,11 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
          !(sink.cap_counts = calloc(d->n_features, sizeof *sink.cap_counts))))
         st = rs_error_nomem(err);
     direct_reader dr = {0};
+    chunk_reader cr = {0};
     if (st == RS_OK)
         st = direct_open(&dr, t, cols, d->n_features, spec, err);
+    if (st == RS_OK)
+        st = chunk_open(&cr, t, d, spec, &dr, label_col, err);
     while (st == RS_OK && got == 1) {
         if (rs_table_check_width(t, &rec, err) != RS_OK)
             st = err->code;
@@ -440,6 +574,8 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
             direct_read(&dr, t, &rec);
         if (st == RS_OK)
             st = append_row(d, &cap_rows, t, &rec, cols, label_col, aux_cols, spec, numeric, &dr, &sink, err);
+        if (st == RS_OK)
+            st = chunk_rows(&cr, d, &cap_rows, t, spec, numeric, &dr, err);
         if (st == RS_OK && (got = rs_table_next(t, &rec, err)) < 0)
             st = err->code;
     }
@@ -450,6 +586,7 @@ static rs_status load_rows(rs_dataset *d, rs_table *t, const rs_dataset_spec *sp
     else if (st == RS_OK && spec->mixed)
         st = order_categories(d, &sink, err);
     sink_free(&sink, d->n_features);
+    chunk_free(&cr);
     direct_free(&dr);
     free(numeric);
     free(cols);

@@ -868,6 +868,49 @@ int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t
     return 1;
 }
 
+long rs_frame_reader_block_rows(rs_frame_reader *r, rs_error *err)
+{
+    if (r->done)
+        return 0;
+    if (r->block_pos == r->block_rows) {
+        int got = load_block(r, err);
+        if (got <= 0)
+            return got;
+    }
+    return (long)(r->block_rows - r->block_pos);
+}
+
+const double *rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col, size_t n, double *values)
+{
+    if (col >= r->n_cols || r->cols[col].type == RS_COL_STR || n > r->block_rows - r->block_pos)
+        return NULL;
+    const unsigned char *d = r->col_data[col].data;
+    size_t row = r->block_pos;
+    if (r->cols[col].type == RS_COL_F64) {
+        /* little-endian doubles (get_u64), 8-aligned in the block (pad8) */
+        return (const double *)(const void *)(d + 8 * row);
+    } else if (r->cols[col].type == RS_COL_F32) {
+        for (size_t k = 0; k < n; k++) {
+            float v;
+            memcpy(&v, d + 4 * (row + k), 4);
+            values[k] = v;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            int64_t v = (int64_t)get_u64(d + 8 * (row + k));
+            values[k] = v == RS_I64_MISSING ? NAN : (double)v;
+        }
+    }
+    return values;
+}
+
+void rs_frame_reader_skip(rs_frame_reader *r, size_t n)
+{
+    n = n < r->block_rows - r->block_pos ? n : r->block_rows - r->block_pos;
+    r->block_pos += n;
+    r->rows_read += n;
+}
+
 rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err)
 {
     if (rs_in_rewind(r->in, err))

@@ -89,6 +89,20 @@ const unsigned char *rs_frame_reader_dict_flags(const rs_frame_reader *r);
 /* Next row as text fields (numbers in canonical form); 1, 0 at end, -1. */
 int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err);
 rs_status rs_frame_reader_rewind(rs_frame_reader *r, rs_error *err);
+/* A block at a time, for readers that take numbers column by column: the
+ * rows of the current block not yet returned (the next block is loaded
+ * when none are left): their count, 0 at the end, -1 on error. */
+long rs_frame_reader_block_rows(rs_frame_reader *r, rs_error *err);
+/* Numeric column col of the next n of those rows as numbers (NaN when
+ * missing), as rs_frame_reader_number gives them: an f64 column's own
+ * doubles in the block (valid until the block is left), another's
+ * converted into values (n); NULL for a text column or more rows than are
+ * left. */
+const double *rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col, size_t n, double *values);
+/* The next n rows of the block (at most those left) returned without text,
+ * as n calls of rs_frame_reader_next would; the next call gives the row
+ * after them. */
+void rs_frame_reader_skip(rs_frame_reader *r, size_t n);
 /* Read numeric column col as numbers (rs_frame_reader_number) instead of
  * text: its fields are left empty, which saves formatting every value.
  * 1, or 0 for a text column (left as it is), -1 when out of memory. */

@@ -218,6 +218,22 @@ int rs_table_numbers(const rs_table *t, const size_t *cols, size_t n, double *va
     return t->frame ? rs_frame_reader_numbers(t->frame, cols, n, values) : 0;
 }
 
+long rs_table_block_rows(rs_table *t, rs_error *err)
+{
+    return t->frame ? rs_frame_reader_block_rows(t->frame, err) : 0;
+}
+
+const double *rs_table_block_numbers(const rs_table *t, size_t col, size_t n, double *values)
+{
+    return t->frame ? rs_frame_reader_block_numbers(t->frame, col, n, values) : NULL;
+}
+
+void rs_table_skip(rs_table *t, size_t n)
+{
+    if (t->frame)
+        rs_frame_reader_skip(t->frame, n);
+}
+
 int rs_table_next(rs_table *t, rs_record *rec, rs_error *err)
 {
     if (t->frame)

@@ -53,6 +53,13 @@ int rs_table_number(const rs_table *t, size_t col, double *value);
 /* The same for n direct columns at once: 1, or 0 when one is not. */
 int rs_table_numbers(const rs_table *t, const size_t *cols, size_t n, double *values);
 rs_status rs_table_rewind(rs_table *t, rs_error *err);
+/* rsf input, a block at a time (frame.h): the rows of the current block
+ * not yet returned (0 at the end or for CSV, -1 on error), the next n of
+ * them in numeric column col as numbers (in the block, or in values; NULL:
+ * not available), and skipping them as n calls of rs_table_next would. */
+long rs_table_block_rows(rs_table *t, rs_error *err);
+const double *rs_table_block_numbers(const rs_table *t, size_t col, size_t n, double *values);
+void rs_table_skip(rs_table *t, size_t n);
 long rs_table_blank_lines(const rs_table *t);
 
 /* RS_OK when rec is as wide as the header, else RS_EDATA

@@ -53,9 +53,10 @@ typedef struct {
 } rs_gbdt_sample;
 
 rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, const float *row, rs_error *err);
-/* rs_gbdt_edges_new on the sample's rows. */
+/* rs_gbdt_edges_new on the sample's rows, the features shared among
+ * threads (the same edges on any number). */
 rs_status rs_gbdt_sample_edges(const rs_gbdt_sample *s, size_t n_features, const unsigned char *categorical,
-                               int max_bins, float **edges, uint32_t **edge_start, rs_error *err);
+                               int max_bins, int threads, float **edges, uint32_t **edge_start, rs_error *err);
 void rs_gbdt_sample_free(rs_gbdt_sample *s);
 
 /* The bin of value v of feature j. */
@@ -64,6 +65,10 @@ uint8_t rs_gbdt_bin(const rs_gbdt_binned *b, size_t j, float v);
 /* The bins of one row of values (n_features) into bins: rs_gbdt_bin's,
  * through b->lookup when there is one. */
 void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins);
+
+/* The same for n rows (n x n_features) into bins (n x n_features): the
+ * same bins, found a feature at a time over a few rows. */
+void rs_gbdt_bin_block(const rs_gbdt_binned *b, const float *rows, size_t n, uint8_t *bins);
 
 /* b->bins for b->n_rows rows (uninitialised, on huge pages where the
  * kernel allows: the grower reads them at random) and b->lookup, both

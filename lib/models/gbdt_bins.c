@@ -77,36 +77,67 @@ static size_t feature_edges(const float *v, size_t m, int max_bins, float *out)
 }
 
 /* The edges of every numeric feature from rows 0, step, 2 step, ... of x
- * (n_rows x n_features). */
-static rs_status edges_of(const float *x, size_t n_rows, size_t step, size_t n_features,
-                          const unsigned char *categorical, int max_bins, float **edges, uint32_t **edge_start,
-                          rs_error *err)
+ * (n_rows x n_features), the features shared among threads: feature j's
+ * edges first at edges + j * max_bins, then moved together. */
+typedef struct {
+    const float *x;
+    size_t n_rows, step, n_features;
+    const unsigned char *categorical;
+    int max_bins;
+    float *edges;              /* (n_features x max_bins) */
+    size_t *n_edges;           /* (n_features) */
+    int failed;                /* a thread found no memory */
+} edges_job;
+
+static void edges_thread(void *ctx, int t, int n_threads)
 {
-    size_t n_sample = (n_rows + step - 1) / step;
+    edges_job *job = ctx;
+    size_t begin, end, nf = job->n_features, n_sample = (job->n_rows + job->step - 1) / job->step;
+    rs_thread_range(nf, t, n_threads, &begin, &end);
     /* one column of the sample at a time */
     float *values = malloc((n_sample + 1) * sizeof *values);
     uint32_t *keys = malloc((n_sample + 1) * sizeof *keys), *tmp = malloc((n_sample + 1) * sizeof *tmp);
-    *edges = malloc(((size_t)max_bins * n_features + 1) * sizeof **edges);
+    if (!values || !keys || !tmp) {
+        job->failed = 1;   /* read after the join */
+        begin = end;
+    }
+    for (size_t j = begin; j < end; j++) {
+        job->n_edges[j] = 0;
+        if (job->categorical[j])
+            continue;
+        size_t m = 0;
+        for (size_t i = 0; i < job->n_rows; i += job->step)
+            if (!isnan(job->x[i * nf + j]))
+                values[m++] = job->x[i * nf + j];
+        sort_floats(values, m, keys, tmp);
+        job->n_edges[j] = feature_edges(values, m, job->max_bins, job->edges + j * (size_t)job->max_bins);
+    }
+    free(values), free(keys), free(tmp);
+}
+
+static rs_status edges_of(const float *x, size_t n_rows, size_t step, size_t n_features,
+                          const unsigned char *categorical, int max_bins, int threads, float **edges,
+                          uint32_t **edge_start, rs_error *err)
+{
+    edges_job job = {x, n_rows, step, n_features, categorical, max_bins, NULL, NULL, 0};
+    job.edges = *edges = malloc(((size_t)max_bins * n_features + 1) * sizeof **edges);
+    job.n_edges = malloc((n_features + 1) * sizeof *job.n_edges);
     *edge_start = calloc(n_features + 1, sizeof **edge_start);
-    if (!values || !keys || !tmp || !*edges || !*edge_start) {
-        free(values), free(keys), free(tmp), free(*edges), free(*edge_start);
+    if (job.edges && job.n_edges && *edge_start)
+        rs_parallel(threads, edges_thread, &job);
+    if (!job.edges || !job.n_edges || !*edge_start || job.failed) {
+        free(*edges), free(*edge_start), free(job.n_edges);
         *edges = NULL, *edge_start = NULL;
         return rs_error_nomem(err);
     }
     size_t n_edges = 0;
-    for (size_t j = 0; j < n_features; j++) {
+    for (size_t j = 0; j < n_features; j++) {   /* each feature's edges after the ones before */
         (*edge_start)[j] = (uint32_t)n_edges;
-        if (categorical[j])
-            continue;
-        size_t m = 0;
-        for (size_t i = 0; i < n_rows; i += step)
-            if (!isnan(x[i * n_features + j]))
-                values[m++] = x[i * n_features + j];
-        sort_floats(values, m, keys, tmp);
-        n_edges += feature_edges(values, m, max_bins, *edges + n_edges);
+        memmove(*edges + n_edges, *edges + j * (size_t)max_bins, job.n_edges[j] * sizeof **edges);
+        n_edges += job.n_edges[j];
     }
     (*edge_start)[n_features] = (uint32_t)n_edges;
-    free(values), free(keys), free(tmp);
+    free(job.n_edges);
     return RS_OK;
 }
 
@@ -123,7 +154,7 @@ static size_t sample_step(size_t n_rows)
 rs_status rs_gbdt_edges_new(const float *x, size_t n_rows, size_t n_features, const unsigned char *categorical,
                             int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
 {
-    return edges_of(x, n_rows, sample_step(n_rows), n_features, categorical, max_bins, edges, edge_start, err);
+    return edges_of(x, n_rows, sample_step(n_rows), n_features, categorical, max_bins, 1, edges, edge_start, err);
 }
 
 rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, const float *row, rs_error *err)
@@ -149,9 +180,9 @@ rs_status rs_gbdt_sample_add(rs_gbdt_sample *s, size_t n_features, size_t i, con
 }
 
 rs_status rs_gbdt_sample_edges(const rs_gbdt_sample *s, size_t n_features, const unsigned char *categorical,
-                               int max_bins, float **edges, uint32_t **edge_start, rs_error *err)
+                               int max_bins, int threads, float **edges, uint32_t **edge_start, rs_error *err)
 {
-    return edges_of(s->rows, s->n, 1, n_features, categorical, max_bins, edges, edge_start, err);
+    return edges_of(s->rows, s->n, 1, n_features, categorical, max_bins, threads, edges, edge_start, err);
 }
 
 void rs_gbdt_sample_free(rs_gbdt_sample *s)
@@ -254,21 +285,47 @@ static rs_gbdt_bin_lookup *lookup_new(const rs_gbdt_binned *b)
     return lk;
 }
 
+/* The bin of value v of numeric feature j through its lookup. */
+static inline uint8_t lookup_bin(const rs_gbdt_bin_lookup *lk, size_t j, float v)
+{
+    const uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1) + bucket_of(v, lk->lo[j], lk->scale[j]);
+    unsigned first = below[0], n_in = below[1] - first;
+    const float *e = lk->edges + j * LOOKUP_STRIDE + first;
+    unsigned bin = n_in <= LOOKUP_SCAN ? first + (e[0] < v) + (e[1] < v) + (e[2] < v) + (e[3] < v)
+                                       : first + count_below(e, n_in, v);
+    return v != v ? RS_GBDT_MISSING : (uint8_t)bin;
+}
+
 static void bin_row_lookup(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
 {
-    const rs_gbdt_bin_lookup *lk = b->lookup;
-    for (size_t j = 0; j < b->n_features; j++) {
-        float v = row[j];
-        if (b->categorical[j]) {
-            bins[j] = (uint8_t)rs_gbdt_category_bin(v);
-            continue;
+    for (size_t j = 0; j < b->n_features; j++)
+        bins[j] = b->categorical[j] ? (uint8_t)rs_gbdt_category_bin(row[j]) : lookup_bin(b->lookup, j, row[j]);
+}
+
+/* Rows are binned BLOCK_TILE at a time, a feature at a time: the tile's
+ * values (BLOCK_TILE x ~50 floats) and one feature's lookup stay in L1,
+ * where a row at a time goes through every feature's lookup. */
+enum { BLOCK_TILE = 64 };
+
+void rs_gbdt_bin_block(const rs_gbdt_binned *b, const float *rows, size_t n, uint8_t *bins)
+{
+    size_t d = b->n_features;
+    if (!b->lookup) {
+        for (size_t i = 0; i < n; i++)
+            rs_gbdt_bin_row(b, rows + i * d, bins + i * d);
+        return;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK_TILE) {
+        size_t i1 = n - i0 < BLOCK_TILE ? n : i0 + BLOCK_TILE;
+        for (size_t j = 0; j < d; j++) {
+            if (b->categorical[j]) {
+                for (size_t i = i0; i < i1; i++)
+                    bins[i * d + j] = (uint8_t)rs_gbdt_category_bin(rows[i * d + j]);
+                continue;
+            }
+            for (size_t i = i0; i < i1; i++)
+                bins[i * d + j] = lookup_bin(b->lookup, j, rows[i * d + j]);
         }
-        const uint8_t *below = lk->below + j * (LOOKUP_BUCKETS + 1) + bucket_of(v, lk->lo[j], lk->scale[j]);
-        unsigned first = below[0], n_in = below[1] - first;
-        const float *e = lk->edges + j * LOOKUP_STRIDE + first;
-        unsigned bin = n_in <= LOOKUP_SCAN ? first + (e[0] < v) + (e[1] < v) + (e[2] < v) + (e[3] < v)
-                                           : first + count_below(e, n_in, v);
-        bins[j] = v != v ? RS_GBDT_MISSING : (uint8_t)bin;
     }
 }
 
@@ -299,8 +356,7 @@ static void bin_rows(void *ctx, int t, int n_threads)
     bin_job *job = ctx;
     size_t begin, end, d = job->b->n_features;
     rs_thread_range(job->b->n_rows, t, n_threads, &begin, &end);
-    for (size_t i = begin; i < end; i++)
-        rs_gbdt_bin_row(job->b, job->x + i * d, job->b->bins + i * d);
+    rs_gbdt_bin_block(job->b, job->x + begin * d, end - begin, job->b->bins + begin * d);
 }
 
 rs_status rs_gbdt_bin_rows(rs_gbdt_binned *b, const float *x, int threads, rs_error *err)

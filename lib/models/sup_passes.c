@@ -15,25 +15,37 @@ struct rs_sup_passes {
     rs_model *m;
     unsigned char *constant;   /* (n_features) */
     float *first;              /* (n_features) the first row's */
+    size_t *same, n_same;      /* (n_features) the features constant so far: n_same of them */
     rs_dataset *valid;
     rs_row_fn fn;              /* the kind's, during the first read */
     void *ctx;
 };
 
-/* The first read: each feature compared with the first row's, then the
- * row to the kind. */
+/* The first read: each feature still constant compared with the first
+ * row's (most tables have none left after a few rows), then the row to
+ * the kind. */
 static rs_status first_read_row(void *ctx, const rs_dataset *d, size_t i, const float *row, rs_error *err)
 {
     rs_sup_passes *in = ctx;
     size_t dim = d->n_features;
     if (i == 0) {
-        if (!(in->constant = malloc(dim + 1)) || !(in->first = malloc((dim + 1) * sizeof *in->first)))
+        if (!(in->constant = malloc(dim + 1)) || !(in->first = malloc((dim + 1) * sizeof *in->first)) ||
+            !(in->same = malloc((dim + 1) * sizeof *in->same)))
             return rs_error_nomem(err);
         memset(in->constant, 1, dim);
         memcpy(in->first, row, dim * sizeof *row);
+        for (size_t j = 0; j < dim; j++)
+            in->same[j] = j;
+        in->n_same = dim;
     }
-    for (size_t j = 0; j < dim; j++)
-        in->constant[j] &= rs_same_cell(row[j], in->first[j]);
+    size_t kept = 0;
+    for (size_t k = 0; k < in->n_same; k++) {
+        size_t j = in->same[k];
+        in->constant[j] = rs_same_cell(row[j], in->first[j]);
+        in->same[kept] = j;
+        kept += in->constant[j];
+    }
+    in->n_same = kept;
     return in->fn(in->ctx, d, i, row, err);
 }
 
@@ -118,6 +130,6 @@ void rs_sup_passes_free(rs_sup_passes *in)
         return;
     rs_dataset_passes_free(in->table);
     rs_dataset_free(in->valid);
-    free(in->constant), free(in->first);
+    free(in->constant), free(in->first), free(in->same);
     free(in);
 }

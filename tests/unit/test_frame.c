@@ -62,6 +62,56 @@ static int numbers_at(const void *bytes, size_t len, long want, int with_user, d
     return got;
 }
 
+/* Every row read a block at a time (rs_frame_reader_block_rows, _numbers,
+ * _skip) after row 0 read as a record: the rows, the sums of the qty and
+ * price values that are numbers and the count of those missing; -1 with
+ * err set on an error (a damaged end marker after the skips too). */
+static long block_sums(const void *bytes, size_t len, rs_error *err, double *qty, double *price, int *missing)
+{
+    rs_in *in;
+    rs_frame_reader *r = frame_reader_of_bytes(bytes, len, &in, err);
+    rs_record rec;
+    long rows = r && rs_frame_reader_next(r, &rec, err) == 1 ? 1 : -1;
+    double scratch[8192];
+    *qty = *price = 0, *missing = 0;
+    for (long n; rows > 0 && (n = rs_frame_reader_block_rows(r, err)) != 0; rows += n) {
+        const double *q = n > 0 && n <= 8192 ? rs_frame_reader_block_numbers(r, 1, (size_t)n, scratch) : NULL;
+        for (long i = 0; q && i < n; i++)
+            *missing += isnan(q[i]), *qty += isnan(q[i]) ? 0 : q[i];
+        const double *p = q ? rs_frame_reader_block_numbers(r, 2, (size_t)n, NULL) : NULL;   /* f64: in place */
+        for (long i = 0; p && i < n; i++)
+            *missing += isnan(p[i]), *price += isnan(p[i]) ? 0 : p[i];
+        if (!p) {
+            rows = -1;
+            break;
+        }
+        rs_frame_reader_skip(r, (size_t)n);
+    }
+    rs_frame_reader_free(r);
+    rs_in_free(in);
+    return rows;
+}
+
+/* Row `want` read as a record after skipping to it block by block: its
+ * qty text and line into out. */
+static void skip_to(const void *bytes, size_t len, long want, char *out, size_t cap)
+{
+    rs_error err;
+    rs_in *in;
+    rs_frame_reader *r = frame_reader_of_bytes(bytes, len, &in, &err);
+    rs_record rec;
+    long at = 0, n;
+    while (r && at < want && (n = rs_frame_reader_block_rows(r, &err)) > 0) {
+        long step = want - at < n ? want - at : n;
+        rs_frame_reader_skip(r, (size_t)step);
+        at += step;
+    }
+    if (r && rs_frame_reader_next(r, &rec, &err) == 1)
+        snprintf(out, cap, "%.*s@%ld", (int)rec.fields[1].len, rec.fields[1].ptr, rec.line);
+    rs_frame_reader_free(r);
+    rs_in_free(in);
+}
+
 int main(void)
 {
     rs_error err;
@@ -102,6 +152,22 @@ int main(void)
     CHECK(numbers_at(bytes, len, 7, 0, v) == 3 && isnan(v[0]) && isnan(v[1]) && v[2] == 0.1f,
           "missing i64 and f64 values read as NaN");
     CHECK(numbers_at(bytes, len, 0, 1, v) == 2, "a text column among them: 0 (read its text)");
+
+    double qty, price;
+    int missing;
+    long by_blocks = block_sums(bytes, len, &err, &qty, &price, &missing);
+    /* rows 1..19999 but 7: qty i - 10000 sums to 0 - (7 - 10000); price i + 0.25 to
+     * 19999 * 20000 / 2 - 7 + 0.25 * 19998 */
+    CHECK(by_blocks == 20000 && qty == 0 - (7 - 10000) && missing == 2,
+          "a block at a time: 20000 rows, the i64 column's sum %g, its and the f64 column's missing row as NaN "
+          "(%d), the end marker's count still checked", qty, missing);
+    CHECK(price == 19999.0 * 20000 / 2 - 7 + 0.25 * 19998, "the f64 column read in place sums to %.2f", price);
+    char at[64] = "";
+    skip_to(bytes, len, 12344, at, sizeof at);
+    CHECK(strcmp(at, "2344@12346") == 0, "skipping 12344 rows across a block: the next record is row 12344 "
+          "(qty 2344) at line 12346 (got %s)", at);
+    CHECK(block_sums(bytes, len - 16, &err, &qty, &price, &missing) == -1 && strstr(err.msg, "truncated"),
+          "a block at a time, a file without its end marker is an error: %s", err.msg);
 
     long rows = read_all(bytes, len - 9, &err, NULL, 0);
     CHECK(rows == -1 && strstr(err.msg, "truncated"), "a file cut short is an error: %s", err.msg);

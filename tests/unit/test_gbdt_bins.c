@@ -139,6 +139,18 @@ int main(void)
         for (size_t j = 0; j < N_FEATURES; j++)
             wrong += t.bins[i * N_FEATURES + j] != rs_gbdt_bin(&t, j, x[i * N_FEATURES + j]);
     CHECK(wrong == 0, "the table's %d cells binned as rs_gbdt_bin does (%zu wrong)", N_ROWS * N_FEATURES, wrong);
+    /* a block of rows that is not whole tiles, a feature at a time: each
+     * row's bins are rs_gbdt_bin_row's */
+    static uint8_t block[N_ROWS * N_FEATURES];
+    size_t first = 3, n = 1000 + 37;
+    rs_gbdt_bin_block(&t, x + first * N_FEATURES, n, block);
+    wrong = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t row_bins[N_FEATURES];
+        rs_gbdt_bin_row(&t, x + (first + i) * N_FEATURES, row_bins);
+        wrong += memcmp(row_bins, block + i * N_FEATURES, N_FEATURES) != 0;
+    }
+    CHECK(wrong == 0, "rs_gbdt_bin_block: %zu rows binned as rs_gbdt_bin_row bins them (%zu rows wrong)", n, wrong);
     rs_gbdt_binned_free(&t);
     rs_gbdt_binned_free(&b);
     free(edges), free(edge_start);

@@ -72,9 +72,10 @@ int main(void)
         float *held, *streamed;
         uint32_t *held_start, *streamed_start;
         rs_status a = rs_gbdt_edges_new(x, n, N_FEATURES, categorical, 255, &held, &held_start, &err);
-        rs_status b = rs_gbdt_sample_edges(&s, N_FEATURES, categorical, 255, &streamed, &streamed_start, &err);
+        /* the sample's edges on 3 threads: each takes a share of the features */
+        rs_status b = rs_gbdt_sample_edges(&s, N_FEATURES, categorical, 255, 3, &streamed, &streamed_start, &err);
         CHECK(a == RS_OK && b == RS_OK && same_edges(held, held_start, streamed, streamed_start),
-              "n %zu: the same edges from the table held and from the sample read (%u edges)", n,
+              "n %zu: the same edges from the table held (1 thread) and from the sample read (3) (%u edges)", n,
               a == RS_OK ? held_start[N_FEATURES] : 0);
         if (n > 1000)
             CHECK(held_start[1] - held_start[0] == 254 && held_start[3] - held_start[2] == 2,
