@@ -96,8 +96,8 @@ def load_xy(path, label):
 def cmd_speed(a):
     def model(trees):
         return xgb.XGBClassifier(tree_method="hist", max_depth=a.max_depth, n_estimators=trees,
-                                 learning_rate=a.learning_rate, max_bin=a.bins, n_jobs=a.threads,
-                                 random_state=a.seed)
+                                 learning_rate=a.learning_rate, subsample=a.subsample, max_bin=a.bins,
+                                 n_jobs=a.threads, random_state=a.seed)
     t0 = time.perf_counter()
     x, y = load_xy(a.train, a.label)
     t1 = time.perf_counter()
