@@ -750,15 +750,22 @@ static rs_field str_cell(const rs_frame_reader *r, size_t i, size_t row)
     return (rs_field){(const char *)b->bytes + a, e - a};
 }
 
-int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
+/* 1 when the current block has a row left (the next one loaded when it
+ * has none), 0 at the end, -1 on an error. */
+static int block_ready(rs_frame_reader *r, rs_error *err)
 {
     if (r->done)
         return 0;
-    if (r->block_pos == r->block_rows) {
-        int got = load_block(r, err);
-        if (got <= 0)
-            return got;
-    }
+    if (r->block_pos == r->block_rows)
+        return load_block(r, err);
+    return 1;
+}
+
+int rs_frame_reader_next(rs_frame_reader *r, rs_record *rec, rs_error *err)
+{
+    int got = block_ready(r, err);
+    if (got <= 0)
+        return got;
     size_t row = r->block_pos++;
     /* first the text lengths, then one buffer for all of them */
     size_t need = 0;
@@ -870,13 +877,9 @@ int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t
 
 long rs_frame_reader_block_rows(rs_frame_reader *r, rs_error *err)
 {
-    if (r->done)
-        return 0;
-    if (r->block_pos == r->block_rows) {
-        int got = load_block(r, err);
-        if (got <= 0)
-            return got;
-    }
+    int got = block_ready(r, err);
+    if (got <= 0)
+        return got;
     return (long)(r->block_rows - r->block_pos);
 }
 

@@ -724,6 +724,18 @@ static int find_slot(const bin_stream *bs, int from)
     return -1;
 }
 
+/* Full slot s binned outside the lock, then freed (the lock held on
+ * entry and exit). */
+static void bin_full_slot(bin_stream *bs, int s)
+{
+    bs->state[s] = SLOT_BINNING;
+    pthread_mutex_unlock(&bs->lock);
+    bin_slot(bs, s);
+    pthread_mutex_lock(&bs->lock);
+    bs->state[s] = SLOT_FREE;
+    pthread_cond_broadcast(&bs->changed);
+}
+
 /* Bins full slots until none is left; with wait, also those handed over
  * later, until the reader is done (the lock held on entry and exit). */
 static void bin_full_slots(bin_stream *bs, int wait)
@@ -732,16 +744,10 @@ static void bin_full_slots(bin_stream *bs, int wait)
         int s = find_slot(bs, SLOT_FULL);
         if (s < 0 && (!wait || bs->done))
             return;
-        if (s < 0) {
+        if (s < 0)
             pthread_cond_wait(&bs->changed, &bs->lock);
-            continue;
-        }
-        bs->state[s] = SLOT_BINNING;
-        pthread_mutex_unlock(&bs->lock);
-        bin_slot(bs, s);
-        pthread_mutex_lock(&bs->lock);
-        bs->state[s] = SLOT_FREE;
-        pthread_cond_broadcast(&bs->changed);
+        else
+            bin_full_slot(bs, s);
     }
 }
 
@@ -760,11 +766,7 @@ static void hand_over(bin_stream *bs, size_t next_first)
                 pthread_cond_wait(&bs->changed, &bs->lock);
                 continue;
             }
-            bs->state[full] = SLOT_BINNING;
-            pthread_mutex_unlock(&bs->lock);
-            bin_slot(bs, full);
-            pthread_mutex_lock(&bs->lock);
-            bs->state[full] = SLOT_FREE;
+            bin_full_slot(bs, full);
         }
     }
     bs->state[s] = SLOT_FILLING, bs->filling = s;
