@@ -512,7 +512,9 @@ static void sample_thread(void *ctx, int t, int n_threads)
     for (size_t w = begin; w < end; w++) {
         uint64_t bits = 0;
         size_t last = w * 64 + 64 < n ? w * 64 + 64 : n;
-        for (size_t i = w * 64; i < last; i++)
+        if (bo->subsample >= 1)   /* every row: no draws to make */
+            bits = last - w * 64 == 64 ? UINT64_MAX : ((uint64_t)1 << (last - w * 64)) - 1;
+        for (size_t i = w * 64; i < last && bo->subsample < 1; i++)
             bits |= (uint64_t)((rs_gbdt_draw(job->seed, i) >> 11) < below) << (i % 64);
         bo->in_sample[w] = bits;
         m += (size_t)__builtin_popcountll(bits);
