@@ -852,25 +852,34 @@ int rs_frame_reader_number(const rs_frame_reader *r, size_t col, double *value)
     return 1;
 }
 
+/* Number column col's cell in row row of the block, as a double (an i64
+ * column's missing value NaN). */
+static inline double cell_number(const rs_frame_reader *r, size_t col, size_t row)
+{
+    const unsigned char *d = r->col_data[col].data;
+    if (r->cols[col].type == RS_COL_F64) {
+        double v;
+        memcpy(&v, d + 8 * row, 8);
+        return v;
+    }
+    if (r->cols[col].type == RS_COL_F32) {
+        float v;
+        memcpy(&v, d + 4 * row, 4);
+        return v;
+    }
+    int64_t v = (int64_t)get_u64(d + 8 * row);
+    return v == RS_I64_MISSING ? NAN : (double)v;
+}
+
 int rs_frame_reader_numbers(const rs_frame_reader *r, const size_t *cols, size_t n, double *values)
 {
     if (!r->direct || r->block_pos == 0)
         return 0;
     size_t row = r->block_pos - 1;
     for (size_t k = 0; k < n; k++) {   /* one call per row, not per cell: rs-predict's hot loop */
-        const unsigned char *d = r->col_data[cols[k]].data;
         if (!r->direct[cols[k]])
             return 0;
-        if (r->cols[cols[k]].type == RS_COL_F64) {
-            memcpy(values + k, d + 8 * row, 8);
-        } else if (r->cols[cols[k]].type == RS_COL_F32) {
-            float v;
-            memcpy(&v, d + 4 * row, 4);
-            values[k] = v;
-        } else {
-            int64_t v = (int64_t)get_u64(d + 8 * row);
-            values[k] = v == RS_I64_MISSING ? NAN : (double)v;
-        }
+        values[k] = cell_number(r, cols[k], row);
     }
     return 1;
 }
@@ -887,23 +896,12 @@ const double *rs_frame_reader_block_numbers(const rs_frame_reader *r, size_t col
 {
     if (col >= r->n_cols || r->cols[col].type == RS_COL_STR || n > r->block_rows - r->block_pos)
         return NULL;
-    const unsigned char *d = r->col_data[col].data;
     size_t row = r->block_pos;
-    if (r->cols[col].type == RS_COL_F64) {
-        /* little-endian doubles (get_u64), 8-aligned in the block (pad8) */
-        return (const double *)(const void *)(d + 8 * row);
-    } else if (r->cols[col].type == RS_COL_F32) {
-        for (size_t k = 0; k < n; k++) {
-            float v;
-            memcpy(&v, d + 4 * (row + k), 4);
-            values[k] = v;
-        }
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            int64_t v = (int64_t)get_u64(d + 8 * (row + k));
-            values[k] = v == RS_I64_MISSING ? NAN : (double)v;
-        }
-    }
+    /* little-endian doubles (get_u64), 8-aligned in the block (pad8) */
+    if (r->cols[col].type == RS_COL_F64)
+        return (const double *)(const void *)(r->col_data[col].data + 8 * row);
+    for (size_t k = 0; k < n; k++)
+        values[k] = cell_number(r, col, row + k);
     return values;
 }
 

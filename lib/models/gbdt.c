@@ -377,7 +377,7 @@ static void rows_thread(void *ctx, int th, int n_threads)
     for (size_t i = begin; i < end && job->gradients; i++) {
         if (bo->loss == LOSS_SOFTMAX)
             softmax_gradient(job->t->raw + i, n, K, (size_t)label(job->t, i), bo->g + i, bo->h + i);
-        else if (job->gradients)
+        else
             gradient(bo->loss, job->t->raw[i], label(job->t, i), &bo->g[i], bo->h ? &bo->h[i] : NULL);
     }
 }
@@ -508,14 +508,15 @@ static void sample_thread(void *ctx, int t, int n_threads)
     }
     /* a draw's top 53 bits as a fraction below subsample: as an integer,
      * below subsample * 2^53 */
-    uint64_t below = bo->subsample >= 1 ? UINT64_MAX : (uint64_t)ceil(bo->subsample * 0x1p53);
+    uint64_t below = (uint64_t)ceil(fmin(bo->subsample, 1) * 0x1p53);
     for (size_t w = begin; w < end; w++) {
         uint64_t bits = 0;
         size_t last = w * 64 + 64 < n ? w * 64 + 64 : n;
         if (bo->subsample >= 1)   /* every row: no draws to make */
             bits = last - w * 64 == 64 ? UINT64_MAX : ((uint64_t)1 << (last - w * 64)) - 1;
-        for (size_t i = w * 64; i < last && bo->subsample < 1; i++)
-            bits |= (uint64_t)((rs_gbdt_draw(job->seed, i) >> 11) < below) << (i % 64);
+        else
+            for (size_t i = w * 64; i < last; i++)
+                bits |= (uint64_t)((rs_gbdt_draw(job->seed, i) >> 11) < below) << (i % 64);
         bo->in_sample[w] = bits;
         m += (size_t)__builtin_popcountll(bits);
     }

@@ -296,12 +296,6 @@ static inline uint8_t lookup_bin(const rs_gbdt_bin_lookup *lk, size_t j, float v
     return v != v ? RS_GBDT_MISSING : (uint8_t)bin;
 }
 
-static void bin_row_lookup(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
-{
-    for (size_t j = 0; j < b->n_features; j++)
-        bins[j] = b->categorical[j] ? (uint8_t)rs_gbdt_category_bin(row[j]) : lookup_bin(b->lookup, j, row[j]);
-}
-
 /* Rows are binned BLOCK_TILE at a time, a feature at a time: the tile's
  * values (BLOCK_TILE x ~50 floats) and one feature's lookup stay in L1,
  * where a row at a time goes through every feature's lookup. */
@@ -332,7 +326,7 @@ void rs_gbdt_bin_block(const rs_gbdt_binned *b, const float *rows, size_t n, uin
 void rs_gbdt_bin_row(const rs_gbdt_binned *b, const float *row, uint8_t *bins)
 {
     if (b->lookup) {
-        bin_row_lookup(b, row, bins);
+        rs_gbdt_bin_block(b, row, 1, bins);
         return;
     }
     for (size_t j = 0; j < b->n_features; j++)
