@@ -22,7 +22,7 @@ static const char usage_head[] =
     "With no -i, or when it is -, read standard input.  The table is read into\n"
     "memory: 4 bytes per feature and row, or about 24 bytes per interaction.\n"
     "gbdt reads the table twice instead (stdin is spooled to a temp file) and\n"
-    "holds 1 byte per feature and row plus about 23 bytes per row.\n"
+    "holds 1 byte per feature and row plus about 18 bytes per row.\n"
     "\n"
     "Supervised kinds (features + label), with their defaults:\n";
 static const char usage_reco[] =
